@@ -1,0 +1,122 @@
+//! One failure type shared by every crate, carrying the kind the CLI maps to an exit code.
+
+use std::fmt;
+
+/// What went wrong, in the contract's terms (each kind has one exit code in the CLI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Bad arguments or an invalid input file; nothing written (exit 2).
+    Usage,
+    /// Well formed, but the rules forbid it now; nothing written (exit 3).
+    Refused,
+    /// Stale expected version, id taken, store busy; nothing written (exit 4).
+    Conflict,
+    /// The actor may not do this; nothing written (exit 5).
+    NotPermitted,
+    /// The log does not verify (exit 6).
+    Integrity,
+    /// I/O error or a bug (exit 1).
+    Internal,
+}
+
+impl FailureKind {
+    /// The process exit code the contract assigns to this kind.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            FailureKind::Usage => 2,
+            FailureKind::Refused => 3,
+            FailureKind::Conflict => 4,
+            FailureKind::NotPermitted => 5,
+            FailureKind::Integrity => 6,
+            FailureKind::Internal => 1,
+        }
+    }
+
+    /// The `kind` string of the JSON error document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Usage => "usage",
+            FailureKind::Refused => "refused",
+            FailureKind::Conflict => "conflict",
+            FailureKind::NotPermitted => "not-permitted",
+            FailureKind::Integrity => "integrity",
+            FailureKind::Internal => "internal",
+        }
+    }
+}
+
+/// A failure with a plain message (what was wrong) and details (each unmet condition, or what would fix it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+    pub details: Vec<String>,
+}
+
+impl Failure {
+    /// A failure of `kind` with a message and no details.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+    /// A usage failure (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Usage, message)
+    }
+    /// A refusal by the rules (exit 3).
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Refused, message)
+    }
+    /// A conflict (exit 4).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Conflict, message)
+    }
+    /// Not permitted (exit 5).
+    pub fn not_permitted(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::NotPermitted, message)
+    }
+    /// An integrity failure (exit 6).
+    pub fn integrity(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Integrity, message)
+    }
+    /// An unexpected failure (exit 1).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Internal, message)
+    }
+    /// Adds one detail line (an unmet condition or a hint).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.details.push(detail.into());
+        self
+    }
+    /// Adds several detail lines.
+    pub fn with_details(mut self, details: impl IntoIterator<Item = String>) -> Self {
+        self.details.extend(details);
+        self
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::internal(format!("I/O error: {e}"))
+    }
+}
+
+impl From<sled::Error> for Failure {
+    fn from(e: sled::Error) -> Self {
+        Failure::internal(format!("store index error: {e}"))
+    }
+}
+
+/// Shorthand for results across the crates.
+pub type Result<T, E = Failure> = std::result::Result<T, E>;

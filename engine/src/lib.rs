@@ -1,0 +1,14 @@
+//! The concordat engine: an append-only, hash-chained event log behind one storage trait,
+//! and the generic machinery around it (replay cuts, due-instant scheduling).
+//!
+//! Nothing here knows about councils or proposals; the rules live in `workflows`.
+
+pub mod chain;
+pub mod error;
+pub mod event;
+pub mod store;
+pub mod time;
+
+pub use error::{Failure, FailureKind};
+pub use event::{Event, NewEvent, ZERO_HASH};
+pub use store::{open_store, AppendRequest, EventStore, Expectation, Head};

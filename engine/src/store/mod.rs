@@ -1,0 +1,105 @@
+//! Storage behind one async trait: the embedded default (an fsynced log file indexed by sled)
+//! and, for partnerships that outgrow one machine, PostgreSQL.
+
+mod embedded;
+mod lock;
+
+pub use embedded::EmbeddedStore;
+pub use lock::StoreLock;
+
+use crate::error::{Failure, Result};
+use crate::event::{Event, NewEvent};
+use async_trait::async_trait;
+use std::path::Path;
+
+/// The chain's last event: its seq (0 for an empty log), hash and recorded instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: String,
+    pub recorded_at: Option<String>,
+}
+
+/// Optimistic concurrency: the append fails with a conflict unless `stream` is at `version`
+/// (0: the stream must not exist yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub stream: String,
+    pub version: u64,
+}
+
+/// A batch to append atomically: all of it becomes durable, or none of it is written.
+#[derive(Debug, Clone)]
+pub struct AppendRequest {
+    pub events: Vec<NewEvent>,
+    pub expectations: Vec<Expectation>,
+    /// "Now" for `recorded_at`; the store never records earlier than the log's last instant.
+    pub now: jiff::Timestamp,
+    /// The partnership's zone, in which `recorded_at` is written.
+    pub tz: jiff::tz::TimeZone,
+}
+
+/// The event log. Implementations keep one global order and an unbroken hash chain, and return
+/// from `append` only once the batch is durable.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Appends a batch after checking every expectation; returns the sealed events.
+    async fn append(&self, request: AppendRequest) -> Result<Vec<Event>>;
+    /// Every event of one stream, in version order.
+    async fn read_stream(&self, stream: &str) -> Result<Vec<Event>>;
+    /// Every event with `seq >= from_seq`, in seq order.
+    async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>>;
+    /// The names of the streams that start with `prefix`, sorted.
+    async fn streams(&self, prefix: &str) -> Result<Vec<String>>;
+    /// The number of events in `stream` (0 when it does not exist).
+    async fn stream_version(&self, stream: &str) -> Result<u64>;
+    /// The chain's last event.
+    async fn head(&self) -> Result<Head>;
+    /// Releases the store after persisting anything rebuildable (indexes); acknowledged events are already durable.
+    async fn close(&self) -> Result<()>;
+    /// Where the store lives, for messages.
+    fn location(&self) -> String;
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The store must exist.
+    Existing,
+    /// The store must not exist yet; it is created.
+    Create,
+}
+
+/// Opens the store at `location` (a directory today), waiting up to `busy_wait` for another process to release it.
+pub async fn open_store(
+    location: &str,
+    mode: OpenMode,
+    busy_wait: std::time::Duration,
+) -> Result<Box<dyn EventStore>> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(Failure::usage(format!(
+            "{location}: PostgreSQL stores are not built into this binary yet"
+        ))
+        .with_detail("use a directory path for the embedded store"));
+    }
+    let store = EmbeddedStore::open(Path::new(location), mode, busy_wait)?;
+    Ok(Box::new(store))
+}
+
+/// Checks every expectation against the versions a backend reports; the first unmet one is a conflict.
+pub(crate) fn check_expectations(
+    expectations: &[Expectation],
+    mut version_of: impl FnMut(&str) -> Result<u64>,
+) -> Result<()> {
+    for exp in expectations {
+        let actual = version_of(&exp.stream)?;
+        if actual != exp.version {
+            return Err(Failure::conflict(format!(
+                "{} is at version {actual}, not {}: someone changed it since you read it",
+                exp.stream, exp.version
+            ))
+            .with_detail("read it again, then retry with the current version"));
+        }
+    }
+    Ok(())
+}
