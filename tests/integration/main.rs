@@ -1,1 +1,6 @@
+//! One integration-test binary: every test drives the built `concordat` binary as a user or script would.
+//!
+//! The store under test is a parameter: a fresh directory by default, a fresh PostgreSQL database when
+//! `CONCORDAT_TEST_BACKEND=postgres` (see `support::backend`).
 
+mod support;
