@@ -1,1 +1,81 @@
-fn main() {}
+//! The `concordat` binary: parses the command line, calls the library's operations, prints, and
+//! turns failures into the contract's exit codes. No rules live here.
+
+mod commands;
+mod context;
+mod output;
+
+use clap::Parser;
+use commands::Cli;
+use engine::{Failure, FailureKind};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let json_requested = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_failure(e, json_requested),
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return output::fail(
+                &Failure::internal(format!("cannot start: {e}")),
+                cli.global.json,
+            )
+        }
+    };
+    let json = cli.global.json;
+    match runtime.block_on(commands::exec(cli)) {
+        Ok(code) => code,
+        Err(failure) => output::fail(&failure, json),
+    }
+}
+
+fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            if !json || e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ if json => {
+            let text = e.to_string();
+            let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+            let message = lines
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            let failure = Failure::new(FailureKind::Usage, message)
+                .with_details(lines.map(|l| l.trim().to_string()));
+            output::fail(&failure, true)
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

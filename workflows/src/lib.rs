@@ -1,1 +1,8 @@
-//! placeholder
+//! The shared-service-proposal workflow as versioned data, its guards, and the operations the CLI calls.
+//!
+//! The concordat's rules live here and nowhere else: the CLI parses and prints, the engine stores.
+
+pub mod money;
+pub mod ops;
+pub mod partnership;
+pub mod quarter;

@@ -1,0 +1,164 @@
+//! `concordat audit verify|export|log`.
+
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::store::OpenMode;
+use engine::{Event, Failure};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The `audit` command words.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the store, or of an export file (offline, no store needed).
+    Verify {
+        /// An export (JSON Lines) to check instead of the store.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The chain must end exactly at this hash.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Write the log as JSON Lines, one event a line, oldest first.
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List events, filtered by actor and by the date recorded (inclusive).
+    Log {
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+/// Runs an `audit` command.
+pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        AuditCommand::Verify { file, head } => verify(g, file, head).await,
+        AuditCommand::Export { out } => {
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            session.check_reader().await?;
+            match out {
+                Some(path) => {
+                    let tmp = path.with_extension("partial");
+                    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                    let n = workflows::ops::audit::export_to(&mut session, &mut file).await?;
+                    file.into_inner()
+                        .map_err(|e| Failure::from(e.into_error()))?
+                        .sync_all()?;
+                    std::fs::rename(&tmp, &path)?;
+                    let doc = serde_json::json!({"out": path.display().to_string(), "events": n});
+                    output::emit(g.json, &doc, |_| {
+                        format!("Exported {n} events to {}", path.display())
+                    })?;
+                }
+                None if g.json => {
+                    let mut buf = Vec::new();
+                    workflows::ops::audit::export_to(&mut session, &mut buf).await?;
+                    let lines: Vec<serde_json::Value> = buf
+                        .split(|b| *b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .map(|l| serde_json::from_slice(l).expect("own export parses"))
+                        .collect();
+                    output::emit(true, &lines, |_| String::new())?;
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
+                }
+            }
+            super::finish(session).await
+        }
+        AuditCommand::Log { actor, from, to } => {
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            let events = workflows::ops::audit::log(
+                &mut session,
+                actor.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await?;
+            output::emit(g.json, &events, |e| human_log(e))?;
+            super::finish(session).await
+        }
+    }
+}
+
+async fn verify(
+    g: &GlobalArgs,
+    file: Option<PathBuf>,
+    head: Option<String>,
+) -> Result<ExitCode, Failure> {
+    let (report, session) = match file {
+        Some(path) => {
+            let f = std::fs::File::open(&path).map_err(|e| {
+                Failure::usage(format!("cannot read {}: {e}", path.display()))
+                    .with_detail("give the path of an export made by `concordat audit export`")
+            })?;
+            let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
+            let report = engine::chain::verify_lines(reader, head.as_deref());
+            if let Some(h) = &head {
+                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(
+                        Failure::usage(format!("--head {h:?} is not a SHA-256 hash"))
+                            .with_detail("give the 64 hex digits of the head you expect"),
+                    );
+                }
+            }
+            (report?, None)
+        }
+        None => {
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            let report = workflows::ops::audit::verify(&mut session, None, head.as_deref()).await?;
+            (report, Some(session))
+        }
+    };
+    output::emit(g.json, &report, |r| {
+        if r.ok {
+            format!(
+                "ok: {} events, the chain is unbroken\nhead {}",
+                r.events, r.head
+            )
+        } else {
+            format!(
+                "BROKEN: the chain breaks at seq {}: {}\n{} events verify before it; the last good hash is {}",
+                r.first_bad_seq.unwrap_or(0),
+                r.problem.as_deref().unwrap_or("it does not follow"),
+                r.events,
+                r.head
+            )
+        }
+    })?;
+    if let Some(session) = session {
+        session.store.close().await?;
+    }
+    if report.ok {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        if !g.json {
+            eprintln!("error: the log does not verify; see the line above for where it breaks");
+        }
+        Ok(ExitCode::from(6))
+    }
+}
+
+fn human_log(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        out += &format!(
+            "{:>6}  recorded {}  taken {}  {:<12} {:<24} {}\n",
+            e.seq, e.recorded_at, e.effective_on, e.actor, e.kind, e.stream
+        );
+    }
+    if events.is_empty() {
+        out += "no events match\n";
+    }
+    out
+}

@@ -1,0 +1,64 @@
+//! The command tree: global flags, one module per command group, each a clap `Args`/`Subcommand`
+//! plus an `exec` that calls library operations and prints.
+
+mod audit;
+mod init;
+mod partnership;
+
+use clap::{Args, Parser, Subcommand};
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::Session;
+
+/// Shared-service proposals between sovereign councils, recorded in a verifiable log.
+#[derive(Debug, Parser)]
+#[command(name = "concordat", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes, before or after the command words.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The store: a directory (default: $CONCORDAT_STORE, else the platform data dir).
+    #[arg(long, global = true, value_name = "STORE")]
+    pub store: Option<String>,
+    /// Who is acting (default: $CONCORDAT_ACTOR); commands that change the store need one.
+    #[arg(long = "as", id = "acting_as", global = true, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// The command words.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store and record the partnership (needs no actor).
+    Init(init::InitArgs),
+    /// Show or amend the partnership.
+    #[command(subcommand)]
+    Partnership(partnership::PartnershipCommand),
+    /// Verify, export and read the log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+}
+
+/// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
+pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
+    let g = cli.global;
+    match cli.command {
+        Command::Init(args) => init::exec(&g, args).await,
+        Command::Partnership(cmd) => partnership::exec(&g, cmd).await,
+        Command::Audit(cmd) => audit::exec(&g, cmd).await,
+    }
+}
+
+/// Releases the store once the answer is printed (indexes are persisted after the user has the answer).
+pub async fn finish(session: Session) -> Result<ExitCode, Failure> {
+    session.store.close().await?;
+    Ok(ExitCode::SUCCESS)
+}

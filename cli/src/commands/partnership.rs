@@ -1,0 +1,65 @@
+//! `concordat partnership show`.
+
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::store::OpenMode;
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::init::PartnershipView;
+
+/// The `partnership` command words.
+#[derive(Debug, Subcommand)]
+pub enum PartnershipCommand {
+    /// Show the partnership as it stands today.
+    Show,
+}
+
+/// Runs a `partnership` command.
+pub async fn exec(g: &GlobalArgs, cmd: PartnershipCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        PartnershipCommand::Show => {
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            let view = workflows::ops::init::show(&mut session).await?;
+            output::emit(g.json, &view, human)?;
+            super::finish(session).await
+        }
+    }
+}
+
+fn human(v: &PartnershipView) -> String {
+    let p = &v.partnership;
+    let mut out = format!(
+        "{}\n  time zone {}, financial year from {}\n",
+        p.name, p.timezone, p.financial_year_start
+    );
+    out += "Councils and their Shared Services Board members:\n";
+    for c in &p.councils {
+        out += &format!("  {:<14} {}  board: {}\n", c.id, c.name, c.board.join(", "));
+    }
+    out += &format!(
+        "Board rule: consensus, else at least {} in support from each council\n",
+        p.board_rule.min_support_per_council
+    );
+    if !p.unions.is_empty() {
+        out += &format!("Recognised unions: {}\n", p.unions.join(", "));
+    }
+    out += "Actors:\n";
+    for a in &p.actors {
+        let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
+        let council = a
+            .council
+            .as_deref()
+            .map(|c| format!(" of {c}"))
+            .unwrap_or_default();
+        out += &format!("  {:<14} {}{}\n", a.id, roles.join(", "), council);
+    }
+    out += &format!(
+        "Quarterly reports: {}; milestone reminders {:?} days ahead\n",
+        p.schedule.quarterly_report, p.schedule.milestone_lead_days
+    );
+    if !v.amendments.is_empty() {
+        out += &format!("Amended with effect from: {}\n", v.amendments.join(", "));
+    }
+    out
+}

@@ -1,0 +1,58 @@
+//! Resolving the global options: which store, who is acting, and what time it is.
+
+use crate::commands::GlobalArgs;
+use engine::store::OpenMode;
+use engine::{open_store, Failure};
+use std::time::Duration;
+use workflows::ops::Session;
+
+/// How long a command waits for a busy store before exiting 4 (the contract's ten seconds).
+pub const BUSY_WAIT: Duration = Duration::from_secs(10);
+
+/// `--store`, else `$CONCORDAT_STORE`, else the platform data dir.
+pub fn store_location(global: &GlobalArgs) -> Result<String, Failure> {
+    if let Some(store) = &global.store {
+        return Ok(store.clone());
+    }
+    if let Ok(store) = std::env::var("CONCORDAT_STORE") {
+        if !store.is_empty() {
+            return Ok(store);
+        }
+    }
+    dirs::data_dir()
+        .map(|d| d.join("concordat").display().to_string())
+        .ok_or_else(|| {
+            Failure::usage("no store given and no platform data directory")
+                .with_detail("give --store DIR or set CONCORDAT_STORE")
+        })
+}
+
+/// `$CONCORDAT_NOW` (any RFC 3339 instant) or the system clock.
+pub fn now() -> Result<jiff::Timestamp, Failure> {
+    match std::env::var("CONCORDAT_NOW") {
+        Ok(text) if !text.is_empty() => text.parse().map_err(|e| {
+            Failure::usage(format!(
+                "CONCORDAT_NOW={text:?} is not an RFC 3339 instant: {e}"
+            ))
+            .with_detail("set it like 2008-09-17T19:00:00+01:00, or unset it to use the clock")
+        }),
+        _ => Ok(jiff::Timestamp::now()),
+    }
+}
+
+/// `--as`, else `$CONCORDAT_ACTOR`.
+pub fn actor(global: &GlobalArgs) -> Option<String> {
+    global.actor.clone().or_else(|| {
+        std::env::var("CONCORDAT_ACTOR")
+            .ok()
+            .filter(|a| !a.is_empty())
+    })
+}
+
+/// Opens the store and builds the session one command works in.
+pub async fn session(global: &GlobalArgs, mode: OpenMode) -> Result<Session, Failure> {
+    let now = now()?;
+    let location = store_location(global)?;
+    let store = open_store(&location, mode, BUSY_WAIT).await?;
+    Ok(Session::new(store, now, actor(global)))
+}

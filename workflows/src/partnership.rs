@@ -1,0 +1,345 @@
+//! The partnership file: councils, their boards, the board rule, the schedule and the actors,
+//! validated in full before anything is written.
+
+use crate::quarter::YearStart;
+use engine::Failure;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// What an actor may do (the contract's roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Admin,
+    ProgrammeManager,
+    Clerk,
+    Auditor,
+    Scheduler,
+}
+
+impl Role {
+    /// The role as written in the partnership file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProgrammeManager => "programme-manager",
+            Role::Clerk => "clerk",
+            Role::Auditor => "auditor",
+            Role::Scheduler => "scheduler",
+        }
+    }
+}
+
+/// One council of the partnership and the members it sends to the Shared Services Board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Council {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub board: Vec<String>,
+}
+
+/// The board's rule for a recommendation without consensus (concordat §4.3(a)(iii)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardRule {
+    #[serde(default = "default_min_support")]
+    pub min_support_per_council: u32,
+}
+
+impl Default for BoardRule {
+    fn default() -> Self {
+        BoardRule {
+            min_support_per_council: default_min_support(),
+        }
+    }
+}
+
+fn default_min_support() -> u32 {
+    2
+}
+
+/// When scheduled jobs fall due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    #[serde(default = "default_quarterly_report")]
+    pub quarterly_report: String,
+    #[serde(default = "default_lead_days")]
+    pub milestone_lead_days: Vec<u32>,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            quarterly_report: default_quarterly_report(),
+            milestone_lead_days: default_lead_days(),
+        }
+    }
+}
+
+fn default_quarterly_report() -> String {
+    "0 0 9 1 Jan,Apr,Jul,Oct *".to_string()
+}
+
+fn default_lead_days() -> Vec<u32> {
+    vec![14, 1]
+}
+
+/// Someone (or something) who acts on the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub roles: Vec<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<String>,
+}
+
+/// A partnership as its file describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partnership {
+    pub name: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_year_start")]
+    pub financial_year_start: String,
+    #[serde(default)]
+    pub unions: Vec<String>,
+    #[serde(rename = "council", default)]
+    pub councils: Vec<Council>,
+    #[serde(default)]
+    pub board_rule: BoardRule,
+    #[serde(default)]
+    pub schedule: Schedule,
+    #[serde(rename = "actor", default)]
+    pub actors: Vec<Actor>,
+}
+
+fn default_timezone() -> String {
+    "Europe/London".to_string()
+}
+
+fn default_year_start() -> String {
+    "04-01".to_string()
+}
+
+impl Partnership {
+    /// Parses and validates a partnership file; every problem is a usage error naming its line.
+    pub fn from_toml(text: &str) -> Result<Partnership, Failure> {
+        let partnership: Partnership = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            let message = e.message().trim().to_string();
+            Failure::usage(match line {
+                Some(line) => format!("line {line}: {message}"),
+                None => message,
+            })
+            .with_detail("fix the partnership file and run the command again; nothing was written")
+        })?;
+        let problems = partnership.problems(text);
+        if let Some(first) = problems.first() {
+            return Err(Failure::usage(first.clone())
+                .with_details(problems.iter().skip(1).cloned())
+                .with_detail(
+                    "fix the partnership file and run the command again; nothing was written",
+                ));
+        }
+        Ok(partnership)
+    }
+
+    /// Every rule of the contract the file breaks, each with its line where one can be found.
+    fn problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let at = |needle: &str| match line_of(text, needle) {
+            Some(n) => format!("line {n}: "),
+            None => String::new(),
+        };
+        if self.councils.len() < 2 {
+            problems.push(format!(
+                "a partnership needs at least two councils ([[council]] tables); this file has {}",
+                self.councils.len()
+            ));
+        }
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut claim = |id: &str, what: &'static str, problems: &mut Vec<String>| {
+            if id.trim().is_empty() {
+                problems.push(format!("{what} with an empty id: give every {what} an id"));
+            } else if let Some(before) = seen.insert(id.to_string(), what) {
+                problems.push(format!(
+                    "{}{what} id {id:?} is already used by a {before}: ids must be unique across the file (a member sits on one council's board)",
+                    at(&format!("\"{id}\""))
+                ));
+            }
+        };
+        for council in &self.councils {
+            claim(&council.id, "council", &mut problems);
+        }
+        for council in &self.councils {
+            for member in &council.board {
+                claim(member, "board member", &mut problems);
+            }
+        }
+        for actor in &self.actors {
+            claim(&actor.id, "actor", &mut problems);
+        }
+        let council_ids: BTreeSet<&str> = self.councils.iter().map(|c| c.id.as_str()).collect();
+        for actor in &self.actors {
+            if actor.roles.is_empty() {
+                problems.push(format!(
+                    "{}actor {:?} has no roles: give it at least one",
+                    at(&format!("\"{}\"", actor.id)),
+                    actor.id
+                ));
+            }
+            match (&actor.council, actor.roles.contains(&Role::Clerk)) {
+                (None, true) => problems.push(format!(
+                    "{}actor {:?} is a clerk without a council: add council = \"<council id>\"",
+                    at(&format!("\"{}\"", actor.id)),
+                    actor.id
+                )),
+                (Some(c), _) if !council_ids.contains(c.as_str()) => problems.push(format!(
+                    "{}actor {:?} names council {c:?}, which is not a council of this file",
+                    at(&format!("\"{}\"", actor.id)),
+                    actor.id
+                )),
+                _ => {}
+            }
+        }
+        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+            problems.push(format!(
+                "{}timezone {:?} is not an IANA time zone name (e.g. \"Europe/London\")",
+                at("timezone"),
+                self.timezone
+            ));
+        }
+        if let Err(e) = YearStart::parse(&self.financial_year_start) {
+            problems.push(format!("{}{}", at("financial_year_start"), e.message));
+        }
+        if let Err(e) = validate_cron(&self.schedule.quarterly_report) {
+            problems.push(format!("{}{}", at("quarterly_report"), e.message));
+        }
+        if self.board_rule.min_support_per_council == 0 {
+            problems.push(format!(
+                "{}min_support_per_council must be at least 1",
+                at("min_support_per_council")
+            ));
+        }
+        problems
+    }
+
+    /// The partnership's time zone (validated on load).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).expect("time zone validated on load")
+    }
+
+    /// The financial year's first month and day (validated on load).
+    pub fn year_start(&self) -> YearStart {
+        YearStart::parse(&self.financial_year_start).expect("year start validated on load")
+    }
+
+    /// The council with this id.
+    pub fn council(&self, id: &str) -> Option<&Council> {
+        self.councils.iter().find(|c| c.id == id)
+    }
+
+    /// The actor with this id.
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+
+    /// The council whose board this member sits on.
+    pub fn council_of_member(&self, member: &str) -> Option<&Council> {
+        self.councils
+            .iter()
+            .find(|c| c.board.iter().any(|m| m == member))
+    }
+
+    /// The councils' ids, in file order.
+    pub fn council_ids(&self) -> Vec<String> {
+        self.councils.iter().map(|c| c.id.clone()).collect()
+    }
+}
+
+/// Cron checking moves to `engine::schedule` once it lands; until then: six or seven fields.
+fn validate_cron(expr: &str) -> Result<(), Failure> {
+    let fields = expr.split_whitespace().count();
+    if fields == 6 || fields == 7 {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!("quarterly_report {expr:?} is not a cron expression with seconds: expected six fields (sec min hour day month weekday)")))
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub const BROMSGROVE_REDDITCH: &str = r#"
+name = "Bromsgrove and Redditch"
+unions = ["unison", "gmb", "ucatt"]
+
+[[council]]
+id = "bromsgrove"
+name = "Bromsgrove District Council"
+board = ["bdc-leader", "bdc-member-2", "bdc-member-3"]
+
+[[council]]
+id = "redditch"
+name = "Redditch Borough Council"
+board = ["rbc-leader", "rbc-member-2", "rbc-member-3"]
+
+[[actor]]
+id = "jce"
+roles = ["programme-manager"]
+
+[[actor]]
+id = "bdc-clerk"
+roles = ["clerk"]
+council = "bromsgrove"
+"#;
+
+    #[test]
+    fn the_2008_partnership_loads_with_defaults() {
+        let p = Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap();
+        assert_eq!(p.timezone, "Europe/London");
+        assert_eq!(p.board_rule.min_support_per_council, 2);
+        assert_eq!(p.schedule.milestone_lead_days, vec![14, 1]);
+        assert_eq!(p.council_of_member("rbc-member-2").unwrap().id, "redditch");
+    }
+
+    fn refused(text: &str) -> String {
+        let e = Partnership::from_toml(text).unwrap_err();
+        assert_eq!(e.kind, engine::FailureKind::Usage);
+        e.message
+    }
+
+    #[test]
+    fn each_rule_is_enforced() {
+        assert!(refused("name = \"x\"\ncolour = 1\n").contains("line 2"));
+        assert!(
+            refused("name = \"x\"\n[[council]]\nid = \"a\"\nname = \"A\"\n")
+                .contains("at least two councils")
+        );
+        let dup = BROMSGROVE_REDDITCH.replace("\"rbc-member-3\"", "\"bdc-member-3\"");
+        assert!(refused(&dup).contains("already used"));
+        let clerk = BROMSGROVE_REDDITCH.replace("council = \"bromsgrove\"", "");
+        assert!(refused(&clerk).contains("clerk without a council"));
+        let role = BROMSGROVE_REDDITCH.replace("\"programme-manager\"", "\"mayor\"");
+        assert!(refused(&role).contains("mayor"));
+        let tz = format!("timezone = \"Europe/Londres\"\n{BROMSGROVE_REDDITCH}");
+        assert!(refused(&tz).contains("IANA"));
+        let cron =
+            format!("{BROMSGROVE_REDDITCH}\n[schedule]\nquarterly_report = \"every quarter\"\n");
+        assert!(
+            refused(&cron).contains("quarterly_report") || refused(&cron).contains("every quarter")
+        );
+    }
+}
