@@ -3,9 +3,13 @@
 
 mod embedded;
 mod lock;
+#[cfg(feature = "postgres")]
+mod postgres;
 
 pub use embedded::EmbeddedStore;
 pub use lock::StoreLock;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 
 use crate::error::{Failure, Result};
 use crate::event::{Event, NewEvent};
@@ -70,17 +74,24 @@ pub enum OpenMode {
     Create,
 }
 
-/// Opens the store at `location` (a directory today), waiting up to `busy_wait` for another process to release it.
+/// Opens the store at `location` (a directory, or a `postgres://…` / `postgresql://…` URL), waiting up
+/// to `busy_wait` for another process to release it.
 pub async fn open_store(
     location: &str,
     mode: OpenMode,
     busy_wait: std::time::Duration,
 ) -> Result<Box<dyn EventStore>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(Failure::usage(format!(
-            "{location}: PostgreSQL stores are not built into this binary yet"
-        ))
-        .with_detail("use a directory path for the embedded store"));
+        #[cfg(feature = "postgres")]
+        {
+            let store = PostgresStore::open(location, mode, busy_wait).await?;
+            return Ok(Box::new(store));
+        }
+        #[cfg(not(feature = "postgres"))]
+        return Err(Failure::usage(
+            "this concordat was built without PostgreSQL support",
+        )
+        .with_detail("build it with the `postgres` feature, or use a directory path for the embedded store"));
     }
     let store = EmbeddedStore::open(Path::new(location), mode, busy_wait)?;
     Ok(Box::new(store))
