@@ -285,29 +285,35 @@ async fn schema_version(client: &impl GenericClient) -> Result<Option<i32>> {
 }
 
 impl Statements {
+    /// Prepares every statement at once: tokio-postgres pipelines them over the one connection.
     async fn prepare(client: &Client) -> Result<Statements> {
         let p = |sql: &'static str| async move { client.prepare(sql).await.map_err(db_failure) };
+        let (lock, head, versions, insert, upsert_streams) = tokio::try_join!(
+            p("SELECT pg_advisory_xact_lock($1)"),
+            p("SELECT seq, hash, recorded_at FROM concordat_events ORDER BY seq DESC LIMIT 1"),
+            p("SELECT stream, version FROM concordat_streams WHERE stream = ANY($1)"),
+            p("INSERT INTO concordat_events (seq, stream, version, hash, recorded_at, line)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])"),
+            p("INSERT INTO concordat_streams (stream, version)
+               SELECT * FROM unnest($1::text[], $2::bigint[])
+               ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version"),
+        )?;
+        let (read_stream, read_from, streams, stream_version) = tokio::try_join!(
+            p("SELECT line FROM concordat_events WHERE stream = $1 ORDER BY version"),
+            p("SELECT line FROM concordat_events WHERE seq >= $1 ORDER BY seq"),
+            p("SELECT stream FROM concordat_streams WHERE starts_with(stream, $1)"),
+            p("SELECT version FROM concordat_streams WHERE stream = $1"),
+        )?;
         Ok(Statements {
-            lock: p("SELECT pg_advisory_xact_lock($1)").await?,
-            head: p(
-                "SELECT seq, hash, recorded_at FROM concordat_events ORDER BY seq DESC LIMIT 1",
-            )
-            .await?,
-            versions: p("SELECT stream, version FROM concordat_streams WHERE stream = ANY($1)")
-                .await?,
-            insert: p("INSERT INTO concordat_events (seq, stream, version, hash, recorded_at, line)
-                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])")
-            .await?,
-            upsert_streams: p("INSERT INTO concordat_streams (stream, version)
-                 SELECT * FROM unnest($1::text[], $2::bigint[])
-                 ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version")
-            .await?,
-            read_stream: p("SELECT line FROM concordat_events WHERE stream = $1 ORDER BY version")
-                .await?,
-            read_from: p("SELECT line FROM concordat_events WHERE seq >= $1 ORDER BY seq").await?,
-            streams: p("SELECT stream FROM concordat_streams WHERE starts_with(stream, $1)")
-                .await?,
-            stream_version: p("SELECT version FROM concordat_streams WHERE stream = $1").await?,
+            lock,
+            head,
+            versions,
+            insert,
+            upsert_streams,
+            read_stream,
+            read_from,
+            streams,
+            stream_version,
         })
     }
 }
