@@ -136,6 +136,14 @@ fi
 export CONCORDAT_TEST_POSTGRES="postgres://postgres@127.0.0.1:$started"
 say "throwaway $("$BINDIR/postgres" --version) at $CONCORDAT_TEST_POSTGRES (data in $WORK)"
 
+# In the background, so that a TERM or INT sent to this script is passed on and the server still
+# stopped (bash runs traps only between commands); stdin is handed through explicitly.
+exec 3<&0
+"${CMD[@]}" <&3 3<&- &
+child=$!
+exec 3<&-
+trap 'kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit 143' TERM
+trap 'kill -INT "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit 130' INT
 status=0
-"${CMD[@]}" || status=$?
+wait "$child" || status=$?
 exit "$status"
