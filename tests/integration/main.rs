@@ -5,5 +5,6 @@
 
 mod durability;
 mod init_errors;
+#[allow(dead_code)] // Helpers serve many tests; not every one uses each.
 mod support;
 mod tamper;

@@ -132,7 +132,7 @@ impl Partnership {
     /// Parses and validates a partnership file; every problem is a usage error naming its line.
     pub fn from_toml(text: &str) -> Result<Partnership, Failure> {
         let partnership: Partnership = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             let message = e.message().trim().to_string();
             Failure::usage(match line {
                 Some(line) => format!("line {line}: {message}"),
@@ -219,8 +219,12 @@ impl Partnership {
         if let Err(e) = YearStart::parse(&self.financial_year_start) {
             problems.push(format!("{}{}", at("financial_year_start"), e.message));
         }
-        if let Err(e) = validate_cron(&self.schedule.quarterly_report) {
-            problems.push(format!("{}{}", at("quarterly_report"), e.message));
+        if let Err(e) = engine::schedule::CronSchedule::parse(&self.schedule.quarterly_report) {
+            problems.push(format!(
+                "{}schedule.quarterly_report: {}",
+                at("quarterly_report"),
+                e.message
+            ));
         }
         if self.board_rule.min_support_per_council == 0 {
             problems.push(format!(
@@ -261,16 +265,6 @@ impl Partnership {
     /// The councils' ids, in file order.
     pub fn council_ids(&self) -> Vec<String> {
         self.councils.iter().map(|c| c.id.clone()).collect()
-    }
-}
-
-/// Cron checking moves to `engine::schedule` once it lands; until then: six or seven fields.
-fn validate_cron(expr: &str) -> Result<(), Failure> {
-    let fields = expr.split_whitespace().count();
-    if fields == 6 || fields == 7 {
-        Ok(())
-    } else {
-        Err(Failure::usage(format!("quarterly_report {expr:?} is not a cron expression with seconds: expected six fields (sec min hour day month weekday)")))
     }
 }
 

@@ -66,15 +66,7 @@ impl PartnershipHistory {
     }
 }
 
-/// Parses a strict `YYYY-MM-DD` date (a usage error otherwise, e.g. `2009-02-30`).
-pub fn parse_date(text: &str) -> Result<Date, Failure> {
-    let valid = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    match text.parse::<Date>() {
-        Ok(d) if valid => Ok(d),
-        _ => Err(Failure::usage(format!("{text:?} is not a date"))
-            .with_detail("write dates as YYYY-MM-DD, e.g. 2008-09-17")),
-    }
-}
+pub use engine::time::parse_date;
 
 /// Everything one command needs: the store, the clock, the acting actor and the partnership.
 pub struct Session {
