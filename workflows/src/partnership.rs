@@ -97,6 +97,9 @@ pub struct Actor {
     pub roles: Vec<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub council: Option<String>,
+    /// When set, only this operating-system user may act as this actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
 }
 
 /// A partnership as its file describes it.

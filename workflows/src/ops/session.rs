@@ -121,10 +121,10 @@ impl Session {
             return Ok(());
         };
         let partnership = self.partnership().await?.latest().clone();
-        if partnership.actor(&actor).is_none() {
-            return Err(unregistered(&actor));
+        match partnership.actor(&actor) {
+            Some(registered) => crate::identity::check_bound(registered),
+            None => Err(unregistered(&actor)),
         }
-        Ok(())
     }
 
     /// For changes: the acting actor (exit 2 when none), registered in the partnership as it stood on `date` (exit 5).
@@ -136,10 +136,12 @@ impl Session {
             .with_detail("give --as ACTOR, or set CONCORDAT_ACTOR"));
         };
         let partnership = self.partnership().await?.on(date).clone();
-        partnership
+        let actor = partnership
             .actor(&id)
             .cloned()
-            .ok_or_else(|| unregistered(&id))
+            .ok_or_else(|| unregistered(&id))?;
+        crate::identity::check_bound(&actor)?;
+        Ok(actor)
     }
 
     /// Appends events atomically with the given stream expectations, recorded now.
