@@ -3,6 +3,7 @@
 
 mod commands;
 mod context;
+mod demo;
 mod output;
 
 use clap::Parser;

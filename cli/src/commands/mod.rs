@@ -39,6 +39,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create the store and record the partnership (needs no actor).
     Init(init::InitArgs),
+    /// Load the bundled 2008 Bromsgrove/Redditch programme into a new store and print a tour.
+    Demo,
     /// Show or amend the partnership.
     #[command(subcommand)]
     Partnership(partnership::PartnershipCommand),
@@ -52,6 +54,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
     let g = cli.global;
     match cli.command {
         Command::Init(args) => init::exec(&g, args).await,
+        Command::Demo => crate::demo::exec(&g).await,
         Command::Partnership(cmd) => partnership::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
     }

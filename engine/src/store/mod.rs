@@ -6,7 +6,7 @@ mod lock;
 #[cfg(feature = "postgres")]
 mod postgres;
 
-pub use embedded::EmbeddedStore;
+pub use embedded::{EmbeddedStore, LOG_FILE};
 pub use lock::StoreLock;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
