@@ -7,3 +7,4 @@ pub mod money;
 pub mod ops;
 pub mod partnership;
 pub mod quarter;
+pub mod reminders;
