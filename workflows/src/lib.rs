@@ -2,9 +2,13 @@
 //!
 //! The concordat's rules live here and nowhere else: the CLI parses and prints, the engine stores.
 
+pub mod definition;
 pub mod identity;
+pub mod milestone;
 pub mod money;
 pub mod ops;
 pub mod partnership;
+pub mod permissions;
+pub mod proposal;
 pub mod quarter;
 pub mod reminders;

@@ -2,7 +2,7 @@
 
 use engine::Failure;
 use jiff::civil::Date;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// The month and day a financial year starts (1 April by default).
@@ -143,6 +143,13 @@ impl fmt::Display for Quarter {
 impl Serialize for Quarter {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Quarter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Quarter, D::Error> {
+        let text = String::deserialize(d)?;
+        Quarter::parse(&text).map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 

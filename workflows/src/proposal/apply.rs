@@ -1,0 +1,302 @@
+//! THE projection: the one fold that turns a proposal's events into its state, and the cut that
+//! chooses which events count (by effective date, recorded instant, and/or log position).
+//!
+//! The fold records facts; it never enforces rules (guards do that before an event is written), so
+//! any subset of a stream that a cut admits folds without error.
+
+use super::events::{self, *};
+use super::state::*;
+use crate::definition::{MoveKind, Stage};
+use crate::milestone::Milestone;
+use crate::ops::session::PartnershipHistory;
+use engine::time::parse_date;
+use engine::{Event, Failure};
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+/// Which events count: an event is included iff every bound given admits it. No bound: the live view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cut {
+    /// Events effective on or before this date (what was true on a date).
+    pub effective_until: Option<Date>,
+    /// Events recorded at or before this instant (what the system said at an instant).
+    pub recorded_until: Option<Timestamp>,
+    /// Events at or before this log position (`seq:N`).
+    pub seq_until: Option<u64>,
+}
+
+impl Cut {
+    /// The live view: every event.
+    pub const LIVE: Cut = Cut {
+        effective_until: None,
+        recorded_until: None,
+        seq_until: None,
+    };
+
+    /// Whether `event` counts under this cut.
+    pub fn admits(&self, event: &Event) -> Result<bool, Failure> {
+        if self.seq_until.is_some_and(|n| event.seq > n) {
+            return Ok(false);
+        }
+        if let Some(date) = self.effective_until {
+            if event_date(event, &event.effective_on)? > date {
+                return Ok(false);
+            }
+        }
+        if let Some(instant) = self.recorded_until {
+            let recorded: Timestamp = event.recorded_at.parse().map_err(|e| {
+                Failure::integrity(format!("event {} has a bad recorded_at: {e}", event.seq))
+            })?;
+            if recorded > instant {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Folds a proposal's events (in seq order) that `cut` admits; None when the cut admits no
+/// `proposal-created` (the proposal did not exist yet).
+pub fn project(
+    events: &[Event],
+    partnership: &PartnershipHistory,
+    cut: &Cut,
+) -> Result<Option<ProposalState>, Failure> {
+    let mut state: Option<ProposalState> = None;
+    for event in events {
+        if !cut.admits(event)? {
+            continue;
+        }
+        match &mut state {
+            None if event.kind == PROPOSAL_CREATED => {
+                state = Some(ProposalState::created(event)?);
+            }
+            None => {}
+            Some(s) => s.apply(event, partnership)?,
+        }
+    }
+    Ok(state)
+}
+
+impl ProposalState {
+    /// The state a `proposal-created` event starts.
+    pub fn created(event: &Event) -> Result<ProposalState, Failure> {
+        let data: ProposalCreated = events::read(event)?;
+        Ok(ProposalState {
+            id: data.id,
+            title: data.title,
+            service: data.service,
+            lead: data.lead,
+            councils: data.councils,
+            category: data.category,
+            workflow: data.workflow,
+            stage: data.stage,
+            held_from: None,
+            version: event.version,
+            last_seq: event.seq,
+            created_on: event_date(event, &event.effective_on)?,
+            created_by: event.actor.clone(),
+            round: 1,
+            business_case: None,
+            consultation: Consultation::default(),
+            board: Board::default(),
+            decisions: Default::default(),
+            went_live: None,
+            kpis: Default::default(),
+            savings: Default::default(),
+            reviews: Vec::new(),
+            milestones: Default::default(),
+            recused: Default::default(),
+            holds: Vec::new(),
+            steps: Vec::new(),
+        })
+    }
+
+    /// Applies one event of the proposal's stream. The partnership is the one the events were
+    /// recorded against (facts that depend on it are stored in the events themselves).
+    pub fn apply(
+        &mut self,
+        event: &Event,
+        _partnership: &PartnershipHistory,
+    ) -> Result<(), Failure> {
+        let on = event_date(event, &event.effective_on)?;
+        match event.kind.as_str() {
+            STAGE_CHANGED => self.stage_changed(events::read(event)?, event, on),
+            BUSINESS_CASE_RECORDED => {
+                let d: BusinessCaseRecorded = events::read(event)?;
+                self.business_case = Some(BusinessCase {
+                    one_off_cost: d.one_off_cost,
+                    annual_saving: d.annual_saving,
+                    shares: d.shares,
+                    cost_shares: d.cost_shares,
+                    annual_saving_by_council: d.annual_saving_by_council,
+                    one_off_cost_by_council: d.one_off_cost_by_council,
+                    risks: d.risks,
+                    recorded_on: on,
+                });
+            }
+            CONSULTATION_OPENED => {
+                let d: ConsultationOpened = events::read(event)?;
+                self.consultation = Consultation {
+                    status: ConsultationStatus::Open,
+                    parties: d.parties.into_iter().map(|p| (p, None)).collect(),
+                    unions: d.unions,
+                    opened_on: Some(on),
+                    closed_on: None,
+                };
+            }
+            CONSULTATION_RESPONSE_RECORDED => {
+                let d: ConsultationResponseRecorded = events::read(event)?;
+                self.consultation.parties.insert(d.party, Some(d.summary));
+            }
+            CONSULTATION_CLOSED => {
+                self.consultation.status = ConsultationStatus::Closed;
+                self.consultation.closed_on = Some(on);
+            }
+            BOARD_VOTE_RECORDED => {
+                let d: BoardVoteRecorded = events::read(event)?;
+                self.board.votes.push(BoardVote {
+                    meeting: event_date(event, &d.meeting)?,
+                    support: d.support,
+                    oppose: d.oppose,
+                    abstain: d.abstain,
+                    outcome: d.outcome,
+                    seq: event.seq,
+                });
+            }
+            COUNCIL_DECISION_RECORDED => {
+                let d: CouncilDecisionRecorded = events::read(event)?;
+                self.decisions.insert(
+                    d.council.clone(),
+                    CouncilDecision {
+                        decision: d.decision,
+                        minute: d.minute,
+                        on,
+                        by: event.actor.clone(),
+                    },
+                );
+                if let Some(to) = d.moves_to {
+                    self.steps.push(StageStep {
+                        from: self.stage.clone(),
+                        to: to.clone(),
+                        action: MoveKind::Reject,
+                        reason: Some(format!("{} decided {}", d.council, d.decision.as_str())),
+                        on,
+                        by: event.actor.clone(),
+                        seq: event.seq,
+                    });
+                    self.stage = to;
+                }
+            }
+            INTEREST_DECLARED => {
+                let d: InterestDeclared = events::read(event)?;
+                self.recused.insert(
+                    d.actor,
+                    Recusal {
+                        reason: d.reason,
+                        on,
+                    },
+                );
+            }
+            KPI_DEFINED => {
+                let d: KpiDefined = events::read(event)?;
+                let kpi = self.kpis.entry(d.name).or_default();
+                kpi.target = Some(d.target);
+                kpi.unit = d.unit;
+            }
+            KPI_VALUE_RECORDED => {
+                let d: KpiValueRecorded = events::read(event)?;
+                let kpi = self.kpis.entry(d.name).or_default();
+                kpi.values.insert(d.quarter, d.value);
+            }
+            SAVING_RECORDED => {
+                let d: SavingRecorded = events::read(event)?;
+                self.savings.insert(
+                    d.quarter,
+                    Saving {
+                        amount: d.amount,
+                        by_council: d.by_council,
+                        on,
+                    },
+                );
+            }
+            REVIEW_RECORDED => {
+                let d: ReviewRecorded = events::read(event)?;
+                self.reviews.push(Review {
+                    kind: d.kind,
+                    council: d.council,
+                    outcome: d.outcome,
+                    summary: d.summary,
+                    on,
+                    by: event.actor.clone(),
+                    recorded_at: event.recorded_at.clone(),
+                });
+            }
+            MILESTONE_ADDED => {
+                let m = Milestone::added(event)?;
+                self.milestones.insert(m.id.clone(), m);
+            }
+            MILESTONE_AMENDED | MILESTONE_COMPLETED => {
+                let id = event.data["id"].as_str().unwrap_or_default();
+                if let Some(m) = self.milestones.get_mut(id) {
+                    m.apply(event)?;
+                }
+            }
+            // Types added by later versions change nothing this version knows about.
+            _ => {}
+        }
+        self.version = event.version;
+        self.last_seq = event.seq;
+        Ok(())
+    }
+
+    fn stage_changed(&mut self, d: StageChanged, event: &Event, on: Date) {
+        match d.action {
+            MoveKind::Hold => {
+                self.held_from = Some(d.from.clone());
+                self.holds.push(HoldPeriod {
+                    stage: d.from.clone(),
+                    from: on,
+                    until: None,
+                    reason: d.reason.clone(),
+                });
+            }
+            _ => {
+                if self.held_from.take().is_some() {
+                    if let Some(open) = self.holds.iter_mut().rev().find(|h| h.until.is_none()) {
+                        open.until = Some(on);
+                    }
+                }
+            }
+        }
+        if d.new_round {
+            self.round += 1;
+            self.consultation = Consultation::default();
+            self.board = Board::default();
+            self.decisions.clear();
+        }
+        if d.action == MoveKind::Advance && d.to == Stage::Monitoring {
+            self.went_live = Some(on);
+        }
+        self.steps.push(StageStep {
+            from: d.from,
+            to: d.to.clone(),
+            action: d.action,
+            reason: d.reason,
+            on,
+            by: event.actor.clone(),
+            seq: event.seq,
+        });
+        self.stage = d.to;
+    }
+}
+
+/// A date stored in an event; a malformed one is an integrity failure.
+pub(crate) fn event_date(event: &Event, text: &str) -> Result<Date, Failure> {
+    parse_date(text).map_err(|e| {
+        Failure::integrity(format!(
+            "event {} has a bad date {text:?}: {}",
+            event.seq, e.message
+        ))
+    })
+}

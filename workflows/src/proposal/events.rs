@@ -1,0 +1,312 @@
+//! The events of a proposal's stream (`proposal-<id>`) and of a programme milestone's stream
+//! (`milestone-<id>`): their `type` names and `data`, a public contract (keys are added, never renamed).
+//!
+//! Money is a string with two decimals, percentages too, numbers are decimal strings, dates `YYYY-MM-DD`.
+
+use crate::definition::{Category, MoveKind, Stage};
+use crate::money::{Money, Percent};
+use crate::quarter::Quarter;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A proposal was created: its identity, councils and the workflow it runs under.
+pub const PROPOSAL_CREATED: &str = "proposal-created";
+/// The proposal moved between stages (advance, back, hold, resume, withdraw, not-pursue, close).
+pub const STAGE_CHANGED: &str = "stage-changed";
+/// A business case was recorded (or replaced), with each council's part of the cost and saving.
+pub const BUSINESS_CASE_RECORDED: &str = "business-case-recorded";
+/// A consultation was opened with the named parties.
+pub const CONSULTATION_OPENED: &str = "consultation-opened";
+/// A consulted party responded.
+pub const CONSULTATION_RESPONSE_RECORDED: &str = "consultation-response-recorded";
+/// The consultation was closed.
+pub const CONSULTATION_CLOSED: &str = "consultation-closed";
+/// The Shared Services Board voted at a meeting (its effective date), with the outcome.
+pub const BOARD_VOTE_RECORDED: &str = "board-vote-recorded";
+/// A council's decision (a `reject` also moves the proposal to `rejected`).
+pub const COUNCIL_DECISION_RECORDED: &str = "council-decision-recorded";
+/// An actor declared an interest and is recused from the proposal.
+pub const INTEREST_DECLARED: &str = "interest-declared";
+/// A performance indicator was defined (or its target changed).
+pub const KPI_DEFINED: &str = "kpi-defined";
+/// A performance indicator's value for a quarter.
+pub const KPI_VALUE_RECORDED: &str = "kpi-value-recorded";
+/// A quarter's saving, apportioned between the councils.
+pub const SAVING_RECORDED: &str = "saving-recorded";
+/// A council's six-month, twelve-month or annual review.
+pub const REVIEW_RECORDED: &str = "review-recorded";
+/// A milestone was added (to a proposal's stream, or to its own programme stream).
+pub const MILESTONE_ADDED: &str = "milestone-added";
+/// A milestone's due date was amended, keeping the original.
+pub const MILESTONE_AMENDED: &str = "milestone-amended";
+/// A milestone was completed.
+pub const MILESTONE_COMPLETED: &str = "milestone-completed";
+
+/// The workflow a proposal runs under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowRef {
+    pub name: String,
+    pub version: u32,
+}
+
+/// `proposal-created`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalCreated {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub lead: String,
+    pub councils: Vec<String>,
+    pub category: Category,
+    pub stage: Stage,
+    pub workflow: WorkflowRef,
+}
+
+/// `stage-changed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageChanged {
+    pub from: Stage,
+    pub to: Stage,
+    pub action: MoveKind,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Consultation, Board outcome and council decisions start again from nothing.
+    #[serde(default)]
+    pub new_round: bool,
+}
+
+/// `business-case-recorded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessCaseRecorded {
+    pub one_off_cost: Money,
+    pub annual_saving: Money,
+    /// How savings are split (concordat §6.1).
+    pub shares: BTreeMap<String, Percent>,
+    /// How the one-off cost is split (equal unless agreed otherwise, §6.2).
+    pub cost_shares: BTreeMap<String, Percent>,
+    /// The annual saving apportioned to the penny.
+    pub annual_saving_by_council: BTreeMap<String, Money>,
+    /// The one-off cost apportioned to the penny.
+    pub one_off_cost_by_council: BTreeMap<String, Money>,
+    #[serde(default)]
+    pub risks: Vec<String>,
+}
+
+/// `consultation-opened`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationOpened {
+    pub parties: Vec<String>,
+    /// The parties that are recognised trade unions of the partnership.
+    pub unions: Vec<String>,
+}
+
+/// `consultation-response-recorded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationResponseRecorded {
+    pub party: String,
+    pub summary: String,
+}
+
+/// `consultation-closed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationClosed {
+    pub responded: Vec<String>,
+    pub no_response: Vec<String>,
+}
+
+/// The Board's recommendation (concordat §4.3(a)(iii)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BoardOutcome {
+    Consensus,
+    QualifiedMajority,
+    NotRecommended,
+}
+
+impl BoardOutcome {
+    /// The outcome as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardOutcome::Consensus => "consensus",
+            BoardOutcome::QualifiedMajority => "qualified-majority",
+            BoardOutcome::NotRecommended => "not-recommended",
+        }
+    }
+
+    /// Whether this outcome recommends the proposal to the councils.
+    pub fn recommends(self) -> bool {
+        self != BoardOutcome::NotRecommended
+    }
+}
+
+/// One council's members at a Board meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilTally {
+    pub present: u32,
+    pub support: u32,
+}
+
+/// `board-vote-recorded`; its effective date is the meeting's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardVoteRecorded {
+    pub meeting: String,
+    pub support: Vec<String>,
+    pub oppose: Vec<String>,
+    pub abstain: Vec<String>,
+    pub outcome: BoardOutcome,
+    pub min_support_per_council: u32,
+    /// The proposal's councils only.
+    pub by_council: BTreeMap<String, CouncilTally>,
+}
+
+/// A council's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Approve,
+    Reject,
+    Defer,
+}
+
+impl Decision {
+    /// The decision as written on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+            Decision::Defer => "defer",
+        }
+    }
+}
+
+/// `council-decision-recorded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouncilDecisionRecorded {
+    pub council: String,
+    pub decision: Decision,
+    #[serde(default)]
+    pub minute: Option<String>,
+    /// The stage the decision moved the proposal to (`rejected` on a reject), else null.
+    #[serde(default)]
+    pub moves_to: Option<Stage>,
+}
+
+/// `interest-declared`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterestDeclared {
+    pub actor: String,
+    pub reason: String,
+}
+
+/// `kpi-defined`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiDefined {
+    pub name: String,
+    pub target: Decimal,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// `kpi-value-recorded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiValueRecorded {
+    pub name: String,
+    pub quarter: Quarter,
+    pub value: Decimal,
+}
+
+/// `saving-recorded`: the latest record for a quarter stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavingRecorded {
+    pub quarter: Quarter,
+    pub amount: Money,
+    pub shares: BTreeMap<String, Percent>,
+    pub by_council: BTreeMap<String, Money>,
+}
+
+pub use crate::reminders::ReviewKind;
+
+/// A review's outcome, recorded for the Board (it closes nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewOutcome {
+    Continue,
+    Amend,
+    Terminate,
+}
+
+impl ReviewOutcome {
+    /// The outcome as written on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewOutcome::Continue => "continue",
+            ReviewOutcome::Amend => "amend",
+            ReviewOutcome::Terminate => "terminate",
+        }
+    }
+}
+
+/// `review-recorded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecorded {
+    pub kind: ReviewKind,
+    pub council: String,
+    pub outcome: ReviewOutcome,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// `milestone-added`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneAdded {
+    pub id: String,
+    pub title: String,
+    pub due: String,
+    #[serde(default)]
+    pub proposal: Option<String>,
+}
+
+/// `milestone-amended`: the new due date, the one it replaces, the original, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneAmended {
+    pub id: String,
+    pub due: String,
+    pub previous_due: String,
+    pub original_due: String,
+    pub reason: String,
+}
+
+/// `milestone-completed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneCompleted {
+    pub id: String,
+    pub due: String,
+}
+
+/// An event's type and data, ready to be given a stream, actor and date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub kind: &'static str,
+    pub data: serde_json::Value,
+}
+
+impl Draft {
+    /// A draft of `kind` with `data` serialised.
+    pub fn new<T: Serialize>(kind: &'static str, data: &T) -> Draft {
+        Draft {
+            kind,
+            data: serde_json::to_value(data).expect("event data always serialises"),
+        }
+    }
+}
+
+/// Reads an event's data as `T`; malformed data is an integrity failure naming the event.
+pub fn read<T: for<'de> Deserialize<'de>>(event: &engine::Event) -> Result<T, engine::Failure> {
+    serde_json::from_value(event.data.clone()).map_err(|e| {
+        engine::Failure::integrity(format!(
+            "event {} ({}) has data this version cannot read: {e}",
+            event.seq, event.kind
+        ))
+    })
+}

@@ -1,0 +1,94 @@
+//! The guards of the workflow's moves, as functions of the proposal's state (as recorded so far, in
+//! seq order). Each returns every unmet condition, in plain words with what would satisfy it.
+
+use super::events::Decision;
+use super::state::{ConsultationStatus, ProposalState};
+use crate::definition::Guard;
+
+/// The unmet conditions of `guard` (empty: it holds).
+pub fn unmet(guard: Guard, state: &ProposalState) -> Vec<String> {
+    match guard {
+        Guard::BusinessCaseRecorded => business_case_recorded(state),
+        Guard::ConsultationComplete => consultation_complete(state),
+        Guard::BoardRecommends => board_recommends(state),
+        Guard::AllCouncilsApprove => all_councils_approve(state),
+    }
+}
+
+/// The unmet conditions of every guard in `guards`, in order.
+pub fn unmet_all(guards: &[Guard], state: &ProposalState) -> Vec<String> {
+    guards.iter().flat_map(|g| unmet(*g, state)).collect()
+}
+
+fn business_case_recorded(state: &ProposalState) -> Vec<String> {
+    match state.business_case {
+        Some(_) => vec![],
+        None => vec![format!(
+            "no business case is recorded: record one with `concordat proposal business-case {} --one-off-cost GBP --annual-saving GBP`",
+            state.id
+        )],
+    }
+}
+
+fn consultation_complete(state: &ProposalState) -> Vec<String> {
+    let c = &state.consultation;
+    let id = &state.id;
+    if c.status == ConsultationStatus::NotStarted {
+        return vec![format!(
+            "no consultation has been opened{}: open one with staff and at least one union, e.g. `concordat consultation open {id} --with staff,unison`",
+            if state.round > 1 { " in this round" } else { "" }
+        )];
+    }
+    let mut unmet = Vec::new();
+    if !c.parties.contains_key("staff") {
+        unmet.push(
+            "affected staff were not consulted: open a consultation that includes staff (`--with staff,...`)"
+                .to_string(),
+        );
+    }
+    if c.unions.is_empty() {
+        unmet.push(
+            "no recognised trade union was consulted: open a consultation that includes at least one union of the partnership file"
+                .to_string(),
+        );
+    }
+    if c.status == ConsultationStatus::Open {
+        unmet.push(format!(
+            "the consultation is still open: close it with `concordat consultation close {id}`"
+        ));
+    }
+    unmet
+}
+
+fn board_recommends(state: &ProposalState) -> Vec<String> {
+    match state.board.standing() {
+        None => vec![format!(
+            "the Shared Services Board has not voted on it{}: record the meeting with `concordat board vote {} --meeting DATE --support ...`",
+            if state.round > 1 { " in this round" } else { "" },
+            state.id
+        )],
+        Some(v) if v.outcome.recommends() => vec![],
+        Some(v) => vec![format!(
+            "the Board did not recommend it at its latest meeting, {} (neither consensus nor enough support from each council): it needs a recommending vote at a later meeting",
+            v.meeting
+        )],
+    }
+}
+
+fn all_councils_approve(state: &ProposalState) -> Vec<String> {
+    state
+        .approvals()
+        .into_iter()
+        .filter(|(_, d)| *d != Some(Decision::Approve))
+        .map(|(council, d)| match d {
+            None => format!(
+                "{council} has not decided yet: its clerk records the decision with `concordat council decide {} --council {council} --decision approve`",
+                state.id
+            ),
+            Some(d) => format!(
+                "{council} decided {}: it counts as not yet approved until {council} approves",
+                d.as_str()
+            ),
+        })
+        .collect()
+}

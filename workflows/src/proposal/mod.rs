@@ -1,0 +1,18 @@
+//! A shared-service proposal: its events, the one projection that folds them into state, the guards
+//! and rules that decide what may be recorded next, and the views the commands print.
+
+pub mod apply;
+pub mod board;
+pub mod decide;
+pub mod events;
+pub mod guards;
+pub mod record;
+pub mod reminders;
+pub mod state;
+pub mod view;
+
+pub use apply::{project, Cut};
+pub use decide::{decide, decide_create, Ctx, NewProposal, ProposalCommand};
+pub use reminders::reminders_for;
+pub use state::{stream_of, ProposalState, PROPOSAL_STREAM_PREFIX};
+pub use view::{show_view, ProposalView};

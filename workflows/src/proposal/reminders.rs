@@ -1,0 +1,58 @@
+//! The bridge from a proposal's state to the reminder rules (`crate::reminders`): what falls due for
+//! it, shown as `next_reminders` in `proposal show`.
+//!
+//! The state records everything the rules need: the go-live date (`went_live`, the effective date
+//! of the step into monitoring), hold periods (`holds`, `held_from`), `reviews`, and `milestones`
+//! with their due, amended and completed dates.
+
+use super::state::ProposalState;
+use crate::definition::Stage;
+use crate::reminders::{Activity, MilestoneFacts, ProposalFacts, ReminderView, ReviewHeld};
+
+/// The reminders of `state` shown in `proposal show` (none yet: the reminders issue fills this in
+/// from [`proposal_facts`] and [`milestone_facts`]).
+pub fn reminders_for(state: &ProposalState) -> Vec<ReminderView> {
+    let _ = state;
+    Vec::new()
+}
+
+/// What the reminder rules need to know about this proposal.
+pub fn proposal_facts(state: &ProposalState) -> ProposalFacts {
+    ProposalFacts {
+        id: state.id.clone(),
+        title: state.title.clone(),
+        councils: state.councils.clone(),
+        went_live: state.went_live,
+        activity: if state.has_ended() {
+            Activity::Ended
+        } else if state.stage == Stage::OnHold {
+            Activity::OnHold
+        } else {
+            Activity::Active
+        },
+        reviews: state
+            .reviews
+            .iter()
+            .map(|r| ReviewHeld {
+                council: r.council.clone(),
+                kind: r.kind,
+                held_on: r.on,
+            })
+            .collect(),
+    }
+}
+
+/// What the reminder rules need to know about this proposal's milestones.
+pub fn milestone_facts(state: &ProposalState) -> Vec<MilestoneFacts> {
+    state
+        .milestones
+        .values()
+        .map(|m| MilestoneFacts {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            proposal: m.proposal.clone(),
+            due: m.due,
+            completed: m.completed.is_some(),
+        })
+        .collect()
+}

@@ -1,0 +1,230 @@
+//! A proposal's state as its events describe it: the one value every view, guard and report reads.
+//! Built only by the fold in `apply.rs`.
+
+use super::events::{BoardOutcome, Decision, ReviewKind, ReviewOutcome, WorkflowRef};
+use crate::definition::{Category, MoveKind, Stage};
+use crate::milestone::Milestone;
+use crate::money::{Money, Percent};
+use crate::quarter::Quarter;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The business case as recorded (the latest stands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessCase {
+    pub one_off_cost: Money,
+    pub annual_saving: Money,
+    pub shares: BTreeMap<String, Percent>,
+    pub cost_shares: BTreeMap<String, Percent>,
+    pub annual_saving_by_council: BTreeMap<String, Money>,
+    pub one_off_cost_by_council: BTreeMap<String, Money>,
+    pub risks: Vec<String>,
+    pub recorded_on: Date,
+}
+
+/// Where the consultation of this round stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsultationStatus {
+    #[default]
+    NotStarted,
+    Open,
+    Closed,
+}
+
+impl ConsultationStatus {
+    /// The status as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsultationStatus::NotStarted => "not-started",
+            ConsultationStatus::Open => "open",
+            ConsultationStatus::Closed => "closed",
+        }
+    }
+}
+
+/// The consultation of the current round.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Consultation {
+    pub status: ConsultationStatus,
+    /// Each party consulted, with its response summary once it responded.
+    pub parties: BTreeMap<String, Option<String>>,
+    /// The consulted parties that are recognised unions.
+    pub unions: Vec<String>,
+    pub opened_on: Option<Date>,
+    pub closed_on: Option<Date>,
+}
+
+/// One Board meeting's vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardVote {
+    pub meeting: Date,
+    pub support: Vec<String>,
+    pub oppose: Vec<String>,
+    pub abstain: Vec<String>,
+    pub outcome: BoardOutcome,
+    pub seq: u64,
+}
+
+/// The Board's votes in this round; the latest meeting's stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Board {
+    pub votes: Vec<BoardVote>,
+}
+
+impl Board {
+    /// The vote of the latest meeting (ties: the one recorded last).
+    pub fn standing(&self) -> Option<&BoardVote> {
+        self.votes.iter().max_by_key(|v| (v.meeting, v.seq))
+    }
+}
+
+/// A council's latest decision in this round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouncilDecision {
+    pub decision: Decision,
+    pub minute: Option<String>,
+    pub on: Date,
+    pub by: String,
+}
+
+/// A performance indicator and its quarterly values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Kpi {
+    pub target: Option<Decimal>,
+    pub unit: Option<String>,
+    pub values: BTreeMap<Quarter, Decimal>,
+}
+
+/// A quarter's saving, as last recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saving {
+    pub amount: Money,
+    pub by_council: BTreeMap<String, Money>,
+    pub on: Date,
+}
+
+/// A council's review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub kind: ReviewKind,
+    pub council: String,
+    pub outcome: ReviewOutcome,
+    pub summary: Option<String>,
+    pub on: Date,
+    pub by: String,
+    pub recorded_at: String,
+}
+
+/// A period on hold: from the hold's effective date until the resume's (or still held).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldPeriod {
+    pub stage: Stage,
+    pub from: Date,
+    pub until: Option<Date>,
+    pub reason: Option<String>,
+}
+
+/// One recorded stage change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageStep {
+    pub from: Stage,
+    pub to: Stage,
+    pub action: MoveKind,
+    pub reason: Option<String>,
+    pub on: Date,
+    pub by: String,
+    pub seq: u64,
+}
+
+/// An actor's declared interest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recusal {
+    pub reason: String,
+    pub on: Date,
+}
+
+/// A proposal as its events (all of them, or those a cut admits) describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalState {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub lead: String,
+    pub councils: Vec<String>,
+    pub category: Category,
+    pub workflow: WorkflowRef,
+    pub stage: Stage,
+    /// The stage a held proposal returns to on `resume`.
+    pub held_from: Option<Stage>,
+    /// The stream version of the last event applied.
+    pub version: u64,
+    /// The seq of the last event applied.
+    pub last_seq: u64,
+    pub created_on: Date,
+    pub created_by: String,
+    /// 1, and one more each time the proposal moves back to an earlier stage.
+    pub round: u32,
+    pub business_case: Option<BusinessCase>,
+    pub consultation: Consultation,
+    pub board: Board,
+    pub decisions: BTreeMap<String, CouncilDecision>,
+    /// The effective date of the step into monitoring: the day the service went live.
+    pub went_live: Option<Date>,
+    pub kpis: BTreeMap<String, Kpi>,
+    pub savings: BTreeMap<Quarter, Saving>,
+    pub reviews: Vec<Review>,
+    pub milestones: BTreeMap<String, Milestone>,
+    pub recused: BTreeMap<String, Recusal>,
+    pub holds: Vec<HoldPeriod>,
+    pub steps: Vec<StageStep>,
+}
+
+impl ProposalState {
+    /// The proposal's stream.
+    pub fn stream(&self) -> String {
+        stream_of(&self.id)
+    }
+
+    /// The total of the savings recorded, and each council's part of it (parts sum to the total).
+    pub fn savings_total(&self) -> (Money, BTreeMap<String, Money>) {
+        let mut by_council: BTreeMap<String, Money> = self
+            .councils
+            .iter()
+            .map(|c| (c.clone(), Money::default()))
+            .collect();
+        let mut total = Money::default();
+        for saving in self.savings.values() {
+            total = total + saving.amount;
+            for (council, part) in &saving.by_council {
+                let entry = by_council.entry(council.clone()).or_default();
+                *entry = *entry + *part;
+            }
+        }
+        (total, by_council)
+    }
+
+    /// The decision of each council of the proposal (None: pending).
+    pub fn approvals(&self) -> Vec<(String, Option<Decision>)> {
+        self.councils
+            .iter()
+            .map(|c| (c.clone(), self.decisions.get(c).map(|d| d.decision)))
+            .collect()
+    }
+
+    /// Whether the proposal has ended (an outcome stage of workflow v1 or later).
+    pub fn has_ended(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::NotPursued | Stage::Withdrawn | Stage::Rejected | Stage::Closed
+        )
+    }
+}
+
+/// The stream of proposal `id`.
+pub fn stream_of(id: &str) -> String {
+    format!("{PROPOSAL_STREAM_PREFIX}{id}")
+}
+
+/// The prefix of every proposal stream.
+pub const PROPOSAL_STREAM_PREFIX: &str = "proposal-";

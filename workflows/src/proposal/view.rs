@@ -1,0 +1,335 @@
+//! The contract's JSON shapes of a proposal, produced from its state: `proposal show` (and, per
+//! proposal, `audit replay`), `proposal list` and `proposal history`.
+
+use super::events::{BoardOutcome, WorkflowRef};
+use super::reminders::reminders_for;
+use super::state::ProposalState;
+use crate::definition::{Category, Stage};
+use crate::milestone::Milestone;
+use crate::money::{Money, Percent};
+use crate::reminders::ReminderView;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `proposal show`: the contract's keys, then more for the reader.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub stage: Stage,
+    pub lead: String,
+    pub councils: Vec<String>,
+    pub category: Category,
+    pub version: u64,
+    pub workflow: WorkflowRef,
+    pub business_case: Option<BusinessCaseView>,
+    pub consultation: ConsultationView,
+    pub board: BoardView,
+    pub approvals: BTreeMap<String, String>,
+    pub savings: SavingsView,
+    pub reviews: Vec<ReviewView>,
+    pub next_reminders: Vec<ReminderView>,
+    pub created_on: Date,
+    pub created_by: String,
+    pub round: u32,
+    pub held_from: Option<Stage>,
+    pub went_live: Option<Date>,
+    pub decisions: BTreeMap<String, DecisionView>,
+    pub kpis: BTreeMap<String, KpiView>,
+    pub milestones: Vec<Milestone>,
+    pub recused: BTreeMap<String, RecusalView>,
+}
+
+/// The business case with each council's part of the saving and of the cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct BusinessCaseView {
+    pub one_off_cost: Money,
+    pub annual_saving: Money,
+    pub shares: BTreeMap<String, Percent>,
+    pub cost_shares: BTreeMap<String, Percent>,
+    pub annual_saving_by_council: BTreeMap<String, Money>,
+    pub one_off_cost_by_council: BTreeMap<String, Money>,
+    pub risks: Vec<String>,
+    pub recorded_on: Date,
+}
+
+/// The consultation of the current round.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsultationView {
+    pub status: &'static str,
+    pub parties: BTreeMap<String, &'static str>,
+    pub responses: BTreeMap<String, String>,
+    pub opened_on: Option<Date>,
+    pub closed_on: Option<Date>,
+}
+
+/// The Board's standing recommendation and every vote of this round.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardView {
+    pub outcome: Option<BoardOutcome>,
+    pub meeting: Option<Date>,
+    pub votes: Vec<BoardVoteView>,
+}
+
+/// One meeting's vote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardVoteView {
+    pub meeting: Date,
+    pub outcome: BoardOutcome,
+    pub support: Vec<String>,
+    pub oppose: Vec<String>,
+    pub abstain: Vec<String>,
+}
+
+/// A council's latest decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub decision: &'static str,
+    pub minute: Option<String>,
+    pub on: Date,
+    pub by: String,
+}
+
+/// Savings recorded: the total, each council's part, and each quarter's.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavingsView {
+    pub total: Money,
+    pub by_council: BTreeMap<String, Money>,
+    pub by_quarter: BTreeMap<String, QuarterSavingView>,
+}
+
+/// One quarter's saving.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterSavingView {
+    pub amount: Money,
+    pub by_council: BTreeMap<String, Money>,
+}
+
+/// A council's review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub kind: &'static str,
+    pub council: String,
+    pub outcome: &'static str,
+    pub summary: Option<String>,
+    pub on: Date,
+    pub by: String,
+    pub recorded_at: String,
+}
+
+/// A performance indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiView {
+    pub target: Option<Decimal>,
+    pub unit: Option<String>,
+    pub values: BTreeMap<String, Decimal>,
+}
+
+/// A declared interest.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecusalView {
+    pub reason: String,
+    pub on: Date,
+}
+
+/// `proposal show` of `state` (the same function serves the live view and every replay).
+pub fn show_view(state: &ProposalState) -> ProposalView {
+    let (total, by_council) = state.savings_total();
+    let standing = state.board.standing();
+    ProposalView {
+        id: state.id.clone(),
+        title: state.title.clone(),
+        service: state.service.clone(),
+        stage: state.stage.clone(),
+        lead: state.lead.clone(),
+        councils: state.councils.clone(),
+        category: state.category,
+        version: state.version,
+        workflow: state.workflow.clone(),
+        business_case: state.business_case.as_ref().map(|b| BusinessCaseView {
+            one_off_cost: b.one_off_cost,
+            annual_saving: b.annual_saving,
+            shares: b.shares.clone(),
+            cost_shares: b.cost_shares.clone(),
+            annual_saving_by_council: b.annual_saving_by_council.clone(),
+            one_off_cost_by_council: b.one_off_cost_by_council.clone(),
+            risks: b.risks.clone(),
+            recorded_on: b.recorded_on,
+        }),
+        consultation: ConsultationView {
+            status: state.consultation.status.as_str(),
+            parties: state
+                .consultation
+                .parties
+                .iter()
+                .map(|(p, r)| (p.clone(), if r.is_some() { "responded" } else { "pending" }))
+                .collect(),
+            responses: state
+                .consultation
+                .parties
+                .iter()
+                .filter_map(|(p, r)| r.clone().map(|r| (p.clone(), r)))
+                .collect(),
+            opened_on: state.consultation.opened_on,
+            closed_on: state.consultation.closed_on,
+        },
+        board: BoardView {
+            outcome: standing.map(|v| v.outcome),
+            meeting: standing.map(|v| v.meeting),
+            votes: state
+                .board
+                .votes
+                .iter()
+                .map(|v| BoardVoteView {
+                    meeting: v.meeting,
+                    outcome: v.outcome,
+                    support: v.support.clone(),
+                    oppose: v.oppose.clone(),
+                    abstain: v.abstain.clone(),
+                })
+                .collect(),
+        },
+        approvals: state
+            .approvals()
+            .into_iter()
+            .map(|(c, d)| (c, d.map_or("pending", |d| d.as_str()).to_string()))
+            .collect(),
+        savings: SavingsView {
+            total,
+            by_council,
+            by_quarter: state
+                .savings
+                .iter()
+                .map(|(q, s)| {
+                    (
+                        q.to_string(),
+                        QuarterSavingView {
+                            amount: s.amount,
+                            by_council: s.by_council.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        },
+        reviews: state
+            .reviews
+            .iter()
+            .map(|r| ReviewView {
+                kind: r.kind.as_str(),
+                council: r.council.clone(),
+                outcome: r.outcome.as_str(),
+                summary: r.summary.clone(),
+                on: r.on,
+                by: r.by.clone(),
+                recorded_at: r.recorded_at.clone(),
+            })
+            .collect(),
+        next_reminders: reminders_for(state),
+        created_on: state.created_on,
+        created_by: state.created_by.clone(),
+        round: state.round,
+        held_from: state.held_from.clone(),
+        went_live: state.went_live,
+        decisions: state
+            .decisions
+            .iter()
+            .map(|(c, d)| {
+                (
+                    c.clone(),
+                    DecisionView {
+                        decision: d.decision.as_str(),
+                        minute: d.minute.clone(),
+                        on: d.on,
+                        by: d.by.clone(),
+                    },
+                )
+            })
+            .collect(),
+        kpis: state
+            .kpis
+            .iter()
+            .map(|(n, k)| {
+                (
+                    n.clone(),
+                    KpiView {
+                        target: k.target,
+                        unit: k.unit.clone(),
+                        values: k.values.iter().map(|(q, v)| (q.to_string(), *v)).collect(),
+                    },
+                )
+            })
+            .collect(),
+        milestones: state.milestones.values().cloned().collect(),
+        recused: state
+            .recused
+            .iter()
+            .map(|(a, r)| {
+                (
+                    a.clone(),
+                    RecusalView {
+                        reason: r.reason.clone(),
+                        on: r.on,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// One line of `proposal list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    pub id: String,
+    pub title: String,
+    pub stage: Stage,
+    pub lead: String,
+    pub councils: Vec<String>,
+    pub version: u64,
+    pub service: String,
+    pub category: Category,
+}
+
+/// `proposal list`'s line for `state`.
+pub fn list_item(state: &ProposalState) -> ListItem {
+    ListItem {
+        id: state.id.clone(),
+        title: state.title.clone(),
+        stage: state.stage.clone(),
+        lead: state.lead.clone(),
+        councils: state.councils.clone(),
+        version: state.version,
+        service: state.service.clone(),
+        category: state.category,
+    }
+}
+
+/// One entry of `proposal history`: both times of the event, its data and hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    pub seq: u64,
+    pub version: u64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor: String,
+    pub recorded_at: String,
+    pub effective_on: String,
+    pub data: serde_json::Value,
+    pub hash: String,
+}
+
+/// `proposal history`'s entry for one event.
+pub fn history_item(event: &engine::Event) -> HistoryItem {
+    HistoryItem {
+        seq: event.seq,
+        version: event.version,
+        kind: event.kind.clone(),
+        actor: event.actor.clone(),
+        recorded_at: event.recorded_at.clone(),
+        effective_on: event.effective_on.clone(),
+        data: event.data.clone(),
+        hash: event.hash.clone(),
+    }
+}
