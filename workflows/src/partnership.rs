@@ -113,6 +113,9 @@ pub struct Partnership {
     pub financial_year_start: String,
     #[serde(default)]
     pub unions: Vec<String>,
+    /// The note verifier key that signs the log's checkpoints (`concordat checkpoint keygen` prints one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_key: Option<String>,
     #[serde(rename = "council", default)]
     pub councils: Vec<Council>,
     #[serde(default)]
@@ -229,6 +232,11 @@ impl Partnership {
                 e.message
             ));
         }
+        if let Some(key) = &self.checkpoint_key {
+            if let Err(e) = engine::merkle::VerifierKey::parse(key) {
+                problems.push(format!("{}checkpoint_key: {}", at("checkpoint_key"), e.message));
+            }
+        }
         if self.board_rule.min_support_per_council == 0 {
             problems.push(format!(
                 "{}min_support_per_council must be at least 1",
@@ -319,6 +327,17 @@ council = "bromsgrove"
     }
 
     #[test]
+    fn a_checkpoint_key_is_optional_and_checked() {
+        assert_eq!(Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap().checkpoint_key, None);
+        let (_, public) = engine::merkle::SignerKey::generate("concordat/x").unwrap();
+        let text = format!("checkpoint_key = \"{public}\"\n{BROMSGROVE_REDDITCH}");
+        let p = Partnership::from_toml(&text).unwrap();
+        assert_eq!(p.checkpoint_key.as_deref(), Some(public.as_str()));
+        let json = serde_json::to_value(Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap()).unwrap();
+        assert!(json.get("checkpoint_key").is_none(), "absent stays absent in events");
+    }
+
+    #[test]
     fn each_rule_is_enforced() {
         assert!(refused("name = \"x\"\ncolour = 1\n").contains("line 2"));
         assert!(
@@ -338,5 +357,7 @@ council = "bromsgrove"
         assert!(
             refused(&cron).contains("quarterly_report") || refused(&cron).contains("every quarter")
         );
+        let key = format!("checkpoint_key = \"concordat+0000+AAAA\"\n{BROMSGROVE_REDDITCH}");
+        assert!(refused(&key).contains("line 1: checkpoint_key"));
     }
 }
