@@ -1,6 +1,7 @@
 //! Library operations the CLI calls, one module per command group. They return values; they never print.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod init;
 pub mod session;
 
