@@ -234,7 +234,11 @@ impl Partnership {
         }
         if let Some(key) = &self.checkpoint_key {
             if let Err(e) = engine::merkle::VerifierKey::parse(key) {
-                problems.push(format!("{}checkpoint_key: {}", at("checkpoint_key"), e.message));
+                problems.push(format!(
+                    "{}checkpoint_key: {}",
+                    at("checkpoint_key"),
+                    e.message
+                ));
             }
         }
         if self.board_rule.min_support_per_council == 0 {
@@ -328,13 +332,22 @@ council = "bromsgrove"
 
     #[test]
     fn a_checkpoint_key_is_optional_and_checked() {
-        assert_eq!(Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap().checkpoint_key, None);
+        assert_eq!(
+            Partnership::from_toml(BROMSGROVE_REDDITCH)
+                .unwrap()
+                .checkpoint_key,
+            None
+        );
         let (_, public) = engine::merkle::SignerKey::generate("concordat/x").unwrap();
         let text = format!("checkpoint_key = \"{public}\"\n{BROMSGROVE_REDDITCH}");
         let p = Partnership::from_toml(&text).unwrap();
         assert_eq!(p.checkpoint_key.as_deref(), Some(public.as_str()));
-        let json = serde_json::to_value(Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap()).unwrap();
-        assert!(json.get("checkpoint_key").is_none(), "absent stays absent in events");
+        let json =
+            serde_json::to_value(Partnership::from_toml(BROMSGROVE_REDDITCH).unwrap()).unwrap();
+        assert!(
+            json.get("checkpoint_key").is_none(),
+            "absent stays absent in events"
+        );
     }
 
     #[test]

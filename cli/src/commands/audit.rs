@@ -1,4 +1,4 @@
-//! `concordat audit verify|export|log`.
+//! `concordat audit verify|export|log|prove|check-proof`.
 
 use super::GlobalArgs;
 use crate::{context, output};
@@ -36,12 +36,59 @@ pub enum AuditCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Make an inclusion proof of one event (--event SEQ), or a consistency proof from an older
+    /// checkpoint to a newer one (--from CHECKPOINT); to stdout, or to --out.
+    Prove {
+        /// The seq of the event to prove.
+        #[arg(
+            long,
+            value_name = "SEQ",
+            conflicts_with = "from",
+            required_unless_present = "from"
+        )]
+        event: Option<u64>,
+        /// An older checkpoint file (body or signed note) to prove the log extends.
+        #[arg(long, value_name = "CHECKPOINT")]
+        from: Option<PathBuf>,
+        /// Prove against this checkpoint (default: the newest signed one that covers it, else the log now).
+        #[arg(long, value_name = "CP", conflicts_with = "now")]
+        checkpoint: Option<PathBuf>,
+        /// Prove against the log as it stands now (an unsigned checkpoint).
+        #[arg(long)]
+        now: bool,
+        /// Write the proof to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check a proof offline, with nothing but the proof, a checkpoint and the verifier key (no store).
+    CheckProof {
+        /// The proof file `audit prove` wrote.
+        file: PathBuf,
+        /// The checkpoint to check against (a signed note, or a body copied from a report).
+        #[arg(long, value_name = "CP")]
+        checkpoint: PathBuf,
+        /// The verifier key (or a file holding it) the checkpoint must be signed with.
+        #[arg(long, value_name = "VERIFIER_KEY")]
+        key: Option<String>,
+    },
 }
 
 /// Runs an `audit` command.
 pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure> {
     match cmd {
         AuditCommand::Verify { file, head } => verify(g, file, head).await,
+        AuditCommand::Prove {
+            event,
+            from,
+            checkpoint,
+            now,
+            out,
+        } => super::checkpoint::prove(g, event, from, checkpoint, now, out).await,
+        AuditCommand::CheckProof {
+            file,
+            checkpoint,
+            key,
+        } => super::checkpoint::check_proof(g, &file, &checkpoint, key),
         AuditCommand::Export { out } => {
             let mut session = context::session(g, OpenMode::Existing).await?;
             session.check_reader().await?;

@@ -2,6 +2,7 @@
 //! plus an `exec` that calls library operations and prints.
 
 mod audit;
+mod checkpoint;
 mod init;
 mod partnership;
 
@@ -47,6 +48,9 @@ pub enum Command {
     /// Verify, export and read the log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Sign checkpoints of the log (C2SP signed notes), and make the key that signs them.
+    #[command(subcommand)]
+    Checkpoint(checkpoint::CheckpointCommand),
 }
 
 /// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
@@ -57,6 +61,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Demo => crate::demo::exec(&g).await,
         Command::Partnership(cmd) => partnership::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
+        Command::Checkpoint(cmd) => checkpoint::exec(&g, cmd).await,
     }
 }
 

@@ -181,14 +181,21 @@ impl VerifierKey {
     pub fn parse(text: &str) -> Result<VerifierKey, Failure> {
         let text = text.trim();
         let bad = |why: String| {
-            Failure::usage(format!("{text:?} is not a checkpoint verifier key: {why}"))
-                .with_detail("a verifier key reads NAME+KEYID+KEY, as `concordat checkpoint keygen` prints it")
+            Failure::usage(format!("{text:?} is not a checkpoint verifier key: {why}")).with_detail(
+                "a verifier key reads NAME+KEYID+KEY, as `concordat checkpoint keygen` prints it",
+            )
         };
         let verifier = StandardVerifier::new(text).map_err(|e| bad(e.to_string()))?;
         let name = verifier.name().to_string();
         let key64 = text.splitn(3, '+').nth(2).unwrap_or_default();
-        let raw = BASE64_STANDARD.decode(key64).map_err(|e| bad(e.to_string()))?;
-        let canonical = format!("{name}+{:08x}+{}", verifier.key_id(), BASE64_STANDARD.encode(&raw));
+        let raw = BASE64_STANDARD
+            .decode(key64)
+            .map_err(|e| bad(e.to_string()))?;
+        let canonical = format!(
+            "{name}+{:08x}+{}",
+            verifier.key_id(),
+            BASE64_STANDARD.encode(&raw)
+        );
         Ok(VerifierKey {
             text: canonical,
             name,
@@ -281,7 +288,10 @@ mod tests {
         let body = checkpoint_body("concordat/test", 3, leaf_hash(b"r")).unwrap();
         let note = signer.sign(&body).unwrap();
         let cp = Checkpoint::parse(note.as_bytes()).unwrap();
-        assert_eq!((cp.size, cp.origin.as_str(), cp.body()), (3, "concordat/test", body.as_str()));
+        assert_eq!(
+            (cp.size, cp.origin.as_str(), cp.body()),
+            (3, "concordat/test", body.as_str())
+        );
         assert!(cp.is_signed());
         assert_eq!(cp.signers(), vec!["concordat/test".to_string()]);
         cp.verify(&VerifierKey::parse(&public).unwrap()).unwrap();

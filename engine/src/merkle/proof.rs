@@ -66,7 +66,12 @@ pub fn inclusion_text(event: &Event, index: u64, hashes: &[Hash], checkpoint: &[
 }
 
 /// The text of a consistency proof from (`old_size`, `old_root`) to `checkpoint` (its bytes verbatim).
-pub fn consistency_text(old_size: u64, old_root: Hash, hashes: &[Hash], checkpoint: &[u8]) -> String {
+pub fn consistency_text(
+    old_size: u64,
+    old_root: Hash,
+    hashes: &[Hash],
+    checkpoint: &[u8],
+) -> String {
     let mut out = format!("{CONSISTENCY_HEADER}\nfrom {old_size} {old_root}\n");
     for h in hashes {
         out += &format!("{h}\n");
@@ -76,9 +81,8 @@ pub fn consistency_text(old_size: u64, old_root: Hash, hashes: &[Hash], checkpoi
 }
 
 fn malformed(why: impl Into<String>) -> Failure {
-    Failure::usage(format!("the proof is malformed: {}", why.into())).with_detail(
-        "give a file that `concordat audit prove` wrote, unchanged",
-    )
+    Failure::usage(format!("the proof is malformed: {}", why.into()))
+        .with_detail("give a file that `concordat audit prove` wrote, unchanged")
 }
 
 fn parse_count(text: &str, what: &str) -> Result<u64, Failure> {
@@ -229,7 +233,11 @@ fn integrity(why: impl Into<String>) -> Failure {
 /// Verifies a proof offline against a checkpoint and, when given, the verifier key that signs it.
 ///
 /// Malformed input is a usage failure (exit 2); a proof that does not hold is an integrity failure (exit 6).
-pub fn check_proof(proof: &[u8], checkpoint: &[u8], key: Option<&str>) -> Result<Verified, Failure> {
+pub fn check_proof(
+    proof: &[u8],
+    checkpoint: &[u8],
+    key: Option<&str>,
+) -> Result<Verified, Failure> {
     let key = key.map(VerifierKey::parse).transpose()?;
     let trusted = Checkpoint::parse(checkpoint)?;
     let proof = Proof::parse(proof)?;

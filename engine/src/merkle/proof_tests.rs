@@ -68,7 +68,11 @@ impl Fixture {
         let (old_cp, new_cp) = (self.checkpoint(old), self.checkpoint(new));
         let path = self.tree.prove_consistency(old, new).unwrap();
         let root = self.tree.root(old).unwrap();
-        (consistency_text(old, root, &path, new_cp.as_bytes()), old_cp, new_cp)
+        (
+            consistency_text(old, root, &path, new_cp.as_bytes()),
+            old_cp,
+            new_cp,
+        )
     }
 }
 
@@ -79,7 +83,10 @@ fn every_inclusion_proof_verifies_and_round_trips() {
         for seq in 1..=size {
             let (text, cp) = f.inclusion(seq, size);
             let v = check_proof(text.as_bytes(), cp.as_bytes(), Some(&f.public)).unwrap();
-            assert_eq!((v.kind, v.seq, v.size, v.signature), ("inclusion", Some(seq), size, "verified"));
+            assert_eq!(
+                (v.kind, v.seq, v.size, v.signature),
+                ("inclusion", Some(seq), size, "verified")
+            );
             assert_eq!(Proof::parse(text.as_bytes()).unwrap().to_text(), text);
             // Without a key the mathematics still holds; the signature is reported unchecked.
             let v = check_proof(text.as_bytes(), cp.as_bytes(), None).unwrap();
@@ -96,7 +103,10 @@ fn every_consistency_proof_verifies_from_either_end() {
             let (text, old_cp, new_cp) = f.consistency(old, new);
             let v = check_proof(text.as_bytes(), old_cp.as_bytes(), Some(&f.public)).unwrap();
             let end = if old == new { "newer" } else { "older" };
-            assert_eq!((v.checkpoint_is, v.newer_signature), (Some(end), Some("verified")));
+            assert_eq!(
+                (v.checkpoint_is, v.newer_signature),
+                (Some(end), Some("verified"))
+            );
             let v = check_proof(text.as_bytes(), new_cp.as_bytes(), Some(&f.public)).unwrap();
             assert_eq!(v.checkpoint_is, Some("newer"));
         }
@@ -138,13 +148,23 @@ fn a_one_byte_change_anywhere_fails() {
         for delta in [0x01u8, 0x20] {
             let mut bytes = text.clone().into_bytes();
             bytes[i] ^= delta;
-            assert_fails(&bytes, cp.as_bytes(), &f.public, &format!("proof byte {i} ^ {delta}"));
+            assert_fails(
+                &bytes,
+                cp.as_bytes(),
+                &f.public,
+                &format!("proof byte {i} ^ {delta}"),
+            );
         }
     }
     for i in 0..cp.len() {
         let mut bytes = cp.clone().into_bytes();
         bytes[i] ^= 0x01;
-        assert_fails(text.as_bytes(), &bytes, &f.public, &format!("checkpoint byte {i}"));
+        assert_fails(
+            text.as_bytes(),
+            &bytes,
+            &f.public,
+            &format!("checkpoint byte {i}"),
+        );
     }
     // The event itself: every byte of its export line.
     let line = f.events[3].to_line();
@@ -154,13 +174,23 @@ fn a_one_byte_change_anywhere_fails() {
         let changed = BASE64_STANDARD.encode(&bytes);
         let good = BASE64_STANDARD.encode(line.as_bytes());
         let tampered = text.replacen(&good, &changed, 1);
-        assert_fails(tampered.as_bytes(), cp.as_bytes(), &f.public, &format!("event byte {i}"));
+        assert_fails(
+            tampered.as_bytes(),
+            cp.as_bytes(),
+            &f.public,
+            &format!("event byte {i}"),
+        );
     }
     let (text, old_cp, _) = f.consistency(2, 6);
     for i in 0..text.len() {
         let mut bytes = text.clone().into_bytes();
         bytes[i] ^= 0x01;
-        assert_fails(&bytes, old_cp.as_bytes(), &f.public, &format!("consistency byte {i}"));
+        assert_fails(
+            &bytes,
+            old_cp.as_bytes(),
+            &f.public,
+            &format!("consistency byte {i}"),
+        );
     }
 }
 

@@ -143,7 +143,11 @@ fn inclusion_proofs_match_and_verify() {
     for (leaf, size, path) in INCLUSION {
         let index = leaf - 1;
         let want = hashes(path);
-        assert_eq!(t.prove_inclusion(index, size).unwrap(), want, "{leaf}@{size}");
+        assert_eq!(
+            t.prove_inclusion(index, size).unwrap(),
+            want,
+            "{leaf}@{size}"
+        );
         let root = h(ROOTS[size as usize - 1]);
         let lh = leaf_hash(&hex::decode(LEAVES[index as usize]).unwrap());
         verify_inclusion(lh, index, size, &want, root).unwrap();
@@ -256,6 +260,9 @@ fn an_event_leaf_hashes_the_raw_bytes_of_its_hash() {
     let mut want = vec![0u8];
     want.extend([0xab; 32]);
     use sha2::{Digest, Sha256};
-    assert_eq!(event_leaf(&hex).unwrap().0, <[u8; 32]>::from(Sha256::digest(&want)));
+    assert_eq!(
+        event_leaf(&hex).unwrap().0,
+        <[u8; 32]>::from(Sha256::digest(&want))
+    );
     assert!(event_leaf("not hex").is_err());
 }

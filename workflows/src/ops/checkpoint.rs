@@ -29,7 +29,10 @@ pub fn origin_for(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
-    format!("concordat/{}", if slug.is_empty() { "partnership" } else { slug })
+    format!(
+        "concordat/{}",
+        if slug.is_empty() { "partnership" } else { slug }
+    )
 }
 
 /// The log's origin, fixed by the partnership as first registered (a later rename keeps it).
@@ -327,7 +330,10 @@ pub async fn sign(
             "that key is not the partnership's checkpoint key: its public half does not match",
         )
         .with_detail(format!("the partnership's key is {registered}"))
-        .with_detail(format!("this key's public half is {}", signer.verifier().as_str())));
+        .with_detail(format!(
+            "this key's public half is {}",
+            signer.verifier().as_str()
+        )));
     }
     let log = LogTree::load(session).await?;
     let body = log.body(log.size())?;
@@ -367,7 +373,10 @@ mod tests {
             origin_for("Bromsgrove and Redditch"),
             "concordat/bromsgrove-and-redditch"
         );
-        assert_eq!(origin_for("  Tewkesbury & Cheltenham! "), "concordat/tewkesbury-cheltenham");
+        assert_eq!(
+            origin_for("  Tewkesbury & Cheltenham! "),
+            "concordat/tewkesbury-cheltenham"
+        );
         assert_eq!(origin_for("—"), "concordat/partnership");
     }
 }
