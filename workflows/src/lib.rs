@@ -12,3 +12,4 @@ pub mod permissions;
 pub mod proposal;
 pub mod quarter;
 pub mod reminders;
+pub mod report;

@@ -3,6 +3,9 @@
 pub mod audit;
 pub mod checkpoint;
 pub mod init;
+pub mod reminders;
+pub mod report;
+pub mod scheduler;
 pub mod session;
 
 pub use session::{Session, PARTNERSHIP_STREAM};

@@ -1,0 +1,189 @@
+//! `report quarterly`: each council's quarter as it stood at the quarter's end (effective dates),
+//! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
+
+use super::reminders::{facts, snapshot};
+use super::session::Session;
+use crate::proposal::Cut;
+use crate::quarter::Quarter;
+use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
+use engine::time::{end_of_day, format_instant, parse_instant_or_date, start_of_day};
+use engine::Failure;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+/// The output formats of `report quarterly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// What the report counts as recorded: events up to a log position, or recorded by an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownAt {
+    Seq(u64),
+    Instant(Timestamp),
+}
+
+impl KnownAt {
+    /// Parses `seq:N` or an instant (RFC 3339; a date means the end of that day in `tz`).
+    pub fn parse(text: &str, tz: &TimeZone) -> Result<KnownAt, Failure> {
+        if let Some(n) = text.strip_prefix("seq:") {
+            return n.parse().map(KnownAt::Seq).map_err(|_| {
+                Failure::usage(format!("--known-at {text:?}: {n:?} is not a log position"))
+                    .with_detail(
+                        "write seq:N with N a whole number, e.g. seq:42, or give an instant",
+                    )
+            });
+        }
+        parse_instant_or_date(text, tz, true).map(KnownAt::Instant)
+    }
+
+    /// The cut for a quarter ending on `last_day`.
+    fn cut(self, effective_until: Option<jiff::civil::Date>) -> Cut {
+        match self {
+            KnownAt::Seq(n) => Cut {
+                effective_until,
+                recorded_until: None,
+                seq_until: Some(n),
+            },
+            KnownAt::Instant(t) => Cut {
+                effective_until,
+                recorded_until: Some(t),
+                seq_until: None,
+            },
+        }
+    }
+
+    /// As the report states it: `seq:N`, or the instant with the local offset.
+    fn label(self, tz: &TimeZone) -> String {
+        match self {
+            KnownAt::Seq(n) => format!("seq:{n}"),
+            KnownAt::Instant(t) => format_instant(t, tz),
+        }
+    }
+}
+
+/// `report quarterly`: the reports of `council` (or of every council at the quarter's end).
+///
+/// Without `known_at`, what was recorded by now counts, and the report states it as `seq:N` (the
+/// head then), so the command it prints reproduces it.
+pub async fn quarterly(
+    session: &mut Session,
+    quarter: &str,
+    council: Option<&str>,
+    known_at: Option<&str>,
+) -> Result<Vec<QuarterlyReport>, Failure> {
+    let quarter = Quarter::parse(quarter)?;
+    let tz = session.partnership().await?.latest().tz();
+    let known = known_at.map(|k| KnownAt::parse(k, &tz)).transpose()?;
+    session.check_reader().await?;
+    let head = session.store.head().await?;
+    let known = match known {
+        Some(KnownAt::Seq(n)) if n > head.seq => {
+            return Err(Failure::refused(format!(
+                "--known-at seq:{n} is beyond the end of the log (it has {} events)",
+                head.seq
+            ))
+            .with_detail(format!("give a position from 1 to {}", head.seq)))
+        }
+        Some(k) => k,
+        None => {
+            // What was recorded by now, named by its log position.
+            let now = snapshot(session, &KnownAt::Instant(session.now).cut(None)).await?;
+            KnownAt::Seq(now.head.seq)
+        }
+    };
+    generate(session, quarter, council, known).await
+}
+
+/// Builds the reports of `quarter` for `council` (or every council) as known at `known`.
+pub async fn generate(
+    session: &mut Session,
+    quarter: Quarter,
+    council: Option<&str>,
+    known: KnownAt,
+) -> Result<Vec<QuarterlyReport>, Failure> {
+    // Everything recorded by then, at every effective date: for the upcoming reminders.
+    let recorded = snapshot(session, &known.cut(None)).await?;
+    let partnership = recorded.partnership.latest().clone();
+    let tz = partnership.tz();
+    let start = partnership.year_start();
+    let (first_day, last_day) = (quarter.first_day(start), quarter.last_day(start));
+    let at_end = recorded.partnership.on(last_day).clone();
+    let councils: Vec<String> = match council {
+        Some(c) if at_end.council(c).is_some() => vec![c.to_string()],
+        Some(c) => {
+            return Err(Failure::refused(format!(
+                "{c:?} was not a council of the partnership at the end of {quarter}"
+            ))
+            .with_detail(format!(
+                "councils then: {}",
+                at_end.council_ids().join(", ")
+            )))
+        }
+        None => at_end.council_ids(),
+    };
+    let next = quarter.next();
+    let upcoming_from = start_of_day(next.first_day(start), &tz);
+    let upcoming_until = end_of_day(next.last_day(start), &tz);
+    let upcoming: Vec<_> = facts(&recorded)?
+        .reminders(upcoming_until)
+        .into_iter()
+        .filter(|r| r.due >= upcoming_from)
+        .collect();
+    // The quarter as it stood at its end.
+    let at_quarter_end = snapshot(session, &known.cut(Some(last_day))).await?;
+    let mut names = BTreeMap::new();
+    for (_, version) in recorded.partnership.versions() {
+        for c in &version.councils {
+            names.insert(c.id.clone(), c.name.clone());
+        }
+    }
+    for c in &at_end.councils {
+        names.insert(c.id.clone(), c.name.clone());
+    }
+    let log = LogAnchor {
+        seq: recorded.head.seq,
+        hash: recorded.head.hash.clone(),
+    };
+    Ok(councils
+        .iter()
+        .map(|c| {
+            report::build(&Inputs {
+                partnership_name: &at_end.name,
+                council: c,
+                council_name: &names[c],
+                council_names: &names,
+                quarter,
+                first_day,
+                last_day,
+                known_at: known.label(&tz),
+                proposals: &at_quarter_end.proposals,
+                programme_milestones: &at_quarter_end.milestones,
+                upcoming: &upcoming,
+                tz: &tz,
+                log: log.clone(),
+            })
+        })
+        .collect())
+}
+
+/// The reports rendered in `format` (Markdown: one section each; CSV: one table; JSON: one
+/// document, a list unless exactly one council was asked for).
+pub fn render(reports: &[QuarterlyReport], format: Format, one_council: bool) -> String {
+    match format {
+        Format::Markdown => report::markdown::render_all(reports),
+        Format::Csv => report::csv::render_all(reports),
+        Format::Json => {
+            let text = if one_council && reports.len() == 1 {
+                serde_json::to_string_pretty(&reports[0])
+            } else {
+                serde_json::to_string_pretty(reports)
+            };
+            text.expect("a report always serialises") + "\n"
+        }
+    }
+}
