@@ -1,0 +1,779 @@
+//! The orchestrator: builds the stores, spawns every measured process, prints the tables.
+
+use crate::args::Args;
+use crate::measure::{self, Outcome, Summary};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const FIXTURE: &str = include_str!("../../tests/fixtures/bromsgrove-redditch.toml");
+/// Concurrent writers (threads, or processes) in the append measurements.
+const WRITERS: usize = 4;
+/// Events per synthetic proposal stream, on average.
+const EVENTS_PER_STREAM: u64 = 50;
+
+struct Plan {
+    sizes: Vec<u64>,
+    reps: usize,
+    secs: f64,
+    raw_n: u64,
+}
+
+struct Ctx {
+    work: PathBuf,
+    logs: PathBuf,
+    concordat: PathBuf,
+    me: PathBuf,
+    plan: Plan,
+    log_n: usize,
+}
+
+impl Ctx {
+    fn stderr_file(&mut self, what: &str) -> PathBuf {
+        self.log_n += 1;
+        self.logs.join(format!("{:04}-{what}.stderr", self.log_n))
+    }
+
+    /// Runs a bench child; panics (with its stderr) if it fails.
+    fn child(&mut self, mode: &str, args: &[&str]) -> Outcome {
+        let err = self.stderr_file(mode);
+        let out = measure::run(Command::new(&self.me).arg(mode).args(args), &err);
+        if out.code != 0 {
+            panic!(
+                "{mode} {args:?} exited {}: {}",
+                out.code,
+                std::fs::read_to_string(&err).unwrap_or_default()
+            );
+        }
+        out
+    }
+
+    /// Runs `concordat ARGS`; a failure is reported, not fatal (other commands may be mid-change).
+    fn concordat(&mut self, args: &[&str]) -> Option<Outcome> {
+        let err = self.stderr_file("concordat");
+        let out = measure::run(
+            Command::new(&self.concordat)
+                .args(args)
+                .env("CONCORDAT_NOW", "2008-09-17T19:00:00+01:00")
+                .env_remove("CONCORDAT_STORE")
+                .env_remove("CONCORDAT_ACTOR"),
+            &err,
+        );
+        if out.code != 0 {
+            eprintln!(
+                "bench: `concordat {}` exited {}: {}",
+                args.join(" "),
+                out.code,
+                std::fs::read_to_string(&err).unwrap_or_default().trim()
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    fn repeat(
+        &mut self,
+        n: usize,
+        mut f: impl FnMut(&mut Ctx, usize) -> Option<Outcome>,
+    ) -> Vec<Outcome> {
+        (0..n).filter_map(|i| f(self, i)).collect()
+    }
+}
+
+fn say(text: &str) {
+    eprintln!("bench: {text}");
+}
+
+pub fn run(args: &Args) {
+    let size = args.get("--size").unwrap_or("full").to_string();
+    let plan = match size.as_str() {
+        "smoke" => Plan {
+            sizes: vec![2_000],
+            reps: 3,
+            secs: 0.5,
+            raw_n: 300,
+        },
+        "small" => Plan {
+            sizes: vec![10_000, 100_000],
+            reps: 9,
+            secs: 3.0,
+            raw_n: 20_000,
+        },
+        "full" => Plan {
+            sizes: vec![10_000, 100_000, 1_000_000],
+            reps: 9,
+            secs: 3.0,
+            raw_n: 20_000,
+        },
+        other => {
+            eprintln!("bench: unknown --size {other} (smoke, small or full)");
+            std::process::exit(2);
+        }
+    };
+    let concordat = PathBuf::from(
+        args.get("--concordat")
+            .unwrap_or("target/release/concordat"),
+    );
+    let work = PathBuf::from(args.get("--work").unwrap_or("target/bench")).join(&size);
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("logs")).expect("work dir");
+    let work = work.canonicalize().expect("work dir");
+    let mut cx = Ctx {
+        logs: work.join("logs"),
+        work,
+        concordat: concordat
+            .canonicalize()
+            .expect("the concordat binary (build it first)"),
+        me: std::env::current_exe().expect("own path"),
+        plan,
+        log_n: 0,
+    };
+    std::fs::write(cx.work.join("partnership.toml"), FIXTURE).expect("fixture");
+    let started = std::time::Instant::now();
+
+    let env = environment(&cx.work, args.get("--label").unwrap_or(""));
+    say(&format!("{env}"));
+
+    // The physical limit, on the same filesystem as every store.
+    say("raw fdatasync baseline");
+    let raw = raw_baseline(&mut cx);
+
+    // Process start: the yardstick of every command's latency.
+    say("bare process starts");
+    let reps = cx.plan.reps * 3;
+    let version: Vec<f64> = cx
+        .repeat(reps, |cx, _| cx.concordat(&["--version"]))
+        .iter()
+        .map(Outcome::ms)
+        .collect();
+    let noop: Vec<f64> = cx
+        .repeat(reps, |cx, _| Some(cx.child("child-noop", &[])))
+        .iter()
+        .map(Outcome::ms)
+        .collect();
+    let starts = json!({
+        "concordat_version_ms": Summary::of(&version).json(),
+        "bench_noop_ms": Summary::of(&noop).json(),
+    });
+
+    let mut sizes = Vec::new();
+    for n in cx.plan.sizes.clone() {
+        sizes.push(measure_size(&mut cx, n));
+    }
+    let results = json!({
+        "env": env,
+        "size": size,
+        "raw": raw,
+        "starts": starts,
+        "sizes": sizes,
+        "total_secs": started.elapsed().as_secs_f64(),
+    });
+    let report = report(&results);
+    println!("{report}");
+    if let Some(path) = args.get("--report") {
+        std::fs::write(path, &report).expect("report");
+    }
+    if let Some(path) = args.get("--json") {
+        std::fs::write(path, serde_json::to_string_pretty(&results).unwrap()).expect("json");
+    }
+    say(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
+}
+
+fn environment(work: &Path, label: &str) -> Value {
+    let cmd = |c: &str, a: &[&str]| {
+        Command::new(c)
+            .args(a)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    json!({
+        "date": jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        "nproc": cmd("nproc", &[]),
+        "cpu": cpu,
+        "kernel": std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim(),
+        "filesystem": cmd("findmnt", &["-n", "-o", "FSTYPE", "--target", &work.display().to_string()]),
+        "loadavg": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        "device": cmd("df", &["--output=source", &work.display().to_string()]).lines().last().unwrap_or("").to_string(),
+        "git": cmd("git", &["describe", "--always", "--dirty"]),
+        "label": label,
+        "work": work.display().to_string(),
+    })
+}
+
+fn start_at(delay_ms: u128) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    (now + delay_ms).to_string()
+}
+
+fn raw_baseline(cx: &mut Ctx) -> Value {
+    let file = cx.work.join("raw.dat");
+    let n = cx.plan.raw_n.to_string();
+    let secs = cx.plan.secs.to_string();
+    let one = cx.child(
+        "child-raw",
+        &["--file", file.to_str().unwrap(), "--n", &n, "--secs", &secs],
+    );
+    let j = one.json();
+    let single = j["records"].as_f64().unwrap() / j["secs"].as_f64().unwrap();
+    // Several processes appending to one file at once: what the filesystem gives to concurrent syncs.
+    let at = start_at(300);
+    let mut children = Vec::new();
+    for _ in 0..WRITERS {
+        let err = cx.stderr_file("child-raw");
+        children.push(measure::spawn(
+            Command::new(&cx.me).args([
+                "child-raw",
+                "--file",
+                file.to_str().unwrap(),
+                "--n",
+                &n,
+                "--secs",
+                &secs,
+                "--start-at",
+                &at,
+            ]),
+            &err,
+        ));
+    }
+    let outs: Vec<Outcome> = children
+        .into_iter()
+        .map(|(c, s)| measure::finish(c, s))
+        .collect();
+    let total: f64 = outs
+        .iter()
+        .map(|o| o.json()["records"].as_f64().unwrap())
+        .sum();
+    let secs_max = outs
+        .iter()
+        .map(|o| o.json()["secs"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    let _ = std::fs::remove_file(&file);
+    json!({
+        "single_per_s": single,
+        "single_records": j["records"],
+        "concurrent_per_s": total / secs_max,
+        "writers": WRITERS,
+        "rss_kb": one.maxrss_kb,
+    })
+}
+
+fn dir_bytes(dir: &Path) -> (u64, u64) {
+    let mut len = 0;
+    let mut alloc = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let m = e.metadata().expect("metadata");
+            if m.is_dir() {
+                let (l, a) = dir_bytes(&e.path());
+                len += l;
+                alloc += a;
+            } else {
+                len += m.len();
+                alloc += m.blocks() * 512;
+            }
+        }
+    }
+    (len, alloc)
+}
+
+fn measure_size(cx: &mut Ctx, n: u64) -> Value {
+    let streams = (n / EVENTS_PER_STREAM).max(1);
+    let streams_s = streams.to_string();
+    let store = cx.work.join(format!("store-{n}"));
+    let store_s = store.display().to_string();
+    say(&format!("{n} events: generating ({streams} streams)"));
+    let fixture = cx.work.join("partnership.toml").display().to_string();
+    cx.concordat(&["--store", &store_s, "--json", "init", &fixture])
+        .expect("concordat init works");
+    let gen = cx.child(
+        "child-gen",
+        &[
+            "--store",
+            &store_s,
+            "--events",
+            &n.to_string(),
+            "--streams",
+            &streams_s,
+        ],
+    );
+    let g = gen.json();
+
+    // Bytes: the store against its export.
+    say(&format!("{n} events: export and sizes"));
+    let (store_len, store_alloc) = dir_bytes(&store);
+    let log_bytes = std::fs::metadata(store.join("events.jsonl"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let export_path = cx.work.join(format!("export-{n}.jsonl"));
+    let export = cx.concordat(&[
+        "--store",
+        &store_s,
+        "audit",
+        "export",
+        "--out",
+        export_path.to_str().unwrap(),
+    ]);
+    let export_bytes = std::fs::metadata(&export_path)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let _ = std::fs::remove_file(&export_path);
+
+    // Open, first read, close.
+    say(&format!("{n} events: open/close"));
+    let reps = cx.plan.reps;
+    let opens = cx.repeat(reps, |cx, i| {
+        Some(cx.child(
+            "child-open",
+            &[
+                "--store",
+                &store_s,
+                "--streams",
+                &streams_s,
+                "--seed",
+                &(i + 1).to_string(),
+            ],
+        ))
+    });
+    let field = |outs: &[Outcome], k: &str| -> Vec<f64> {
+        outs.iter().filter_map(|o| o.json()[k].as_f64()).collect()
+    };
+    let rss = |outs: &[Outcome]| outs.iter().map(|o| o.maxrss_kb).max().unwrap_or(0);
+    let walls = |outs: &[Outcome]| Summary::of(&outs.iter().map(Outcome::ms).collect::<Vec<_>>());
+
+    // A changing command's store work, as its own process.
+    say(&format!("{n} events: changing-command proxy"));
+    let cmds = cx.repeat(reps, |cx, i| {
+        Some(cx.child(
+            "child-command",
+            &[
+                "--store",
+                &store_s,
+                "--streams",
+                &streams_s,
+                "--seed",
+                &(100 + i).to_string(),
+            ],
+        ))
+    });
+
+    // Real CLI processes that exist today.
+    say(&format!("{n} events: concordat partnership show"));
+    let shows = cx.repeat(reps, |cx, _| {
+        cx.concordat(&["--store", &store_s, "--json", "partnership", "show"])
+    });
+
+    // Verification and full reads.
+    say(&format!("{n} events: verify and read"));
+    let log = store.join("events.jsonl").display().to_string();
+    let verifies = cx.repeat(3, |cx, _| Some(cx.child("child-verify", &["--file", &log])));
+    let rate = |o: &Outcome| {
+        o.json()["events"].as_f64().unwrap_or(0.0) / o.json()["secs"].as_f64().unwrap_or(1.0)
+    };
+    let verify_rates: Vec<f64> = verifies.iter().map(rate).collect();
+    let cli_verify = cx.concordat(&["--store", &store_s, "--json", "audit", "verify"]);
+    let readall = cx.child("child-readall", &["--store", &store_s]);
+
+    // Durable append.
+    say(&format!("{n} events: durable append"));
+    let secs = cx.plan.secs.to_string();
+    let single = cx.child(
+        "child-append",
+        &[
+            "--store",
+            &store_s,
+            "--streams",
+            &streams_s,
+            "--threads",
+            "1",
+            "--n",
+            "1000000",
+            "--secs",
+            &secs,
+        ],
+    );
+    let threads = cx.child(
+        "child-append",
+        &[
+            "--store",
+            &store_s,
+            "--streams",
+            &streams_s,
+            "--threads",
+            &WRITERS.to_string(),
+            "--n",
+            "1000000",
+            "--secs",
+            &secs,
+        ],
+    );
+    let at = start_at(300);
+    let mut children = Vec::new();
+    for w in 0..WRITERS {
+        let err = cx.stderr_file("child-writer");
+        children.push(measure::spawn(
+            Command::new(&cx.me).args([
+                "child-writer",
+                "--store",
+                &store_s,
+                "--streams",
+                &streams_s,
+                "--secs",
+                &secs,
+                "--start-at",
+                &at,
+                "--seed",
+                &(w + 1).to_string(),
+            ]),
+            &err,
+        ));
+    }
+    let writers: Vec<Outcome> = children
+        .into_iter()
+        .map(|(c, s)| measure::finish(c, s))
+        .collect();
+    assert!(
+        writers.iter().all(|o| o.code == 0),
+        "a writer failed; see {}",
+        cx.logs.display()
+    );
+    let writer_events: f64 = writers
+        .iter()
+        .map(|o| o.json()["events"].as_f64().unwrap())
+        .sum();
+    let open_errors: f64 = writers
+        .iter()
+        .map(|o| o.json()["open_errors"].as_f64().unwrap_or(0.0))
+        .sum();
+    let op_ms: Vec<f64> = writers
+        .iter()
+        .flat_map(|o| o.json()["op_ms"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_f64())
+        .collect();
+    // One CLI-style writer alone: the per-command cost without waiting for the lock.
+    let solo = cx.child(
+        "child-writer",
+        &[
+            "--store",
+            &store_s,
+            "--streams",
+            &streams_s,
+            "--secs",
+            &secs,
+            "--seed",
+            "99",
+        ],
+    );
+    let solo_ms: Vec<f64> = solo.json()["op_ms"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    let (store_len_after, _) = dir_bytes(&store);
+    let _ = std::fs::remove_dir_all(&store);
+
+    json!({
+        "events": n,
+        "streams": streams,
+        "gen": {"events_per_s": g["events"].as_f64().unwrap() / g["secs"].as_f64().unwrap(), "secs": g["secs"], "close_secs": g["close_secs"], "rss_kb": gen.maxrss_kb},
+        "bytes": {"store": store_len, "store_allocated": store_alloc, "log": log_bytes, "export": export_bytes, "store_after_appends": store_len_after},
+        "export": export.as_ref().map(|o| json!({"ms": o.ms(), "rss_kb": o.maxrss_kb})),
+        "open": {
+            "open_ms": Summary::of(&field(&opens, "open_ms")).json(),
+            "first_read_ms": Summary::of(&field(&opens, "first_read_ms")).json(),
+            "close_ms": Summary::of(&field(&opens, "close_ms")).json(),
+            "process_ms": walls(&opens).json(),
+            "rss_kb": rss(&opens),
+        },
+        "command": {
+            "process_ms": walls(&cmds).json(),
+            "open_ms": Summary::of(&field(&cmds, "open_ms")).json(),
+            "read_ms": Summary::of(&field(&cmds, "read_ms")).json(),
+            "append_ms": Summary::of(&field(&cmds, "append_ms")).json(),
+            "close_ms": Summary::of(&field(&cmds, "close_ms")).json(),
+            "rss_kb": rss(&cmds),
+        },
+        "partnership_show": if shows.is_empty() { Value::Null } else { json!({"process_ms": walls(&shows).json(), "rss_kb": rss(&shows)}) },
+        "verify": {"events_per_s": Summary::of(&verify_rates).p50, "rss_kb": rss(&verifies)},
+        "cli_verify": cli_verify.as_ref().map(|o| json!({"ms": o.ms(), "events_per_s": n as f64 / o.wall.as_secs_f64(), "rss_kb": o.maxrss_kb})),
+        "read_all": {"events_per_s": rate(&readall), "open_secs": readall.json()["open_secs"], "rss_kb": readall.maxrss_kb},
+        "append": {
+            "single_per_s": rate(&single),
+            "threads_per_s": rate(&threads),
+            "processes_per_s": writer_events / cx.plan.secs,
+            "process_op_ms": Summary::of(&op_ms).json(),
+            "solo_op_ms": Summary::of(&solo_ms).json(),
+            "solo_per_s": rate(&solo),
+            "open_errors": open_errors + solo.json()["open_errors"].as_f64().unwrap_or(0.0),
+        },
+    })
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn mb(kb: &Value) -> String {
+    format!("{:.1}", f(kb) / 1024.0)
+}
+
+fn human(n: f64) -> String {
+    if n >= 1e6 {
+        format!("{:.2} M", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.1} k", n / 1e3)
+    } else {
+        format!("{n:.0}")
+    }
+}
+
+fn count(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
+
+fn p(v: &Value) -> String {
+    format!("{:.2} / {:.2}", f(&v["p50"]), f(&v["p95"]))
+}
+
+/// The markdown tables of BENCHMARKS.md.
+fn report(r: &Value) -> String {
+    let mut s = String::new();
+    let e = &r["env"];
+    let size = r["size"].as_str().unwrap_or("");
+    let _ = writeln!(
+        s,
+        "### Run: `scripts/bench.sh --size {size}` {}\n",
+        e["label"].as_str().unwrap_or("")
+    );
+    let _ = writeln!(
+        s,
+        "{} · `nproc` = {} · {} · Linux {} · {} on {} · commit {} · load average at start {} · whole run {:.0} s\n",
+        e["date"].as_str().unwrap_or(""),
+        e["nproc"].as_str().unwrap_or(""),
+        e["cpu"].as_str().unwrap_or(""),
+        e["kernel"].as_str().unwrap_or(""),
+        e["filesystem"].as_str().unwrap_or(""),
+        e["device"].as_str().unwrap_or(""),
+        e["git"].as_str().unwrap_or(""),
+        e["loadavg"].as_str().unwrap_or(""),
+        f(&r["total_secs"]),
+    );
+    let sizes = r["sizes"].as_array().cloned().unwrap_or_default();
+    let raw = f(&r["raw"]["single_per_s"]);
+    let ver = f(&r["starts"]["concordat_version_ms"]["p50"]);
+
+    let _ = writeln!(s, "**Raw baseline** (`concordat-bench child-raw`: 300-byte records appended to a plain file on the same filesystem, `fdatasync` after each)\n");
+    let _ = writeln!(s, "| writers | records/s |\n|---|---|");
+    let _ = writeln!(s, "| 1 process | {} |", human(raw));
+    let _ = writeln!(
+        s,
+        "| {} processes, one file | {} |\n",
+        r["raw"]["writers"],
+        human(f(&r["raw"]["concurrent_per_s"]))
+    );
+
+    let _ = writeln!(
+        s,
+        "**Process start** (p50 / p95 ms, {} runs each)\n",
+        r["starts"]["concordat_version_ms"]["n"]
+    );
+    let _ = writeln!(s, "| process | ms |\n|---|---|");
+    let _ = writeln!(
+        s,
+        "| `concordat --version` | {} |",
+        p(&r["starts"]["concordat_version_ms"])
+    );
+    let _ = writeln!(
+        s,
+        "| `concordat-bench child-noop` | {} |\n",
+        p(&r["starts"]["bench_noop_ms"])
+    );
+
+    let _ = writeln!(s, "**Store bytes against the export** (`concordat audit export --out F`; store = every file under the store directory)\n");
+    let _ = writeln!(s, "| events | streams | store bytes | allocated | export bytes | store / export | generation (batched append) events/s |\n|---|---|---|---|---|---|---|");
+    for z in &sizes {
+        let b = &z["bytes"];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.2}× | {} |",
+            count(z["events"].as_u64().unwrap()),
+            z["streams"],
+            b["store"],
+            b["store_allocated"],
+            b["export"],
+            f(&b["store"]) / f(&b["export"]),
+            human(f(&z["gen"]["events_per_s"])),
+        );
+    }
+
+    let _ = writeln!(s, "\n**Open, first read, close** (`concordat-bench child-open`: open the store, `read_stream` of one proposal, close; p50 / p95 ms in-process, and the whole process)\n");
+    let _ = writeln!(s, "| events | open | first read | close | whole process | peak RSS MB |\n|---|---|---|---|---|---|");
+    for z in &sizes {
+        let o = &z["open"];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            count(z["events"].as_u64().unwrap()),
+            p(&o["open_ms"]),
+            p(&o["first_read_ms"]),
+            p(&o["close_ms"]),
+            p(&o["process_ms"]),
+            mb(&o["rss_kb"]),
+        );
+    }
+
+    let _ = writeln!(s, "\n**Command latency** (p50 / p95 ms of the whole process; ratio = p50 against `concordat --version` p50 = {ver:.2} ms)\n");
+    let _ = writeln!(s, "| events | changing-command proxy¹ | ratio | its open / read / append / close p50 | peak RSS MB | `concordat partnership show --json`² | ratio | peak RSS MB |\n|---|---|---|---|---|---|---|---|");
+    for z in &sizes {
+        let c = &z["command"];
+        let show = &z["partnership_show"];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.1}× | {:.2} / {:.2} / {:.2} / {:.2} | {} | {} | {} | {} |",
+            count(z["events"].as_u64().unwrap()),
+            p(&c["process_ms"]),
+            f(&c["process_ms"]["p50"]) / ver,
+            f(&c["open_ms"]["p50"]),
+            f(&c["read_ms"]["p50"]),
+            f(&c["append_ms"]["p50"]),
+            f(&c["close_ms"]["p50"]),
+            mb(&c["rss_kb"]),
+            if show.is_null() {
+                "failed".into()
+            } else {
+                p(&show["process_ms"])
+            },
+            if show.is_null() {
+                "".into()
+            } else {
+                format!("{:.1}×", f(&show["process_ms"]["p50"]) / ver)
+            },
+            if show.is_null() {
+                "".into()
+            } else {
+                mb(&show["rss_kb"])
+            },
+        );
+    }
+    let _ = writeln!(s, "\n¹ `concordat-bench child-command`: open, `read_stream(\"partnership\")`, `read_stream` of one proposal, append one event expecting its version (fdatasync), close — the store work of `proposal advance`, which has not landed yet.  ");
+    let _ = writeln!(
+        s,
+        "² reads one stream (the partnership) and prints it: the read path of `proposal show`.\n"
+    );
+
+    let _ = writeln!(s, "**Verify and read throughput**\n");
+    let _ = writeln!(s, "| events | `verify_lines` over events.jsonl³ events/s | peak RSS MB | `concordat audit verify --json` events/s | peak RSS MB | `read_from(1)` events/s | peak RSS MB | `concordat audit export --out` ms | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|");
+    for z in &sizes {
+        let cv = &z["cli_verify"];
+        let ex = &z["export"];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            count(z["events"].as_u64().unwrap()),
+            human(f(&z["verify"]["events_per_s"])),
+            mb(&z["verify"]["rss_kb"]),
+            if cv.is_null() {
+                "failed".into()
+            } else {
+                human(f(&cv["events_per_s"]))
+            },
+            if cv.is_null() {
+                "".into()
+            } else {
+                mb(&cv["rss_kb"])
+            },
+            human(f(&z["read_all"]["events_per_s"])),
+            mb(&z["read_all"]["rss_kb"]),
+            if ex.is_null() {
+                "failed".into()
+            } else {
+                format!("{:.0}", f(&ex["ms"]))
+            },
+            if ex.is_null() {
+                "".into()
+            } else {
+                mb(&ex["rss_kb"])
+            },
+        );
+    }
+    let _ = writeln!(s, "\n³ `concordat-bench child-verify`: `engine::chain::verify_lines` reading the log file (p50 of 3 runs).\n");
+
+    let _ = writeln!(s, "**Durable append** (events/s, one event per append, each acknowledged after `fdatasync`; raw baseline {} records/s)\n", human(raw));
+    let _ = writeln!(s, "| events in store | 1 writer holding the store | % of raw | {w} threads, one process | % of raw | {w} processes, each op = open+append+close | % of raw | op p50 / p95 ms | 1 such process alone: op p50 / p95 ms |\n|---|---|---|---|---|---|---|---|---|", w = WRITERS);
+    for z in &sizes {
+        let a = &z["append"];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.0}% | {} | {:.0}% | {} | {:.0}% | {} | {} |",
+            count(z["events"].as_u64().unwrap()),
+            human(f(&a["single_per_s"])),
+            100.0 * f(&a["single_per_s"]) / raw,
+            human(f(&a["threads_per_s"])),
+            100.0 * f(&a["threads_per_s"]) / raw,
+            human(f(&a["processes_per_s"])),
+            100.0 * f(&a["processes_per_s"]) / raw,
+            p(&a["process_op_ms"]),
+            p(&a["solo_op_ms"]),
+        );
+    }
+    let errors: f64 = sizes.iter().map(|z| f(&z["append"]["open_errors"])).sum();
+    if errors > 0.0 {
+        let _ = writeln!(s, "\nOpens that failed and were retried (the index still locked by the previous holder after STORE/lock was released): {errors}.");
+    }
+
+    // Targets, at the largest size of this run.
+    if let Some(z) = sizes.last() {
+        let at = count(z["events"].as_u64().unwrap());
+        let yes = |ok: bool| if ok { "**met**" } else { "not met" };
+        let cmd = f(&z["command"]["process_ms"]["p50"]);
+        let show = &z["partnership_show"];
+        let show_ms = f(&show["process_ms"]["p50"]);
+        let show_mb = f(&show["rss_kb"]) / 1024.0;
+        let verify = f(&z["verify"]["events_per_s"]);
+        let single = f(&z["append"]["single_per_s"]);
+        let ratio = f(&z["bytes"]["store"]) / f(&z["bytes"]["export"]);
+        let _ = writeln!(s, "\n**Targets of issue 8 at {at} events**\n");
+        let _ = writeln!(s, "| target | measured | |\n|---|---|---|");
+        let _ = writeln!(s, "| changing command ≤ 3× bare start | proxy p50 {cmd:.2} ms = {:.1}× `concordat --version` | {} |", cmd / ver, yes(cmd <= 3.0 * ver));
+        let _ = writeln!(s, "| read of one stream ≤ 10 ms, ≤ 50 MB RSS | `partnership show` p50 {show_ms:.2} ms, {show_mb:.1} MB | {} |", yes(show_ms <= 10.0 && show_mb <= 50.0));
+        let _ = writeln!(
+            s,
+            "| verify ≥ 1M events/s | {} events/s | {} |",
+            human(verify),
+            yes(verify >= 1e6)
+        );
+        let _ = writeln!(
+            s,
+            "| durable append ≥ 50% of raw fsync | {:.0}% (1 writer) | {} |",
+            100.0 * single / raw,
+            yes(single >= 0.5 * raw)
+        );
+        let _ = writeln!(
+            s,
+            "| store ≤ 2× export | {ratio:.2}× | {} |",
+            yes(ratio <= 2.0)
+        );
+    }
+    s
+}
