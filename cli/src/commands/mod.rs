@@ -2,9 +2,20 @@
 //! plus an `exec` that calls library operations and prints.
 
 mod audit;
+mod board;
 mod checkpoint;
+mod common;
+mod consultation;
+mod council;
 mod init;
+mod milestone;
+mod monitor;
 mod partnership;
+mod proposal;
+mod reminders;
+mod report;
+mod review;
+mod scheduler;
 
 use clap::{Args, Parser, Subcommand};
 use engine::Failure;
@@ -45,12 +56,42 @@ pub enum Command {
     /// Show or amend the partnership.
     #[command(subcommand)]
     Partnership(partnership::PartnershipCommand),
+    /// Create, move and show shared-service proposals.
+    #[command(subcommand)]
+    Proposal(proposal::ProposalCommand),
+    /// Consult affected staff and the unions.
+    #[command(subcommand)]
+    Consultation(consultation::ConsultationCommand),
+    /// Record Shared Services Board votes.
+    #[command(subcommand)]
+    Board(board::BoardCommand),
+    /// Record councils' decisions.
+    #[command(subcommand)]
+    Council(council::CouncilCommand),
+    /// Performance indicators and savings of live services.
+    #[command(subcommand)]
+    Monitor(monitor::MonitorCommand),
+    /// Councils' reviews of live services.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// Programme and proposal milestones.
+    #[command(subcommand)]
+    Milestone(milestone::MilestoneCommand),
     /// Verify, export and read the log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
     /// Sign checkpoints of the log (C2SP signed notes), and make the key that signs them.
     #[command(subcommand)]
     Checkpoint(checkpoint::CheckpointCommand),
+    /// What falls due when: list them, or an iCalendar feed.
+    #[command(subcommand)]
+    Reminders(reminders::RemindersCommand),
+    /// Fire reminders and issue quarterly reports, once or continuously.
+    #[command(subcommand)]
+    Scheduler(scheduler::SchedulerCommand),
+    /// Reports to the councils.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
@@ -60,8 +101,18 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Init(args) => init::exec(&g, args).await,
         Command::Demo => crate::demo::exec(&g).await,
         Command::Partnership(cmd) => partnership::exec(&g, cmd).await,
+        Command::Proposal(cmd) => proposal::exec(&g, cmd).await,
+        Command::Consultation(cmd) => consultation::exec(&g, cmd).await,
+        Command::Board(cmd) => board::exec(&g, cmd).await,
+        Command::Council(cmd) => council::exec(&g, cmd).await,
+        Command::Monitor(cmd) => monitor::exec(&g, cmd).await,
+        Command::Review(cmd) => review::exec(&g, cmd).await,
+        Command::Milestone(cmd) => milestone::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
         Command::Checkpoint(cmd) => checkpoint::exec(&g, cmd).await,
+        Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
+        Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
+        Command::Report(cmd) => report::exec(&g, cmd).await,
     }
 }
 

@@ -5,6 +5,8 @@ use super::reminders::{facts, snapshot};
 use super::session::Session;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
+use crate::reminders::rules::reported_quarter;
+use crate::reminders::Kind;
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, parse_instant_or_date, start_of_day};
 use engine::Failure;
@@ -133,6 +135,10 @@ pub async fn generate(
         .reminders(upcoming_until)
         .into_iter()
         .filter(|r| r.due >= upcoming_from)
+        // A quarterly report due next quarter that covers this one is the report itself.
+        .filter(|r| {
+            r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
+        })
         .collect();
     // The quarter as it stood at its end.
     let at_quarter_end = snapshot(session, &known.cut(Some(last_day))).await?;

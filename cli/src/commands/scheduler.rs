@@ -1,0 +1,216 @@
+//! `concordat scheduler tick|run`.
+//!
+//! `run` repeats the tick, opening the store for each firing round and closing it before it
+//! sleeps, so every other command keeps working beside it (the embedded store is held by one
+//! process at a time). It sleeps until the next due instant or the poll interval, whichever comes
+//! first, and stops cleanly on SIGINT or SIGTERM (never in the middle of a round).
+
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::{open_store, Failure, FailureKind};
+use jiff::{SignedDuration, Timestamp};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use tokio::signal::unix::{signal, Signal, SignalKind};
+use workflows::ops::scheduler::{self, TickReport};
+use workflows::ops::Session;
+
+/// The `scheduler` command words.
+#[derive(Debug, Subcommand)]
+pub enum SchedulerCommand {
+    /// Fire everything due up to now, once; then exit.
+    Tick {
+        /// Where quarterly reports are written (default: STORE/outbox).
+        #[arg(long, value_name = "DIR")]
+        outbox: Option<PathBuf>,
+    },
+    /// Fire everything as it falls due, until SIGINT or SIGTERM.
+    Run {
+        /// Where quarterly reports are written (default: STORE/outbox).
+        #[arg(long, value_name = "DIR")]
+        outbox: Option<PathBuf>,
+        /// Look for new reminders at least this often, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        poll_secs: u64,
+    },
+}
+
+/// Runs a `scheduler` command.
+pub async fn exec(g: &GlobalArgs, cmd: SchedulerCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        SchedulerCommand::Tick { outbox } => {
+            let outbox = outbox_dir(g, outbox)?;
+            let mut session = context::session(g, engine::store::OpenMode::Existing).await?;
+            let report = scheduler::tick(&mut session, &outbox).await?;
+            output::emit(g.json, &report, |r| human(r, true))?;
+            super::finish(session).await
+        }
+        SchedulerCommand::Run { outbox, poll_secs } => {
+            let outbox = outbox_dir(g, outbox)?;
+            let poll = Duration::from_secs(poll_secs.max(1));
+            run(g, &outbox, poll).await
+        }
+    }
+}
+
+/// `--outbox`, else `STORE/outbox` for a directory store, else the platform data dir's.
+fn outbox_dir(g: &GlobalArgs, given: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    let store = context::store_location(g)?;
+    if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+        return dirs::data_dir()
+            .map(|d| d.join("concordat").join("outbox"))
+            .ok_or_else(|| {
+                Failure::usage("no --outbox given and no platform data directory")
+                    .with_detail("give --outbox DIR")
+            });
+    }
+    Ok(Path::new(&store).join("outbox"))
+}
+
+/// The clock of `run`: `$CONCORDAT_NOW` when set, advancing with real time; else the system clock.
+struct Clock {
+    base: Option<Timestamp>,
+    started: Instant,
+}
+
+impl Clock {
+    fn new() -> Result<Clock, Failure> {
+        let simulated = std::env::var("CONCORDAT_NOW").is_ok_and(|v| !v.is_empty());
+        Ok(Clock {
+            base: simulated.then(context::now).transpose()?,
+            started: Instant::now(),
+        })
+    }
+
+    fn now(&self) -> Timestamp {
+        match self.base {
+            Some(base) => {
+                let elapsed =
+                    SignedDuration::try_from(self.started.elapsed()).unwrap_or(SignedDuration::MAX);
+                base.saturating_add(elapsed).unwrap_or(base)
+            }
+            None => Timestamp::now(),
+        }
+    }
+}
+
+/// Stops on SIGINT or SIGTERM, registered before the first round so no signal is lost.
+struct Stop {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Stop {
+    fn new() -> Result<Stop, Failure> {
+        let install = |kind| {
+            signal(kind).map_err(|e| Failure::internal(format!("cannot listen for signals: {e}")))
+        };
+        Ok(Stop {
+            interrupt: install(SignalKind::interrupt())?,
+            terminate: install(SignalKind::terminate())?,
+        })
+    }
+
+    async fn requested(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
+async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, Failure> {
+    let mut stop = Stop::new()?;
+    let clock = Clock::new()?;
+    let location = context::store_location(g)?;
+    let actor = context::actor(g);
+    let mut all = TickReport::default();
+    let mut first = true;
+    loop {
+        let opened = tokio::select! {
+            opened = open_store(&location, engine::store::OpenMode::Existing, context::BUSY_WAIT) => opened,
+            _ = stop.requested() => break,
+        };
+        let mut wait = poll;
+        match opened {
+            Ok(store) => {
+                let now = clock.now();
+                let mut session = Session::new(store, now, actor.clone());
+                let round = round(&mut session, outbox, poll).await;
+                session.store.close().await?;
+                match round {
+                    Ok((report, next)) => {
+                        if !g.json {
+                            output::emit(false, &report, |r| human(r, false))?;
+                        }
+                        all.fired.extend(report.fired);
+                        all.reports.extend(report.reports);
+                        if let Some(next) = next {
+                            let until = clock.now().duration_until(next);
+                            wait = wait.min(Duration::try_from(until).unwrap_or(Duration::ZERO));
+                        }
+                    }
+                    // Who is acting and what they may do will not change by waiting.
+                    Err(e) if first || !retryable(&e) => return Err(e),
+                    Err(e) => tracing::warn!("scheduler round failed, retrying: {e}"),
+                }
+            }
+            Err(e) if e.kind == FailureKind::Conflict => {
+                tracing::info!("store busy, retrying: {e}");
+            }
+            Err(e) => return Err(e),
+        }
+        first = false;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.requested() => break,
+        }
+    }
+    if g.json {
+        output::emit(true, &all, |_| String::new())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One firing round: the tick, then when the next reminder falls due (within `poll`).
+async fn round(
+    session: &mut Session,
+    outbox: &Path,
+    poll: Duration,
+) -> Result<(TickReport, Option<Timestamp>), Failure> {
+    let report = scheduler::tick(session, outbox).await?;
+    let within = SignedDuration::try_from(poll).unwrap_or(SignedDuration::MAX);
+    let next = scheduler::next_due(session, session.now, within).await?;
+    Ok((report, next))
+}
+
+fn retryable(e: &Failure) -> bool {
+    matches!(e.kind, FailureKind::Conflict | FailureKind::Internal)
+}
+
+fn human(r: &TickReport, say_nothing: bool) -> String {
+    if r.fired.is_empty() {
+        return if say_nothing {
+            "Nothing was due.".into()
+        } else {
+            String::new()
+        };
+    }
+    let mut out = String::new();
+    for f in &r.fired {
+        let late = if f.late { " (late)" } else { "" };
+        out += &format!("fired {}{late}: {}\n", f.id, f.title);
+    }
+    for rep in &r.reports {
+        out += &format!(
+            "report {} for {}: {} (sha256 {}, known at {})\n",
+            rep.quarter, rep.council, rep.path, rep.sha256, rep.known_at
+        );
+    }
+    out
+}
