@@ -138,6 +138,7 @@ mod tests {
             name: None,
             roles: vec![role],
             council: council.map(str::to_string),
+            os_user: None,
         }
     }
 

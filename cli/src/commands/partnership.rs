@@ -1,4 +1,4 @@
-//! `concordat partnership show`.
+//! `concordat partnership show|amend`.
 
 use super::GlobalArgs;
 use crate::{context, output};
@@ -13,6 +13,14 @@ use workflows::ops::init::PartnershipView;
 pub enum PartnershipCommand {
     /// Show the partnership as it stands today.
     Show,
+    /// Record a new version of the partnership file, in force from --on (a council joins, the Board changes).
+    Amend {
+        /// The whole partnership file as it stands from that date.
+        file: std::path::PathBuf,
+        /// The date the amendment takes effect (default: today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
 }
 
 /// Runs a `partnership` command.
@@ -22,6 +30,25 @@ pub async fn exec(g: &GlobalArgs, cmd: PartnershipCommand) -> Result<ExitCode, F
             let mut session = context::session(g, OpenMode::Existing).await?;
             let view = workflows::ops::init::show(&mut session).await?;
             output::emit(g.json, &view, human)?;
+            super::finish(session).await
+        }
+        PartnershipCommand::Amend { file, on } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Failure::usage(format!("cannot read {}: {e}", file.display()))
+                    .with_detail("give the path of the amended partnership file")
+            })?;
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            let amended = workflows::ops::amend::amend(&mut session, &text, on.as_deref()).await?;
+            output::emit(g.json, &amended, |a| {
+                let mut out = format!(
+                    "Partnership {} amended with effect from {} (seq {}):\n",
+                    a.partnership, a.effective_on, a.seq
+                );
+                for c in &a.changes {
+                    out += &format!("  {c}\n");
+                }
+                out
+            })?;
             super::finish(session).await
         }
     }

@@ -1,10 +1,20 @@
 //! Library operations the CLI calls, one module per command group. They return values; they never print.
 
+pub mod amend;
 pub mod audit;
+pub mod board;
+pub mod change;
 pub mod checkpoint;
+pub mod consultation;
+pub mod council;
 pub mod init;
+pub mod input;
+pub mod milestone;
+pub mod monitor;
+pub mod proposal;
 pub mod reminders;
 pub mod report;
+pub mod review;
 pub mod scheduler;
 pub mod session;
 

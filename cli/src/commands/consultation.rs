@@ -1,0 +1,61 @@
+//! `concordat consultation open|respond|close`.
+
+use super::common::{human_recorded, ChangeArgs};
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::store::OpenMode;
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::consultation as ops;
+
+/// The `consultation` command words.
+#[derive(Debug, Subcommand)]
+pub enum ConsultationCommand {
+    /// Open a consultation with affected staff and the unions.
+    Open {
+        id: String,
+        /// The parties consulted, e.g. staff,unison,gmb.
+        #[arg(long, value_delimiter = ',', required = true)]
+        with: Vec<String>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record a party's response.
+    Respond {
+        id: String,
+        #[arg(long)]
+        party: String,
+        #[arg(long)]
+        summary: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Close the consultation.
+    Close {
+        id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+/// Runs a `consultation` command.
+pub async fn exec(g: &GlobalArgs, cmd: ConsultationCommand) -> Result<ExitCode, Failure> {
+    let mut session = context::session(g, OpenMode::Existing).await?;
+    let recorded = match cmd {
+        ConsultationCommand::Open { id, with, change } => {
+            ops::open(&mut session, &id, &with, &change.change()).await?
+        }
+        ConsultationCommand::Respond {
+            id,
+            party,
+            summary,
+            change,
+        } => ops::respond(&mut session, &id, &party, &summary, &change.change()).await?,
+        ConsultationCommand::Close { id, change } => {
+            ops::close(&mut session, &id, &change.change()).await?
+        }
+    };
+    output::emit(g.json, &recorded, human_recorded)?;
+    super::finish(session).await
+}

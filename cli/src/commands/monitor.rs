@@ -1,0 +1,88 @@
+//! `concordat monitor kpi|record|saving`.
+
+use super::common::{human_recorded, ChangeArgs};
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::store::OpenMode;
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::monitor as ops;
+
+/// The `monitor` command words.
+#[derive(Debug, Subcommand)]
+pub enum MonitorCommand {
+    /// Define a performance indicator (or change its target).
+    Kpi {
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record an indicator's value for a financial quarter (e.g. 2008/09-Q3).
+    Record {
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        quarter: String,
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record a quarter's saving; it is split between the councils by the business case's shares.
+    Saving {
+        id: String,
+        #[arg(long)]
+        quarter: String,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+/// Runs a `monitor` command.
+pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failure> {
+    let mut session = context::session(g, OpenMode::Existing).await?;
+    let recorded = match cmd {
+        MonitorCommand::Kpi {
+            id,
+            name,
+            target,
+            unit,
+            change,
+        } => {
+            ops::kpi(
+                &mut session,
+                &id,
+                &name,
+                &target,
+                unit.as_deref(),
+                &change.change(),
+            )
+            .await?
+        }
+        MonitorCommand::Record {
+            id,
+            name,
+            quarter,
+            value,
+            change,
+        } => ops::record(&mut session, &id, &name, &quarter, &value, &change.change()).await?,
+        MonitorCommand::Saving {
+            id,
+            quarter,
+            amount,
+            change,
+        } => ops::saving(&mut session, &id, &quarter, &amount, &change.change()).await?,
+    };
+    output::emit(g.json, &recorded, human_recorded)?;
+    super::finish(session).await
+}

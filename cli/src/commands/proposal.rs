@@ -1,0 +1,385 @@
+//! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
+
+use super::common::{describe_event, human_recorded, CategoryArg, ChangeArgs, StageArg};
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::{Args, Subcommand};
+use engine::store::OpenMode;
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
+use workflows::proposal::view::{HistoryItem, ListItem};
+use workflows::proposal::ProposalView;
+
+/// The `proposal` command words.
+#[derive(Debug, Subcommand)]
+pub enum ProposalCommand {
+    /// Create a proposal (quick wins start at quick-win, medium- and long-term ones at business-case).
+    New(NewCmd),
+    /// Show a proposal as it stands now.
+    Show { id: String },
+    /// List proposals, optionally at one stage or involving one council.
+    List {
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
+        #[arg(long)]
+        council: Option<String>,
+    },
+    /// Every event of a proposal, with when it was taken and when it was recorded.
+    History { id: String },
+    /// Move one stage forward, or back to business-case.
+    Advance {
+        id: String,
+        #[arg(long, value_enum)]
+        to: StageArg,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record (or replace) the business case.
+    BusinessCase(BusinessCaseCmd),
+    /// Put on hold; `resume` returns it to the stage it left.
+    Hold(ReasonCmd),
+    /// Return a held proposal to the stage it left.
+    Resume(ReasonCmd),
+    /// Withdraw an active proposal.
+    Withdraw(ReasonCmd),
+    /// Record that an active proposal is not pursued.
+    NotPursue(ReasonCmd),
+    /// Close a shared service in monitoring.
+    Close(ReasonCmd),
+    /// Declare an interest: the acting actor may no longer change this proposal.
+    DeclareInterest(ReasonCmd),
+}
+
+/// `proposal new`.
+#[derive(Debug, Args)]
+pub struct NewCmd {
+    #[arg(long)]
+    title: String,
+    #[arg(long)]
+    service: String,
+    /// The lead council.
+    #[arg(long)]
+    lead: String,
+    /// The councils sharing the service (default: every council of the partnership).
+    #[arg(long, value_delimiter = ',')]
+    councils: Option<Vec<String>>,
+    #[arg(long, value_enum)]
+    category: Option<CategoryArg>,
+    /// The id (default: the service's slug, then -2, -3… when taken).
+    #[arg(long)]
+    id: Option<String>,
+    /// The date it was taken (default: today).
+    #[arg(long, value_name = "DATE")]
+    on: Option<String>,
+}
+
+/// `proposal business-case`.
+#[derive(Debug, Args)]
+pub struct BusinessCaseCmd {
+    id: String,
+    /// The one-off implementation cost in pounds.
+    #[arg(long)]
+    one_off_cost: String,
+    /// The saving a year in pounds.
+    #[arg(long)]
+    annual_saving: String,
+    /// COUNCIL=PERCENT of the savings (concordat §6.1; none: equal shares).
+    #[arg(long)]
+    share: Vec<String>,
+    /// COUNCIL=PERCENT of the one-off cost (concordat §6.2; none: equal shares).
+    #[arg(long)]
+    cost_share: Vec<String>,
+    /// A risk of the case (repeat for more).
+    #[arg(long)]
+    risk: Vec<String>,
+    #[command(flatten)]
+    change: ChangeArgs,
+}
+
+/// A lifecycle command: an id and a reason.
+#[derive(Debug, Args)]
+pub struct ReasonCmd {
+    id: String,
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    change: ChangeArgs,
+}
+
+/// Runs a `proposal` command.
+pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Failure> {
+    let mut session = context::session(g, OpenMode::Existing).await?;
+    match cmd {
+        ProposalCommand::New(a) => {
+            let args = NewArgs {
+                title: a.title,
+                service: a.service,
+                lead: a.lead,
+                councils: a.councils,
+                category: a.category.map(CategoryArg::category),
+                id: a.id,
+                on: a.on,
+            };
+            let created = ops::new(&mut session, args).await?;
+            output::emit(g.json, &created, |c| {
+                format!(
+                    "Created proposal {} ({} workflow v{}), led by {} with {}\n{} is at {}, version {} (taken {})",
+                    c.id,
+                    c.workflow.name,
+                    c.workflow.version,
+                    c.lead,
+                    c.councils.join(", "),
+                    c.id,
+                    c.stage,
+                    c.version,
+                    c.effective_on
+                )
+            })?;
+        }
+        ProposalCommand::Show { id } => {
+            let view = ops::show(&mut session, &id).await?;
+            output::emit(g.json, &view, human_show)?;
+        }
+        ProposalCommand::List { stage, council } => {
+            let items =
+                ops::list(&mut session, stage.map(StageArg::stage), council.as_deref()).await?;
+            output::emit(g.json, &items, |i| human_list(i))?;
+        }
+        ProposalCommand::History { id } => {
+            let items = ops::history(&mut session, &id).await?;
+            output::emit(g.json, &items, |i| human_history(i))?;
+        }
+        ProposalCommand::Advance {
+            id,
+            to,
+            reason,
+            change,
+        } => {
+            let r = ops::advance(
+                &mut session,
+                &id,
+                to.stage(),
+                reason.as_deref(),
+                &change.change(),
+            )
+            .await?;
+            output::emit(g.json, &r, human_recorded)?;
+        }
+        ProposalCommand::BusinessCase(a) => {
+            let args = BusinessCaseArgs {
+                one_off_cost: a.one_off_cost,
+                annual_saving: a.annual_saving,
+                shares: a.share,
+                cost_shares: a.cost_share,
+                risks: a.risk,
+            };
+            let r = ops::business_case(&mut session, &a.id, args, &a.change.change()).await?;
+            output::emit(g.json, &r, human_recorded)?;
+        }
+        ProposalCommand::Hold(a) => lifecycle(g, &mut session, Lifecycle::Hold, a).await?,
+        ProposalCommand::Resume(a) => lifecycle(g, &mut session, Lifecycle::Resume, a).await?,
+        ProposalCommand::Withdraw(a) => lifecycle(g, &mut session, Lifecycle::Withdraw, a).await?,
+        ProposalCommand::NotPursue(a) => {
+            lifecycle(g, &mut session, Lifecycle::NotPursue, a).await?
+        }
+        ProposalCommand::Close(a) => lifecycle(g, &mut session, Lifecycle::Close, a).await?,
+        ProposalCommand::DeclareInterest(a) => {
+            lifecycle(g, &mut session, Lifecycle::DeclareInterest, a).await?
+        }
+    }
+    super::finish(session).await
+}
+
+async fn lifecycle(
+    g: &GlobalArgs,
+    session: &mut workflows::ops::Session,
+    which: Lifecycle,
+    a: ReasonCmd,
+) -> Result<(), Failure> {
+    let r = ops::lifecycle(session, &a.id, which, &a.reason, &a.change.change()).await?;
+    output::emit(g.json, &r, human_recorded)
+}
+
+fn human_show(v: &ProposalView) -> String {
+    let mut out = format!("{} — {}\n", v.id, v.title);
+    out += &format!(
+        "  stage {}{}, version {}, {} workflow v{}, round {}\n",
+        v.stage,
+        v.held_from
+            .as_ref()
+            .map(|s| format!(" (held from {s})"))
+            .unwrap_or_default(),
+        v.version,
+        v.workflow.name,
+        v.workflow.version,
+        v.round
+    );
+    out += &format!(
+        "  service {}, {} category, led by {}, shared by {}\n",
+        v.service,
+        v.category.as_str(),
+        v.lead,
+        v.councils.join(", ")
+    );
+    out += &format!("  created {} by {}\n", v.created_on, v.created_by);
+    if let Some(d) = v.went_live {
+        out += &format!("  went live {d}\n");
+    }
+    match &v.business_case {
+        None => out += "Business case: none recorded\n",
+        Some(b) => {
+            out += &format!(
+                "Business case ({}): one-off cost £{}, annual saving £{}\n",
+                b.recorded_on, b.one_off_cost, b.annual_saving
+            );
+            for c in &v.councils {
+                out += &format!(
+                    "  {c}: {}% of savings (£{} a year), {}% of the cost (£{})\n",
+                    b.shares.get(c).map(|p| p.to_string()).unwrap_or_default(),
+                    b.annual_saving_by_council
+                        .get(c)
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                    b.cost_shares
+                        .get(c)
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                    b.one_off_cost_by_council
+                        .get(c)
+                        .map(|m| m.to_string())
+                        .unwrap_or_default()
+                );
+            }
+            for r in &b.risks {
+                out += &format!("  risk: {r}\n");
+            }
+        }
+    }
+    out += &format!("Consultation: {}", v.consultation.status);
+    if !v.consultation.parties.is_empty() {
+        let parties: Vec<String> = v
+            .consultation
+            .parties
+            .iter()
+            .map(|(p, s)| format!("{p} {s}"))
+            .collect();
+        out += &format!(" ({})", parties.join(", "));
+    }
+    out += "\n";
+    match (&v.board.outcome, v.board.meeting) {
+        (Some(o), Some(m)) => out += &format!("Board: {} at the meeting of {m}\n", o.as_str()),
+        _ => out += "Board: no vote recorded\n",
+    }
+    let approvals: Vec<String> = v
+        .approvals
+        .iter()
+        .map(|(c, d)| format!("{c} {d}"))
+        .collect();
+    out += &format!("Council decisions: {}\n", approvals.join(", "));
+    if !v.kpis.is_empty() {
+        out += "Performance indicators:\n";
+        for (name, k) in &v.kpis {
+            let values: Vec<String> = k.values.iter().map(|(q, x)| format!("{q} {x}")).collect();
+            out += &format!(
+                "  {name}: target {}{}; {}\n",
+                k.target
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                k.unit
+                    .as_deref()
+                    .map(|u| format!(" {u}"))
+                    .unwrap_or_default(),
+                if values.is_empty() {
+                    "no values yet".to_string()
+                } else {
+                    values.join(", ")
+                }
+            );
+        }
+    }
+    let parts: Vec<String> = v
+        .savings
+        .by_council
+        .iter()
+        .map(|(c, m)| format!("{c} £{m}"))
+        .collect();
+    out += &format!(
+        "Savings recorded: £{} ({})\n",
+        v.savings.total,
+        parts.join(", ")
+    );
+    for r in &v.reviews {
+        out += &format!(
+            "Review: {} {} on {}: {}{}\n",
+            r.council,
+            r.kind,
+            r.on,
+            r.outcome,
+            r.summary
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        );
+    }
+    for m in &v.milestones {
+        out += &format!(
+            "Milestone {}: {} — due {}{}{}\n",
+            m.id,
+            m.title,
+            m.due,
+            if m.due != m.original_due {
+                format!(" (originally {})", m.original_due)
+            } else {
+                String::new()
+            },
+            m.completed
+                .as_ref()
+                .map(|c| format!(", completed {}", c.on))
+                .unwrap_or_default()
+        );
+    }
+    for (actor, r) in &v.recused {
+        out += &format!("Recused: {actor} since {} ({})\n", r.on, r.reason);
+    }
+    for r in &v.next_reminders {
+        out += &format!("Next: {} {} — {}\n", r.due, r.kind, r.title);
+    }
+    out
+}
+
+fn human_list(items: &[ListItem]) -> String {
+    if items.is_empty() {
+        return "no proposals match\n".into();
+    }
+    let mut out = String::new();
+    for i in items {
+        out += &format!(
+            "{:<24} {:<17} v{:<3} lead {:<12} {}  ({})\n",
+            i.id,
+            i.stage.as_str(),
+            i.version,
+            i.lead,
+            i.title,
+            i.councils.join(", ")
+        );
+    }
+    out
+}
+
+fn human_history(items: &[HistoryItem]) -> String {
+    let mut out = String::new();
+    for e in items {
+        out += &format!(
+            "v{:<3} taken {}  recorded {}  by {:<10} {}\n",
+            e.version,
+            e.effective_on,
+            e.recorded_at,
+            e.actor,
+            describe_event(&e.kind, &e.data)
+        );
+    }
+    out
+}

@@ -1,0 +1,54 @@
+//! `concordat review record`.
+
+use super::common::{human_recorded, ChangeArgs, OutcomeArg, ReviewKindArg};
+use super::GlobalArgs;
+use crate::{context, output};
+use clap::Subcommand;
+use engine::store::OpenMode;
+use engine::Failure;
+use std::process::ExitCode;
+use workflows::ops::review as ops;
+
+/// The `review` command words.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Record a council's review of a live shared service (its clerk only).
+    Record {
+        id: String,
+        #[arg(long, value_enum)]
+        kind: ReviewKindArg,
+        #[arg(long)]
+        council: String,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        #[arg(long)]
+        summary: Option<String>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+/// Runs a `review` command.
+pub async fn exec(g: &GlobalArgs, cmd: ReviewCommand) -> Result<ExitCode, Failure> {
+    let mut session = context::session(g, OpenMode::Existing).await?;
+    let ReviewCommand::Record {
+        id,
+        kind,
+        council,
+        outcome,
+        summary,
+        change,
+    } = cmd;
+    let recorded = ops::record(
+        &mut session,
+        &id,
+        kind.kind(),
+        &council,
+        outcome.outcome(),
+        summary.as_deref(),
+        &change.change(),
+    )
+    .await?;
+    output::emit(g.json, &recorded, human_recorded)?;
+    super::finish(session).await
+}

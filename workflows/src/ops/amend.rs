@@ -1,0 +1,142 @@
+//! `partnership amend PARTNERSHIP.toml --on DATE`: a new version of the partnership, in force from
+//! its effective date (a council joins, the Board changes, actors are added). Existing proposals
+//! keep their councils; rules read the partnership as it stood on each change's date.
+
+use super::change;
+use super::session::{Session, PARTNERSHIP_AMENDED, PARTNERSHIP_STREAM};
+use crate::partnership::Partnership;
+use crate::permissions::Act;
+use engine::{Expectation, Failure, NewEvent};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// What `partnership amend` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Amended {
+    pub partnership: String,
+    pub effective_on: String,
+    pub seq: u64,
+    pub version: u64,
+    pub changes: Vec<String>,
+}
+
+/// Records the partnership file's text as the partnership from `on` (default today).
+pub async fn amend(
+    session: &mut Session,
+    text: &str,
+    on: Option<&str>,
+) -> Result<Amended, Failure> {
+    let new = Partnership::from_toml(text)?;
+    let date = session.effective_date(on).await?;
+    let actor = change::permitted(session, date, &Act::AmendPartnership).await?;
+    let old = session.partnership().await?.on(date).clone();
+    let mut refusals = Vec::new();
+    if new.timezone != old.timezone {
+        refusals.push(format!(
+            "the time zone cannot change by amendment ({} → {}): every recorded date is read in it",
+            old.timezone, new.timezone
+        ));
+    }
+    if new.financial_year_start != old.financial_year_start {
+        refusals.push(format!(
+            "the financial year start cannot change by amendment ({} → {}): quarters already reported count from it",
+            old.financial_year_start, new.financial_year_start
+        ));
+    }
+    if !refusals.is_empty() {
+        return Err(Failure::refused("the amendment changes what cannot change")
+            .with_details(refusals)
+            .with_detail("keep timezone and financial_year_start as they are"));
+    }
+    let changes = differences(&old, &new);
+    if changes.is_empty() {
+        return Err(Failure::refused(format!(
+            "the file changes nothing in the partnership as it stands on {date}"
+        ))
+        .with_detail("edit the file (councils, board, actors, unions, schedule), then amend"));
+    }
+    let version = session.store.stream_version(PARTNERSHIP_STREAM).await?;
+    let event = NewEvent {
+        stream: PARTNERSHIP_STREAM.to_string(),
+        kind: PARTNERSHIP_AMENDED.to_string(),
+        actor: actor.id.clone(),
+        effective_on: date.to_string(),
+        data: serde_json::json!({ "partnership": new, "changes": changes }),
+    };
+    let expectation = Expectation {
+        stream: PARTNERSHIP_STREAM.to_string(),
+        version,
+    };
+    let written = session.append(vec![event], vec![expectation]).await?;
+    session.forget_partnership();
+    Ok(Amended {
+        partnership: new.name,
+        effective_on: date.to_string(),
+        seq: written[0].seq,
+        version: written[0].version,
+        changes,
+    })
+}
+
+/// What changes from `old` to `new`, one plain line each.
+pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
+    let mut out = Vec::new();
+    if old.name != new.name {
+        out.push(format!("renamed {:?} → {:?}", old.name, new.name));
+    }
+    let ids = |p: &Partnership| {
+        p.councils
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let (before, after) = (ids(old), ids(new));
+    for c in after.difference(&before) {
+        out.push(format!("council {c} joins"));
+    }
+    for c in before.difference(&after) {
+        out.push(format!("council {c} leaves"));
+    }
+    for council in &new.councils {
+        let was: BTreeSet<&String> = old
+            .council(&council.id)
+            .map(|c| c.board.iter().collect())
+            .unwrap_or_default();
+        let now: BTreeSet<&String> = council.board.iter().collect();
+        for m in now.difference(&was) {
+            out.push(format!("{m} joins the Board for {}", council.id));
+        }
+        for m in was.difference(&now) {
+            out.push(format!("{m} leaves the Board for {}", council.id));
+        }
+    }
+    for actor in &new.actors {
+        match old.actor(&actor.id) {
+            None => out.push(format!("actor {} added", actor.id)),
+            Some(a) if a != actor => out.push(format!("actor {} changed", actor.id)),
+            _ => {}
+        }
+    }
+    for actor in &old.actors {
+        if new.actor(&actor.id).is_none() {
+            out.push(format!("actor {} removed", actor.id));
+        }
+    }
+    if old.unions != new.unions {
+        out.push(format!(
+            "recognised unions: {} → {}",
+            old.unions.join(", "),
+            new.unions.join(", ")
+        ));
+    }
+    if old.board_rule != new.board_rule {
+        out.push(format!(
+            "board rule: at least {} → {} in support from each council",
+            old.board_rule.min_support_per_council, new.board_rule.min_support_per_council
+        ));
+    }
+    if old.schedule != new.schedule {
+        out.push("schedule changed".to_string());
+    }
+    out
+}

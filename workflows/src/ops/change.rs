@@ -1,0 +1,181 @@
+//! The one path every proposal-changing command takes, in the contract's order of precedence:
+//! usage (2, parsed before this) → not permitted (5) → stale `--expect-version` (4) → rules (3);
+//! then one event appended with the expectation of the version read.
+
+use super::session::Session;
+use crate::definition::{Registry, Stage};
+use crate::partnership::Actor;
+use crate::permissions::{self, Act};
+use crate::proposal::events::Draft;
+use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
+use crate::proposal::{decide, project, stream_of, Ctx, Cut, ProposalCommand, ProposalState};
+use engine::{Event, Expectation, Failure, NewEvent};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// `--on` and `--expect-version`, which every proposal-changing command takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The date the change was taken (default: today in the partnership's time zone).
+    pub on: Option<String>,
+    /// The proposal version the caller read; another is a conflict (exit 4).
+    pub expect_version: Option<u64>,
+}
+
+/// What a proposal-changing command reports: the event it recorded and where the proposal stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub id: String,
+    pub stage: Stage,
+    pub version: u64,
+    pub event: String,
+    pub seq: u64,
+    pub effective_on: String,
+    pub recorded_at: String,
+    pub data: serde_json::Value,
+}
+
+impl Recorded {
+    /// The report for `event`, appended to the proposal now in `state`.
+    pub fn of(state: &ProposalState, event: &Event) -> Recorded {
+        Recorded {
+            id: state.id.clone(),
+            stage: state.stage.clone(),
+            version: event.version,
+            event: event.kind.clone(),
+            seq: event.seq,
+            effective_on: event.effective_on.clone(),
+            recorded_at: event.recorded_at.clone(),
+            data: event.data.clone(),
+        }
+    }
+}
+
+/// A proposal read from the store: its events and its live state.
+pub struct Loaded {
+    pub events: Vec<Event>,
+    pub state: ProposalState,
+}
+
+/// Reads proposal `id`; an unknown id is refused (exit 3).
+pub async fn load(session: &mut Session, id: &str) -> Result<Loaded, Failure> {
+    let events = session.store.read_stream(&stream_of(id)).await?;
+    let history = session.partnership().await?;
+    match project(&events, history, &Cut::LIVE)? {
+        Some(state) => Ok(Loaded { events, state }),
+        None => Err(unknown_proposal(id)),
+    }
+}
+
+/// Every proposal's live state, in id order.
+pub async fn load_all(session: &mut Session) -> Result<Vec<ProposalState>, Failure> {
+    let mut all = Vec::new();
+    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        let history = session.partnership().await?;
+        if let Some(state) = project(&events, history, &Cut::LIVE)? {
+            all.push(state);
+        }
+    }
+    Ok(all)
+}
+
+/// The refusal for a proposal id that does not exist.
+pub fn unknown_proposal(id: &str) -> Failure {
+    Failure::refused(format!("there is no proposal {id:?}"))
+        .with_detail("`concordat proposal list` lists the proposals")
+}
+
+/// The acting actor for a change dated `date`, checked for `act` (exit 2 without one, 5 if not permitted).
+pub async fn permitted(session: &mut Session, date: Date, act: &Act) -> Result<Actor, Failure> {
+    let actor = session.writer(date).await?;
+    let partnership = session.partnership().await?.on(date);
+    permissions::check(&actor, act, partnership)?;
+    Ok(actor)
+}
+
+/// Refuses an actor recused from `state` (5), then a stale expected version (4).
+pub fn check_current(
+    state: &ProposalState,
+    actor: &str,
+    expect: Option<u64>,
+) -> Result<(), Failure> {
+    let declared = state
+        .recused
+        .get(actor)
+        .map(|r| (r.on.to_string(), r.reason.clone()));
+    permissions::check_not_recused(
+        actor,
+        &state.id,
+        declared
+            .as_ref()
+            .map(|(on, why)| (on.as_str(), why.as_str())),
+    )?;
+    if let Some(expected) = expect {
+        if expected != state.version {
+            return Err(Failure::conflict(format!(
+                "proposal {} is at version {}, not {expected}: it has changed since you read it",
+                state.id, state.version
+            ))
+            .with_detail(format!(
+                "check `concordat proposal show {}`, then retry with --expect-version {}",
+                state.id, state.version
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs one proposal-changing command end to end and appends its event.
+pub async fn change(
+    session: &mut Session,
+    id: &str,
+    command: ProposalCommand,
+    change: &Change,
+) -> Result<Recorded, Failure> {
+    let date = session.effective_date(change.on.as_deref()).await?;
+    let actor = permitted(session, date, &command.act()).await?;
+    let Loaded { state, .. } = load(session, id).await?;
+    check_current(&state, &actor.id, change.expect_version)?;
+    let registry = Registry::standard();
+    let partnership = session.partnership().await?.on(date).clone();
+    let ctx = Ctx {
+        registry: &registry,
+        partnership: &partnership,
+        date,
+        actor: &actor.id,
+    };
+    let draft = decide(&state, &command, &ctx)?;
+    commit(session, state, draft, &actor.id, date).await
+}
+
+/// Appends `draft` to the proposal read as `state` (expecting its version) and reports it.
+pub async fn commit(
+    session: &mut Session,
+    mut state: ProposalState,
+    draft: Draft,
+    actor: &str,
+    date: Date,
+) -> Result<Recorded, Failure> {
+    let stream = state.stream();
+    let event = NewEvent {
+        stream: stream.clone(),
+        kind: draft.kind.to_string(),
+        actor: actor.to_string(),
+        effective_on: date.to_string(),
+        data: draft.data,
+    };
+    let expectation = Expectation {
+        stream,
+        version: state.version,
+    };
+    let written = session.append(vec![event], vec![expectation]).await?;
+    let event = written
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::internal("the store returned no event"))?;
+    let history = session.partnership().await?;
+    state.apply(&event, history)?;
+    tracing::info!(proposal = %state.id, event = %event.kind, seq = event.seq, "recorded");
+    Ok(Recorded::of(&state, &event))
+}

@@ -1,0 +1,252 @@
+//! `proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
+
+use super::change::{self, change, load, load_all, Change, Recorded};
+use super::input;
+use super::session::Session;
+use crate::definition::{Category, Registry, Stage};
+use crate::money::Money;
+use crate::permissions::Act;
+use crate::proposal::events::WorkflowRef;
+use crate::proposal::view::{history_item, list_item, HistoryItem, ListItem};
+use crate::proposal::{
+    decide_create, show_view, stream_of, Ctx, NewProposal, ProposalCommand, ProposalView,
+};
+use engine::{Expectation, Failure, NewEvent};
+use serde::Serialize;
+
+/// `proposal new`, as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct NewArgs {
+    pub title: String,
+    pub service: String,
+    pub lead: String,
+    pub councils: Option<Vec<String>>,
+    pub category: Option<Category>,
+    pub id: Option<String>,
+    pub on: Option<String>,
+}
+
+/// What `proposal new` reports: the contract's `{id, stage, version}` and more.
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub id: String,
+    pub stage: Stage,
+    pub version: u64,
+    pub seq: u64,
+    pub effective_on: String,
+    pub councils: Vec<String>,
+    pub lead: String,
+    pub workflow: WorkflowRef,
+}
+
+/// Creates a proposal at the stage its category starts at; its id defaults to the service's slug.
+pub async fn new(session: &mut Session, args: NewArgs) -> Result<Created, Failure> {
+    let title = input::text("--title", &args.title)?;
+    let service = input::text("--service", &args.service)?;
+    let slug = input::slug(&service);
+    if slug.is_empty() {
+        return Err(Failure::usage(format!(
+            "--service {service:?} has no letters or digits to make an id from"
+        ))
+        .with_detail("name the service in words, e.g. --service elections"));
+    }
+    if let Some(id) = &args.id {
+        input::check_id("proposal", id)?;
+    }
+    let councils = args
+        .councils
+        .as_deref()
+        .map(|c| input::distinct("--councils", c))
+        .transpose()?;
+    let date = session.effective_date(args.on.as_deref()).await?;
+    let actor = change::permitted(session, date, &Act::CreateProposal).await?;
+    let id = match args.id {
+        Some(id) => {
+            if session.store.stream_version(&stream_of(&id)).await? > 0 {
+                return Err(
+                    Failure::conflict(format!("proposal id {id:?} is already taken")).with_detail(
+                        "choose another --id, or leave it out to number it after the service",
+                    ),
+                );
+            }
+            id
+        }
+        None => free_id(session, &slug).await?,
+    };
+    let registry = Registry::standard();
+    let partnership = session.partnership().await?.on(date).clone();
+    let ctx = Ctx {
+        registry: &registry,
+        partnership: &partnership,
+        date,
+        actor: &actor.id,
+    };
+    let new = NewProposal {
+        id: id.clone(),
+        title,
+        service,
+        lead: args.lead.clone(),
+        councils,
+        category: args.category.unwrap_or(Category::QuickWin),
+    };
+    let draft = decide_create(&new, &ctx)?;
+    let event = NewEvent {
+        stream: stream_of(&id),
+        kind: draft.kind.to_string(),
+        actor: actor.id.clone(),
+        effective_on: date.to_string(),
+        data: draft.data,
+    };
+    let expectation = Expectation {
+        stream: stream_of(&id),
+        version: 0,
+    };
+    let written = session.append(vec![event], vec![expectation]).await?;
+    let event = &written[0];
+    let state = crate::proposal::ProposalState::created(event)?;
+    Ok(Created {
+        id,
+        stage: state.stage,
+        version: event.version,
+        seq: event.seq,
+        effective_on: event.effective_on.clone(),
+        councils: state.councils,
+        lead: state.lead,
+        workflow: state.workflow,
+    })
+}
+
+async fn free_id(session: &mut Session, slug: &str) -> Result<String, Failure> {
+    let mut n = 1;
+    loop {
+        let id = if n == 1 {
+            slug.to_string()
+        } else {
+            format!("{slug}-{n}")
+        };
+        if session.store.stream_version(&stream_of(&id)).await? == 0 {
+            return Ok(id);
+        }
+        n += 1;
+    }
+}
+
+/// `proposal show`: the proposal as it stands now.
+pub async fn show(session: &mut Session, id: &str) -> Result<ProposalView, Failure> {
+    session.check_reader().await?;
+    let loaded = load(session, id).await?;
+    Ok(show_view(&loaded.state))
+}
+
+/// `proposal list`, optionally only those at `stage` or involving `council`.
+pub async fn list(
+    session: &mut Session,
+    stage: Option<Stage>,
+    council: Option<&str>,
+) -> Result<Vec<ListItem>, Failure> {
+    session.check_reader().await?;
+    if let Some(c) = council {
+        let history = session.partnership().await?;
+        if !history
+            .versions()
+            .iter()
+            .any(|(_, p)| p.council(c).is_some())
+        {
+            return Err(
+                Failure::refused(format!("there is no council {c:?} in the partnership"))
+                    .with_detail(format!(
+                        "its councils are: {}",
+                        history.latest().council_ids().join(", ")
+                    )),
+            );
+        }
+    }
+    Ok(load_all(session)
+        .await?
+        .iter()
+        .filter(|s| stage.as_ref().is_none_or(|st| &s.stage == st))
+        .filter(|s| council.is_none_or(|c| s.councils.iter().any(|x| x == c)))
+        .map(list_item)
+        .collect())
+}
+
+/// `proposal history`: every event of the proposal, with both of its times.
+pub async fn history(session: &mut Session, id: &str) -> Result<Vec<HistoryItem>, Failure> {
+    session.check_reader().await?;
+    let loaded = load(session, id).await?;
+    Ok(loaded.events.iter().map(history_item).collect())
+}
+
+/// `proposal advance ID --to STAGE`.
+pub async fn advance(
+    session: &mut Session,
+    id: &str,
+    to: Stage,
+    reason: Option<&str>,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let reason = reason.map(|r| input::text("--reason", r)).transpose()?;
+    change(session, id, ProposalCommand::Advance { to, reason }, c).await
+}
+
+/// `proposal business-case`, its money and shares as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct BusinessCaseArgs {
+    pub one_off_cost: String,
+    pub annual_saving: String,
+    pub shares: Vec<String>,
+    pub cost_shares: Vec<String>,
+    pub risks: Vec<String>,
+}
+
+/// `proposal business-case`: records (or replaces) the business case.
+pub async fn business_case(
+    session: &mut Session,
+    id: &str,
+    args: BusinessCaseArgs,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let command = ProposalCommand::BusinessCase {
+        one_off_cost: Money::parse_non_negative(&args.one_off_cost, "--one-off-cost")?,
+        annual_saving: Money::parse_non_negative(&args.annual_saving, "--annual-saving")?,
+        shares: input::shares("--share", &args.shares)?,
+        cost_shares: input::shares("--cost-share", &args.cost_shares)?,
+        risks: args
+            .risks
+            .iter()
+            .map(|r| input::text("--risk", r))
+            .collect::<Result<_, _>>()?,
+    };
+    change(session, id, command, c).await
+}
+
+/// The lifecycle commands that take only a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Hold,
+    Resume,
+    Withdraw,
+    NotPursue,
+    Close,
+    DeclareInterest,
+}
+
+/// `proposal hold|resume|withdraw|not-pursue|close|declare-interest ID --reason TEXT`.
+pub async fn lifecycle(
+    session: &mut Session,
+    id: &str,
+    which: Lifecycle,
+    reason: &str,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let reason = input::text("--reason", reason)?;
+    let command = match which {
+        Lifecycle::Hold => ProposalCommand::Hold { reason },
+        Lifecycle::Resume => ProposalCommand::Resume { reason },
+        Lifecycle::Withdraw => ProposalCommand::Withdraw { reason },
+        Lifecycle::NotPursue => ProposalCommand::NotPursue { reason },
+        Lifecycle::Close => ProposalCommand::Close { reason },
+        Lifecycle::DeclareInterest => ProposalCommand::DeclareInterest { reason },
+    };
+    change(session, id, command, c).await
+}
