@@ -3,10 +3,11 @@
 
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
+use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
-use crate::reminders::{ics, Facts, MilestoneFacts, Reminder, ReminderView};
+use crate::reminders::{ics, Facts, MilestoneFacts, Outlook, Reminder, ReminderView};
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
 use engine::{Event, Failure, Head, ZERO_HASH};
@@ -112,12 +113,7 @@ pub async fn snapshot(session: &mut Session, cut: &Cut) -> Result<Snapshot, Fail
 /// The reminder rules' view of a snapshot (the partnership's latest recorded schedule and zone).
 pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
     let p = snapshot.partnership.latest();
-    let quarterly = CronSchedule::parse(&p.schedule.quarterly_report).map_err(|e| {
-        Failure::integrity(format!(
-            "the recorded partnership's schedule: {}",
-            e.message
-        ))
-    })?;
+    let quarterly = quarterly_schedule(p)?;
     let mut milestones: Vec<MilestoneFacts> = snapshot
         .milestones
         .iter()
@@ -130,19 +126,13 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         })
         .collect();
     milestones.extend(snapshot.proposals.iter().flat_map(milestone_facts));
-    let mut council_names = BTreeMap::new();
-    for (_, version) in snapshot.partnership.versions() {
-        for c in &version.councils {
-            council_names.insert(c.id.clone(), c.name.clone());
-        }
-    }
     Ok(Facts {
         tz: p.tz(),
         year_start: p.year_start(),
         quarterly,
         since: snapshot.registered_at,
         lead_days: p.schedule.milestone_lead_days.clone(),
-        council_names,
+        council_names: council_names(&snapshot.partnership),
         proposals: snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
     })
@@ -198,4 +188,47 @@ pub async fn ics(session: &mut Session) -> Result<String, Failure> {
     let horizon = add_months_clamped(local_date(session.now, &tz), 12);
     let (_, pending) = pending(session, end_of_day(horizon, &tz)).await?;
     Ok(ics::calendar(&p.name, &p.timezone, &pending, session.now))
+}
+
+/// How far ahead `proposal show` looks for `next_reminders`.
+pub const NEXT_MONTHS: i32 = 12;
+
+/// What `proposal show` needs to work out a proposal's next reminders (the live partnership, the
+/// fired reminders, the next 12 months), without folding every other stream.
+pub async fn outlook(session: &mut Session) -> Result<Outlook, Failure> {
+    let history = session.partnership().await?.clone();
+    let p = history.latest();
+    let tz = p.tz();
+    let quarterly = quarterly_schedule(p)?;
+    let horizon = add_months_clamped(local_date(session.now, &tz), NEXT_MONTHS);
+    Ok(Outlook {
+        until: end_of_day(horizon, &tz),
+        tz,
+        year_start: p.year_start(),
+        quarterly,
+        lead_days: p.schedule.milestone_lead_days.clone(),
+        council_names: council_names(&history),
+        fired: fired(session).await?,
+    })
+}
+
+/// The recorded partnership's quarterly schedule (validated when it was recorded).
+fn quarterly_schedule(p: &Partnership) -> Result<CronSchedule, Failure> {
+    CronSchedule::parse(&p.schedule.quarterly_report).map_err(|e| {
+        Failure::integrity(format!(
+            "the recorded partnership's schedule: {}",
+            e.message
+        ))
+    })
+}
+
+/// Every council that was ever part of the partnership, id → name (the latest name).
+pub fn council_names(history: &PartnershipHistory) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for (_, version) in history.versions() {
+        for c in &version.councils {
+            names.insert(c.id.clone(), c.name.clone());
+        }
+    }
+    names
 }

@@ -1,7 +1,7 @@
 //! `report quarterly`: each council's quarter as it stood at the quarter's end (effective dates),
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
-use super::reminders::{facts, snapshot};
+use super::reminders::{council_names, facts, snapshot};
 use super::session::Session;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
@@ -12,7 +12,6 @@ use engine::time::{end_of_day, format_instant, parse_instant_or_date, start_of_d
 use engine::Failure;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use std::collections::BTreeMap;
 
 /// The output formats of `report quarterly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,12 +141,7 @@ pub async fn generate(
         .collect();
     // The quarter as it stood at its end.
     let at_quarter_end = snapshot(session, &known.cut(Some(last_day))).await?;
-    let mut names = BTreeMap::new();
-    for (_, version) in recorded.partnership.versions() {
-        for c in &version.councils {
-            names.insert(c.id.clone(), c.name.clone());
-        }
-    }
+    let mut names = council_names(&recorded.partnership);
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
     }

@@ -15,8 +15,10 @@
 
 pub mod firing;
 pub mod ics;
+pub mod outlook;
 pub mod rules;
 
+pub use outlook::Outlook;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
 
 use engine::time::format_instant;
