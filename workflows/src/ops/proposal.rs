@@ -135,7 +135,8 @@ async fn free_id(session: &mut Session, slug: &str) -> Result<String, Failure> {
 pub async fn show(session: &mut Session, id: &str) -> Result<ProposalView, Failure> {
     session.check_reader().await?;
     let loaded = load(session, id).await?;
-    Ok(show_view(&loaded.state))
+    let outlook = super::reminders::outlook(session).await?;
+    Ok(show_view(&loaded.state, &outlook))
 }
 
 /// `proposal list`, optionally only those at `stage` or involving `council`.

@@ -7,13 +7,14 @@
 
 use super::state::ProposalState;
 use crate::definition::Stage;
-use crate::reminders::{Activity, MilestoneFacts, ProposalFacts, ReminderView, ReviewHeld};
+use crate::reminders::{
+    Activity, MilestoneFacts, Outlook, ProposalFacts, ReminderView, ReviewHeld,
+};
 
-/// The reminders of `state` shown in `proposal show` (none yet: the reminders issue fills this in
-/// from [`proposal_facts`] and [`milestone_facts`]).
-pub fn reminders_for(state: &ProposalState) -> Vec<ReminderView> {
-    let _ = state;
-    Vec::new()
+/// The reminders of `state` shown in `proposal show`: its reviews and milestones not yet fired,
+/// due up to the outlook's horizon (none while on hold, none once it ended).
+pub fn reminders_for(state: &ProposalState, outlook: &Outlook) -> Vec<ReminderView> {
+    outlook.next(proposal_facts(state), milestone_facts(state))
 }
 
 /// What the reminder rules need to know about this proposal.

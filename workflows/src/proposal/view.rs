@@ -3,6 +3,7 @@
 
 use super::events::{BoardOutcome, WorkflowRef};
 use super::reminders::reminders_for;
+use crate::reminders::Outlook;
 use super::state::ProposalState;
 use crate::definition::{Category, Stage};
 use crate::milestone::Milestone;
@@ -135,8 +136,9 @@ pub struct RecusalView {
     pub on: Date,
 }
 
-/// `proposal show` of `state` (the same function serves the live view and every replay).
-pub fn show_view(state: &ProposalState) -> ProposalView {
+/// `proposal show` of `state` (the same function serves the live view and every replay);
+/// `outlook` decides which reminders are next.
+pub fn show_view(state: &ProposalState, outlook: &Outlook) -> ProposalView {
     let (total, by_council) = state.savings_total();
     let standing = state.board.standing();
     ProposalView {
@@ -227,7 +229,7 @@ pub fn show_view(state: &ProposalState) -> ProposalView {
                 recorded_at: r.recorded_at.clone(),
             })
             .collect(),
-        next_reminders: reminders_for(state),
+        next_reminders: reminders_for(state, outlook),
         created_on: state.created_on,
         created_by: state.created_by.clone(),
         round: state.round,
