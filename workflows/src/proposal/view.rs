@@ -3,11 +3,11 @@
 
 use super::events::{BoardOutcome, WorkflowRef};
 use super::reminders::reminders_for;
-use crate::reminders::Outlook;
 use super::state::ProposalState;
 use crate::definition::{Category, Stage};
 use crate::milestone::Milestone;
 use crate::money::{Money, Percent};
+use crate::reminders::Outlook;
 use crate::reminders::ReminderView;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
