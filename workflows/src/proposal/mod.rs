@@ -16,3 +16,10 @@ pub use decide::{decide, decide_create, Ctx, NewProposal, ProposalCommand};
 pub use reminders::reminders_for;
 pub use state::{stream_of, ProposalState, PROPOSAL_STREAM_PREFIX};
 pub use view::{show_view, ProposalView};
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
