@@ -3,6 +3,7 @@
 //! The store under test is a parameter: a fresh directory by default, a fresh PostgreSQL database when
 //! `CONCORDAT_TEST_BACKEND=postgres` (see `support::backend`).
 
+mod checkpoints;
 mod durability;
 mod init_errors;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.
