@@ -9,3 +9,4 @@ mod init_errors;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.
 mod support;
 mod tamper;
+mod time;

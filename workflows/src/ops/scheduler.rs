@@ -11,15 +11,17 @@ use super::report::{generate, KnownAt};
 use super::session::Session;
 use crate::partnership::Role;
 use crate::proposal::Cut;
+use crate::quarter::Quarter;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::{Kind, Reminder};
-use crate::report::markdown;
+use crate::report::{markdown, QuarterlyReport};
 use engine::time::local_date;
 use engine::{Failure, FailureKind, NewEvent};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What one tick did (the contract's `{"fired": [...], "reports": [...]}`).
@@ -65,13 +67,19 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
         .filter(|r| !already.contains(&r.id))
         .collect();
     let mut report = TickReport::default();
+    let mut reports: BTreeMap<Quarter, Vec<QuarterlyReport>> = BTreeMap::new();
     for reminder in due {
         let fired = firing::fired(&reminder, now, &tz);
         let mut events = vec![firing::fired_event(&fired, now, &tz, &actor, today)];
         let mut files = Vec::new();
         if reminder.kind == Kind::QuarterlyReport {
             let quarter = reported_quarter(reminder.due, &tz, facts.year_start);
-            for r in generate(session, quarter, None, known).await? {
+            // Every report of one tick is generated at the same log position: one per quarter.
+            if !reports.contains_key(&quarter) {
+                let generated = generate(session, quarter, None, known).await?;
+                reports.insert(quarter, generated);
+            }
+            for r in &reports[&quarter] {
                 let bytes = markdown::render(&r).into_bytes();
                 let staged = stage(
                     outbox,

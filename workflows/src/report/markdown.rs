@@ -194,10 +194,10 @@ fn kpis(out: &mut String, r: &QuarterlyReport) {
         let unit = k
             .unit
             .as_deref()
-            .map(|u| format!(" {u}"))
+            .map(|u| format!(" {}", cell(u)))
             .unwrap_or_default();
         let number = |n: Option<rust_decimal::Decimal>| match n {
-            Some(n) => format!("{}{}", n.normalize(), cell(&unit)),
+            Some(n) => format!("{}{unit}", n.normalize()),
             None => "not recorded".into(),
         };
         let difference = match k.difference {
