@@ -5,7 +5,9 @@
 
 mod checkpoints;
 mod durability;
+mod elections_story;
 mod init_errors;
+mod roles;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.
 mod support;
 mod tamper;
