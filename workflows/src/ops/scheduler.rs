@@ -75,12 +75,11 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
         if reminder.kind == Kind::QuarterlyReport {
             let quarter = reported_quarter(reminder.due, &tz, facts.year_start);
             // Every report of one tick is generated at the same log position: one per quarter.
-            if !reports.contains_key(&quarter) {
-                let generated = generate(session, quarter, None, known).await?;
-                reports.insert(quarter, generated);
+            if let std::collections::btree_map::Entry::Vacant(slot) = reports.entry(quarter) {
+                slot.insert(generate(session, quarter, None, known).await?);
             }
             for r in &reports[&quarter] {
-                let bytes = markdown::render(&r).into_bytes();
+                let bytes = markdown::render(r).into_bytes();
                 let staged = stage(
                     outbox,
                     &format!("{}-{}", slug(&r.quarter.to_string()), r.council),

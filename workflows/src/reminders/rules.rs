@@ -300,10 +300,7 @@ pub fn answered_annual_years(go_live: Date, held: impl Iterator<Item = Date>) ->
     let mut answered = BTreeSet::new();
     for day in held {
         let mut year = 2u32;
-        loop {
-            let Some(next) = annual_date(go_live, year + 1) else {
-                break;
-            };
+        while let Some(next) = annual_date(go_live, year + 1) {
             if !answered.contains(&year) && day < next {
                 answered.insert(year);
                 break;
