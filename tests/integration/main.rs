@@ -7,6 +7,7 @@ mod checkpoints;
 mod durability;
 mod elections_story;
 mod init_errors;
+mod partnership_amend;
 mod reports;
 mod roles;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.

@@ -202,6 +202,32 @@ pub fn apportion(total: Money, shares: &[(String, Percent)], lead: &str) -> Vec<
     result
 }
 
+/// Splits `total` equally among `parties` to the penny: each gets the whole divided by their number,
+/// rounded down, and the pence left over go one at a time to the lead first, then in the order given
+/// (the largest-remainder rule when every remainder is the same). The parts always sum to the whole.
+pub fn apportion_equally(total: Money, parties: &[String], lead: &str) -> Vec<(String, Money)> {
+    assert!(!parties.is_empty(), "a split needs at least one party");
+    let n = parties.len() as i64;
+    let sign = if total.pence < 0 { -1 } else { 1 };
+    let abs = total.pence.abs();
+    let (base, mut left) = (abs / n, abs % n);
+    let mut order: Vec<usize> = (0..parties.len()).collect();
+    order.sort_by_key(|&i| (parties[i] != lead, i));
+    let mut parts = vec![base; parties.len()];
+    for &i in &order {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    parties
+        .iter()
+        .cloned()
+        .zip(parts.into_iter().map(|p| Money::from_pence(sign * p)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +268,16 @@ mod tests {
                 ("redditch".into(), Money::from_pence(1))
             ]
         );
+    }
+
+    #[test]
+    fn equal_thirds_are_equal_to_the_penny() {
+        let parties: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let parts = apportion_equally(Money::parse("90000").unwrap(), &parties, "c");
+        assert!(parts.iter().all(|(_, m)| m.to_string() == "30000.00"));
+        let parts = apportion_equally(Money::from_pence(101), &parties, "c");
+        let pence: Vec<i64> = parts.iter().map(|(_, m)| m.pence).collect();
+        assert_eq!(pence, vec![34, 33, 34]);
     }
 
     #[test]

@@ -133,6 +133,7 @@ impl ProposalState {
                     one_off_cost_by_council: d.one_off_cost_by_council,
                     risks: d.risks,
                     recorded_on: on,
+                    equal_shares: d.equal_shares,
                 });
             }
             CONSULTATION_OPENED => {

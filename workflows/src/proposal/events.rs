@@ -91,6 +91,12 @@ pub struct BusinessCaseRecorded {
     pub one_off_cost_by_council: BTreeMap<String, Money>,
     #[serde(default)]
     pub risks: Vec<String>,
+    /// Savings are split equally (no `--share` given): exactly, not by the rounded percentages.
+    #[serde(default)]
+    pub equal_shares: bool,
+    /// The one-off cost is split equally (no `--cost-share` given).
+    #[serde(default)]
+    pub equal_cost_shares: bool,
 }
 
 /// `consultation-opened`.
@@ -222,6 +228,9 @@ pub struct SavingRecorded {
     pub quarter: Quarter,
     pub amount: Money,
     pub shares: BTreeMap<String, Percent>,
+    /// Split equally, exactly (the business case gave no shares).
+    #[serde(default)]
+    pub equal_shares: bool,
     pub by_council: BTreeMap<String, Money>,
 }
 

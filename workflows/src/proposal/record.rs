@@ -6,7 +6,7 @@ use super::decide::{ended, on_hold, Ctx, ProposalCommand};
 use super::events::*;
 use super::state::{ConsultationStatus, ProposalState};
 use crate::definition::{MoveKind, Stage, WorkflowDefinition};
-use crate::money::{apportion, Money, Percent, WHOLE};
+use crate::money::{apportion, apportion_equally, Money, Percent, WHOLE};
 use engine::Failure;
 use std::collections::BTreeMap;
 
@@ -46,6 +46,7 @@ pub fn decide_record(
                         state.councils.join(", ")
                     )));
             }
+            let (equal_shares, equal_cost_shares) = (shares.is_empty(), cost_shares.is_empty());
             let shares = resolve(state, shares);
             let cost_shares = resolve(state, cost_shares);
             Ok(Draft::new(
@@ -53,11 +54,23 @@ pub fn decide_record(
                 &BusinessCaseRecorded {
                     one_off_cost: *one_off_cost,
                     annual_saving: *annual_saving,
-                    annual_saving_by_council: split(*annual_saving, &shares, &state.lead),
-                    one_off_cost_by_council: split(*one_off_cost, &cost_shares, &state.lead),
+                    annual_saving_by_council: split(
+                        *annual_saving,
+                        &shares,
+                        equal_shares,
+                        &state.lead,
+                    ),
+                    one_off_cost_by_council: split(
+                        *one_off_cost,
+                        &cost_shares,
+                        equal_cost_shares,
+                        &state.lead,
+                    ),
                     shares: shares.into_iter().collect(),
                     cost_shares: cost_shares.into_iter().collect(),
                     risks: risks.clone(),
+                    equal_shares,
+                    equal_cost_shares,
                 },
             ))
         }
@@ -250,8 +263,9 @@ pub fn decide_record(
                 &SavingRecorded {
                     quarter: *quarter,
                     amount: *amount,
-                    by_council: split(*amount, &shares, &state.lead),
+                    by_council: split(*amount, &shares, case.equal_shares, &state.lead),
                     shares: case.shares.clone(),
+                    equal_shares: case.equal_shares,
                 },
             ))
         }
@@ -441,6 +455,19 @@ fn ordered(state: &ProposalState, shares: &BTreeMap<String, Percent>) -> Vec<(St
         .collect()
 }
 
-fn split(total: Money, shares: &[(String, Percent)], lead: &str) -> BTreeMap<String, Money> {
-    apportion(total, shares, lead).into_iter().collect()
+/// `total` split by `shares` to the penny (largest remainder, ties to the lead), or exactly equally.
+fn split(
+    total: Money,
+    shares: &[(String, Percent)],
+    equal: bool,
+    lead: &str,
+) -> BTreeMap<String, Money> {
+    if equal {
+        let parties: Vec<String> = shares.iter().map(|(c, _)| c.clone()).collect();
+        apportion_equally(total, &parties, lead)
+            .into_iter()
+            .collect()
+    } else {
+        apportion(total, shares, lead).into_iter().collect()
+    }
 }

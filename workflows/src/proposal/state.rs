@@ -21,6 +21,8 @@ pub struct BusinessCase {
     pub one_off_cost_by_council: BTreeMap<String, Money>,
     pub risks: Vec<String>,
     pub recorded_on: Date,
+    /// Savings split equally, exactly (no shares given).
+    pub equal_shares: bool,
 }
 
 /// Where the consultation of this round stands.

@@ -55,6 +55,8 @@ pub struct BusinessCaseView {
     pub one_off_cost_by_council: BTreeMap<String, Money>,
     pub risks: Vec<String>,
     pub recorded_on: Date,
+    /// Savings split equally to the penny (no shares were given).
+    pub equal_shares: bool,
 }
 
 /// The consultation of the current round.
@@ -160,6 +162,7 @@ pub fn show_view(state: &ProposalState, outlook: &Outlook) -> ProposalView {
             one_off_cost_by_council: b.one_off_cost_by_council.clone(),
             risks: b.risks.clone(),
             recorded_on: b.recorded_on,
+            equal_shares: b.equal_shares,
         }),
         consultation: ConsultationView {
             status: state.consultation.status.as_str(),
