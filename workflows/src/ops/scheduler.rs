@@ -199,7 +199,10 @@ fn stage(outbox: &Path, stem: &str, bytes: &[u8]) -> Result<Staged, Failure> {
             _ => break candidate,
         }
     };
-    let tmp = path.with_extension("md.partial");
+    // Unique to this process and report: schedulers racing on one outbox never share a file.
+    static STAGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = STAGED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("md.{}-{n}.partial", std::process::id()));
     let mut file = std::fs::File::create(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
