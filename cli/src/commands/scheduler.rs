@@ -141,16 +141,16 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
             Ok(store) => {
                 let now = clock.now();
                 let mut session = Session::new(store, now, actor.clone());
-                let round = round(&mut session, outbox, poll).await;
+                let round = scheduler::tick(&mut session, outbox).await;
                 session.store.close().await?;
                 match round {
-                    Ok((report, next)) => {
+                    Ok(report) => {
                         if !g.json {
                             output::emit(false, &report, |r| human(r, false))?;
                         }
                         all.fired.extend(report.fired);
                         all.reports.extend(report.reports);
-                        if let Some(next) = next {
+                        if let Some(next) = report.next_due {
                             let until = clock.now().duration_until(next);
                             wait = wait.min(Duration::try_from(until).unwrap_or(Duration::ZERO));
                         }
@@ -175,18 +175,6 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
         output::emit(true, &all, |_| String::new())?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One firing round: the tick, then when the next reminder falls due (within `poll`).
-async fn round(
-    session: &mut Session,
-    outbox: &Path,
-    poll: Duration,
-) -> Result<(TickReport, Option<Timestamp>), Failure> {
-    let report = scheduler::tick(session, outbox).await?;
-    let within = SignedDuration::try_from(poll).unwrap_or(SignedDuration::MAX);
-    let next = scheduler::next_due(session, session.now, within).await?;
-    Ok((report, next))
 }
 
 fn retryable(e: &Failure) -> bool {

@@ -29,7 +29,13 @@ use std::path::{Path, PathBuf};
 pub struct TickReport {
     pub fired: Vec<Fired>,
     pub reports: Vec<IssuedReport>,
+    /// The next instant something falls due, if within [`NEXT_DUE_WITHIN`] (for `scheduler run`).
+    #[serde(skip)]
+    pub next_due: Option<Timestamp>,
 }
+
+/// How far ahead a tick looks for the next due instant.
+pub const NEXT_DUE_WITHIN: SignedDuration = SignedDuration::from_hours(1);
 
 /// Checks that the acting actor may run the scheduler (role `scheduler` or `admin`; exit 2
 /// without an actor, 5 otherwise); returns its id.
@@ -66,7 +72,14 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
         .into_iter()
         .filter(|r| !already.contains(&r.id))
         .collect();
-    let mut report = TickReport::default();
+    let mut report = TickReport {
+        next_due: facts
+            .reminders(now + NEXT_DUE_WITHIN)
+            .into_iter()
+            .map(|r| r.due)
+            .find(|due| *due > now),
+        ..TickReport::default()
+    };
     let mut reports: BTreeMap<Quarter, Vec<QuarterlyReport>> = BTreeMap::new();
     for reminder in due {
         let fired = firing::fired(&reminder, now, &tz);
@@ -135,23 +148,6 @@ async fn append_once(
         }
         Err(e) => Err(e),
     }
-}
-
-/// The next instant after `after` at which something falls due, looking at most `within` ahead
-/// (for `scheduler run`, to sleep until then).
-pub async fn next_due(
-    session: &mut Session,
-    after: Timestamp,
-    within: SignedDuration,
-) -> Result<Option<Timestamp>, Failure> {
-    let live = snapshot(session, &Cut::LIVE).await?;
-    let already = fired(session).await?;
-    Ok(facts(&live)?
-        .reminders(after + within)
-        .into_iter()
-        .filter(|r| r.due > after && !already.contains(&r.id))
-        .map(|r| r.due)
-        .min())
 }
 
 /// `2008/09-Q3` → `2008-09-Q3`.
