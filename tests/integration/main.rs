@@ -8,6 +8,7 @@ mod durability;
 mod elections_story;
 mod init_errors;
 mod partnership_amend;
+mod replay;
 mod reports;
 mod roles;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.

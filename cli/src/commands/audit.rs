@@ -27,6 +27,8 @@ pub enum AuditCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Every proposal as it stood at a date: by when decisions were taken, or by what was recorded.
+    Replay(super::replay::ReplayArgs),
     /// List events, filtered by actor and by the date recorded (inclusive).
     Log {
         #[arg(long)]
@@ -77,6 +79,7 @@ pub enum AuditCommand {
 pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure> {
     match cmd {
         AuditCommand::Verify { file, head } => verify(g, file, head).await,
+        AuditCommand::Replay(args) => super::replay::exec(g, args).await,
         AuditCommand::Prove {
             event,
             from,

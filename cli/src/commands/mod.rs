@@ -13,6 +13,7 @@ mod monitor;
 mod partnership;
 mod proposal;
 mod reminders;
+mod replay;
 mod report;
 mod review;
 mod scheduler;

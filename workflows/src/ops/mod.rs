@@ -13,6 +13,7 @@ pub mod milestone;
 pub mod monitor;
 pub mod proposal;
 pub mod reminders;
+pub mod replay;
 pub mod report;
 pub mod review;
 pub mod scheduler;
