@@ -8,6 +8,7 @@ mod durability;
 mod elections_story;
 mod init_errors;
 mod partnership_amend;
+mod readme;
 mod replay;
 mod reports;
 mod roles;
