@@ -53,6 +53,23 @@ pub trait EventStore: Send + Sync {
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>>;
     /// Every event with `seq >= from_seq`, in seq order.
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>>;
+    /// Writes every event with `seq >= from_seq` as its export line, one a line, oldest first
+    /// (exactly `audit export`'s format, which `chain::verify_lines` reads); returns how many.
+    /// Streams without holding every event in memory where the backend can (the embedded store
+    /// copies its log's bytes).
+    async fn export_lines(
+        &self,
+        from_seq: u64,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<u64> {
+        let events = self.read_from(from_seq).await?;
+        for event in &events {
+            out.write_all(event.to_line().as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        Ok(events.len() as u64)
+    }
     /// The names of the streams that start with `prefix`, sorted.
     async fn streams(&self, prefix: &str) -> Result<Vec<String>>;
     /// The number of events in `stream` (0 when it does not exist).
