@@ -30,18 +30,26 @@ pub const MAX_PROOF_BYTES: usize = 4_000_000;
 /// A parsed inclusion proof: the event, its leaf index, the audit path and the checkpoint it is against.
 #[derive(Debug)]
 pub struct InclusionProof {
+    /// The event, as its export line (the `extra` line) holds it.
     pub event: Event,
+    /// Its leaf index (seq - 1).
     pub index: u64,
+    /// The audit path, leaf end first.
     pub hashes: Vec<Hash>,
+    /// The checkpoint the proof is against, verbatim.
     pub checkpoint: Checkpoint,
 }
 
 /// A parsed consistency proof: the older tree, the proof hashes and the newer checkpoint.
 #[derive(Debug)]
 pub struct ConsistencyProof {
+    /// The older tree's size.
     pub old_size: u64,
+    /// The older tree's root.
     pub old_root: Hash,
+    /// The RFC 6962 consistency proof.
     pub hashes: Vec<Hash>,
+    /// The newer checkpoint, verbatim.
     pub checkpoint: Checkpoint,
 }
 
@@ -192,9 +200,11 @@ impl Proof {
 /// What `audit check-proof` found: every key describes a verified fact.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
+    /// Always true: a proof that fails is an error, not a document.
     pub ok: bool,
     /// `inclusion` or `consistency`.
     pub kind: &'static str,
+    /// The log's origin line.
     pub origin: String,
     /// The tree size of the checkpoint given (`--checkpoint`).
     pub size: u64,
@@ -202,10 +212,13 @@ pub struct Verified {
     pub root: String,
     /// `verified` (signed by the key given) or `not-checked` (no key given).
     pub signature: &'static str,
+    /// For inclusion: the event's seq.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
+    /// For inclusion: its leaf index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<u64>,
+    /// For inclusion: the event itself, every field of it verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
     /// For consistency: the older tree.

@@ -58,8 +58,11 @@ pub async fn body_at(session: &mut Session, seq: u64) -> Result<String, Failure>
 /// The log and its Merkle tree, in memory.
 #[derive(Debug)]
 pub struct LogTree {
+    /// The log's origin line.
     pub origin: String,
+    /// Every event, seq 1 first.
     pub events: Vec<Event>,
+    /// The Merkle tree over them.
     pub tree: MerkleLog,
 }
 
@@ -208,6 +211,7 @@ pub enum Against {
 pub struct Proved {
     /// `inclusion` or `consistency`.
     pub kind: &'static str,
+    /// The log's origin line.
     pub origin: String,
     /// The tree size of the checkpoint proved against (the newer one, for consistency).
     pub size: u64,
@@ -215,12 +219,16 @@ pub struct Proved {
     pub root: String,
     /// Whether that checkpoint carries a signature.
     pub signed: bool,
+    /// For inclusion: the event's seq.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
+    /// For inclusion: its leaf index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<u64>,
+    /// For consistency: the older checkpoint's size.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_size: Option<u64>,
+    /// For consistency: the older checkpoint's root, base64.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_root: Option<String>,
     /// The proof file's text.
@@ -283,7 +291,9 @@ pub async fn prove_from(
 /// What `checkpoint sign` made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Signed {
+    /// The log's origin line.
     pub origin: String,
+    /// How many events the checkpoint covers.
     pub size: u64,
     /// Root hash, base64.
     pub root: String,
