@@ -2,6 +2,8 @@
 //!
 //! The concordat's rules live here and nowhere else: the CLI parses and prints, the engine stores.
 
+pub mod calendar;
+pub mod constitution;
 pub mod definition;
 pub mod identity;
 pub mod milestone;

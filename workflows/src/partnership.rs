@@ -1,6 +1,7 @@
 //! The partnership file: councils, their boards, the board rule, the schedule and the actors,
 //! validated in full before anything is written.
 
+use crate::constitution::{CallInRule, DecisionBody};
 use crate::quarter::YearStart;
 use engine::Failure;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,12 @@ pub struct Council {
     pub name: String,
     #[serde(default)]
     pub board: Vec<String>,
+    /// The body that takes its decisions (its constitution; printed on the decision record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_body: Option<DecisionBody>,
+    /// Its call-in window after an approval (none: an approval counts at once, as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_in: Option<CallInRule>,
 }
 
 /// The board's rule for a recommendation without consensus (concordat §4.3(a)(iii)).
@@ -241,6 +248,16 @@ impl Partnership {
                 ));
             }
         }
+        for council in &self.councils {
+            if let Some(rule) = &council.call_in {
+                for (key, problem) in rule.problems() {
+                    let line = line_in_council(text, &council.id, key)
+                        .map(|n| format!("line {n}: "))
+                        .unwrap_or_default();
+                    problems.push(format!("{line}council {:?}: {problem}", council.id));
+                }
+            }
+        }
         if self.board_rule.min_support_per_council == 0 {
             problems.push(format!(
                 "{}min_support_per_council must be at least 1",
@@ -285,6 +302,17 @@ impl Partnership {
 
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// The line of the first `needle` after council `id`'s `id = "…"` line (its own tables).
+fn line_in_council(text: &str, id: &str, needle: &str) -> Option<usize> {
+    let start = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&format!("\"{id}\"")))?;
+    text.lines()
+        .skip(start)
+        .position(|l| l.contains(needle))
+        .map(|i| start + i + 1)
 }
 
 #[cfg(test)]
