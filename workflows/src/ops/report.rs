@@ -148,6 +148,7 @@ pub async fn generate(
     let log = LogAnchor {
         seq: recorded.head.seq,
         hash: recorded.head.hash.clone(),
+        checkpoint: super::checkpoint::body_at(session, recorded.head.seq).await?,
     };
     Ok(councils
         .iter()

@@ -56,6 +56,15 @@ pub fn log_anchor(r: &QuarterlyReport) -> String {
          `concordat report quarterly --quarter {} --council {} --known-at {}`.",
         r.log.seq, r.quarter, r.council, r.known_at
     );
+    let _ = writeln!(
+        out,
+        "\nThe log's checkpoint at that size (RFC 6962 Merkle root; a signed copy, if the partnership \
+         signs checkpoints, is kept in the log): check that any one decision is in it with \
+         `concordat audit prove --event SEQ` and `concordat audit check-proof`.\n"
+    );
+    for line in r.log.checkpoint.lines() {
+        let _ = writeln!(out, "    {line}");
+    }
     out
 }
 

@@ -148,6 +148,8 @@ pub struct AmendmentLine {
 pub struct LogAnchor {
     pub seq: u64,
     pub hash: String,
+    /// The RFC 6962 checkpoint body (origin, size, root) of the log's first `seq` events.
+    pub checkpoint: String,
 }
 
 /// Everything a report is built from, each already cut to what counts.
