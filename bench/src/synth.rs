@@ -58,9 +58,10 @@ const KINDS: &[&str] = &[
     "milestone-noted",
 ];
 
-/// The stream of synthetic proposal `k`.
+/// The synthetic stream `k`. Not `proposal-…`: the workflow folds those as proposals, and these
+/// events are valid log entries but not a proposal's steps.
 pub fn stream_name(k: u64) -> String {
-    format!("proposal-{k:06}")
+    format!("synthetic-{k:06}")
 }
 
 /// One event on a random one of `streams` proposal streams; `data` serialises to ~300 bytes.
