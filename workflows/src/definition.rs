@@ -119,6 +119,9 @@ pub enum Guard {
     BoardRecommends,
     /// Every council of the proposal has approved it.
     AllCouncilsApprove,
+    /// Each approval's call-in window (under its council's constitution) has closed without a
+    /// call-in, or scrutiny confirmed it; vacuous for councils without a window.
+    CallInWindowsClosed,
 }
 
 impl Guard {
@@ -129,6 +132,7 @@ impl Guard {
             Guard::ConsultationComplete => "consultation-complete",
             Guard::BoardRecommends => "board-recommends",
             Guard::AllCouncilsApprove => "all-councils-approve",
+            Guard::CallInWindowsClosed => "call-in-windows-closed",
         }
     }
 }
@@ -231,7 +235,11 @@ impl WorkflowDefinition {
                 MoveKind::Advance,
                 CouncilApproval,
                 Some(Monitoring),
-                &[Guard::BoardRecommends, Guard::AllCouncilsApprove],
+                &[
+                    Guard::BoardRecommends,
+                    Guard::AllCouncilsApprove,
+                    Guard::CallInWindowsClosed,
+                ],
             ),
             mv(MoveKind::Back, Consultation, Some(BusinessCase), &[]),
             mv(MoveKind::Back, CouncilApproval, Some(BusinessCase), &[]),

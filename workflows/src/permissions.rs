@@ -19,6 +19,8 @@ pub enum Act {
     RecordBoardVote,
     /// `council decide` for this council.
     RecordCouncilDecision(String),
+    /// `council call-in|call-in-resolved` for this council's approval.
+    RecordCallIn(String),
     /// `monitor kpi|record|saving`.
     Monitor,
     /// `review record` for this council.
@@ -39,6 +41,7 @@ impl Act {
             Act::Consult => "record consultations".into(),
             Act::RecordBoardVote => "record Board votes".into(),
             Act::RecordCouncilDecision(c) => format!("record {c}'s council decisions"),
+            Act::RecordCallIn(c) => format!("record call-ins of {c}'s decisions"),
             Act::Monitor => "record performance indicators and savings".into(),
             Act::RecordReview(c) => format!("record {c}'s reviews"),
             Act::ManageMilestones => "manage programme milestones".into(),
@@ -53,10 +56,15 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
         Role::Admin => true,
         Role::ProgrammeManager => !matches!(
             act,
-            Act::RecordCouncilDecision(_) | Act::RecordReview(_) | Act::AmendPartnership
+            Act::RecordCouncilDecision(_)
+                | Act::RecordCallIn(_)
+                | Act::RecordReview(_)
+                | Act::AmendPartnership
         ),
         Role::Clerk => match act {
-            Act::RecordCouncilDecision(c) | Act::RecordReview(c) => council == Some(c.as_str()),
+            Act::RecordCouncilDecision(c) | Act::RecordCallIn(c) | Act::RecordReview(c) => {
+                council == Some(c.as_str())
+            }
             Act::DeclareInterest => true,
             _ => false,
         },
@@ -90,7 +98,7 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
         .map(|a| a.id.as_str())
         .collect();
     let rule = match act {
-        Act::RecordCouncilDecision(c) | Act::RecordReview(c) => {
+        Act::RecordCouncilDecision(c) | Act::RecordCallIn(c) | Act::RecordReview(c) => {
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
@@ -155,6 +163,10 @@ mod tests {
         ));
         assert!(!allows(&clerk, &Act::ShapeProposal));
         assert!(allows(&clerk, &Act::RecordReview("bromsgrove".into())));
+        assert!(allows(&clerk, &Act::RecordCallIn("bromsgrove".into())));
+        assert!(!allows(&clerk, &Act::RecordCallIn("redditch".into())));
+        let pm = actor(Role::ProgrammeManager, None);
+        assert!(!allows(&pm, &Act::RecordCallIn("bromsgrove".into())));
     }
 
     #[test]

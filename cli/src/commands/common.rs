@@ -251,12 +251,32 @@ pub fn describe_event(kind: &str, d: &Value) -> String {
                 .as_str()
                 .map(|m| format!("; the proposal is now {m}"))
                 .unwrap_or_default();
+            let body = d["decision_body"]
+                .as_str()
+                .map(|b| format!(" ({})", b.replace('-', " ")))
+                .unwrap_or_default();
+            let call_in = match (d["urgent"].as_bool(), d["call_in_closes"].as_str()) {
+                (Some(true), _) => "; urgent, exempt from call-in".to_string(),
+                (_, Some(closes)) => format!("; call-in window until {closes}"),
+                _ => String::new(),
+            };
             format!(
-                "{} decided {}{minute}{moved}",
+                "{}{body} decided {}{minute}{moved}{call_in}",
                 s(d, "council"),
                 s(d, "decision")
             )
         }
+        "call-in-requested" => format!(
+            "{}'s approval called in (window until {}): {}",
+            s(d, "council"),
+            s(d, "closes"),
+            s(d, "reason")
+        ),
+        "call-in-resolved" => format!(
+            "{}'s call-in resolved: {}",
+            s(d, "council"),
+            s(d, "outcome").replace('-', " ")
+        ),
         "interest-declared" => format!(
             "{} declared an interest and is recused: {}",
             s(d, "actor"),

@@ -1,13 +1,15 @@
-//! `concordat council decide`.
+//! `concordat council decide|call-in|call-in-resolved`.
 
 use super::common::{human_recorded, ChangeArgs, DecisionArg};
 use super::GlobalArgs;
 use crate::{context, output};
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
+use workflows::ops::change::Recorded;
 use workflows::ops::council as ops;
+use workflows::proposal::events::CallInOutcome;
 
 /// The `council` command words.
 #[derive(Debug, Subcommand)]
@@ -22,9 +24,55 @@ pub enum CouncilCommand {
         /// The minute reference.
         #[arg(long)]
         minute: Option<String>,
+        /// Taken as urgent: skips the council's call-in window (only where its constitution
+        /// exempts urgent decisions).
+        #[arg(long)]
+        urgent: bool,
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Record scrutiny's call-in of a council's approval inside its call-in window (its clerk).
+    #[command(name = "call-in")]
+    CallIn {
+        id: String,
+        #[arg(long)]
+        council: String,
+        /// Why scrutiny called it in.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record how scrutiny resolved a call-in: the approval confirmed, or referred back.
+    #[command(name = "call-in-resolved")]
+    CallInResolved {
+        id: String,
+        #[arg(long)]
+        council: String,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+/// A call-in's outcome, as written on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    /// The approval stands from the resolution.
+    Confirmed,
+    /// The approval no longer counts: the council must decide again.
+    ReferredBack,
+}
+
+impl OutcomeArg {
+    /// The library's outcome.
+    pub fn outcome(self) -> CallInOutcome {
+        match self {
+            OutcomeArg::Confirmed => CallInOutcome::Confirmed,
+            OutcomeArg::ReferredBack => CallInOutcome::ReferredBack,
+        }
+    }
 }
 
 /// Runs a `council` command.
@@ -36,19 +84,77 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             council,
             decision,
             minute,
+            urgent,
             change,
         } => {
-            ops::decide(
+            ops::decide_with_urgency(
                 &mut session,
                 &id,
                 &council,
                 decision.decision(),
                 minute.as_deref(),
+                urgent,
+                &change.change(),
+            )
+            .await?
+        }
+        CouncilCommand::CallIn {
+            id,
+            council,
+            reason,
+            change,
+        } => ops::call_in(&mut session, &id, &council, &reason, &change.change()).await?,
+        CouncilCommand::CallInResolved {
+            id,
+            council,
+            outcome,
+            change,
+        } => {
+            ops::resolve(
+                &mut session,
+                &id,
+                &council,
+                outcome.outcome(),
                 &change.change(),
             )
             .await?
         }
     };
-    output::emit(g.json, &recorded, human_recorded)?;
+    output::emit(g.json, &recorded, human)?;
     super::finish(session).await
+}
+
+/// The recorded change in words, with the decision body and the call-in window when there are.
+fn human(r: &Recorded) -> String {
+    let mut out = human_recorded(r);
+    let d = &r.data;
+    let s = |k: &str| d.get(k).and_then(|v| v.as_str());
+    if let Some(body) = s("decision_body") {
+        out += &format!("\nDecision body: {}", body.replace('-', " "));
+    }
+    if d.get("urgent").and_then(|v| v.as_bool()) == Some(true) {
+        out += "\nTaken as urgent: exempt from call-in; the approval counts at once";
+    }
+    if let (Some(closes), Some(rule)) = (s("call_in_closes"), s("call_in_rule")) {
+        out += &format!(
+            "\nCall-in window open until {closes} ({rule}); the approval counts once it closes without a call-in"
+        );
+    }
+    match r.event.as_str() {
+        "call-in-requested" => {
+            out += &format!(
+                "\nThe approval is suspended until `concordat council call-in-resolved {} --council {} --outcome confirmed|referred-back`",
+                r.id,
+                s("council").unwrap_or_default()
+            );
+        }
+        "call-in-resolved" if s("outcome") == Some("confirmed") => {
+            out += &format!("\nThe approval stands from {}", s("at").unwrap_or_default());
+        }
+        "call-in-resolved" => {
+            out += "\nThe approval no longer counts: the council must decide again";
+        }
+        _ => {}
+    }
+    out
 }

@@ -144,6 +144,7 @@ pub async fn change(
         partnership: &partnership,
         date,
         actor: &actor.id,
+        now: session.now,
     };
     let draft = decide(&state, &command, &ctx)?;
     commit(session, state, draft, &actor.id, date).await

@@ -9,7 +9,7 @@ use crate::permissions::Act;
 use crate::proposal::events::WorkflowRef;
 use crate::proposal::view::{history_item, list_item, HistoryItem, ListItem};
 use crate::proposal::{
-    decide_create, show_view, stream_of, Ctx, NewProposal, ProposalCommand, ProposalView,
+    decide_create, show_view_at, stream_of, Ctx, NewProposal, ProposalCommand, ProposalView,
 };
 use engine::{Expectation, Failure, NewEvent};
 use serde::Serialize;
@@ -80,6 +80,7 @@ pub async fn new(session: &mut Session, args: NewArgs) -> Result<Created, Failur
         partnership: &partnership,
         date,
         actor: &actor.id,
+        now: session.now,
     };
     let new = NewProposal {
         id: id.clone(),
@@ -136,7 +137,7 @@ pub async fn show(session: &mut Session, id: &str) -> Result<ProposalView, Failu
     session.check_reader().await?;
     let loaded = load(session, id).await?;
     let outlook = super::reminders::outlook(session).await?;
-    Ok(show_view(&loaded.state, &outlook))
+    Ok(show_view_at(&loaded.state, &outlook, Some(session.now)))
 }
 
 /// `proposal list`, optionally only those at `stage` or involving `council`.

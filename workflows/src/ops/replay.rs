@@ -3,7 +3,7 @@
 
 use super::reminders::{council_names, snapshot};
 use super::session::Session;
-use crate::proposal::{show_view, Cut, ProposalView, PROPOSAL_STREAM_PREFIX};
+use crate::proposal::{show_view_at, Cut, ProposalView, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::STREAM_PREFIX as FIRED_PREFIX;
 use crate::reminders::Outlook;
 use engine::schedule::{add_months_clamped, CronSchedule};
@@ -111,7 +111,7 @@ pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<
         .proposals
         .iter()
         .map(|state| ReplayedProposal {
-            view: show_view(state, &outlook),
+            view: show_view_at(state, &outlook, Some(instant)),
             timeline: timelines.remove(&state.id).unwrap_or_default(),
         })
         .collect();

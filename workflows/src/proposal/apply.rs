@@ -167,6 +167,16 @@ impl ProposalState {
             }
             COUNCIL_DECISION_RECORDED => {
                 let d: CouncilDecisionRecorded = events::read(event)?;
+                let call_in = match &d.call_in_closes {
+                    Some(closes) => Some(CallIn {
+                        closes: event_instant(event, closes)?,
+                        rule: d.call_in_rule.clone().unwrap_or_default(),
+                        calendar: d.calendar.clone(),
+                        requested: None,
+                        resolved: None,
+                    }),
+                    None => None,
+                };
                 self.decisions.insert(
                     d.council.clone(),
                     CouncilDecision {
@@ -174,6 +184,9 @@ impl ProposalState {
                         minute: d.minute,
                         on,
                         by: event.actor.clone(),
+                        decision_body: d.decision_body,
+                        urgent: d.urgent.unwrap_or(false),
+                        call_in,
                     },
                 );
                 if let Some(to) = d.moves_to {
@@ -187,6 +200,30 @@ impl ProposalState {
                         seq: event.seq,
                     });
                     self.stage = to;
+                }
+            }
+            CALL_IN_REQUESTED => {
+                let d: CallInRequested = events::read(event)?;
+                let at = event_instant(event, &d.at)?;
+                if let Some(c) = self.call_in_mut(&d.council) {
+                    c.requested = Some(CallInRequest {
+                        on,
+                        at,
+                        by: event.actor.clone(),
+                        reason: d.reason,
+                    });
+                }
+            }
+            CALL_IN_RESOLVED => {
+                let d: CallInResolved = events::read(event)?;
+                let at = event_instant(event, &d.at)?;
+                if let Some(c) = self.call_in_mut(&d.council) {
+                    c.resolved = Some(CallInResolution {
+                        outcome: d.outcome,
+                        on,
+                        at,
+                        by: event.actor.clone(),
+                    });
                 }
             }
             INTEREST_DECLARED => {
@@ -251,6 +288,12 @@ impl ProposalState {
         Ok(())
     }
 
+    fn call_in_mut(&mut self, council: &str) -> Option<&mut CallIn> {
+        self.decisions
+            .get_mut(council)
+            .and_then(|d| d.call_in.as_mut())
+    }
+
     fn stage_changed(&mut self, d: StageChanged, event: &Event, on: Date) {
         match d.action {
             MoveKind::Hold => {
@@ -298,6 +341,16 @@ pub(crate) fn event_date(event: &Event, text: &str) -> Result<Date, Failure> {
         Failure::integrity(format!(
             "event {} has a bad date {text:?}: {}",
             event.seq, e.message
+        ))
+    })
+}
+
+/// An instant stored in an event; a malformed one is an integrity failure.
+pub(crate) fn event_instant(event: &Event, text: &str) -> Result<Timestamp, Failure> {
+    text.parse().map_err(|e| {
+        Failure::integrity(format!(
+            "event {} has a bad instant {text:?}: {e}",
+            event.seq
         ))
     })
 }

@@ -1,6 +1,7 @@
 //! The rules: given a proposal's state (as recorded so far) and a command, the event to record or a
 //! refusal naming each unmet condition. Pure: no store, no clock; `ops` loads, checks and appends.
 
+use super::call_in;
 use super::events::*;
 use super::guards;
 use super::record;
@@ -15,16 +16,19 @@ use crate::permissions::Act;
 use crate::quarter::Quarter;
 use engine::Failure;
 use jiff::civil::Date;
+use jiff::Timestamp;
 use rust_decimal::Decimal;
 
 /// What the rules need besides the proposal: the workflows, the partnership as it stood on the
-/// effective date, that date, and who is acting.
+/// effective date, that date, who is acting, and the clock (for call-in windows).
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
     pub registry: &'a Registry,
     pub partnership: &'a Partnership,
     pub date: Date,
     pub actor: &'a str,
+    /// Now (`$CONCORDAT_NOW` in tests): a change dated today happens at this instant.
+    pub now: Timestamp,
 }
 
 /// `proposal new`, its values already well formed.
@@ -91,6 +95,18 @@ pub enum ProposalCommand {
         council: String,
         decision: Decision,
         minute: Option<String>,
+        /// Taken as urgent: exempt from call-in, where the council's constitution allows it.
+        urgent: bool,
+    },
+    /// Scrutiny calls in `council`'s approval inside its window.
+    CallIn {
+        council: String,
+        reason: String,
+    },
+    /// Scrutiny's conclusion on a called-in approval.
+    ResolveCallIn {
+        council: String,
+        outcome: CallInOutcome,
     },
     DefineKpi {
         name: String,
@@ -143,6 +159,9 @@ impl ProposalCommand {
             OpenConsultation { .. } | RecordResponse { .. } | CloseConsultation => Act::Consult,
             BoardVote { .. } => Act::RecordBoardVote,
             CouncilDecide { council, .. } => Act::RecordCouncilDecision(council.clone()),
+            CallIn { council, .. } | ResolveCallIn { council, .. } => {
+                Act::RecordCallIn(council.clone())
+            }
             DefineKpi { .. } | RecordKpi { .. } | RecordSaving { .. } => Act::Monitor,
             RecordReview { council, .. } => Act::RecordReview(council.clone()),
             AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
@@ -235,7 +254,7 @@ pub fn decide(
         .registry
         .get(&state.workflow.name, state.workflow.version)?;
     match command {
-        Advance { to, reason } => advance(state, definition, to, reason.as_deref()),
+        Advance { to, reason } => advance(state, definition, to, reason.as_deref(), ctx),
         Hold { reason } => lifecycle(state, definition, MoveKind::Hold, reason),
         Resume { reason } => lifecycle(state, definition, MoveKind::Resume, reason),
         Withdraw { reason } => lifecycle(state, definition, MoveKind::Withdraw, reason),
@@ -258,6 +277,14 @@ pub fn decide(
             milestone::decide_amend(own_milestone(state, id)?, *due, reason)
         }
         CompleteMilestone { id } => milestone::decide_complete(own_milestone(state, id)?),
+        CallIn { council, reason } => {
+            record::proposal_council(state, ctx, council)?;
+            call_in::decide_call_in(state, ctx, council, reason)
+        }
+        ResolveCallIn { council, outcome } => {
+            record::proposal_council(state, ctx, council)?;
+            call_in::decide_resolution(state, ctx, council, *outcome)
+        }
         _ => record::decide_record(state, definition, command, ctx),
     }
 }
@@ -267,6 +294,7 @@ fn advance(
     definition: &WorkflowDefinition,
     to: &Stage,
     reason: Option<&str>,
+    ctx: &Ctx,
 ) -> Result<Draft, Failure> {
     let id = &state.id;
     if state.stage == definition.hold_stage {
@@ -315,7 +343,7 @@ fn advance(
         };
         return Err(Failure::refused(why).with_detail(hint));
     };
-    let unmet = guards::unmet_all(&step.guards, state);
+    let unmet = guards::unmet_all_at(&step.guards, state, &call_in::Clock::of(ctx));
     if !unmet.is_empty() {
         return Err(Failure::refused(format!(
             "cannot advance {id} from {} to {to} yet: {} condition{} unmet",
@@ -436,6 +464,8 @@ fn describe(command: &ProposalCommand) -> &'static str {
         BusinessCase { .. } => "the business case",
         BoardVote { .. } => "the Board meeting",
         CouncilDecide { .. } => "the council decision",
+        CallIn { .. } => "the call-in",
+        ResolveCallIn { .. } => "the call-in's resolution",
         _ => "the change",
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! Money is a string with two decimals, percentages too, numbers are decimal strings, dates `YYYY-MM-DD`.
 
+use crate::constitution::DecisionBody;
 use crate::definition::{Category, MoveKind, Stage};
 use crate::money::{Money, Percent};
 use crate::quarter::Quarter;
@@ -26,6 +27,10 @@ pub const CONSULTATION_CLOSED: &str = "consultation-closed";
 pub const BOARD_VOTE_RECORDED: &str = "board-vote-recorded";
 /// A council's decision (a `reject` also moves the proposal to `rejected`).
 pub const COUNCIL_DECISION_RECORDED: &str = "council-decision-recorded";
+/// Scrutiny called in a council's approval inside its call-in window: the approval is suspended.
+pub const CALL_IN_REQUESTED: &str = "call-in-requested";
+/// Scrutiny finished with a called-in approval: confirmed (it stands from then) or referred back.
+pub const CALL_IN_RESOLVED: &str = "call-in-resolved";
 /// An actor declared an interest and is recused from the proposal.
 pub const INTEREST_DECLARED: &str = "interest-declared";
 /// A performance indicator was defined (or its target changed).
@@ -196,6 +201,59 @@ pub struct CouncilDecisionRecorded {
     /// The stage the decision moved the proposal to (`rejected` on a reject), else null.
     #[serde(default)]
     pub moves_to: Option<Stage>,
+    /// The body that took it, from the council's constitution (absent when the file names none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_body: Option<DecisionBody>,
+    /// On an approval by a council with a call-in window: whether it was taken as urgent (exempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<bool>,
+    /// When the approval's call-in window closes (an instant, local offset); absent when urgent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_in_closes: Option<String>,
+    /// The council's call-in rule in words, e.g. "12:00 on the 3rd working day after the decision".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_in_rule: Option<String>,
+    /// The working-day calendar and version the window was counted with (`england-and-wales v1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+/// `call-in-requested`: `at` is when it counts (now if recorded on its date, else that date's start).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallInRequested {
+    pub council: String,
+    pub reason: String,
+    /// The end of the window it interrupted.
+    pub closes: String,
+    pub at: String,
+}
+
+/// What scrutiny concluded about a called-in approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallInOutcome {
+    /// The approval stands from the resolution.
+    Confirmed,
+    /// The approval no longer counts: the council must decide again.
+    ReferredBack,
+}
+
+impl CallInOutcome {
+    /// The outcome as written on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallInOutcome::Confirmed => "confirmed",
+            CallInOutcome::ReferredBack => "referred-back",
+        }
+    }
+}
+
+/// `call-in-resolved`: `at` as for `call-in-requested` (a confirmed approval counts from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallInResolved {
+    pub council: String,
+    pub outcome: CallInOutcome,
+    pub at: String,
 }
 
 /// `interest-declared`.

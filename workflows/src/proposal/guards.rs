@@ -1,23 +1,37 @@
 //! The guards of the workflow's moves, as functions of the proposal's state (as recorded so far, in
 //! seq order). Each returns every unmet condition, in plain words with what would satisfy it.
 
+use super::call_in::{self, Clock};
 use super::events::Decision;
 use super::state::{ConsultationStatus, ProposalState};
 use crate::definition::Guard;
 
-/// The unmet conditions of `guard` (empty: it holds).
-pub fn unmet(guard: Guard, state: &ProposalState) -> Vec<String> {
+/// The unmet conditions of `guard` (empty: it holds). The one guard that reads the clock
+/// (`call-in-windows-closed`) holds vacuously without one.
+pub fn unmet(guard: Guard, state: &ProposalState, clock: Option<&Clock>) -> Vec<String> {
     match guard {
         Guard::BusinessCaseRecorded => business_case_recorded(state),
         Guard::ConsultationComplete => consultation_complete(state),
         Guard::BoardRecommends => board_recommends(state),
         Guard::AllCouncilsApprove => all_councils_approve(state),
+        Guard::CallInWindowsClosed => clock
+            .map(|c| call_in::windows_unmet(state, c))
+            .unwrap_or_default(),
     }
 }
 
-/// The unmet conditions of every guard in `guards`, in order.
+/// The unmet conditions of every guard in `guards`, in order, leaving out the call-in windows
+/// (they need a clock: see [`unmet_all_at`]).
 pub fn unmet_all(guards: &[Guard], state: &ProposalState) -> Vec<String> {
-    guards.iter().flat_map(|g| unmet(*g, state)).collect()
+    guards.iter().flat_map(|g| unmet(*g, state, None)).collect()
+}
+
+/// The unmet conditions of every guard in `guards`, in order, for a move happening at `clock`.
+pub fn unmet_all_at(guards: &[Guard], state: &ProposalState, clock: &Clock) -> Vec<String> {
+    guards
+        .iter()
+        .flat_map(|g| unmet(*g, state, Some(clock)))
+        .collect()
 }
 
 fn business_case_recorded(state: &ProposalState) -> Vec<String> {
@@ -81,6 +95,17 @@ fn all_councils_approve(state: &ProposalState) -> Vec<String> {
         .into_iter()
         .filter(|(_, d)| *d != Some(Decision::Approve))
         .map(|(council, d)| match d {
+            None if state.decisions.contains_key(&council) => {
+                let r = state.decisions[&council]
+                    .call_in
+                    .as_ref()
+                    .and_then(|c| c.resolved.as_ref());
+                format!(
+                    "{council}'s approval was referred back after a call-in{}: {council} must decide again with `concordat council decide {} --council {council} --decision approve`",
+                    r.map(|r| format!(" on {}", r.on)).unwrap_or_default(),
+                    state.id
+                )
+            }
             None => format!(
                 "{council} has not decided yet: its clerk records the decision with `concordat council decide {} --council {council} --decision approve`",
                 state.id

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod board;
+pub mod call_in;
 pub mod decide;
 pub mod events;
 pub mod guards;
@@ -15,7 +16,7 @@ pub use apply::{project, Cut};
 pub use decide::{decide, decide_create, Ctx, NewProposal, ProposalCommand};
 pub use reminders::reminders_for;
 pub use state::{stream_of, ProposalState, PROPOSAL_STREAM_PREFIX};
-pub use view::{show_view, ProposalView};
+pub use view::{show_view, show_view_at, ProposalView};
 
 #[cfg(test)]
 mod proptests;

@@ -249,6 +249,7 @@ fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
                     council: COUNCILS[*council].into(),
                     decision: d,
                     minute: None,
+                    urgent: false,
                 },
             )
         }

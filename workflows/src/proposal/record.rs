@@ -2,6 +2,7 @@
 //! consultation, Board votes, council decisions, performance indicators, savings and reviews.
 
 use super::board;
+use super::call_in;
 use super::decide::{ended, on_hold, Ctx, ProposalCommand};
 use super::events::*;
 use super::state::{ConsultationStatus, ProposalState};
@@ -185,6 +186,7 @@ pub fn decide_record(
             council,
             decision,
             minute,
+            urgent,
         } => {
             at(
                 state,
@@ -193,6 +195,7 @@ pub fn decide_record(
                 None,
             )?;
             proposal_council(state, ctx, council)?;
+            let terms = call_in::terms(ctx, council, *decision, *urgent)?;
             let moves_to = match decision {
                 Decision::Reject => definition
                     .find(MoveKind::Reject, &state.stage, None)
@@ -206,6 +209,11 @@ pub fn decide_record(
                     decision: *decision,
                     minute: minute.clone(),
                     moves_to,
+                    decision_body: terms.decision_body,
+                    urgent: terms.urgent,
+                    call_in_closes: terms.call_in_closes,
+                    call_in_rule: terms.call_in_rule,
+                    calendar: terms.calendar,
                 },
             ))
         }
@@ -367,7 +375,12 @@ fn live(state: &ProposalState, what: &str) -> Result<(), Failure> {
     }
 }
 
-fn proposal_council(state: &ProposalState, ctx: &Ctx, council: &str) -> Result<(), Failure> {
+/// Refuses a council that is not one of the proposal's (or not of the partnership on the date).
+pub(crate) fn proposal_council(
+    state: &ProposalState,
+    ctx: &Ctx,
+    council: &str,
+) -> Result<(), Failure> {
     if ctx.partnership.council(council).is_none() {
         return Err(Failure::refused(format!(
             "{council} is not a council of the partnership on {}",

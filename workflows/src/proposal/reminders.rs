@@ -8,7 +8,7 @@
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::reminders::{
-    Activity, MilestoneFacts, Outlook, ProposalFacts, ReminderView, ReviewHeld,
+    Activity, CallInFacts, MilestoneFacts, Outlook, ProposalFacts, ReminderView, ReviewHeld,
 };
 
 /// The reminders of `state` shown in `proposal show`: its reviews and milestones not yet fired,
@@ -40,7 +40,26 @@ pub fn proposal_facts(state: &ProposalState) -> ProposalFacts {
                 held_on: r.on,
             })
             .collect(),
+        call_in: call_in_facts(state),
     }
+}
+
+/// The call-in windows of this round's approvals that nobody has called in (each falls due as a
+/// `call-in-closes` reminder when it closes).
+pub fn call_in_facts(state: &ProposalState) -> Vec<CallInFacts> {
+    state
+        .decisions
+        .iter()
+        .filter_map(|(council, d)| {
+            let w = d.call_in.as_ref()?;
+            (w.requested.is_none() && w.resolved.is_none()).then(|| CallInFacts {
+                council: council.clone(),
+                decided_on: d.on,
+                closes: w.closes,
+                rule: w.rule.clone(),
+            })
+        })
+        .collect()
 }
 
 /// What the reminder rules need to know about this proposal's milestones.

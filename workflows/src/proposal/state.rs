@@ -1,12 +1,16 @@
 //! A proposal's state as its events describe it: the one value every view, guard and report reads.
 //! Built only by the fold in `apply.rs`.
 
-use super::events::{BoardOutcome, Decision, ReviewKind, ReviewOutcome, WorkflowRef};
+use super::events::{
+    BoardOutcome, CallInOutcome, Decision, ReviewKind, ReviewOutcome, WorkflowRef,
+};
+use crate::constitution::DecisionBody;
 use crate::definition::{Category, MoveKind, Stage};
 use crate::milestone::Milestone;
 use crate::money::{Money, Percent};
 use crate::quarter::Quarter;
 use jiff::civil::Date;
+use jiff::Timestamp;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -88,6 +92,54 @@ pub struct CouncilDecision {
     pub minute: Option<String>,
     pub on: Date,
     pub by: String,
+    /// The body that took it (the council's constitution), if the partnership file names one.
+    pub decision_body: Option<DecisionBody>,
+    /// Taken as urgent, exempt from call-in.
+    pub urgent: bool,
+    /// The call-in window the approval opened (none: it counts at once).
+    pub call_in: Option<CallIn>,
+}
+
+/// An approval's call-in window and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallIn {
+    pub closes: Timestamp,
+    pub rule: String,
+    pub calendar: Option<String>,
+    pub requested: Option<CallInRequest>,
+    pub resolved: Option<CallInResolution>,
+}
+
+/// Scrutiny's call-in of an approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInRequest {
+    pub on: Date,
+    /// When it counts (see `call-in-requested`).
+    pub at: Timestamp,
+    pub by: String,
+    pub reason: String,
+}
+
+/// How a call-in ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInResolution {
+    pub outcome: CallInOutcome,
+    pub on: Date,
+    /// When it counts: a confirmed approval stands from here.
+    pub at: Timestamp,
+    pub by: String,
+}
+
+impl CouncilDecision {
+    /// Whether the decision is an approval still in force: not referred back after a call-in.
+    pub fn approval_in_force(&self) -> bool {
+        self.decision == Decision::Approve
+            && !self.call_in.as_ref().is_some_and(|c| {
+                c.resolved
+                    .as_ref()
+                    .is_some_and(|r| r.outcome == CallInOutcome::ReferredBack)
+            })
+    }
 }
 
 /// A performance indicator and its quarterly values.
@@ -206,11 +258,18 @@ impl ProposalState {
         (total, by_council)
     }
 
-    /// The decision of each council of the proposal (None: pending).
+    /// The decision in force of each council of the proposal (None: pending, or an approval
+    /// referred back after a call-in: the council must decide again).
     pub fn approvals(&self) -> Vec<(String, Option<Decision>)> {
         self.councils
             .iter()
-            .map(|c| (c.clone(), self.decisions.get(c).map(|d| d.decision)))
+            .map(|c| {
+                let d = self
+                    .decisions
+                    .get(c)
+                    .filter(|d| d.decision != Decision::Approve || d.approval_in_force());
+                (c.clone(), d.map(|d| d.decision))
+            })
             .collect()
     }
 

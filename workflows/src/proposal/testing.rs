@@ -13,6 +13,13 @@ use engine::{Event, Failure, NewEvent, ZERO_HASH};
 pub const BROMSGROVE_REDDITCH: &str =
     include_str!("../../../tests/fixtures/bromsgrove-redditch.toml");
 
+/// Noon (BST offset, as the log's default recorded instant) on `date`.
+fn noon(date: &str) -> jiff::Timestamp {
+    format!("{date}T12:00:00+01:00")
+        .parse()
+        .expect("a date YYYY-MM-DD")
+}
+
 /// One proposal's stream, in memory.
 pub struct Log {
     pub history: PartnershipHistory,
@@ -24,7 +31,12 @@ pub struct Log {
 impl Log {
     /// An empty stream for proposal `id` in the 2008 partnership.
     pub fn new(id: &str) -> Log {
-        let partnership = Partnership::from_toml(BROMSGROVE_REDDITCH).expect("fixture loads");
+        Log::in_partnership(BROMSGROVE_REDDITCH, id)
+    }
+
+    /// An empty stream for proposal `id` in the partnership file `text`.
+    pub fn in_partnership(text: &str, id: &str) -> Log {
+        let partnership = Partnership::from_toml(text).expect("fixture loads");
         let registered = Event::seal(
             registration_event(
                 &partnership,
@@ -68,6 +80,7 @@ impl Log {
             partnership: &partnership,
             date: day,
             actor: "jce",
+            now: noon(date),
         };
         let draft = decide_create(&new, &ctx)?;
         self.seal(draft.kind, draft.data, "jce", date, None);
@@ -95,11 +108,16 @@ impl Log {
         let day = parse_date(date)?;
         let state = self.state();
         let partnership = self.history.on(day).clone();
+        let now = match recorded {
+            Some(text) => text.parse().expect("an RFC 3339 instant"),
+            None => noon(date),
+        };
         let ctx = Ctx {
             registry: &self.registry,
             partnership: &partnership,
             date: day,
             actor,
+            now,
         };
         let draft = decide(&state, &command, &ctx)?;
         Ok(self.seal(draft.kind, draft.data, actor, date, recorded))

@@ -51,6 +51,7 @@ fn decide(council: &str, decision: Decision) -> C {
         council: council.into(),
         decision,
         minute: None,
+        urgent: false,
     }
 }
 

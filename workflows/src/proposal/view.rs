@@ -1,6 +1,7 @@
 //! The contract's JSON shapes of a proposal, produced from its state: `proposal show` (and, per
 //! proposal, `audit replay`), `proposal list` and `proposal history`.
 
+use super::call_in::{call_in_view, CallInView};
 use super::events::{BoardOutcome, WorkflowRef};
 use super::reminders::reminders_for;
 use super::state::ProposalState;
@@ -10,6 +11,7 @@ use crate::money::{Money, Percent};
 use crate::reminders::Outlook;
 use crate::reminders::ReminderView;
 use jiff::civil::Date;
+use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,6 +44,8 @@ pub struct ProposalView {
     pub kpis: BTreeMap<String, KpiView>,
     pub milestones: Vec<Milestone>,
     pub recused: BTreeMap<String, RecusalView>,
+    /// Each council whose approval has a call-in window (or was urgent): its status and end.
+    pub call_in: BTreeMap<String, CallInView>,
 }
 
 /// The business case with each council's part of the saving and of the cost.
@@ -94,6 +98,10 @@ pub struct DecisionView {
     pub minute: Option<String>,
     pub on: Date,
     pub by: String,
+    /// The body that took it (`cabinet`, `full-council`), when the partnership file names one.
+    pub decision_body: Option<&'static str>,
+    /// Taken as urgent (exempt from call-in).
+    pub urgent: bool,
 }
 
 /// Savings recorded: the total, each council's part, and each quarter's.
@@ -138,9 +146,19 @@ pub struct RecusalView {
     pub on: Date,
 }
 
-/// `proposal show` of `state` (the same function serves the live view and every replay);
-/// `outlook` decides which reminders are next.
+/// `proposal show` of `state` without a clock: as [`show_view_at`], except that a call-in window
+/// nobody called in shows `open` while the proposal is at council-approval, else `closed`.
 pub fn show_view(state: &ProposalState, outlook: &Outlook) -> ProposalView {
+    show_view_at(state, outlook, None)
+}
+
+/// `proposal show` of `state` as of `now` (the same function serves the live view and every
+/// replay, `now` being the replay's instant); `outlook` decides which reminders are next.
+pub fn show_view_at(
+    state: &ProposalState,
+    outlook: &Outlook,
+    now: Option<Timestamp>,
+) -> ProposalView {
     let (total, by_council) = state.savings_total();
     let standing = state.board.standing();
     ProposalView {
@@ -249,6 +267,8 @@ pub fn show_view(state: &ProposalState, outlook: &Outlook) -> ProposalView {
                         minute: d.minute.clone(),
                         on: d.on,
                         by: d.by.clone(),
+                        decision_body: d.decision_body.map(|b| b.as_str()),
+                        urgent: d.urgent,
                     },
                 )
             })
@@ -281,6 +301,7 @@ pub fn show_view(state: &ProposalState, outlook: &Outlook) -> ProposalView {
                 )
             })
             .collect(),
+        call_in: call_in_view(state, now, &outlook.tz),
     }
 }
 

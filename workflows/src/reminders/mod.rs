@@ -11,13 +11,16 @@
 //! `quarterly-report:2009-01-01T09:00:00+00:00` (the due instant, local offset),
 //! `review:elections:bromsgrove:six-month:2009-03-01` (proposal, council, kind, due date),
 //! `milestone:phase-2:approaching:14:2009-01-31` and `milestone:phase-2:overdue:2009-01-31`
-//! (milestone, what, lead days, the milestone's due date: amending it makes new ids).
+//! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
+//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end).
 
+pub mod call_in;
 pub mod firing;
 pub mod ics;
 pub mod outlook;
 pub mod rules;
 
+pub use call_in::CallInFacts;
 pub use outlook::Outlook;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
 
@@ -38,6 +41,8 @@ pub enum Kind {
     AnnualReview,
     MilestoneApproaching,
     MilestoneOverdue,
+    /// A council's call-in window after an approval ends (issue 11).
+    CallInCloses,
 }
 
 impl Kind {
@@ -50,6 +55,7 @@ impl Kind {
             Kind::AnnualReview => "annual-review",
             Kind::MilestoneApproaching => "milestone-approaching",
             Kind::MilestoneOverdue => "milestone-overdue",
+            Kind::CallInCloses => "call-in-closes",
         }
     }
 
@@ -63,13 +69,14 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 6] = [
+const ALL_KINDS: [Kind; 7] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
     Kind::AnnualReview,
     Kind::MilestoneApproaching,
     Kind::MilestoneOverdue,
+    Kind::CallInCloses,
 ];
 
 impl fmt::Display for Kind {

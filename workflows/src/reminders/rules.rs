@@ -51,6 +51,8 @@ pub struct ProposalFacts {
     pub went_live: Option<Date>,
     pub activity: Activity,
     pub reviews: Vec<ReviewHeld>,
+    /// Call-in windows of its approvals that nobody has called in (see [`super::call_in`]).
+    pub call_in: Vec<super::CallInFacts>,
 }
 
 /// What the rules need to know about one milestone.
@@ -92,6 +94,7 @@ impl Facts {
         let mut all = self.quarterly_reminders(until);
         for proposal in &self.proposals {
             all.extend(self.review_reminders(proposal, until));
+            all.extend(self.call_in_reminders(proposal, until));
         }
         for milestone in &self.milestones {
             all.extend(self.milestone_reminders(milestone, until));

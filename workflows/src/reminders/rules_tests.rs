@@ -41,6 +41,7 @@ fn live(id: &str, go_live: Date) -> ProposalFacts {
         went_live: Some(go_live),
         activity: Activity::Active,
         reviews: Vec::new(),
+        call_in: Vec::new(),
     }
 }
 
