@@ -19,6 +19,8 @@ pub use state::{stream_of, ProposalState, PROPOSAL_STREAM_PREFIX};
 pub use view::{show_view, show_view_at, ProposalView};
 
 #[cfg(test)]
+mod call_in_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 pub(crate) mod testing;
