@@ -17,3 +17,4 @@ mod roles;
 mod support;
 mod tamper;
 mod time;
+mod web;

@@ -93,6 +93,8 @@ pub enum Command {
     /// Reports to the councils.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
+    Serve(crate::web::ServeArgs),
 }
 
 /// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
@@ -114,6 +116,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
         Command::Report(cmd) => report::exec(&g, cmd).await,
+        Command::Serve(args) => crate::web::exec(&g, args).await,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod init;
 pub mod input;
 pub mod milestone;
 pub mod monitor;
+pub mod overview;
 pub mod proposal;
 pub mod reminders;
 pub mod replay;

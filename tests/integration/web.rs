@@ -1,0 +1,547 @@
+//! `concordat serve` (issue 13): every page and endpoint fetched over HTTP and checked against the
+//! CLI's output for the same store; read-only; the token; and headless Chromium's screenshots.
+
+use crate::support::http::{request, run_with_limit, Response, Server};
+use crate::support::{binary, Env, Run};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// The demo's programme runs to July 2009; the view is taken a fortnight later.
+const NOW: &str = "2009-07-15T12:00:00+01:00";
+
+/// A fresh demo store (the 2008 programme) in a scratch directory.
+fn demo() -> Env {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let store = tmp.path().join("demo").display().to_string();
+    let env = Env {
+        tmp,
+        store,
+        now: Some(NOW.to_string()),
+    };
+    env.run(&["demo"]).ok();
+    env
+}
+
+fn serve(env: &Env, extra: &[&str]) -> Server {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    Server::start(env.command(&args))
+}
+
+fn cli_json(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let run: Run = env.run(&all);
+    run.ok();
+    run.json()
+}
+
+/// The values of `attr="…"` in `html`, in order.
+fn attrs(html: &str, attr: &str) -> Vec<String> {
+    let key = format!("{attr}=\"");
+    html.split(&key)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The HTML of the element that carries `attr="value"`, up to the end of its row.
+fn row<'a>(html: &'a str, attr: &str, value: &str) -> &'a str {
+    let at = html
+        .find(&format!("{attr}=\"{value}\""))
+        .unwrap_or_else(|| panic!("no {attr}={value:?} in the page"));
+    let rest = &html[at..];
+    &rest[..rest.find("</tr>").unwrap_or(rest.len())]
+}
+
+fn pounds(amount: &str) -> String {
+    let (whole, pence) = amount.split_once('.').unwrap();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("£{grouped}.{pence}")
+}
+
+#[test]
+fn the_api_answers_in_the_cli_s_json_shapes() {
+    let env = demo();
+    let server = serve(&env, &[]);
+    let list = cli_json(&env, &["proposal", "list"]);
+    assert_eq!(server.ok("/api/proposals").json(), list);
+    assert_eq!(
+        server.ok("/api/proposals?council=redditch").json(),
+        cli_json(&env, &["proposal", "list", "--council", "redditch"])
+    );
+    assert_eq!(
+        server.ok("/api/proposals?stage=monitoring").json(),
+        cli_json(&env, &["proposal", "list", "--stage", "monitoring"])
+    );
+    for p in list.as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        assert_eq!(
+            server.ok(&format!("/api/proposals/{id}")).json(),
+            cli_json(&env, &["proposal", "show", id]),
+            "{id}"
+        );
+        assert_eq!(
+            server.ok(&format!("/api/proposals/{id}/history")).json(),
+            cli_json(&env, &["proposal", "history", id]),
+            "{id}"
+        );
+    }
+    for basis in ["effective", "recorded"] {
+        assert_eq!(
+            server
+                .ok(&format!("/api/replay?as_of=2009-01-22&basis={basis}"))
+                .json(),
+            cli_json(
+                &env,
+                &["audit", "replay", "--as-of", "2009-01-22", "--basis", basis]
+            )
+        );
+    }
+    assert_eq!(
+        server.ok("/api/reminders").json(),
+        cli_json(&env, &["reminders", "list"])
+    );
+    assert_eq!(
+        server.ok("/api/reminders?until=2010-12-31").json(),
+        cli_json(&env, &["reminders", "list", "--until", "2010-12-31"])
+    );
+    assert_eq!(
+        server.ok("/api/verify").json(),
+        cli_json(&env, &["audit", "verify"])
+    );
+    assert_eq!(
+        server.ok("/api/partnership").json(),
+        cli_json(&env, &["partnership", "show"])
+    );
+    let ics = server.ok("/calendar.ics");
+    assert!(ics.headers["content-type"].starts_with("text/calendar"));
+    assert_eq!(ics.text(), env.run(&["reminders", "ics"]).ok().stdout);
+
+    // Failures carry the CLI's error document and an HTTP status of the same meaning.
+    let missing = server.get("/api/proposals/no-such-thing");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"]["kind"], "refused");
+    assert_eq!(server.get("/api/proposals?stage=nowhere").status, 400);
+    assert_eq!(server.get("/api/replay?as_of=2009-02-30").status, 400);
+    assert_eq!(server.get("/api/replay").status, 400);
+    assert_eq!(server.get("/api/nothing-here").status, 404);
+}
+
+#[test]
+fn the_pages_show_what_the_cli_shows() {
+    let env = demo();
+    let server = serve(&env, &[]);
+    let list = cli_json(&env, &["proposal", "list"]);
+    let ids: BTreeSet<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+
+    // The pipeline lists every proposal, under its stage, with its next step.
+    let pipeline = server.ok("/").text();
+    assert_eq!(
+        attrs(&pipeline, "data-id")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        ids
+    );
+    for p in list.as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let stage = p["stage"].as_str().unwrap();
+        let section = pipeline
+            .find(&format!("id=\"{stage}\""))
+            .expect("a section per stage");
+        let at = pipeline.find(&format!("data-id=\"{id}\"")).unwrap();
+        assert!(at > section, "{id} under {stage}");
+    }
+    assert!(pipeline.contains("advance to"), "next steps are shown");
+    let redditch = server.ok("/?council=redditch").text();
+    let expected: BTreeSet<String> = cli_json(&env, &["proposal", "list", "--council", "redditch"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        attrs(&redditch, "data-id")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        expected
+    );
+    let quick: BTreeSet<String> = attrs(&server.ok("/?category=quick-win").text(), "data-id")
+        .into_iter()
+        .collect();
+    for id in &ids {
+        let category = cli_json(&env, &["proposal", "show", id])["category"].clone();
+        assert_eq!(quick.contains(id), category == "quick-win", "{id}");
+    }
+
+    // A proposal page: its state as `proposal show` has it, every event with both of its times.
+    for id in &ids {
+        let show = cli_json(&env, &["proposal", "show", id]);
+        let page = server.ok(&format!("/proposals/{id}")).text();
+        assert!(page.contains(&format!(
+            "<td id=\"stage\">{}",
+            show["stage"].as_str().unwrap()
+        )));
+        assert!(page.contains(&format!("<span id=\"version\">{}</span>", show["version"])));
+        let history = cli_json(&env, &["proposal", "history", id]);
+        let seqs: Vec<String> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["seq"].to_string())
+            .collect();
+        assert_eq!(attrs(&page, "data-seq"), seqs, "{id}: the timeline");
+        for e in history.as_array().unwrap() {
+            let r = row(&page, "data-seq", &e["seq"].to_string());
+            for key in ["effective_on", "recorded_at", "actor", "type"] {
+                assert!(
+                    r.contains(e[key].as_str().unwrap()),
+                    "{id} seq {}: {key}",
+                    e["seq"]
+                );
+            }
+        }
+        for reminder in show["next_reminders"].as_array().unwrap() {
+            assert!(page.contains(reminder["id"].as_str().unwrap()));
+        }
+    }
+    let elections = server.ok("/proposals/elections").text();
+    assert!(elections.contains("milestone") || elections.contains("Timeline"));
+    assert_eq!(server.get("/proposals/no-such-thing").status, 404);
+
+    // Savings: the chart, and every council's total as the proposals' own savings add up.
+    let savings = server.ok("/savings").text();
+    assert!(
+        savings.contains("<svg") && savings.contains("<rect"),
+        "a chart"
+    );
+    let mut totals = std::collections::BTreeMap::<String, i64>::new();
+    for id in &ids {
+        let show = cli_json(&env, &["proposal", "show", id]);
+        for (council, amount) in show["savings"]["by_council"].as_object().unwrap() {
+            let pence: i64 = amount.as_str().unwrap().replace('.', "").parse().unwrap();
+            *totals.entry(council.clone()).or_default() += pence;
+        }
+    }
+    let all = &savings[savings.find("All recorded").expect("an all-recorded row")..];
+    let all = &all[..all.find("</tr>").unwrap()];
+    for (council, pence) in &totals {
+        if *pence > 0 {
+            let text = pounds(&format!("{}.{:02}", pence / 100, pence % 100));
+            assert!(all.contains(&text), "{council}: {text} in {all}");
+        }
+    }
+    assert!(savings.contains("Year to date"));
+    assert!(savings.contains("Share of all recorded"));
+
+    // Upcoming: every reminder `reminders list` has, and the feed to subscribe to.
+    let upcoming = server.ok("/upcoming").text();
+    let reminders = cli_json(&env, &["reminders", "list"]);
+    let shown: BTreeSet<String> = attrs(&upcoming, "data-reminder").into_iter().collect();
+    for r in reminders.as_array().unwrap() {
+        assert!(shown.contains(r["id"].as_str().unwrap()), "{r}");
+    }
+    assert!(upcoming.contains("/calendar.ics"));
+
+    // Integrity: the chain's result and head, and each issued report to download, as issued.
+    let verify = cli_json(&env, &["audit", "verify"]);
+    let integrity = server.ok("/integrity").text();
+    assert!(integrity.contains("the chain is unbroken"));
+    assert!(integrity.contains(verify["head"].as_str().unwrap()));
+    let reports = attrs(&integrity, "data-seq");
+    assert!(!reports.is_empty(), "the demo issued reports");
+    let log = cli_json(&env, &["audit", "log"]);
+    for seq in reports {
+        let file = server.ok(&format!("/reports/{seq}"));
+        assert!(file.headers["content-disposition"].contains(".md"));
+        let event = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["seq"].as_u64() == seq.parse().ok())
+            .unwrap();
+        let on_disk = std::fs::read(event["data"]["path"].as_str().unwrap()).unwrap();
+        assert_eq!(file.body, on_disk);
+    }
+    assert_eq!(server.get("/reports/1").status, 404, "only issued reports");
+}
+
+#[test]
+fn every_page_replays_as_of_a_date_on_either_basis() {
+    let env = demo();
+    let server = serve(&env, &[]);
+    for basis in ["effective", "recorded"] {
+        let replay = cli_json(
+            &env,
+            &["audit", "replay", "--as-of", "2009-01-22", "--basis", basis],
+        );
+        let q = format!("?as_of=2009-01-22&basis={basis}");
+        let pipeline = server.ok(&format!("/{q}")).text();
+        let ids: BTreeSet<String> = replay["proposals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            attrs(&pipeline, "data-id")
+                .into_iter()
+                .collect::<BTreeSet<_>>(),
+            ids
+        );
+        assert!(pipeline.contains(&format!("{basis} basis")));
+        for p in replay["proposals"].as_array().unwrap() {
+            let id = p["id"].as_str().unwrap();
+            let page = server.ok(&format!("/proposals/{id}{q}")).text();
+            assert!(page.contains(&format!(
+                "<td id=\"stage\">{}",
+                p["stage"].as_str().unwrap()
+            )));
+            assert!(page.contains(&format!("<span id=\"version\">{}</span>", p["version"])));
+            let seqs: Vec<String> = p["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["seq"].to_string())
+                .collect();
+            assert_eq!(attrs(&page, "data-seq"), seqs, "{id} on the {basis} basis");
+            for (council, decision) in p["approvals"].as_object().unwrap() {
+                let r = row(&page, "data-council", council);
+                assert!(r.contains(&format!(
+                    "class=\"decision\">{}",
+                    decision.as_str().unwrap()
+                )));
+            }
+            // Links keep the cut.
+            assert!(page.contains("as_of=2009-01-22"));
+        }
+        for path in ["/savings", "/upcoming", "/integrity"] {
+            let page = server.ok(&format!("{path}{q}")).text();
+            assert!(page.contains("As of"), "{path}");
+            assert!(page.contains("2009-01-22T23:59:59"), "{path}: {basis}");
+        }
+    }
+    // Redditch deferred in December and approved on 21 January, recorded on the 26th.
+    let effective = server
+        .ok("/proposals/elections?as_of=2009-01-22&basis=effective")
+        .text();
+    let recorded = server
+        .ok("/proposals/elections?as_of=2009-01-22&basis=recorded")
+        .text();
+    assert!(row(&effective, "data-council", "redditch").contains(">approve<"));
+    assert!(row(&recorded, "data-council", "redditch").contains(">defer<"));
+    assert_eq!(server.get("/?as_of=2009-01-22&basis=sideways").status, 400);
+}
+
+#[test]
+fn the_view_is_read_only_and_leaves_the_store_to_other_commands() {
+    let env = demo();
+    let server = serve(&env, &[]);
+    let before = cli_json(&env, &["audit", "verify"]);
+    for method in ["POST", "PUT", "PATCH", "DELETE"] {
+        for path in [
+            "/",
+            "/api/proposals",
+            "/api/proposals/elections",
+            "/proposals/elections",
+        ] {
+            let r = request(&server.addr, method, path, &[]);
+            assert_eq!(r.status, 405, "{method} {path}");
+            assert_eq!(r.headers["allow"], "GET, HEAD");
+        }
+    }
+    let head = request(&server.addr, "HEAD", "/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        cli_json(&env, &["audit", "verify"]),
+        before,
+        "nothing was written"
+    );
+
+    // The server holds no lock between requests: a change goes through beside it, at once,
+    // and the next request sees it.
+    server.ok("/");
+    let started = std::time::Instant::now();
+    env.run_as(
+        "jce",
+        &[
+            "proposal",
+            "new",
+            "--title",
+            "Shared <b>legal</b> & \"other\" services",
+            "--service",
+            "legal",
+            "--lead",
+            "bromsgrove",
+        ],
+    )
+    .ok();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "no wait for the store"
+    );
+    assert_eq!(
+        server.ok("/api/proposals").json(),
+        cli_json(&env, &["proposal", "list"])
+    );
+
+    // Strings from the log are HTML-escaped.
+    let page = server.ok("/proposals/legal").text();
+    assert!(page.contains("Shared &lt;b&gt;legal&lt;/b&gt; &amp; &quot;other&quot; services"));
+    assert!(!page.contains("<b>legal</b>"));
+    assert!(server.ok("/").text().contains("Shared &lt;b&gt;legal"));
+}
+
+#[test]
+fn a_token_guards_every_request_and_elsewhere_than_loopback_one_is_required() {
+    let env = Env::bromsgrove_redditch(NOW);
+    let mut cmd = env.command(&["serve", "--listen", "0.0.0.0:0"]);
+    cmd.env_remove("CONCORDAT_SERVE_TOKEN");
+    let (code, stderr) = run_with_limit(cmd, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "refused at once: {stderr}");
+    assert!(stderr.contains("--token"), "{stderr}");
+
+    let server = serve(&env, &["--token", "s3cret-t0ken"]);
+    for path in ["/", "/api/proposals", "/calendar.ics", "/savings"] {
+        assert_eq!(server.get(path).status, 401, "{path}");
+        let wrong = request(
+            &server.addr,
+            "GET",
+            path,
+            &[("Authorization", "Bearer nope")],
+        );
+        assert_eq!(wrong.status, 401, "{path}");
+        let bearer = request(
+            &server.addr,
+            "GET",
+            path,
+            &[("Authorization", "Bearer s3cret-t0ken")],
+        );
+        assert_eq!(bearer.status, 200, "{path}");
+        let sep = if path.contains('?') { '&' } else { '?' };
+        assert_eq!(
+            server.get(&format!("{path}{sep}token=s3cret-t0ken")).status,
+            200
+        );
+    }
+    assert_eq!(server.get("/?token=s3cret-t0kem").status, 401);
+    // A visitor who came with ?token= keeps it in every link.
+    let page = server.ok("/?token=s3cret-t0ken").text();
+    assert!(page.contains("href=\"/savings?token=s3cret-t0ken\""));
+    // Still read-only with the token.
+    let post = request(
+        &server.addr,
+        "POST",
+        "/",
+        &[("Authorization", "Bearer s3cret-t0ken")],
+    );
+    assert_eq!(post.status, 405);
+}
+
+/// Checks `path` is a PNG of the window's size; returns its size in bytes.
+fn check_png(path: &Path) -> usize {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1280, 900), "{}", path.display());
+    bytes.len()
+}
+
+fn chromium() -> Option<String> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(str::to_string)
+}
+
+#[test]
+fn headless_chromium_renders_the_pipeline_and_the_savings_chart() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium is missing: .ci/run installs Debian's chromium package"
+        );
+        eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let env = demo();
+    let server = serve(&env, &[]);
+    for (name, path, min) in [("pipeline", "/", 20_000), ("savings", "/savings", 15_000)] {
+        let shot = env.path(&format!("{name}.png"));
+        let profile = env.path(&format!("chromium-{name}"));
+        let mut cmd = Command::new(&browser);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1280,900")
+        .arg(server.url(path));
+        let (code, stderr) = run_with_limit(cmd, Duration::from_secs(120));
+        assert_eq!(code, Some(0), "chromium: {stderr}");
+        let size = check_png(&shot);
+        assert!(
+            size > min,
+            "{name}: {size} bytes is too small for a rendered page"
+        );
+        if let Ok(dir) = std::env::var("CONCORDAT_SCREENSHOTS") {
+            std::fs::copy(&shot, Path::new(&dir).join(format!("{name}.png"))).unwrap();
+        }
+    }
+    let _ = binary();
+}
+
+#[test]
+fn the_server_answers_while_another_command_holds_the_store() {
+    let env = demo();
+    let server = serve(&env, &[]);
+    server.ok("/");
+    // A burst of reads from the server and the CLI side by side: none fails or waits out.
+    let cli = std::thread::spawn({
+        let cmd_store = env.store.clone();
+        move || {
+            for _ in 0..5 {
+                let out = Command::new(binary())
+                    .args(["--store", &cmd_store, "--json", "proposal", "list"])
+                    .env("CONCORDAT_NOW", NOW)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+            }
+        }
+    });
+    for _ in 0..10 {
+        let r: Response = server.get("/api/proposals");
+        assert_eq!(r.status, 200);
+    }
+    cli.join().unwrap();
+}

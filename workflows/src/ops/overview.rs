@@ -1,0 +1,206 @@
+//! One fold of the log for read-only views (the web view): every proposal's `proposal show` view,
+//! its timeline and its next step, the milestones, the pending reminders and the issued reports —
+//! live, or at a replay cut on either basis. Built only from the operations' own pieces
+//! ([`snapshot`], [`facts`], [`outlook`], [`show_view`], [`Basis::cut`], the guards), so a page
+//! shows what `proposal show`, `reminders list` and `audit replay` print.
+
+use super::reminders::{council_names, facts, outlook, snapshot, LIST_DAYS};
+use super::replay::Basis;
+use super::session::{PartnershipHistory, Session};
+use crate::definition::{MoveKind, Registry};
+use crate::milestone::Milestone;
+use crate::proposal::guards::unmet_all;
+use crate::proposal::view::{history_item, HistoryItem};
+use crate::proposal::{show_view, Cut, ProposalState, ProposalView, PROPOSAL_STREAM_PREFIX};
+use crate::quarter::YearStart;
+use crate::reminders::firing::{REPORT_ISSUED, STREAM_PREFIX as FIRED_PREFIX};
+use crate::reminders::{Outlook, ReminderView};
+use engine::schedule::{add_months_clamped, CronSchedule};
+use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date};
+use engine::{Failure, Head};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a proposal waits for: the move the workflow allows next and its unmet conditions.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextStep {
+    /// The next move in a few words (`advance to consultation`, `resume`, `none: closed`).
+    pub action: String,
+    /// Each guard condition of that move not yet met, in the guards' own words.
+    pub unmet: Vec<String>,
+}
+
+/// One proposal: its `proposal show` view, its events under the cut, and its next step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub view: ProposalView,
+    pub timeline: Vec<HistoryItem>,
+    pub next_step: NextStep,
+}
+
+/// A report the scheduler issued (a `report-issued` event under the cut).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedReportEntry {
+    pub seq: u64,
+    pub recorded_at: String,
+    pub council: String,
+    pub quarter: String,
+    pub path: String,
+    pub sha256: String,
+    pub known_at: String,
+}
+
+/// Everything the read-only views show, from one read of the log.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The replay instant (with the local offset), or None for the live view.
+    pub as_of: Option<String>,
+    pub basis: Option<Basis>,
+    /// The instant the view is taken at: the replay instant, else now.
+    pub at: Timestamp,
+    pub tz: TimeZone,
+    pub year_start: YearStart,
+    pub partnership: PartnershipHistory,
+    /// The log's head as recorded by the cut.
+    pub head: Head,
+    /// Every proposal that existed under the cut, in id order.
+    pub proposals: Vec<Entry>,
+    /// Programme milestones (a proposal's own are in its view).
+    pub milestones: Vec<Milestone>,
+    /// Reminders not yet fired at `at`, due up to 90 days after it (`reminders list`'s default).
+    pub reminders: Vec<ReminderView>,
+    /// Quarterly reports issued by the cut, oldest first.
+    pub reports: Vec<IssuedReportEntry>,
+}
+
+/// Reads the log once and folds it live (`at: None`) or as of an instant or date on a basis.
+pub async fn overview(
+    session: &mut Session,
+    at: Option<(&str, Basis)>,
+) -> Result<Overview, Failure> {
+    session.check_reader().await?;
+    let tz = session.partnership().await?.latest().tz();
+    let (cut, instant) = match at {
+        Some((text, basis)) => {
+            let instant = parse_instant_or_date(text, &tz, true)?;
+            (basis.cut(instant, &tz), instant)
+        }
+        None => (Cut::LIVE, session.now),
+    };
+    let snap = snapshot(session, &cut).await?;
+    let events = session.store.read_from(1).await?;
+    let mut fired = BTreeSet::new();
+    let mut timelines: BTreeMap<String, Vec<HistoryItem>> = BTreeMap::new();
+    let mut reports = Vec::new();
+    for event in &events {
+        if !cut.admits(event)? {
+            continue;
+        }
+        if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
+            fired.insert(id.to_string());
+            if event.kind == REPORT_ISSUED {
+                let s = |k: &str| event.data[k].as_str().unwrap_or_default().to_string();
+                reports.push(IssuedReportEntry {
+                    seq: event.seq,
+                    recorded_at: event.recorded_at.clone(),
+                    council: s("council"),
+                    quarter: s("quarter"),
+                    path: s("path"),
+                    sha256: s("sha256"),
+                    known_at: s("known_at"),
+                });
+            }
+        } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
+            timelines
+                .entry(id.to_string())
+                .or_default()
+                .push(history_item(event));
+        }
+    }
+    let outlook = match at {
+        // `proposal show`'s own outlook.
+        None => outlook(session).await?,
+        // `audit replay`'s: the partnership as recorded by the cut, reminders fired by it, the
+        // next 12 months from the instant.
+        Some(_) => {
+            let p = snap.partnership.latest();
+            Outlook {
+                until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),
+                tz: tz.clone(),
+                year_start: p.year_start(),
+                quarterly: CronSchedule::parse(&p.schedule.quarterly_report)?,
+                lead_days: p.schedule.milestone_lead_days.clone(),
+                council_names: council_names(&snap.partnership),
+                fired: fired.clone(),
+            }
+        }
+    };
+    let fired = if at.is_some() {
+        fired
+    } else {
+        outlook.fired.clone()
+    };
+    let until = end_of_day(
+        local_date(instant + SignedDuration::from_hours(24 * LIST_DAYS), &tz),
+        &tz,
+    );
+    let reminders = facts(&snap)?
+        .reminders(until)
+        .into_iter()
+        .filter(|r| !fired.contains(&r.id))
+        .map(|r| r.view(&tz))
+        .collect();
+    let registry = Registry::standard();
+    let proposals = snap
+        .proposals
+        .iter()
+        .map(|state| Entry {
+            view: show_view(state, &outlook),
+            timeline: timelines.remove(&state.id).unwrap_or_default(),
+            next_step: next_step(state, &registry),
+        })
+        .collect();
+    Ok(Overview {
+        as_of: at.map(|_| format_instant(instant, &tz)),
+        basis: at.map(|(_, b)| b),
+        at: instant,
+        year_start: snap.partnership.latest().year_start(),
+        tz,
+        partnership: snap.partnership,
+        head: snap.head,
+        proposals,
+        milestones: snap.milestones,
+        reminders,
+        reports,
+    })
+}
+
+/// The move the proposal's workflow allows next from its stage, with that move's unmet guards.
+pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
+    let step = |action: String, unmet: Vec<String>| NextStep { action, unmet };
+    let Ok(definition) = registry.get(&state.workflow.name, state.workflow.version) else {
+        return step(format!("unknown workflow {}", state.workflow.name), vec![]);
+    };
+    if definition.is_outcome(&state.stage) {
+        return step(format!("none: {}", state.stage.as_str()), vec![]);
+    }
+    if state.stage == definition.hold_stage {
+        let back = state.held_from.as_ref().map_or("", |s| s.as_str());
+        return step(format!("resume (to {back})"), vec![]);
+    }
+    match definition.find(MoveKind::Advance, &state.stage, None) {
+        Some(m) => {
+            let to = m.to.as_ref().map_or("", |s| s.as_str());
+            step(format!("advance to {to}"), unmet_all(&m.guards, state))
+        }
+        None => match definition.find(MoveKind::Close, &state.stage, None) {
+            Some(_) => step(
+                "monitor: savings, indicators and reviews until it closes".into(),
+                vec![],
+            ),
+            None => step("none".into(), vec![]),
+        },
+    }
+}
