@@ -135,7 +135,11 @@ fn syscalls(trace: &str) -> Vec<(String, String, String)> {
                 })
                 .unwrap_or(line);
             let (name, rest) = line.split_once('(')?;
-            let first = rest.split([',', ')']).next()?.trim().to_string();
+            // openat's interesting argument is its path (the second); other calls' is the fd.
+            let first = match name.trim() {
+                "openat" => rest.split('"').nth(1).unwrap_or_default().to_string(),
+                _ => rest.split([',', ')']).next()?.trim().to_string(),
+            };
             let ret = rest
                 .rsplit_once(" = ")
                 .map(|(_, r)| r.split_whitespace().next().unwrap_or("").to_string())
