@@ -279,6 +279,15 @@ fn human_show(v: &ProposalView) -> String {
         .map(|(c, d)| format!("{c} {d}"))
         .collect();
     out += &format!("Council decisions: {}\n", approvals.join(", "));
+    for (council, c) in &v.call_in {
+        let closes = c.closes.as_deref().unwrap_or("-");
+        out += &match c.status {
+            "open" => format!("Call-in: {council} open until {closes}\n"),
+            "closed" => format!("Call-in: {council} closed at {closes} without a call-in\n"),
+            "urgent" => format!("Call-in: {council} exempt (urgent decision)\n"),
+            status => format!("Call-in: {council} {status} (window until {closes})\n"),
+        };
+    }
     if !v.kpis.is_empty() {
         out += "Performance indicators:\n";
         for (name, k) in &v.kpis {
