@@ -30,6 +30,8 @@ pub fn run(mode: &str, args: &Args) {
         "child-writer" => rt.block_on(writer(args)),
         "child-verify" => verify(args),
         "child-readall" => rt.block_on(read_all(args)),
+        "child-lock" => lock_handoff(args),
+        "child-foreach" => rt.block_on(for_each(args)),
         other => {
             eprintln!("concordat-bench: unknown child mode {other}");
             std::process::exit(2);
@@ -321,6 +323,41 @@ async fn read_all(args: &Args) -> Value {
     drop(events);
     store.close().await.expect("close");
     json!({"events": n, "open_secs": (t1 - t0).as_secs_f64(), "secs": (t2 - t1).as_secs_f64()})
+}
+
+/// Every event, from seq 1, handed over one at a time (bounded memory).
+async fn for_each(args: &Args) -> Value {
+    let dir = store_path(args);
+    let store = open_store(&dir);
+    let t0 = Instant::now();
+    let mut n = 0u64;
+    let mut bytes = 0usize;
+    store
+        .for_each_from(1, &mut |e| {
+            n += 1;
+            bytes += e.stream.len();
+            Ok(())
+        })
+        .await
+        .expect("for_each_from");
+    let secs = t0.elapsed().as_secs_f64();
+    json!({"events": n, "secs": secs, "checksum": bytes})
+}
+
+/// Lock handoff alone: take `STORE/lock` and let it go, again and again, against other
+/// processes doing the same; each take is one handoff.
+fn lock_handoff(args: &Args) -> Value {
+    let dir = store_path(args);
+    let secs = args.float("--secs", 1.0);
+    wait_for_start(args);
+    let started = Instant::now();
+    let mut takes = 0u64;
+    while started.elapsed().as_secs_f64() < secs {
+        let lock = engine::store::StoreLock::acquire(&dir, BUSY_WAIT).expect("lock");
+        takes += 1;
+        drop(lock);
+    }
+    json!({"takes": takes, "secs": started.elapsed().as_secs_f64()})
 }
 
 fn ms(d: Duration) -> f64 {

@@ -11,6 +11,8 @@ pub struct Outcome {
     pub wall: Duration,
     /// ru_maxrss of the child, KiB.
     pub maxrss_kb: u64,
+    /// User + system CPU time of the child, seconds.
+    pub cpu_s: f64,
     pub code: i32,
     pub stdout: String,
 }
@@ -61,9 +63,14 @@ pub fn finish(mut child: Child, started: Instant) -> Outcome {
     Outcome {
         wall,
         maxrss_kb: usage.ru_maxrss as u64,
+        cpu_s: tv(usage.ru_utime) + tv(usage.ru_stime),
         code,
         stdout,
     }
+}
+
+fn tv(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }
 
 /// Runs `cmd` to completion.

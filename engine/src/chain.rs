@@ -4,7 +4,30 @@ use crate::event::{Event, ZERO_HASH};
 use crate::line::LineView;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufRead;
+
+/// FNV-1a: stream names are short, and SipHash's defence against flooding buys nothing here.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
 
 /// The result of verifying a chain: the contract's `audit verify` document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,7 +52,7 @@ pub struct ChainVerifier {
     last_recorded: Option<jiff::Timestamp>,
     /// The text `last_recorded` was parsed from (consecutive events often share it).
     last_recorded_text: String,
-    stream_versions: HashMap<String, u64>,
+    stream_versions: HashMap<String, u64, BuildHasherDefault<Fnv>>,
     scratch: Vec<u8>,
 }
 
@@ -96,53 +119,84 @@ impl ChainVerifier {
 
     /// [`push_line`](Self::push_line) for a line known to be UTF-8.
     pub fn push_str(&mut self, line: &str) -> Result<(), String> {
-        self.push_checked(line, false)
-    }
-
-    /// `hashed`: the line is already known to be in the fast layout with its correct hash.
-    fn push_checked(&mut self, line: &str, hashed: bool) -> Result<(), String> {
         let Some(view) = LineView::parse_str(line) else {
             let event: Event =
                 serde_json::from_str(line).map_err(|e| format!("the line is not an event: {e}"))?;
             return self.push(&event);
         };
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let result = self.link(
+            view.seq,
+            view.prev_hash,
+            view.stream,
+            view.version,
+            view.recorded_at,
+            view.hash,
+            &mut || view.hash_matches(&mut scratch),
+        );
+        self.scratch = scratch;
+        result
+    }
+
+    /// Checks a line a helper has parsed and found to carry its correct hash (see [`Facts`]).
+    fn push_facts(&mut self, line: &[u8], f: &Facts) -> Result<(), String> {
+        let field = |(a, b): (u32, u32)| {
+            std::str::from_utf8(&line[a as usize..b as usize]).expect("checked by the helper")
+        };
+        self.link(
+            f.seq,
+            field(f.prev_hash),
+            field(f.stream),
+            f.version,
+            field(f.recorded_at),
+            field(f.hash),
+            &mut || true,
+        )
+    }
+
+    /// The checks of [`push`](Self::push), in the same order, on a line's fields.
+    #[allow(clippy::too_many_arguments)]
+    fn link(
+        &mut self,
+        seq: u64,
+        prev_hash: &str,
+        stream: &str,
+        version: u64,
+        recorded_at: &str,
+        hash: &str,
+        hash_ok: &mut dyn FnMut() -> bool,
+    ) -> Result<(), String> {
         let expected_seq = self.events + 1;
-        if view.seq != expected_seq {
-            return Err(format!(
-                "seq is {} where {} was expected",
-                view.seq, expected_seq
-            ));
+        if seq != expected_seq {
+            return Err(format!("seq is {seq} where {expected_seq} was expected"));
         }
-        if view.prev_hash != self.head() {
+        if prev_hash != self.head() {
             return Err("prev_hash does not name the hash of the event before".into());
         }
-        if !hashed && !view.hash_matches(&mut self.scratch) {
+        if !hash_ok() {
             return Err("hash does not match the event's contents".into());
         }
-        let current = self.stream_versions.get(view.stream).copied().unwrap_or(0);
-        if view.version != current + 1 {
+        let current = self.stream_versions.get(stream).copied().unwrap_or(0);
+        if version != current + 1 {
             return Err(format!(
-                "stream {} is at version {} where {} was expected",
-                view.stream,
-                view.version,
+                "stream {stream} is at version {version} where {} was expected",
                 current + 1
             ));
         }
-        self.check_recorded(view.recorded_at)?;
-        match self.stream_versions.get_mut(view.stream) {
-            Some(v) => *v = view.version,
+        self.check_recorded(recorded_at)?;
+        match self.stream_versions.get_mut(stream) {
+            Some(v) => *v = version,
             None => {
-                self.stream_versions
-                    .insert(view.stream.to_string(), view.version);
+                self.stream_versions.insert(stream.to_string(), version);
             }
         }
         self.events += 1;
         match &mut self.head {
             Some(head) => {
                 head.clear();
-                head.push_str(view.hash);
+                head.push_str(hash);
             }
-            None => self.head = Some(view.hash.to_string()),
+            None => self.head = Some(hash.to_string()),
         }
         Ok(())
     }
@@ -186,9 +240,9 @@ pub fn verify_lines<R: BufRead>(
         carry: Vec::new(),
         eof: false,
     };
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    if parallel {
-        verify_parallel(&mut chunks, &mut walk)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores >= 2 {
+        verify_parallel(&mut chunks, &mut walk, cores.min(4))?;
     } else {
         while let Some(chunk) = chunks.next()? {
             if !walk.chunk(&chunk, None)? {
@@ -251,58 +305,90 @@ fn each_line(chunk: &[u8], mut f: impl FnMut(usize, &[u8]) -> bool) {
     }
 }
 
-/// Which lines of `chunk` are in the fast layout with a correct hash.
-fn prehash(chunk: &[u8]) -> Vec<bool> {
-    let mut scratch = Vec::new();
-    let mut ok = Vec::with_capacity(chunk.len() / 256);
-    each_line(chunk, |_, line| {
-        ok.push(LineView::parse(line).is_some_and(|v| v.hash_matches(&mut scratch)));
-        true
-    });
-    ok
+/// What a helper thread learned of one line in the fast layout whose hash it checked: the
+/// linking fields (as byte ranges of the line) the main thread still has to check in order.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    seq: u64,
+    version: u64,
+    stream: (u32, u32),
+    recorded_at: (u32, u32),
+    prev_hash: (u32, u32),
+    hash: (u32, u32),
 }
 
+/// The facts of each line of `chunk`; `None` for a line the main thread must check in full.
+fn facts(chunk: &[u8]) -> Vec<Option<Facts>> {
+    let mut scratch = Vec::new();
+    let mut out = Vec::with_capacity(chunk.len() / 256);
+    each_line(chunk, |_, line| {
+        let range = |field: &str| {
+            let start = field.as_ptr() as usize - line.as_ptr() as usize;
+            (start as u32, (start + field.len()) as u32)
+        };
+        out.push(
+            LineView::parse(line)
+                .filter(|v| line.len() < u32::MAX as usize && v.hash_matches(&mut scratch))
+                .map(|v| Facts {
+                    seq: v.seq,
+                    version: v.version,
+                    stream: range(v.stream),
+                    recorded_at: range(v.recorded_at),
+                    prev_hash: range(v.prev_hash),
+                    hash: range(v.hash),
+                }),
+        );
+        true
+    });
+    out
+}
+
+/// Helpers parse and hash whole chunks (round robin); this thread links them in order.
 fn verify_parallel<R: std::io::Read>(
     chunks: &mut Chunks<R>,
     walk: &mut Walk,
+    helpers: usize,
 ) -> std::io::Result<()> {
     use std::sync::mpsc::sync_channel;
     use std::sync::Arc;
     std::thread::scope(|scope| {
-        let (to_helper, work) = sync_channel::<Arc<Vec<u8>>>(2);
-        let (to_main, done) = sync_channel::<Vec<bool>>(2);
-        scope.spawn(move || {
-            for chunk in work {
-                if to_main.send(prehash(&chunk)).is_err() {
-                    return;
+        let mut lanes = Vec::with_capacity(helpers);
+        for _ in 0..helpers {
+            let (to_helper, work) = sync_channel::<Arc<Vec<u8>>>(2);
+            let (to_main, done) = sync_channel::<Vec<Option<Facts>>>(2);
+            scope.spawn(move || {
+                for chunk in work {
+                    if to_main.send(facts(&chunk)).is_err() {
+                        return;
+                    }
                 }
-            }
-        });
+            });
+            lanes.push((to_helper, done));
+        }
         let mut in_flight = std::collections::VecDeque::new();
-        let mut go_on = true;
-        while go_on {
+        let (mut sent, mut taken) = (0usize, 0usize);
+        loop {
             let next = chunks.next()?;
             let ended = next.is_none();
             if let Some(chunk) = next {
                 let chunk = Arc::new(chunk);
-                // The helper only ends early if this thread has stopped listening.
-                let _ = to_helper.send(Arc::clone(&chunk));
+                // A helper only stops early if this thread has stopped listening.
+                let _ = lanes[sent % helpers].0.send(Arc::clone(&chunk));
+                sent += 1;
                 in_flight.push_back(chunk);
             }
-            while in_flight.len() > 1 || (ended && !in_flight.is_empty()) {
+            while in_flight.len() > helpers || (ended && !in_flight.is_empty()) {
                 let chunk = in_flight.pop_front().expect("in flight");
-                let ok = done.recv().ok();
-                if !walk.chunk(&chunk, ok.as_deref())? {
-                    go_on = false;
-                    break;
+                let facts = lanes[taken % helpers].1.recv().ok();
+                taken += 1;
+                if !walk.chunk(&chunk, facts.as_deref())? {
+                    return Ok(());
                 }
             }
             if ended {
-                break;
+                return Ok(());
             }
         }
-        drop(to_helper);
-        Ok(())
     })
 }
 
@@ -316,11 +402,22 @@ struct Walk {
 }
 
 impl Walk {
-    /// Links the lines of one chunk; `hashed[i]`: line i is known to carry its correct hash.
+    /// Links the lines of one chunk, with what helpers learned of them if they did.
     /// Returns whether to go on (false after the first failure).
-    fn chunk(&mut self, chunk: &[u8], hashed: Option<&[bool]>) -> std::io::Result<bool> {
+    fn chunk(&mut self, chunk: &[u8], facts: Option<&[Option<Facts>]>) -> std::io::Result<bool> {
         let mut result = Ok(true);
         each_line(chunk, |i, line| {
+            if let Some(f) = facts.and_then(|f| f.get(i)).copied().flatten() {
+                if let Err(why) = self.verifier.push_facts(line, &f) {
+                    self.failure = Some(why);
+                    result = Ok(false);
+                    return false;
+                }
+                if self.want_at.is_none() && self.want.as_deref() == Some(self.verifier.head()) {
+                    self.want_at = Some(self.verifier.events() - 1);
+                }
+                return true;
+            }
             let Ok(text) = std::str::from_utf8(line) else {
                 result = Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -333,8 +430,7 @@ impl Walk {
                 result = Ok(false);
                 return false;
             }
-            let known = hashed.and_then(|h| h.get(i)).copied().unwrap_or(false);
-            if let Err(why) = self.verifier.push_checked(text, known) {
+            if let Err(why) = self.verifier.push_str(text) {
                 self.failure = Some(why);
                 result = Ok(false);
                 return false;

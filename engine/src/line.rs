@@ -46,9 +46,10 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     #[inline]
-    fn lit(&mut self, s: &[u8]) -> Option<()> {
-        if self.b.get(self.i..self.i + s.len())? == s {
-            self.i += s.len();
+    fn lit<const N: usize>(&mut self, s: &[u8; N]) -> Option<()> {
+        let got: &[u8; N] = self.b.get(self.i..self.i + N)?.try_into().ok()?;
+        if got == s {
+            self.i += N;
             Some(())
         } else {
             None

@@ -70,6 +70,19 @@ pub trait EventStore: Send + Sync {
         out.flush()?;
         Ok(events.len() as u64)
     }
+    /// Calls `f` with every event with `seq >= from_seq`, in seq order, stopping at its first
+    /// error. For folds over the whole log: the embedded store holds only a chunk of the log at a
+    /// time (bounded memory, parsed on several threads) where `read_from` builds every event at once.
+    async fn for_each_from(
+        &self,
+        from_seq: u64,
+        f: &mut (dyn FnMut(Event) -> Result<()> + Send),
+    ) -> Result<()> {
+        for event in self.read_from(from_seq).await? {
+            f(event)?;
+        }
+        Ok(())
+    }
     /// The names of the streams that start with `prefix`, sorted.
     async fn streams(&self, prefix: &str) -> Result<Vec<String>>;
     /// The number of events in `stream` (0 when it does not exist).

@@ -593,26 +593,29 @@ impl Table {
         self.names.sync_data()
     }
 
+    /// Every stream name starting with `prefix`, sorted. `names` holds each stream exactly once
+    /// whenever the meta is clean (an insert cut short leaves the meta dirty, and the next open
+    /// rebuilds), so the table itself need not be read.
     fn names(&self, prefix: &[u8]) -> io::Result<Vec<String>> {
-        let mut table = vec![0u8; (self.capacity * BUCKET) as usize];
-        self.file.read_exact_at(&mut table, TABLE_HEADER)?;
         let mut names = vec![0u8; self.names_len as usize];
         self.names.read_exact_at(&mut names, 0)?;
         let mut out = Vec::new();
-        for b in table.chunks(BUCKET as usize).map(Bucket::decode) {
-            if b.hash == 0 {
-                continue;
-            }
-            let (offset, len) = b.name_at();
-            let start = offset as usize + 4;
+        let mut at = 0;
+        while at < names.len() {
+            let len = names
+                .get(at..at + 4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
+                .ok_or_else(|| io::Error::other("the stream names are cut short"))?;
             let name = names
-                .get(start..start + len)
-                .ok_or_else(|| io::Error::other("the stream table names a missing name"))?;
+                .get(at + 4..at + 4 + len)
+                .ok_or_else(|| io::Error::other("the stream names are cut short"))?;
             if name.starts_with(prefix) {
                 out.push(String::from_utf8_lossy(name).into_owned());
             }
+            at += 4 + len;
         }
         out.sort();
+        out.dedup();
         Ok(out)
     }
 }

@@ -38,7 +38,7 @@ pub const LOG_FILE: &str = "events.jsonl";
 /// Where the sled index of earlier versions lived.
 const LEGACY_SLED_DIR: &str = "index";
 /// Log bytes read at a time by scans and full reads.
-const READ_CHUNK: usize = 16 << 20;
+const READ_CHUNK: usize = 8 << 20;
 
 /// A store directory held by this process for as long as the value lives.
 pub struct EmbeddedStore {
@@ -548,12 +548,28 @@ impl Inner {
 
     fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
         let from_seq = from_seq.max(1);
+        let mut events =
+            Vec::with_capacity(self.index.indexed_seq.saturating_sub(from_seq - 1) as usize);
+        self.each_chunk_from(from_seq, &mut |chunk| {
+            events.extend(chunk);
+            Ok(())
+        })?;
+        Ok(events)
+    }
+
+    /// Parses the log from `from_seq` to the indexed end a chunk at a time, checking the seqs
+    /// follow on, and hands each chunk's events to `f` in order.
+    fn each_chunk_from(
+        &self,
+        from_seq: u64,
+        f: &mut dyn FnMut(Vec<Event>) -> Result<()>,
+    ) -> Result<()> {
         if from_seq > self.index.indexed_seq {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let start = self.index.place(from_seq)?.offset;
         let end = self.index.indexed_len;
-        let mut events = Vec::with_capacity((self.index.indexed_seq - from_seq + 1) as usize);
+        let mut next_seq = from_seq;
         let mut at = start;
         let mut carry: Vec<u8> = Vec::new();
         while at < end {
@@ -567,25 +583,26 @@ impl Inner {
                 None => continue,
             };
             let chunk_offset = at - carry.len() as u64;
-            events.extend(parse_lines(&carry[..whole], chunk_offset)?);
+            let events = parse_lines(&carry[..whole], chunk_offset)?;
             carry.drain(..whole);
+            for event in &events {
+                if event.seq != next_seq {
+                    return Err(Failure::integrity(format!(
+                        "the log has seq {} where {next_seq} was expected",
+                        event.seq
+                    ))
+                    .with_detail(
+                        "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
+                    ));
+                }
+                next_seq += 1;
+            }
+            f(events)?;
         }
         if !carry.is_empty() {
             return Err(damaged(end - carry.len() as u64, "has no end"));
         }
-        for (i, event) in events.iter().enumerate() {
-            if event.seq != from_seq + i as u64 {
-                return Err(Failure::integrity(format!(
-                    "the log has seq {} where {} was expected",
-                    event.seq,
-                    from_seq + i as u64
-                ))
-                .with_detail(
-                    "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                ));
-            }
-        }
-        Ok(events)
+        Ok(())
     }
 }
 
@@ -702,6 +719,17 @@ impl EventStore for EmbeddedStore {
 
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
         self.inner().read_from(from_seq)
+    }
+
+    async fn for_each_from(
+        &self,
+        from_seq: u64,
+        f: &mut (dyn FnMut(Event) -> Result<()> + Send),
+    ) -> Result<()> {
+        self.inner()
+            .each_chunk_from(from_seq.max(1), &mut |events| {
+                events.into_iter().try_for_each(&mut *f)
+            })
     }
 
     async fn export_lines(

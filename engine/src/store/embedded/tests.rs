@@ -332,6 +332,44 @@ async fn export_lines_is_the_log_and_verifies() {
 }
 
 #[tokio::test]
+async fn for_each_from_hands_over_what_read_from_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let store = filled(&dir, 30).await;
+    let mut seen = Vec::new();
+    store
+        .for_each_from(7, &mut |e| {
+            seen.push(e);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, store.read_from(7).await.unwrap());
+    let mut n = 0;
+    let err = store
+        .for_each_from(1, &mut |_| {
+            n += 1;
+            if n == 3 {
+                Err(Failure::refused("enough"))
+            } else {
+                Ok(())
+            }
+        })
+        .await
+        .unwrap_err();
+    assert_eq!((err.message.as_str(), n), ("enough", 3));
+    let mut none = 0;
+    store
+        .for_each_from(46, &mut |_| {
+            none += 1;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+}
+
+#[tokio::test]
 async fn many_streams_and_a_long_read() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
