@@ -147,6 +147,10 @@ fn summary(event: &Event) -> String {
         (Some(to), ..) => format!("to {to}"),
         (None, Some(council), Some(decision), ..) => format!("{council}: {decision}"),
         (None, Some(council), None, Some(outcome), _) => format!("{council}: {outcome}"),
+        (None, Some(council), None, None, _) => match s("reason") {
+            Some(reason) => format!("{council}: {reason}"),
+            None => council.to_string(),
+        },
         (None, None, None, Some(outcome), _) => outcome.to_string(),
         (.., Some(party)) => party.to_string(),
         _ => s("title").or(s("quarter")).unwrap_or_default().to_string(),
