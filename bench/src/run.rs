@@ -138,6 +138,7 @@ pub fn run(args: &Args) {
     say(&format!("{env}"));
 
     // The physical limit, on the same filesystem as every store.
+    settle();
     say("raw fdatasync baseline");
     let raw = raw_baseline(&mut cx);
 
@@ -235,6 +236,13 @@ fn start_at(delay_ms: u128) -> String {
         .unwrap()
         .as_millis();
     (now + delay_ms).to_string()
+}
+
+/// Flushes every dirty page of every filesystem, then waits a moment for the disk to go quiet.
+fn settle() {
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    std::thread::sleep(std::time::Duration::from_millis(500));
 }
 
 /// One process appending 300-byte records with `fdatasync` after each: records/s.
@@ -399,6 +407,9 @@ fn measure_size(cx: &mut Ctx, n: u64) -> Value {
         .map(|m| m.len())
         .unwrap_or(0);
     let _ = std::fs::remove_file(&export_path);
+    // Let the writeback of what generation and export dirtied finish before anything is timed:
+    // otherwise every fdatasync below queues behind a gigabyte of it.
+    settle();
 
     // Open, first read, close.
     say(&format!("{n} events: open/close"));
@@ -530,6 +541,7 @@ fn measure_size(cx: &mut Ctx, n: u64) -> Value {
 
     // Durable append.
     say(&format!("{n} events: durable append"));
+    settle();
     // The raw rate again, right before the appends it is compared with (the disk's latency drifts).
     let (raw_here, _) = raw_single(cx);
     let secs = cx.plan.secs.to_string();
