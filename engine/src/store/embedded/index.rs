@@ -6,7 +6,9 @@
 //!   where the next one starts (the last indexed one at `indexed_len`).
 //! - `streams`: an open-addressing hash table of 32-byte buckets (FNV-1a hash, where the name
 //!   lies in `names`, the stream's version and its last seq), at most half full.
-//! - `names`: the stream names, each once (`u32` length, then the bytes).
+//! - `names`: the stream names, each once (`u32` length, then the bytes); and under `ns/`, the
+//!   same records split by namespace (a name up to its first `-`, as in `proposal-`), so that
+//!   listing one namespace does not read every name.
 //! - `meta`: 64 bytes: how much of the log is indexed (bytes and seq), flags, the boot it was
 //!   written in, a checksum.
 //!
@@ -19,7 +21,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -30,6 +32,7 @@ const META: &str = "meta";
 const SEQS: &str = "seqs";
 const STREAMS: &str = "streams";
 const NAMES: &str = "names";
+const NAMESPACES: &str = "ns";
 
 const META_MAGIC: &[u8; 8] = b"CCDIDX01";
 const META_LEN: usize = 64;
@@ -163,7 +166,7 @@ impl Index {
         };
         let meta = open(META)?;
         let seqs = open(SEQS)?;
-        let table = Table::open(open(STREAMS)?, open(NAMES)?)?;
+        let table = Table::open(open(STREAMS)?, open(NAMES)?, dir.join(NAMESPACES))?;
         let mut index = Index {
             dir,
             meta,
@@ -390,20 +393,24 @@ struct Table {
     file: File,
     names: File,
     names_len: u64,
+    /// `ns/`: one file of name records per namespace.
+    namespaces: PathBuf,
     capacity: u64,
     count: u64,
 }
 
 impl Table {
     /// Opens the table; the flag says whether its header is sound.
-    fn open(file: File, names: File) -> io::Result<(Table, bool)> {
+    fn open(file: File, names: File, namespaces: PathBuf) -> io::Result<(Table, bool)> {
         let mut header = [0u8; TABLE_HEADER as usize];
         let len = file.metadata()?.len();
         let names_len = names.metadata()?.len();
+        let namespaces_ok = namespaces.is_dir();
         let mut table = Table {
             file,
             names,
             names_len,
+            namespaces,
             capacity: 0,
             count: 0,
         };
@@ -411,7 +418,8 @@ impl Table {
         if ok {
             let capacity = u64::from_le_bytes(header[8..16].try_into().expect("8"));
             let count = u64::from_le_bytes(header[16..24].try_into().expect("8"));
-            if capacity.is_power_of_two()
+            if namespaces_ok
+                && capacity.is_power_of_two()
                 && capacity >= MIN_CAPACITY
                 && len == TABLE_HEADER + capacity * BUCKET
                 && count * 2 <= capacity
@@ -436,6 +444,10 @@ impl Table {
         self.file.set_len(0)?;
         self.names.set_len(0)?;
         self.names_len = 0;
+        if self.namespaces.exists() {
+            std::fs::remove_dir_all(&self.namespaces)?;
+        }
+        std::fs::create_dir(&self.namespaces)?;
         self.capacity = MIN_CAPACITY;
         self.count = 0;
         self.file.set_len(TABLE_HEADER + MIN_CAPACITY * BUCKET)?;
@@ -516,6 +528,11 @@ impl Table {
         record.extend_from_slice(name);
         self.names.write_all_at(&record, offset)?;
         self.names_len += record.len() as u64;
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.namespace_file(name))?
+            .write_all(&record)?;
         let b = Bucket {
             hash: fnv1a(name),
             name: offset << 24 | name.len() as u64,
@@ -582,6 +599,17 @@ impl Table {
         self.names.set_len(0)?;
         self.names.write_all_at(&names, 0)?;
         self.names_len = names.len() as u64;
+        let mut by_namespace: HashMap<PathBuf, Vec<u8>> = HashMap::new();
+        for name in order {
+            let record = by_namespace
+                .entry(self.namespace_file(name.as_bytes()))
+                .or_default();
+            record.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            record.extend_from_slice(name.as_bytes());
+        }
+        for (path, records) in by_namespace {
+            std::fs::write(path, records)?;
+        }
         let capacity = (buckets.len() as u64 * 2 + 2)
             .next_power_of_two()
             .max(MIN_CAPACITY);
@@ -590,15 +618,39 @@ impl Table {
 
     fn sync(&self) -> io::Result<()> {
         self.file.sync_data()?;
-        self.names.sync_data()
+        self.names.sync_data()?;
+        for entry in std::fs::read_dir(&self.namespaces)? {
+            File::open(entry?.path())?.sync_data()?;
+        }
+        File::open(&self.namespaces)?.sync_all()
+    }
+
+    /// The file listing the names of `name`'s namespace (everything up to its first `-`, or ""
+    /// for a name without one).
+    fn namespace_file(&self, name: &[u8]) -> PathBuf {
+        let namespace = match name.iter().position(|b| *b == b'-') {
+            Some(p) => &name[..=p],
+            None => &[][..],
+        };
+        self.namespaces.join(format!("n{}", hex::encode(namespace)))
     }
 
     /// Every stream name starting with `prefix`, sorted. `names` holds each stream exactly once
     /// whenever the meta is clean (an insert cut short leaves the meta dirty, and the next open
     /// rebuilds), so the table itself need not be read.
     fn names(&self, prefix: &[u8]) -> io::Result<Vec<String>> {
-        let mut names = vec![0u8; self.names_len as usize];
-        self.names.read_exact_at(&mut names, 0)?;
+        let names = if prefix.contains(&b'-') {
+            // Every name with this prefix shares its namespace.
+            match std::fs::read(self.namespace_file(prefix)) {
+                Ok(names) => names,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => return Err(e),
+            }
+        } else {
+            let mut names = vec![0u8; self.names_len as usize];
+            self.names.read_exact_at(&mut names, 0)?;
+            names
+        };
         let mut out = Vec::new();
         let mut at = 0;
         while at < names.len() {
@@ -674,6 +726,7 @@ mod tests {
         );
         assert_eq!(index.place(n).unwrap().end, n * 100);
         assert_eq!(index.stream("nope").unwrap(), None);
+        assert!(index.streams("s1-").unwrap().is_empty());
         let names = index.streams("s1").unwrap();
         assert_eq!(names[0], "s1");
         assert!(names.windows(2).all(|w| w[0] < w[1]));

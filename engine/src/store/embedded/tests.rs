@@ -391,6 +391,9 @@ async fn many_streams_and_a_long_read() {
         store.append(batch(k)).await.unwrap();
     }
     assert_eq!(store.streams("p-").await.unwrap().len(), 3000);
+    assert_eq!(store.streams("p-29").await.unwrap().len(), 111);
+    assert_eq!(store.streams("q-").await.unwrap(), Vec::<String>::new());
+    assert_eq!(store.streams("").await.unwrap().len(), 3000);
     assert_eq!(store.read_stream("p-7").await.unwrap().len(), 2);
     let all = store.read_from(1).await.unwrap();
     assert_eq!(all.len(), 6000);
@@ -400,6 +403,9 @@ async fn many_streams_and_a_long_read() {
     let store = open(&dir);
     assert_eq!(store.read_from(1).await.unwrap(), all);
     assert_eq!(store.stream_version("p-2999").await.unwrap(), 2);
+    assert_eq!(store.streams("p-29").await.unwrap().len(), 111);
+    store.append(request("p-29x", None, 1)).await.unwrap();
+    assert_eq!(store.streams("p-29").await.unwrap().len(), 112);
 }
 
 #[test]
