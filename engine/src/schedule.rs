@@ -27,30 +27,29 @@ use crate::error::Failure;
 /// instant after the gap, the moment the clocks change; a civil time in a fold (it occurs twice)
 /// resolves to the first (earlier) of its two instants. Otherwise the one instant it names.
 pub fn resolve_local(civil: DateTime, tz: &TimeZone) -> Timestamp {
-    match tz.to_ambiguous_timestamp(civil).offset() {
-        AmbiguousOffset::Unambiguous { offset } => at_offset(civil, offset),
-        AmbiguousOffset::Fold { before, after } => {
-            at_offset(civil, before).min(at_offset(civil, after))
-        }
+    try_resolve_local(civil, tz)
+        .expect("a civil time jiff resolved in a zone is within the supported range")
+}
+
+/// [`resolve_local`], or `None` when the instant lies outside jiff's supported range (a civil
+/// time late on 9999-12-31 or early on -9999-01-01, where some offsets run past its ends).
+pub fn try_resolve_local(civil: DateTime, tz: &TimeZone) -> Option<Timestamp> {
+    let at = |offset: Offset| offset.to_timestamp(civil).ok();
+    Some(match tz.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset } => at(offset)?,
+        AmbiguousOffset::Fold { before, after } => at(before)?.min(at(after)?),
         AmbiguousOffset::Gap { before, after } => {
             // Read with the offset after the gap, `civil` names an instant just before the
             // transition; read with the offset before it, one at or after. The transition (the
             // first instant after the gap) lies strictly after the first, at or before the second.
-            let low = at_offset(civil, after).min(at_offset(civil, before));
-            let high = at_offset(civil, after).max(at_offset(civil, before));
+            let (a, b) = (at(after)?, at(before)?);
+            let (low, high) = (a.min(b), a.max(b));
             match tz.following(low).next().map(|t| t.timestamp()) {
                 Some(transition) if transition > low && transition <= high => transition,
                 _ => first_instant_with_offset(tz, low, high, after),
             }
         }
-    }
-}
-
-/// `civil` read at a fixed `offset` (only ever an offset jiff found in the zone at that time).
-fn at_offset(civil: DateTime, offset: Offset) -> Timestamp {
-    offset
-        .to_timestamp(civil)
-        .expect("a civil time jiff resolved in a zone is within the supported range")
+    })
 }
 
 /// Fallback for [`resolve_local`]: the first whole second in `(low, high]` whose offset in `tz`
@@ -207,7 +206,8 @@ impl Iterator for Firings<'_> {
     fn next(&mut self) -> Option<Timestamp> {
         loop {
             let civil = utc_to_civil(self.civil.next()?.naive_utc())?;
-            let due = resolve_local(civil, &self.tz);
+            // Past the end of time as jiff knows it (9999), the schedule fires no more.
+            let due = try_resolve_local(civil, &self.tz)?;
             // Civil firings later in a repeat, or in the same gap, resolve at or before the last.
             if due > self.last {
                 self.last = due;
@@ -259,6 +259,13 @@ mod tests {
     use chrono::{FixedOffset, MappedLocalTime};
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    /// `civil` read at a fixed `offset`.
+    fn at_offset(civil: DateTime, offset: Offset) -> Timestamp {
+        offset
+            .to_timestamp(civil)
+            .expect("within the supported range")
+    }
 
     fn london() -> TimeZone {
         TimeZone::get("Europe/London").unwrap()
@@ -735,6 +742,22 @@ mod tests {
             .next()
             .and_then(|d| utc_to_civil(d.naive_utc()));
         matches!(first, Some(c) if c < gap_end)
+    }
+
+    #[test]
+    fn a_schedule_past_the_end_of_time_fires_no_more() {
+        // Civil 9999-12-31 in UTC lies past jiff's last instant; such a firing ends the schedule
+        // (the cron crate itself stops after 2099), it never panics.
+        let schedule = CronSchedule::parse("0 0 0 * * *").unwrap();
+        let now = ts("9999-12-30T12:00:00Z");
+        assert_eq!(schedule.next_after(now, &TimeZone::UTC), None);
+        assert!(schedule
+            .between(now, Timestamp::MAX, &TimeZone::UTC)
+            .is_empty());
+        assert_eq!(
+            try_resolve_local(date(9999, 12, 31).at(0, 0, 0, 0), &TimeZone::UTC),
+            None
+        );
     }
 
     proptest! {

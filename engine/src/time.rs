@@ -39,6 +39,12 @@ pub fn parse_date(text: &str) -> Result<Date, Failure> {
         text[range].parse().expect("checked to be ASCII digits")
     };
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    if year > 9998 {
+        // The last day of 9999 does not start or end at an instant jiff can hold in every zone.
+        return Err(Failure::usage(format!(
+            "\"{text}\" is out of range: dates run up to 9998-12-31"
+        )));
+    }
     if !(1..=12).contains(&month) {
         return Err(Failure::usage(format!(
             "\"{text}\" is not a date: the month must be 01 to 12"
@@ -171,6 +177,15 @@ mod tests {
                 .starts_with(&format!("\"{bad}\" is not a date")));
         }
         assert_eq!(format_date(jiff::civil::date(2009, 4, 1)), "2009-04-01");
+        // Found by fuzzing: the start of 9999-12-31 in UTC lies past jiff's last instant (a panic).
+        let failure = parse_instant_or_date("9999-12-31", &TimeZone::UTC, false).unwrap_err();
+        assert_eq!(failure.kind, crate::FailureKind::Usage);
+        assert!(
+            failure.message.contains("out of range"),
+            "{}",
+            failure.message
+        );
+        assert!(parse_instant_or_date("9998-12-31", &TimeZone::UTC, true).is_ok());
     }
 
     #[test]

@@ -31,11 +31,14 @@ impl Money {
             ))
             .with_detail(hint));
         }
-        let pence = (value * Decimal::from(100))
+        let too_large = || Failure::usage(format!("{text} is too large a sum")).with_detail(hint);
+        let pence = value
+            .checked_mul(Decimal::from(100))
+            .ok_or_else(too_large)?
             .trunc()
             .to_string()
             .parse::<i64>()
-            .map_err(|_| Failure::usage(format!("{text} is too large a sum")).with_detail(hint))?;
+            .map_err(|_| too_large())?;
         Ok(Money { pence })
     }
 
@@ -240,6 +243,10 @@ mod tests {
         assert!(Money::parse("1.234").is_err());
         assert!(Money::parse("forty").is_err());
         assert!(Money::parse_non_negative("-5", "a saving").is_err());
+        // Found by fuzzing: a sum too large for the decimal type once in pence panicked.
+        let failure = Money::parse("79228162514264337593543950335").unwrap_err();
+        assert_eq!(failure.kind, engine::FailureKind::Usage);
+        assert!(failure.message.contains("too large"), "{}", failure.message);
     }
 
     #[test]

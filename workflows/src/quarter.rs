@@ -58,8 +58,16 @@ impl Quarter {
         let year: i16 = first.parse().map_err(|_| bad())?;
         let next: i16 = second.parse().map_err(|_| bad())?;
         let q: u8 = q.parse().map_err(|_| bad())?;
-        if !(1..=4).contains(&q) || (year + 1) % 100 != next || !(1000..=9998).contains(&year) {
+        if !(1..=4).contains(&q) || (year + 1) % 100 != next {
             return Err(bad());
+        }
+        // The quarter after the last one must still have its days (reports show what falls due
+        // then), whatever the year start: 9998/99-Q4 would need days of the year 10000.
+        if !(1000..=9997).contains(&year) {
+            return Err(Failure::usage(format!(
+                "{text:?} is out of range: quarters run from 1000/01 to 9997/98"
+            ))
+            .with_detail("write it like 2008/09-Q3"));
         }
         Ok(Quarter { year, q })
     }
@@ -190,6 +198,11 @@ mod tests {
             Quarter::parse("1999/00-Q1").unwrap().to_string(),
             "1999/00-Q1"
         );
+        // Found by fuzzing: with a late year start the quarter after 9998/99-Q4 ran past 9999.
+        let late = YearStart::parse("12-31").unwrap();
+        let last = Quarter::parse("9997/98-Q4").unwrap();
+        assert!(last.next().last_day(late) > last.last_day(late));
+        assert!(Quarter::parse("9998/99-Q4").is_err());
     }
 
     #[test]
