@@ -13,6 +13,7 @@ mod readme;
 mod replay;
 mod reports;
 mod roles;
+mod store_copy;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.
 mod support;
 mod tamper;

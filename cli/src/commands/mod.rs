@@ -17,6 +17,7 @@ mod replay;
 mod report;
 mod review;
 mod scheduler;
+mod store;
 
 use clap::{Args, Parser, Subcommand};
 use engine::Failure;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Verify, export and read the log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Copy a store (e.g. a directory to PostgreSQL), hashes intact.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// Sign checkpoints of the log (C2SP signed notes), and make the key that signs them.
     #[command(subcommand)]
     Checkpoint(checkpoint::CheckpointCommand),
@@ -112,6 +116,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Review(cmd) => review::exec(&g, cmd).await,
         Command::Milestone(cmd) => milestone::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
+        Command::Store(cmd) => store::exec(&g, cmd).await,
         Command::Checkpoint(cmd) => checkpoint::exec(&g, cmd).await,
         Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,

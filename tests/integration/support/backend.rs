@@ -22,7 +22,8 @@ pub fn fresh_store(tmp: &Path) -> String {
 ///
 /// Made with `psql`, so the tests need no PostgreSQL client library of their own. Never skips: with
 /// `CONCORDAT_TEST_BACKEND=postgres` a missing server is a failure.
-fn fresh_database() -> String {
+/// A new, empty database on the server at `CONCORDAT_TEST_POSTGRES` (panics when none is named).
+pub fn fresh_database() -> String {
     let base = match std::env::var("CONCORDAT_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => url,
         _ => panic!(

@@ -19,5 +19,6 @@ pub mod report;
 pub mod review;
 pub mod scheduler;
 pub mod session;
+pub mod store_copy;
 
 pub use session::{Session, PARTNERSHIP_STREAM};
