@@ -1,7 +1,7 @@
 //! Offline verification of a hash chain, line by line, as `audit verify` reads an export.
 
 use crate::event::{Event, ZERO_HASH};
-use crate::line::LineView;
+use crate::line::{find_newline, LineView};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -297,11 +297,17 @@ impl<R: std::io::Read> Chunks<R> {
 /// Calls `f` with each line of `chunk` (without `\n` or a trailing `\r`), stopping when it says so.
 fn each_line(chunk: &[u8], mut f: impl FnMut(usize, &[u8]) -> bool) {
     let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
-    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+    let mut at = 0;
+    let mut i = 0;
+    loop {
+        let end = find_newline(&body[at..]).map_or(body.len(), |p| at + p);
+        let line = &body[at..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !f(i, line) {
+        if !f(i, line) || end == body.len() {
             return;
         }
+        at = end + 1;
+        i += 1;
     }
 }
 

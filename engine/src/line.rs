@@ -389,6 +389,22 @@ fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
+/// The position of the first `\n` in `bytes` (eight bytes at a time).
+pub fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes")) ^ (ONES * 0x0a);
+        let zero = w.wrapping_sub(ONES) & !w & HIGH;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|b| *b == b'\n').map(|p| i + p)
+}
+
 /// Lowercase hex of a SHA-256 digest.
 pub fn hex64(digest: &[u8; 32]) -> [u8; 64] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -456,6 +472,21 @@ mod tests {
         assert_eq!(view.stream, "proposal-elections");
         assert!(view.hash_matches(&mut Vec::new()));
         agrees(&line);
+    }
+
+    #[test]
+    fn newlines_are_found_wherever_they_fall() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut bytes = vec![b'x'; len];
+                bytes[at] = b'\n';
+                if at + 1 < len {
+                    bytes[len - 1] = b'\n';
+                }
+                assert_eq!(find_newline(&bytes), Some(at));
+            }
+            assert_eq!(find_newline(&vec![0x8a; len]), None);
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod index;
 use super::{check_expectations, AppendRequest, EventStore, Head, OpenMode, StoreLock};
 use crate::error::{Failure, Result};
 use crate::event::{Event, ZERO_HASH};
-use crate::line;
+use crate::line::{self, find_newline};
 use crate::time::format_instant;
 use async_trait::async_trait;
 use index::{Builder, Entry, Index};
@@ -215,22 +215,6 @@ fn create_dir_private(dir: &Path) -> Result<()> {
 fn damaged(offset: u64, what: impl std::fmt::Display) -> Failure {
     Failure::integrity(format!("the log line at byte {offset} {what}"))
         .with_detail("run `concordat audit verify --file STORE/events.jsonl` to locate the damage")
-}
-
-/// Finds the first `\n` in `bytes`.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while i + 8 <= bytes.len() {
-        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes")) ^ (ONES * 0x0a);
-        let zero = w.wrapping_sub(ONES) & !w & HIGH;
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..].iter().position(|b| *b == b'\n').map(|p| i + p)
 }
 
 /// Parses whole lines (each ending in `\n`), on several threads when there are many.
