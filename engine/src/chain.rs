@@ -176,19 +176,28 @@ impl ChainVerifier {
         if !hash_ok() {
             return Err("hash does not match the event's contents".into());
         }
-        let current = self.stream_versions.get(stream).copied().unwrap_or(0);
+        let known = self.stream_versions.get_mut(stream);
+        let current = known.as_ref().map_or(0, |v| **v);
         if version != current + 1 {
             return Err(format!(
                 "stream {stream} is at version {version} where {} was expected",
                 current + 1
             ));
         }
-        self.check_recorded(recorded_at)?;
-        match self.stream_versions.get_mut(stream) {
+        match known {
             Some(v) => *v = version,
             None => {
                 self.stream_versions.insert(stream.to_string(), version);
             }
+        }
+        if let Err(why) = self.check_recorded(recorded_at) {
+            // Leave the stream as it was: this event does not count.
+            if version == 1 {
+                self.stream_versions.remove(stream);
+            } else if let Some(v) = self.stream_versions.get_mut(stream) {
+                *v = current;
+            }
+            return Err(why);
         }
         self.events += 1;
         match &mut self.head {
