@@ -24,6 +24,10 @@ pub fn format_date(date: Date) -> String {
 /// A strict `YYYY-MM-DD` date that exists (`2009-02-30` does not); anything else is a usage
 /// failure saying what was wrong.
 pub fn parse_date(text: &str) -> Result<Date, Failure> {
+    strict_date(text).map_err(|f| f.with_detail("write a date as YYYY-MM-DD, e.g. 2009-04-01"))
+}
+
+fn strict_date(text: &str) -> Result<Date, Failure> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {
@@ -105,11 +109,18 @@ pub fn parse_instant_or_date(
     }
     match text.parse::<Timestamp>() {
         Ok(instant) => Ok(instant),
-        Err(e) if text.parse::<DateTime>().is_ok() => Err(Failure::usage(format!(
+        Err(_) if text.parse::<DateTime>().is_ok() => Err(Failure::usage(format!(
             "\"{text}\" has no UTC offset: add one, e.g. 2009-04-01T09:00:00+01:00"
         ))
-        .with_detail(e.to_string())),
-        Err(e) => Err(not_an_instant(text).with_detail(e.to_string())),
+        .with_detail(
+            "an instant names its offset from UTC: +01:00 in summer time, +00:00 or Z in winter",
+        )),
+        // The parser's reason helps with something shaped like an instant ("hour 25 is out of
+        // range"); for anything else ("yesterday") it is noise.
+        Err(e) if text.get(..10).is_some_and(|d| parse_date(d).is_ok()) => {
+            Err(not_an_instant(text).with_detail(format!("the parser says: {e}")))
+        }
+        Err(_) => Err(not_an_instant(text)),
     }
 }
 
@@ -117,10 +128,11 @@ fn not_an_instant(text: &str) -> Failure {
     let mut failure = Failure::usage(format!(
         "\"{text}\" is neither a date (YYYY-MM-DD) nor an RFC 3339 instant \
          (e.g. 2009-04-01T09:00:00+01:00)"
-    ));
+    ))
+    .with_detail("give a date such as 2009-04-01, or an instant with its offset such as 2009-04-01T09:00:00+01:00");
     if let Err(e) = parse_date(text) {
         if text.len() == 10 {
-            failure = Failure::usage(e.message);
+            failure = e;
         }
     }
     failure

@@ -161,8 +161,10 @@ impl WorkingDayCalendar {
 
 /// The day after `date` (a refusal at the end of the supported range).
 pub fn tomorrow(date: Date) -> Result<Date, Failure> {
-    date.tomorrow()
-        .map_err(|_| Failure::refused(format!("{date} has no next day in the calendar")))
+    date.tomorrow().map_err(|_| {
+        Failure::refused(format!("{date} has no next day in the calendar"))
+            .with_detail("give a date before 9999-12-31")
+    })
 }
 
 /// The pinned England and Wales table, read once.

@@ -122,7 +122,8 @@ fn write_private(path: &Path, text: &str) -> Result<(), Failure> {
             path.display()
         ))
         .with_detail("choose another --out, or remove the old key yourself"),
-        _ => Failure::usage(format!("cannot write {}: {e}", path.display())),
+        _ => Failure::usage(format!("cannot write {}: {e}", path.display()))
+            .with_detail("give --out a path in a directory you can write to"),
     })?;
     file.write_all(format!("{text}\n").as_bytes())?;
     file.sync_all()?;
@@ -131,8 +132,10 @@ fn write_private(path: &Path, text: &str) -> Result<(), Failure> {
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let tmp = path.with_extension("partial");
-    let mut file = std::fs::File::create(&tmp)
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    let mut file = std::fs::File::create(&tmp).map_err(|e| {
+        Failure::usage(format!("cannot write {}: {e}", path.display()))
+            .with_detail("give --out a path in a directory you can write to")
+    })?;
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;
@@ -155,15 +158,19 @@ fn human_signed(s: &Signed, out: Option<&Path>) -> String {
 
 /// Reads a file given on the command line, at most `limit` bytes (usage failure otherwise).
 fn read_input(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>, Failure> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot read the {what} {}: {e}", path.display())))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        Failure::usage(format!("cannot read the {what} {}: {e}", path.display())).with_detail(
+            format!("give the path of the {what} file, as it was written"),
+        )
+    })?;
     let mut bytes = Vec::new();
     file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > limit {
         return Err(Failure::usage(format!(
-            "the {what} {} is too large to be one",
+            "the {what} {} is too large to be one (over {limit} bytes)",
             path.display()
-        )));
+        ))
+        .with_detail(format!("give the {what} file, as it was written")));
     }
     Ok(bytes)
 }
@@ -190,7 +197,10 @@ pub async fn prove(
     let proved = match (event, old) {
         (Some(seq), _) => ops::prove_event(&mut session, seq, &against).await?,
         (None, Some(old)) => ops::prove_from(&mut session, &old, &against).await?,
-        (None, None) => return Err(Failure::usage("give --event SEQ or --from CHECKPOINT")),
+        (None, None) => return Err(Failure::usage("audit prove needs to know what to prove")
+            .with_detail(
+                "give --event SEQ (an inclusion proof) or --from CHECKPOINT (a consistency proof)",
+            )),
     };
     if let Some(path) = &out {
         write_atomically(path, proved.proof.as_bytes())?;

@@ -14,8 +14,16 @@ pub struct ChangeArgs {
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
     /// Refuse (exit 4) unless the proposal is still at this version.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = version)]
     pub expect_version: Option<u64>,
+}
+
+/// A version as `--expect-version` takes it, refused in plain words otherwise.
+fn version(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        "a version is a whole number: the \"version\" that `concordat proposal show ID` prints"
+            .to_string()
+    })
 }
 
 impl ChangeArgs {

@@ -17,7 +17,7 @@ pub enum MonitorCommand {
         id: String,
         #[arg(long)]
         name: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         target: String,
         #[arg(long)]
         unit: Option<String>,

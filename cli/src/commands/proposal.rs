@@ -81,10 +81,10 @@ pub struct NewCmd {
 pub struct BusinessCaseCmd {
     id: String,
     /// The one-off implementation cost in pounds.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     one_off_cost: String,
     /// The saving a year in pounds.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     annual_saving: String,
     /// COUNCIL=PERCENT of the savings (concordat §6.1; none: equal shares).
     #[arg(long)]

@@ -15,13 +15,16 @@ pub const MAX_CHECKPOINT_BYTES: usize = 1_000_000;
 /// The text of a checkpoint body: origin, tree size and base64 root hash, one a line.
 pub fn checkpoint_body(origin: &str, size: u64, root: Hash) -> Result<String, Failure> {
     if origin.is_empty() || origin.chars().any(char::is_control) {
-        return Err(Failure::usage(format!(
-            "{origin:?} cannot be a checkpoint origin"
-        )));
+        return Err(bad_origin(origin));
     }
-    let body = tlog_tiles::Checkpoint::new(origin, size, root, "")
-        .map_err(|_| Failure::usage(format!("{origin:?} cannot be a checkpoint origin")))?;
+    let body =
+        tlog_tiles::Checkpoint::new(origin, size, root, "").map_err(|_| bad_origin(origin))?;
     Ok(String::from_utf8(body.to_bytes()).expect("origin is UTF-8"))
+}
+
+fn bad_origin(origin: &str) -> Failure {
+    Failure::usage(format!("{origin:?} cannot be a checkpoint origin"))
+        .with_detail("the origin is concordat/ and the partnership's name: give the partnership a plain one-line name")
 }
 
 /// A checkpoint as read from a file: a bare body, or a signed note whose text is the body.

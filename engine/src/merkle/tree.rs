@@ -93,10 +93,10 @@ impl MerkleLog {
 
     fn check_size(&self, size: u64) -> Result<(), Failure> {
         if size > self.size {
-            return Err(Failure::refused(format!(
-                "the log has {} events, not {size}",
-                self.size
-            )));
+            return Err(
+                Failure::refused(format!("the log has {} events, not {size}", self.size))
+                    .with_detail(format!("give a size from 0 to {}", self.size)),
+            );
         }
         Ok(())
     }
@@ -111,9 +111,10 @@ impl MerkleLog {
     pub fn prove_inclusion(&self, index: u64, size: u64) -> Result<Vec<Hash>, Failure> {
         self.check_size(size)?;
         if index >= size {
-            return Err(Failure::refused(format!(
-                "leaf {index} is not in a tree of {size}"
-            )));
+            return Err(
+                Failure::refused(format!("leaf {index} is not in a tree of {size}"))
+                    .with_detail(format!("give a leaf index below {size}")),
+            );
         }
         Ok(tlog_tiles::prove_record(size, index, &self.stored).expect("every needed hash is held"))
     }
@@ -124,7 +125,8 @@ impl MerkleLog {
         if old > new {
             return Err(Failure::refused(format!(
                 "a tree of {old} cannot be a prefix of a tree of {new}"
-            )));
+            ))
+            .with_detail("prove from the smaller tree to the larger"));
         }
         if old == 0 || old == new {
             return Ok(Vec::new());

@@ -105,7 +105,8 @@ impl LogTree {
             return Err(Failure::refused(format!(
                 "the log has {} events; there is no checkpoint of {size} yet",
                 self.size()
-            )));
+            ))
+            .with_detail(format!("give a size from 0 to {}", self.size())));
         }
         checkpoint_body(&self.origin, size, self.tree.root(size)?)
     }
@@ -116,7 +117,10 @@ impl LogTree {
             return Err(Failure::refused(format!(
                 "that checkpoint is of the log {:?}; this store's log is {:?}",
                 cp.origin, self.origin
-            )));
+            ))
+            .with_detail(
+                "give a checkpoint of this store's log (`concordat checkpoint sign` makes one)",
+            ));
         }
         if cp.size > self.size() {
             return Err(Failure::integrity(format!(
@@ -165,7 +169,10 @@ impl LogTree {
             return Err(Failure::refused(format!(
                 "the checkpoint covers {} events, fewer than the {min_size} the proof needs",
                 chosen.size
-            )));
+            ))
+            .with_detail(
+                "give a newer checkpoint (`concordat checkpoint sign` makes one of the log now)",
+            ));
         }
         Ok(chosen)
     }

@@ -74,7 +74,8 @@ pub fn shares(flag: &str, given: &[String]) -> Result<Vec<(String, Percent)>, Fa
         };
         let council = council.trim();
         if council.is_empty() {
-            return Err(Failure::usage(format!("{flag} {pair:?} names no council")));
+            return Err(Failure::usage(format!("{flag} {pair:?} names no council"))
+                .with_detail(format!("write it like {flag} bromsgrove=50")));
         }
         if out.iter().any(|(c, _)| c == council) {
             return Err(Failure::usage(format!("{flag} gives {council} twice"))

@@ -65,7 +65,12 @@ impl Kind {
             .iter()
             .copied()
             .find(|k| k.as_str() == text)
-            .ok_or_else(|| Failure::usage(format!("{text:?} is not a reminder kind")))
+            .ok_or_else(|| {
+                Failure::usage(format!("{text:?} is not a reminder kind")).with_detail(format!(
+                    "use one of: {}",
+                    ALL_KINDS.map(Kind::as_str).join(", ")
+                ))
+            })
     }
 }
 
