@@ -32,6 +32,7 @@ pub fn run(mode: &str, args: &Args) {
         "child-readall" => rt.block_on(read_all(args)),
         "child-lock" => lock_handoff(args),
         "child-foreach" => rt.block_on(for_each(args)),
+        "child-verify-store" => rt.block_on(verify_store(args)),
         other => {
             eprintln!("concordat-bench: unknown child mode {other}");
             std::process::exit(2);
@@ -323,6 +324,21 @@ async fn read_all(args: &Args) -> Value {
     drop(events);
     store.close().await.expect("close");
     json!({"events": n, "open_secs": (t1 - t0).as_secs_f64(), "secs": (t2 - t1).as_secs_f64()})
+}
+
+/// The store's chain, verified as `audit verify` could: `export_lines` into a `LineVerifier`.
+async fn verify_store(args: &Args) -> Value {
+    let dir = store_path(args);
+    let started = Instant::now();
+    let store = open_store(&dir);
+    let mut verifier = engine::chain::LineVerifier::new(None);
+    store
+        .export_lines(1, &mut verifier)
+        .await
+        .expect("export_lines");
+    let report = verifier.finish().expect("verify");
+    assert!(report.ok, "the generated chain verifies: {report:?}");
+    json!({"events": report.events, "secs": started.elapsed().as_secs_f64()})
 }
 
 /// Every event, from seq 1, handed over one at a time (bounded memory).

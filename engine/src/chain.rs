@@ -262,6 +262,64 @@ pub fn verify_lines<R: BufRead>(
     Ok(walk.report())
 }
 
+/// `verify_lines` as a writer: write an export into it (e.g. with
+/// [`EventStore::export_lines`](crate::store::EventStore::export_lines), which streams the
+/// embedded store's log without building any event), then [`finish`](Self::finish). Holds one
+/// write's worth of text at a time; the verdict is the one `verify_lines` gives for the same bytes.
+pub struct LineVerifier {
+    walk: Walk,
+    pending: Vec<u8>,
+    stopped: bool,
+}
+
+impl LineVerifier {
+    /// A verifier expecting the chain to end at `expected_head`, if given.
+    pub fn new(expected_head: Option<&str>) -> LineVerifier {
+        LineVerifier {
+            walk: Walk {
+                verifier: ChainVerifier::new(),
+                want: expected_head.map(str::to_ascii_lowercase),
+                want_at: None,
+                failure: None,
+            },
+            pending: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    /// The report, once everything has been written.
+    pub fn finish(mut self) -> std::io::Result<VerifyReport> {
+        if !self.stopped && !self.pending.is_empty() {
+            let rest = std::mem::take(&mut self.pending);
+            self.walk.chunk(&rest, None)?;
+        }
+        Ok(self.walk.report())
+    }
+}
+
+impl std::io::Write for LineVerifier {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stopped {
+            return Ok(buf.len());
+        }
+        let before = self.pending.len();
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = buf.iter().rposition(|b| *b == b'\n') {
+            let rest = self.pending.split_off(before + last + 1);
+            let whole = std::mem::replace(&mut self.pending, rest);
+            if !self.walk.chunk(&whole, None)? {
+                self.stopped = true;
+                self.pending.clear();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The bytes read per chunk (small under test, so the tests cross many chunk boundaries).
 const CHUNK: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
 
@@ -621,6 +679,17 @@ mod tests {
         for (input, head) in cases {
             let fast = verify_lines(input.as_bytes(), head).unwrap();
             assert_eq!(fast, serially(&input, head));
+            for step in [7, 4096, 100_000] {
+                let mut writer = LineVerifier::new(head);
+                for piece in input.as_bytes().chunks(step) {
+                    std::io::Write::write_all(&mut writer, piece).unwrap();
+                }
+                assert_eq!(
+                    writer.finish().unwrap(),
+                    fast,
+                    "written {step} bytes at a time"
+                );
+            }
         }
         assert!(verify_lines(good.as_bytes(), Some(&head)).unwrap().ok);
         let r = verify_lines(good.replace("\"n\":1000,", "\"n\":1001,").as_bytes(), None).unwrap();

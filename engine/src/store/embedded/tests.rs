@@ -325,6 +325,10 @@ async fn export_lines_is_the_log_and_verifies() {
     assert_eq!(store.export_lines(4, &mut tail).await.unwrap(), 11);
     assert_eq!(String::from_utf8(tail).unwrap(), lines);
     assert!(crate::chain::verify_lines(&out[..], None).unwrap().ok);
+    let mut verifier = crate::chain::LineVerifier::new(Some(&store.head().await.unwrap().hash));
+    store.export_lines(1, &mut verifier).await.unwrap();
+    let report = verifier.finish().unwrap();
+    assert!(report.ok && report.events == 14, "{report:?}");
     assert_eq!(
         store.read_stream("odd").await.unwrap()[0].data["ratio"],
         0.25
