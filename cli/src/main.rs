@@ -13,6 +13,8 @@ use engine::{Failure, FailureKind};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Fault injection ($FAILPOINTS) exists only in test builds (the engine's `failpoints` feature).
+    engine::failpoints::setup_from_env();
     let json_requested = std::env::args().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -6,6 +6,7 @@
 pub mod chain;
 pub mod error;
 pub mod event;
+pub mod failpoints;
 pub mod line;
 pub mod merkle;
 pub mod schedule;

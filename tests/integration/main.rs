@@ -8,6 +8,7 @@ mod checkpoints;
 mod durability;
 mod elections_story;
 mod failover;
+mod faults;
 mod init_errors;
 mod partnership_amend;
 mod readme;

@@ -164,7 +164,7 @@ impl EmbeddedStore {
                 return Err(Failure::internal(
                     "the event log could not be made durable (fdatasync failed)",
                 )
-                .with_detail("nothing more is acknowledged until the store is opened again"));
+                .with_detail("the change was written but may not survive a power cut: check the disk, then look (`concordat audit log`) before running it again"));
             }
             if state.syncing {
                 state = self.synced.wait(state).expect("sync mutex poisoned");
@@ -173,7 +173,8 @@ impl EmbeddedStore {
             state.syncing = true;
             drop(state);
             let target = self.written.load(Ordering::Acquire);
-            let result = self.log.sync_data();
+            let result = crate::failpoints::io_error("append::sync")
+                .map_or_else(|| self.log.sync_data(), Err);
             state = self.sync.lock().expect("sync mutex poisoned");
             state.syncing = false;
             match result {
@@ -658,20 +659,28 @@ impl EventStore for EmbeddedStore {
                 return Ok(Vec::new());
             }
             // One write; the fdatasync follows below, before anything is acknowledged.
-            if let Err(e) = (&*inner.log).write_all(&bytes) {
+            let written = crate::failpoints::write("append::write", &inner.log, &bytes)
+                .unwrap_or_else(|| (&*inner.log).write_all(&bytes));
+            if let Err(e) = written {
                 // Nothing was acknowledged; cut back whatever reached the file so the log stays whole.
                 let len = inner.log_len;
                 if inner.log.set_len(len).is_err() {
                     inner.broken = Some(format!("a write to the event log failed: {e}"));
                 }
-                return Err(e.into());
+                return Err(Failure::from(e).with_detail(
+                    "nothing was recorded: check the disk (space, permissions), then run the command again",
+                ));
             }
             inner.log_len += bytes.len() as u64;
             self.written.store(inner.log_len, Ordering::Release);
-            if let Err(e) = inner.index.apply(&entries) {
+            crate::failpoints::crash("append::after-write");
+            let indexed = crate::failpoints::io_error("append::index")
+                .map_or_else(|| inner.index.apply(&entries), Err);
+            if let Err(e) = indexed {
                 // The log is whole; the index is marked dirty on disk and rebuilt at the next open.
                 inner.broken = Some(format!("the store's index could not be updated: {e}"));
             }
+            crate::failpoints::crash("append::after-index");
             let last = events.last().expect("an event");
             inner.head = Head {
                 seq: last.seq,
@@ -681,6 +690,7 @@ impl EventStore for EmbeddedStore {
             (events, inner.log_len)
         };
         self.make_durable(end)?;
+        crate::failpoints::crash("append::after-sync");
         Ok(events)
     }
 

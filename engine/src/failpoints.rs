@@ -1,0 +1,77 @@
+//! Fault injection for tests: named points in the embedded store's append path, configured by the
+//! `FAILPOINTS` environment variable in the `fail` crate's syntax (`NAME=return;NAME2=return(partial)`).
+//! They exist only with the `failpoints` feature (off by default; the tests turn it on): without it
+//! every point is an empty inline function.
+//!
+//! The points, in the order an append passes them:
+//!
+//! | point | `return` | `return(partial)` | `return(partial-crash)` |
+//! |---|---|---|---|
+//! | `append::write` | the write fails (EIO), nothing written | half the batch is written, then EIO | half is written, then the process aborts |
+//! | `append::after-write` | the process aborts: written, not indexed, not synced | | |
+//! | `append::index` | the index update fails (EIO) | | |
+//! | `append::after-index` | the process aborts: written and indexed, not synced | | |
+//! | `append::sync` | `fdatasync` fails (EIO) | | |
+//! | `append::after-sync` | the process aborts: durable, but not acknowledged | | |
+
+use std::fs::File;
+use std::io;
+
+/// Configures the points `$FAILPOINTS` names, for the life of the process (the CLI calls this first).
+pub fn setup_from_env() {
+    #[cfg(feature = "failpoints")]
+    std::mem::forget(fail::FailScenario::setup());
+}
+
+/// The I/O error injected at `name`, if it is configured.
+#[inline]
+pub fn io_error(name: &str) -> Option<io::Error> {
+    #[cfg(feature = "failpoints")]
+    return fail::eval(name, |_| injected(name));
+    #[cfg(not(feature = "failpoints"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// The outcome of writing `bytes` to `file` when a fault is injected at `name` (`None`: none is,
+/// write as usual).
+#[inline]
+pub fn write(name: &str, file: &File, bytes: &[u8]) -> Option<io::Result<()>> {
+    #[cfg(feature = "failpoints")]
+    return fail::eval(name, |arg| {
+        use std::io::Write;
+        let arg = arg.unwrap_or_default();
+        if arg.starts_with("partial") {
+            let mut f = file;
+            f.write_all(&bytes[..bytes.len() / 2])?;
+            if arg == "partial-crash" {
+                std::process::abort();
+            }
+        }
+        Err(injected(name))
+    });
+    #[cfg(not(feature = "failpoints"))]
+    {
+        let _ = (name, file, bytes);
+        None
+    }
+}
+
+/// Aborts the process at `name` if it is configured: no destructor runs and nothing is flushed,
+/// as in a crash.
+#[inline]
+pub fn crash(name: &str) {
+    #[cfg(feature = "failpoints")]
+    if fail::eval(name, |_| ()).is_some() {
+        std::process::abort();
+    }
+    #[cfg(not(feature = "failpoints"))]
+    let _ = name;
+}
+
+#[cfg(feature = "failpoints")]
+fn injected(name: &str) -> io::Error {
+    io::Error::other(format!("injected fault at {name} (Input/output error)"))
+}
