@@ -517,26 +517,39 @@ fn headless_chromium_renders_the_pipeline_and_the_savings_chart() {
             std::fs::copy(&shot, Path::new(&dir).join(format!("{name}.png"))).unwrap();
         }
     }
-    let _ = binary();
 }
 
 #[test]
-fn the_server_answers_while_another_command_holds_the_store() {
+fn the_server_waits_for_a_busy_store_like_any_command() {
     let env = demo();
     let server = serve(&env, &[]);
     server.ok("/");
-    // A burst of reads from the server and the CLI side by side: none fails or waits out.
-    let cli = std::thread::spawn({
-        let cmd_store = env.store.clone();
-        move || {
-            for _ in 0..5 {
-                let out = Command::new(binary())
-                    .args(["--store", &cmd_store, "--json", "proposal", "list"])
-                    .env("CONCORDAT_NOW", NOW)
-                    .output()
-                    .unwrap();
-                assert!(out.status.success());
-            }
+    // Another process holds STORE/lock for two seconds (flock(1) takes the same kind of lock).
+    let lock = Path::new(&env.store).join("lock");
+    let mut holder = Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "2"])
+        .spawn()
+        .expect("flock(1) from util-linux");
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    assert_eq!(server.get("/api/proposals").status, 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "the request waited for the lock: {:?}",
+        started.elapsed()
+    );
+    holder.wait().unwrap();
+    // Reads from the server and from the command line side by side: none fails or waits out.
+    let store = env.store.clone();
+    let cli = std::thread::spawn(move || {
+        for _ in 0..5 {
+            let out = Command::new(binary())
+                .args(["--store", &store, "--json", "proposal", "list"])
+                .env("CONCORDAT_NOW", NOW)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
         }
     });
     for _ in 0..10 {

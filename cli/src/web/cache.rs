@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use workflows::ops::Session;
 
 /// The log as read at one head: every event, and each stream's events by position.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Log {
     pub events: Vec<Event>,
     streams: BTreeMap<String, Vec<usize>>,
@@ -71,8 +71,15 @@ impl Cache {
         let session = context::session(&self.global, OpenMode::Existing).await?;
         let result = refresh(&session, &cached).await;
         session.store.close().await?;
-        if let Some(log) = result? {
-            *cached = Arc::new(log);
+        match result? {
+            None => {}
+            Some(Refresh::Whole(log)) => *cached = Arc::new(log),
+            Some(Refresh::Append(events, head)) => {
+                // In place when no request still reads the old copy (the usual case), else a copy.
+                let log = Arc::make_mut(&mut *cached);
+                log.extend(events);
+                log.head = Some(head);
+            }
         }
         Ok(cached.clone())
     }
@@ -104,11 +111,19 @@ impl Cache {
     }
 }
 
-/// The new copy of the log, or None when `cached` is still the store's.
-async fn refresh(session: &Session, cached: &Log) -> Result<Option<Log>, Failure> {
+/// How the copy of the log catches up with the store.
+enum Refresh {
+    /// These events were appended after the copy's head, which is now this.
+    Append(Vec<Event>, Head),
+    /// The log is not the one copied (a new store, or a rewritten log): the whole of it.
+    Whole(Log),
+}
+
+/// How the copy catches up, or None when it is still the store's.
+async fn refresh(session: &Session, cached: &Log) -> Result<Option<Refresh>, Failure> {
     let head = session.store.head().await?;
     let Some(old) = &cached.head else {
-        return full(session, head).await.map(Some);
+        return full(session, head).await.map(|l| Some(Refresh::Whole(l)));
     };
     if *old == head {
         return Ok(None);
@@ -117,17 +132,10 @@ async fn refresh(session: &Session, cached: &Log) -> Result<Option<Log>, Failure
         let newer = session.store.read_from(old.seq + 1).await?;
         // Appended after what we hold: extend it; anything else (a rewritten log): read it all.
         if newer.first().is_some_and(|e| e.prev_hash == old.hash) {
-            let mut log = Log {
-                events: Vec::with_capacity(cached.events.len() + newer.len()),
-                streams: BTreeMap::new(),
-                head: Some(head),
-            };
-            log.extend(cached.events.clone());
-            log.extend(newer);
-            return Ok(Some(log));
+            return Ok(Some(Refresh::Append(newer, head)));
         }
     }
-    full(session, head).await.map(Some)
+    full(session, head).await.map(|l| Some(Refresh::Whole(l)))
 }
 
 async fn full(session: &Session, head: Head) -> Result<Log, Failure> {

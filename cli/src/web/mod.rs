@@ -6,6 +6,7 @@ mod cache;
 mod http;
 mod pages;
 mod routes;
+mod views;
 
 use crate::commands::GlobalArgs;
 use clap::Args;
@@ -13,11 +14,7 @@ use engine::Failure;
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
-
-/// How many requests are answered at once (the store itself is opened by one at a time).
-const WORKERS: usize = 4;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -59,20 +56,16 @@ pub async fn exec(g: &GlobalArgs, args: ServeArgs) -> Result<ExitCode, Failure> 
         );
         let _ = out.flush();
     }
-    let app = Arc::new(routes::App {
+    let app = routes::App {
         cache,
+        views: views::Views::default(),
         token: args.token,
-    });
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (app, server) = (app.clone(), server.clone());
-            std::thread::spawn(move || work(&app, &server))
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
+    };
+    // One thread answers, in order (tiny_http's own threads accept and read the requests): a
+    // fold is CPU-bound, and a second one of the same log at once would only repeat the first
+    // and double the memory.
+    let worker = std::thread::spawn(move || work(&app, &server));
+    let _ = worker.join();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -105,7 +98,7 @@ fn listen_addresses(listen: &str, token: Option<&str>) -> Result<Vec<SocketAddr>
     Ok(addrs)
 }
 
-/// One worker: answers requests until the server stops.
+/// The worker: answers requests until the server stops.
 fn work(app: &routes::App, server: &tiny_http::Server) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -124,10 +117,13 @@ fn work(app: &routes::App, server: &tiny_http::Server) {
         // The path only: a query may carry the token.
         let path = request.url().split('?').next().unwrap_or("").to_string();
         let method = request.method().to_string();
-        if let Err(e) = request.respond(reply) {
-            tracing::debug!("the client went away: {e}");
-        }
         tracing::info!(%method, %path, status, ms = started.elapsed().as_millis() as u64, "served");
+        // Sending is left to its own thread, so a slow reader holds up no one else.
+        std::thread::spawn(move || {
+            if let Err(e) = request.respond(reply) {
+                tracing::debug!("the client went away: {e}");
+            }
+        });
     }
 }
 

@@ -5,19 +5,22 @@ use super::cache::Cache;
 use super::http::{self, Reply, Target};
 use super::pages::integrity::FileCheck;
 use super::pages::{self, Nav};
+use super::views::Views;
 use engine::chain::VerifyReport;
 use engine::Failure;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use tiny_http::Request;
 use workflows::definition::Stage;
-use workflows::ops;
-use workflows::ops::overview::{overview, Overview};
+use workflows::ops::overview::{timeline, Overview};
 use workflows::ops::replay::Basis;
+use workflows::ops::{self, Session};
 use workflows::reminders::firing::REPORT_ISSUED;
 
-/// The server's state: the cached copy of the log and the token, if any.
+/// The server's state: the cached copy of the log, the overviews built from it, and the token.
 pub struct App {
     pub cache: Cache,
+    pub views: Views,
     pub token: Option<String>,
 }
 
@@ -34,6 +37,7 @@ pub async fn handle(app: &App, request: &Request) -> Reply {
     let nav = Nav {
         as_of: target.param("as_of").map(str::to_string),
         basis: Basis::Effective,
+        now: jiff::Timestamp::UNIX_EPOCH,
         token: app
             .token
             .as_ref()
@@ -54,10 +58,11 @@ pub async fn handle(app: &App, request: &Request) -> Reply {
         .iter()
         .find(|h| h.field.equiv("Host"))
         .map(|h| h.value.as_str().to_string());
-    let result = match basis(&target) {
-        Ok(basis) => {
+    let result = match basis(&target).and_then(|b| Ok((b, crate::context::now()?))) {
+        Ok((basis, now)) => {
             let nav = Nav {
                 basis,
+                now,
                 ..nav.clone()
             };
             if api {
@@ -91,10 +96,13 @@ fn basis(target: &Target) -> Result<Basis, Failure> {
     }
 }
 
-async fn read_overview(app: &App, nav: &Nav) -> Result<Overview, Failure> {
-    let (mut session, _) = app.cache.session().await?;
+async fn read_overview(app: &App, nav: &Nav) -> Result<Arc<Overview>, Failure> {
+    Ok(overview_and_session(app, nav).await?.0)
+}
+
+async fn overview_and_session(app: &App, nav: &Nav) -> Result<(Arc<Overview>, Session), Failure> {
     let at = nav.as_of.as_deref().map(|a| (a, nav.basis));
-    overview(&mut session, at).await
+    app.views.get(&app.cache, at).await
 }
 
 async fn page_route(
@@ -114,7 +122,7 @@ async fn page_route(
             Ok(http::html(pages::pipeline::page(nav, &ov, &filters)))
         }
         ["proposals", id] => {
-            let ov = read_overview(app, nav).await?;
+            let (ov, mut session) = overview_and_session(app, nav).await?;
             let entry = ov
                 .proposals
                 .iter()
@@ -127,7 +135,10 @@ async fn page_route(
                     Failure::refused(format!("there is no proposal {id:?} {when}"))
                         .with_detail("the pipeline lists every proposal")
                 })?;
-            Ok(http::html(pages::proposal::page(nav, &ov, entry)))
+            let timeline = timeline(&mut session, id, &ov.cut).await?;
+            Ok(http::html(pages::proposal::page(
+                nav, &ov, entry, &timeline,
+            )))
         }
         ["savings"] => {
             let ov = read_overview(app, nav).await?;

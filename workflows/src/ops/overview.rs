@@ -1,5 +1,5 @@
-//! One fold of the log for read-only views (the web view): every proposal's `proposal show` view,
-//! its timeline and its next step, the milestones, the pending reminders and the issued reports —
+//! One fold of the log for read-only views (the web view): every proposal's `proposal show` view
+//! and its next step, a proposal's timeline, the milestones, the pending reminders and the issued reports —
 //! live, or at a replay cut on either basis. Built only from the operations' own pieces
 //! ([`snapshot`], [`facts`], [`outlook`], [`show_view`], [`Basis::cut`], the guards), so a page
 //! shows what `proposal show`, `reminders list` and `audit replay` print.
@@ -11,7 +11,7 @@ use crate::definition::{MoveKind, Registry};
 use crate::milestone::Milestone;
 use crate::proposal::guards::unmet_all;
 use crate::proposal::view::{history_item, HistoryItem};
-use crate::proposal::{show_view, Cut, ProposalState, ProposalView, PROPOSAL_STREAM_PREFIX};
+use crate::proposal::{show_view, stream_of, Cut, ProposalState, ProposalView};
 use crate::quarter::YearStart;
 use crate::reminders::firing::{REPORT_ISSUED, STREAM_PREFIX as FIRED_PREFIX};
 use crate::reminders::{Outlook, ReminderView};
@@ -21,7 +21,7 @@ use engine::{Failure, Head};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// What a proposal waits for: the move the workflow allows next and its unmet conditions.
 #[derive(Debug, Clone, Serialize)]
@@ -32,11 +32,10 @@ pub struct NextStep {
     pub unmet: Vec<String>,
 }
 
-/// One proposal: its `proposal show` view, its events under the cut, and its next step.
+/// One proposal: its `proposal show` view and its next step.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub view: ProposalView,
-    pub timeline: Vec<HistoryItem>,
     pub next_step: NextStep,
 }
 
@@ -58,6 +57,8 @@ pub struct Overview {
     /// The replay instant (with the local offset), or None for the live view.
     pub as_of: Option<String>,
     pub basis: Option<Basis>,
+    /// The cut the view was folded at ([`Cut::LIVE`] for the live view).
+    pub cut: Cut,
     /// The instant the view is taken at: the replay instant, else now.
     pub at: Timestamp,
     pub tz: TimeZone,
@@ -90,16 +91,15 @@ pub async fn overview(
         None => (Cut::LIVE, session.now),
     };
     let snap = snapshot(session, &cut).await?;
-    let events = session.store.read_from(1).await?;
+    // The reminders fired and the reports issued under the cut: their streams only.
     let mut fired = BTreeSet::new();
-    let mut timelines: BTreeMap<String, Vec<HistoryItem>> = BTreeMap::new();
     let mut reports = Vec::new();
-    for event in &events {
-        if !cut.admits(event)? {
-            continue;
-        }
-        if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
-            fired.insert(id.to_string());
+    for stream in session.store.streams(FIRED_PREFIX).await? {
+        for event in session.store.read_stream(&stream).await? {
+            if !cut.admits(&event)? {
+                continue;
+            }
+            fired.insert(stream[FIRED_PREFIX.len()..].to_string());
             if event.kind == REPORT_ISSUED {
                 let s = |k: &str| event.data[k].as_str().unwrap_or_default().to_string();
                 reports.push(IssuedReportEntry {
@@ -112,13 +112,9 @@ pub async fn overview(
                     known_at: s("known_at"),
                 });
             }
-        } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
-            timelines
-                .entry(id.to_string())
-                .or_default()
-                .push(history_item(event));
         }
     }
+    reports.sort_by_key(|r| r.seq);
     let outlook = match at {
         // `proposal show`'s own outlook.
         None => outlook(session).await?,
@@ -158,13 +154,13 @@ pub async fn overview(
         .iter()
         .map(|state| Entry {
             view: show_view(state, &outlook),
-            timeline: timelines.remove(&state.id).unwrap_or_default(),
             next_step: next_step(state, &registry),
         })
         .collect();
     Ok(Overview {
         as_of: at.map(|_| format_instant(instant, &tz)),
         basis: at.map(|(_, b)| b),
+        cut,
         at: instant,
         year_start: snap.partnership.latest().year_start(),
         tz,
@@ -175,6 +171,22 @@ pub async fn overview(
         reminders,
         reports,
     })
+}
+
+/// The events of proposal `id` that `cut` admits, as `proposal history` prints them (both times,
+/// actor, data): its timeline in the view.
+pub async fn timeline(
+    session: &mut Session,
+    id: &str,
+    cut: &Cut,
+) -> Result<Vec<HistoryItem>, Failure> {
+    let mut items = Vec::new();
+    for event in session.store.read_stream(&stream_of(id)).await? {
+        if cut.admits(&event)? {
+            items.push(history_item(&event));
+        }
+    }
+    Ok(items)
 }
 
 /// The move the proposal's workflow allows next from its stage, with that move's unmet guards.

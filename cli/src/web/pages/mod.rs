@@ -20,6 +20,8 @@ use workflows::ops::replay::Basis;
 pub struct Nav {
     pub as_of: Option<String>,
     pub basis: Basis,
+    /// The request's now (a live page is as of it).
+    pub now: jiff::Timestamp,
     pub token: Option<String>,
     /// The path of this page (the as-of form comes back to it).
     pub path: String,
@@ -146,14 +148,14 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                         a href=(nav.live(&nav.path)) { "Live" }
                     }
                 }
-                (banner(ov))
+                (banner(nav, ov))
                 main { (body) }
             }
         }
     }
 }
 
-fn banner(ov: &Overview) -> Markup {
+fn banner(nav: &Nav, ov: &Overview) -> Markup {
     let head = format!("log head: seq {}", ov.head.seq);
     match (&ov.as_of, ov.basis) {
         (Some(at), Some(Basis::Recorded)) => html! {
@@ -163,7 +165,7 @@ fn banner(ov: &Overview) -> Markup {
             div.asof { "As of " strong { (at) } ", effective basis: what was true by the dates decisions were taken, as recorded now. " span.muted { (head) } }
         },
         (None, _) => html! {
-            div.asof.live { "Live: as of now, " strong { (engine::time::format_instant(ov.at, &ov.tz)) } ". " span.muted { (head) } }
+            div.asof.live { "Live: as of now, " strong { (engine::time::format_instant(nav.now, &ov.tz)) } ". " span.muted { (head) } }
         },
     }
 }

@@ -6,9 +6,10 @@ use maud::{html, Markup};
 use std::collections::BTreeMap;
 use workflows::milestone::Milestone;
 use workflows::ops::overview::{Entry, Overview};
+use workflows::proposal::view::HistoryItem;
 
-/// The proposal page of `entry`.
-pub fn page(nav: &Nav, ov: &Overview, entry: &Entry) -> Markup {
+/// The proposal page of `entry`, with its `timeline` under the same cut.
+pub fn page(nav: &Nav, ov: &Overview, entry: &Entry, timeline: &[HistoryItem]) -> Markup {
     let names = council_names(ov);
     let v = &entry.view;
     let api = super::link(
@@ -92,7 +93,7 @@ pub fn page(nav: &Nav, ov: &Overview, entry: &Entry) -> Markup {
                 @for (actor, r) in &v.recused { tr { td { (actor) } td { (r.on.to_string()) } td { (r.reason) } } }
             }
         }
-        (timeline(entry))
+        (timeline_table(timeline))
     };
     layout(nav, ov, "", &v.title, body)
 }
@@ -183,14 +184,14 @@ pub fn milestones(list: &[Milestone]) -> Markup {
     }
 }
 
-fn timeline(entry: &Entry) -> Markup {
+fn timeline_table(timeline: &[HistoryItem]) -> Markup {
     html! {
         h2 { "Timeline" }
         p.muted { "Every event of this proposal, with the date it was taken and the instant it was recorded. "
                   "A refused command changes nothing and is not an event, so it never appears here." }
         table #timeline {
             tr { th.n { "Seq" } th.n { "Version" } th { "Taken" } th { "Recorded" } th { "By" } th { "Event" } th { "Details" } }
-            @for e in &entry.timeline {
+            @for e in timeline {
                 tr data-seq=(e.seq) {
                     td.n { (e.seq) } td.n { (e.version) } td { (e.effective_on) } td { (e.recorded_at) }
                     td { (e.actor) } td { (e.kind) }

@@ -101,7 +101,8 @@ fn year_label(year: i16) -> String {
 pub fn page(nav: &Nav, ov: &Overview) -> Markup {
     let names = council_names(ov);
     let t = Table::of(ov);
-    let today = engine::time::local_date(ov.at, &ov.tz);
+    let at = if ov.as_of.is_some() { ov.at } else { nav.now };
+    let today = engine::time::local_date(at, &ov.tz);
     let current = Quarter::containing(today, ov.year_start);
     let ytd = t.sum(|q| q.year == current.year && q.q <= current.q);
     let all = t.sum(|_| true);

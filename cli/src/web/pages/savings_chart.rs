@@ -29,6 +29,14 @@ fn step(max: i64) -> i64 {
     nice as i64
 }
 
+/// Where the legend entry of council `i` starts: after the names before it (about 7.5 px a letter).
+fn legend_offset(t: &Table, names: &BTreeMap<String, String>, i: usize) -> f64 {
+    t.councils[..i]
+        .iter()
+        .map(|c| 40.0 + 7.5 * name_of(names, c).chars().count() as f64)
+        .sum()
+}
+
 /// The chart of `t`.
 pub fn chart(t: &Table, names: &BTreeMap<String, String>) -> Markup {
     let quarters: Vec<&String> = t.by_quarter.keys().collect();
@@ -73,7 +81,7 @@ pub fn chart(t: &Table, names: &BTreeMap<String, String>) -> Markup {
                 }
                 line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(0)) y2=(y(0)) stroke="#555" {}
                 @for (ci, c) in t.councils.iter().enumerate() {
-                    @let lx = LEFT + 200.0 * ci as f64;
+                    @let lx = LEFT + legend_offset(t, names, ci);
                     rect x=(lx) y=(HEIGHT - 22.0) width="14" height="14" fill=(COLOURS[ci % COLOURS.len()]) {}
                     text x=(lx + 20.0) y=(HEIGHT - 10.0) font-size="13" fill="#222" { (name_of(names, c)) }
                 }
