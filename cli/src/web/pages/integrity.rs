@@ -71,7 +71,7 @@ fn reports(
             tr { th { "Quarter" } th { "Council" } th { "Issued (recorded)" } th { "Known at" } th { "SHA-256" } th { "File" } }
             @for (r, check) in list {
                 tr data-seq=(r.seq) {
-                    td { (r.quarter) } td { (name_of(names, &r.council)) } td { (r.recorded_at) } td { code { (r.known_at) } }
+                    td.t { (r.quarter) } td { (name_of(names, &r.council)) } td.t { (r.recorded_at) } td { code { (r.known_at) } }
                     td { code { (r.sha256) } }
                     td { @match check {
                         FileCheck::Matches => { a href=(nav.href(&format!("/reports/{}", r.seq), &[])) { "download" } " " span.ok { "matches" } }

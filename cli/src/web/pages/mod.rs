@@ -101,7 +101,7 @@ header input,header select,header button{font:inherit;padding:.15rem .35rem}
 main{padding:1rem 1.2rem;max-width:1280px}h1{font-size:1.45rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:1.4rem 0 .5rem}
 .asof{padding:.45rem 1.2rem;background:#fff4d6;border-bottom:1px solid #e6d39c;font-size:.9rem}.asof.live{background:#e7f3ea;border-color:#b9dcc2}
 table{border-collapse:collapse;background:#fff;margin:.3rem 0 1rem;min-width:40%}th,td{border:1px solid #d5dbe2;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef1f5;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef1f5;font-weight:600}td.t{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .stage{display:inline-block;padding:0 .45rem;border-radius:.6rem;background:#dde7f0;font-size:.8rem;font-weight:600}
 .ok{color:#1c7c36;font-weight:600}.bad{color:#b3261e;font-weight:700}.muted{color:#66707a;font-size:.85rem}
 ul.unmet{margin:.2rem 0 0 1rem;padding:0;font-size:.85rem;color:#7a4b00}code{font-size:.85em;word-break:break-all}

@@ -83,7 +83,7 @@ pub fn page(nav: &Nav, ov: &Overview, entry: &Entry, timeline: &[HistoryItem]) -
         @else {
             table { tr { th { "Due" } th { "Kind" } th { "What" } }
                 @for r in &v.next_reminders {
-                    tr data-reminder=(r.id) { td { (r.due) } td { (r.kind.as_str()) } td { (r.title) } }
+                    tr data-reminder=(r.id) { td.t { (r.due) } td { (r.kind.as_str()) } td { (r.title) } }
                 }
             }
         }
@@ -193,7 +193,7 @@ fn timeline_table(timeline: &[HistoryItem]) -> Markup {
             tr { th.n { "Seq" } th.n { "Version" } th { "Taken" } th { "Recorded" } th { "By" } th { "Event" } th { "Details" } }
             @for e in timeline {
                 tr data-seq=(e.seq) {
-                    td.n { (e.seq) } td.n { (e.version) } td { (e.effective_on) } td { (e.recorded_at) }
+                    td.n { (e.seq) } td.n { (e.version) } td.t { (e.effective_on) } td.t { (e.recorded_at) }
                     td { (e.actor) } td { (e.kind) }
                     td { (details(&e.data)) }
                 }

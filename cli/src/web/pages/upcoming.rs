@@ -36,7 +36,7 @@ pub fn page(nav: &Nav, ov: &Overview, feed: &str) -> Markup {
                 tr { th { "Due" } th { "Kind" } th { "What" } th { "Proposal" } th { "Council" } }
                 @for r in &ov.reminders {
                     tr data-reminder=(r.id) {
-                        td { (r.due) } td { (r.kind.as_str()) } td { (r.title) }
+                        td.t { (r.due) } td { (r.kind.as_str()) } td { (r.title) }
                         td { @if let Some(p) = &r.proposal {
                             a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (p) } } }
                         td { @if let Some(c) = &r.council { (name_of(&names, c)) } }
