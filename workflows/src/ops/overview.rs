@@ -216,3 +216,49 @@ pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::next_step;
+    use crate::definition::{Registry, Stage};
+    use crate::proposal::testing::Log;
+    use crate::proposal::ProposalCommand;
+
+    #[test]
+    fn the_next_step_is_the_workflow_s_next_move_with_its_unmet_guards() {
+        let registry = Registry::standard();
+        let mut log = Log::elections();
+        let step = next_step(&log.state(), &registry);
+        assert_eq!(step.action, "advance to business-case");
+        assert!(step.unmet.is_empty());
+
+        let advance = |to| ProposalCommand::Advance { to, reason: None };
+        log.run("jce", "2008-09-17", advance(Stage::BusinessCase))
+            .unwrap();
+        let step = next_step(&log.state(), &registry);
+        assert_eq!(step.action, "advance to consultation");
+        assert_eq!(step.unmet.len(), 1);
+        assert!(step.unmet[0].contains("business case"), "{:?}", step.unmet);
+
+        log.run(
+            "jce",
+            "2008-10-06",
+            ProposalCommand::Hold {
+                reason: "funding".into(),
+            },
+        )
+        .unwrap();
+        let step = next_step(&log.state(), &registry);
+        assert_eq!(step.action, "resume (to business-case)");
+
+        log.run(
+            "jce",
+            "2008-10-07",
+            ProposalCommand::Withdraw {
+                reason: "overtaken".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(next_step(&log.state(), &registry).action, "none: withdrawn");
+    }
+}
