@@ -1,4 +1,4 @@
-//! Storage behind one async trait: the embedded default (an fsynced log file indexed by sled)
+//! Storage behind one async trait: the embedded default (an fsynced log file with a rebuildable index of its own)
 //! and, for partnerships that outgrow one machine, PostgreSQL.
 
 mod embedded;
@@ -6,7 +6,7 @@ mod lock;
 #[cfg(feature = "postgres")]
 mod postgres;
 
-pub use embedded::{EmbeddedStore, LOG_FILE};
+pub use embedded::{EmbeddedStore, LOG_FILE, SNAPSHOT_DIR};
 pub use lock::StoreLock;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -89,6 +89,16 @@ pub trait EventStore: Send + Sync {
     async fn stream_version(&self, stream: &str) -> Result<u64>;
     /// The chain's last event.
     async fn head(&self) -> Result<Head>;
+    /// The projection snapshot saved under `key`: the stream version it covers and its bytes.
+    /// Rebuildable data, never the authority: None when absent, unreadable or not kept.
+    async fn load_snapshot(&self, _key: &str) -> Result<Option<(u64, Vec<u8>)>> {
+        Ok(None)
+    }
+    /// Saves a projection snapshot of `key` covering stream `version`; not durable (the log is
+    /// the authority), and a backend may keep none.
+    async fn save_snapshot(&self, _key: &str, _version: u64, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
     /// Releases the store after persisting anything rebuildable (indexes); acknowledged events are already durable.
     async fn close(&self) -> Result<()>;
     /// Where the store lives, for messages.

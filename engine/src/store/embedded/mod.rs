@@ -4,7 +4,7 @@
 //! Why not sled alone: sled 0.34's `flush` uses `sync_file_range`, which does not flush the device
 //! cache or file metadata, so "acknowledged" would not mean "survives power loss" (sled issue #1452).
 //!
-//! Why no sled at all any more: every command is a process that opens the store, and opening sled
+//! Why sled no longer indexes the log: every command is a process that opens the store, and opening sled
 //! 0.34 costs 4–12 ms even when it is empty, ~130 ms at a million events (its recovery scans its
 //! segments), plus ~30 ms to flush on close — against ~1 ms for a process start. The index here
 //! (see `index.rs`) is a handful of fixed-width files read with `pread`: opening the store costs
@@ -14,9 +14,12 @@
 //!
 //! Layout of a store directory: `lock` (who holds the store), `events.jsonl` (the log: one export
 //! line per event, exactly what `audit export` prints), `idx/` (the index). A store written by the
-//! sled-indexed version also has `index/` (sled); it is removed on first open.
+//! sled-indexed version also has `index/` (sled); it is removed on first open. `snapshots/` (sled,
+//! see `snapshots.rs`) holds rebuildable projection snapshots; it is opened only by a command that
+//! asks for one, so the costs above fall only on those, and it can be deleted at any time.
 
 mod index;
+mod snapshots;
 
 use super::{check_expectations, AppendRequest, EventStore, Head, OpenMode, StoreLock};
 use crate::error::{Failure, Result};
@@ -25,6 +28,8 @@ use crate::line::{self, find_newline};
 use crate::time::format_instant;
 use async_trait::async_trait;
 use index::{Builder, Entry, Index};
+use snapshots::Snapshots;
+pub use snapshots::SNAPSHOT_DIR;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
@@ -50,6 +55,8 @@ pub struct EmbeddedStore {
     written: AtomicU64,
     sync: Mutex<SyncState>,
     synced: Condvar,
+    /// Projection snapshots (sled), opened on first use.
+    snapshots: Snapshots,
     // Dropped last: the lock outlives every handle on the store's files.
     _lock: StoreLock,
 }
@@ -139,6 +146,7 @@ impl EmbeddedStore {
                 ..SyncState::default()
             }),
             synced: Condvar::new(),
+            snapshots: Snapshots::new(dir),
             _lock: lock,
         })
     }
@@ -613,9 +621,15 @@ impl EventStore for EmbeddedStore {
                 }
             }
             check_expectations(&request.expectations, |s| Ok(known[s]))?;
+            // Whole seconds, cut down rather than rounded: rounding up would record an instant
+            // still in the future, which a reader's "recorded by now" cut would then leave out.
             let now = request
                 .now
-                .round(jiff::Unit::Second)
+                .round(
+                    jiff::TimestampRound::new()
+                        .smallest(jiff::Unit::Second)
+                        .mode(jiff::RoundMode::Trunc),
+                )
                 .map_err(|e| Failure::internal(e.to_string()))?;
             let recorded = match &inner.head.recorded_at {
                 Some(last) => {
@@ -761,8 +775,22 @@ impl EventStore for EmbeddedStore {
         Ok(self.inner().head.clone())
     }
 
+    async fn load_snapshot(&self, key: &str) -> Result<Option<(u64, Vec<u8>)>> {
+        Ok(self
+            .snapshots
+            .load(key, || snapshots::log_identity(&self.log)))
+    }
+
+    async fn save_snapshot(&self, key: &str, version: u64, bytes: &[u8]) -> Result<()> {
+        self.snapshots
+            .save(key, version, bytes, || snapshots::log_identity(&self.log));
+        Ok(())
+    }
+
     async fn close(&self) -> Result<()> {
-        // Acknowledged events are durable and the index is written through as it changes.
+        // Acknowledged events are durable and the index is written through as it changes;
+        // snapshots are flushed only if this handle wrote any.
+        self.snapshots.close();
         Ok(())
     }
 
@@ -771,5 +799,7 @@ impl EventStore for EmbeddedStore {
     }
 }
 
+#[cfg(test)]
+mod snapshot_tests;
 #[cfg(test)]
 mod tests;

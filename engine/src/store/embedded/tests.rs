@@ -89,6 +89,17 @@ async fn appends_reads_and_reopens() {
 }
 
 #[tokio::test]
+async fn recorded_at_is_never_after_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let store = EmbeddedStore::open(&dir, OpenMode::Create, Duration::ZERO).unwrap();
+    let mut late = request("a", None, 1);
+    late.now = "2008-09-01T16:30:00.9Z".parse().unwrap();
+    let written = store.append(late).await.unwrap();
+    assert_eq!(written[0].recorded_at, "2008-09-01T17:30:00+01:00");
+}
+
+#[tokio::test]
 async fn a_partial_tail_is_dropped_and_the_index_rebuilt() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
