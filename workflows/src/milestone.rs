@@ -10,7 +10,7 @@ use crate::proposal::events::{
 use engine::time::parse_date;
 use engine::{Event, Failure};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The stream prefix of programme milestones (a proposal's milestones live in its own stream).
 pub const MILESTONE_STREAM_PREFIX: &str = "milestone-";
@@ -21,7 +21,7 @@ pub fn programme_stream(id: &str) -> String {
 }
 
 /// One change of a milestone's due date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amendment {
     pub from: Date,
     pub to: Date,
@@ -33,7 +33,7 @@ pub struct Amendment {
 }
 
 /// When and by whom a milestone was completed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Completion {
     pub on: Date,
     pub by: String,
@@ -41,7 +41,7 @@ pub struct Completion {
 }
 
 /// A milestone as its events describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestone {
     pub id: String,
     pub title: String,

@@ -8,7 +8,9 @@ use crate::partnership::Actor;
 use crate::permissions::{self, Act};
 use crate::proposal::events::Draft;
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
-use crate::proposal::{decide, project, stream_of, Ctx, Cut, ProposalCommand, ProposalState};
+use crate::proposal::{
+    decide, project, snapshot, stream_of, Ctx, Cut, ProposalCommand, ProposalState,
+};
 use engine::{Event, Expectation, Failure, NewEvent};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -57,27 +59,93 @@ pub struct Loaded {
     pub state: ProposalState,
 }
 
-/// Reads proposal `id`; an unknown id is refused (exit 3).
+/// Reads proposal `id` with its events; an unknown id is refused (exit 3).
 pub async fn load(session: &mut Session, id: &str) -> Result<Loaded, Failure> {
-    let events = session.store.read_stream(&stream_of(id)).await?;
-    let history = session.partnership().await?;
-    match project(&events, history, &Cut::LIVE)? {
+    let stream = stream_of(id);
+    let events = session.store.read_stream(&stream).await?;
+    match live_state(session, &stream, Some(&events)).await? {
         Some(state) => Ok(Loaded { events, state }),
         None => Err(unknown_proposal(id)),
     }
+}
+
+/// Reads proposal `id`'s live state only (its events are read only if its snapshot lags);
+/// an unknown id is refused (exit 3).
+pub async fn load_state(session: &mut Session, id: &str) -> Result<ProposalState, Failure> {
+    live_state(session, &stream_of(id), None)
+        .await?
+        .ok_or_else(|| unknown_proposal(id))
 }
 
 /// Every proposal's live state, in id order.
 pub async fn load_all(session: &mut Session) -> Result<Vec<ProposalState>, Failure> {
     let mut all = Vec::new();
     for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
-        let events = session.store.read_stream(&stream).await?;
-        let history = session.partnership().await?;
-        if let Some(state) = project(&events, history, &Cut::LIVE)? {
+        if let Some(state) = live_state(session, &stream, None).await? {
             all.push(state);
         }
     }
     Ok(all)
+}
+
+/// The live state of proposal stream `stream` (None: no proposal), exactly as
+/// `project(events, _, &Cut::LIVE)` folds it: from the store's snapshot when it is current, else
+/// the snapshot plus the events after it, else every event; a snapshot that moved is saved again.
+/// `events` is the stream when the caller has read it already.
+pub async fn live_state(
+    session: &mut Session,
+    stream: &str,
+    events: Option<&[Event]>,
+) -> Result<Option<ProposalState>, Failure> {
+    let current = match events {
+        Some(events) => events.last().map_or(0, |e| e.version),
+        None => session.store.stream_version(stream).await?,
+    };
+    if current == 0 {
+        return Ok(None);
+    }
+    let saved = session
+        .store
+        .load_snapshot(stream)
+        .await?
+        .filter(|(version, _)| *version <= current)
+        .and_then(|(version, bytes)| snapshot::decode(&bytes, version));
+    if let Some(state) = &saved {
+        if state.version == current {
+            return Ok(saved);
+        }
+    }
+    let read;
+    let events = match events {
+        Some(events) => events,
+        None => {
+            read = session.store.read_stream(stream).await?;
+            &read[..]
+        }
+    };
+    let history = session.partnership().await?;
+    let state = match saved {
+        // The snapshot folds the stream's first `version` events if its last is the one there.
+        Some(mut state)
+            if (state.version as usize)
+                .checked_sub(1)
+                .and_then(|i| events.get(i))
+                .is_some_and(|e| e.seq == state.last_seq) =>
+        {
+            for event in &events[state.version as usize..] {
+                state.apply(event, history)?;
+            }
+            Some(state)
+        }
+        _ => project(events, history, &Cut::LIVE)?,
+    };
+    if let Some(state) = &state {
+        session
+            .store
+            .save_snapshot(stream, state.version, &snapshot::encode(state))
+            .await?;
+    }
+    Ok(state)
 }
 
 /// The refusal for a proposal id that does not exist.
@@ -135,7 +203,7 @@ pub async fn change(
 ) -> Result<Recorded, Failure> {
     let date = session.effective_date(change.on.as_deref()).await?;
     let actor = permitted(session, date, &command.act()).await?;
-    let Loaded { state, .. } = load(session, id).await?;
+    let state = load_state(session, id).await?;
     check_current(&state, &actor.id, change.expect_version)?;
     let registry = Registry::standard();
     let partnership = session.partnership().await?.on(date).clone();

@@ -2,7 +2,7 @@
 //! milestones of one proposal (in the proposal's stream, so its version moves). Ids are unique
 //! across both; amend and complete find either.
 
-use super::change::{self, change, check_current, load, load_all, Change, Recorded};
+use super::change::{self, change, check_current, load_all, Change, Recorded};
 use super::input;
 use super::session::{parse_date, Session};
 use crate::milestone::{self, programme_stream, Milestone, MILESTONE_STREAM_PREFIX};
@@ -71,8 +71,8 @@ pub async fn add(
     let date = session.effective_date(c.on.as_deref()).await?;
     let actor = change::permitted(session, date, &Act::ManageMilestones).await?;
     if let Some(p) = proposal {
-        let loaded = load(session, p).await?;
-        check_current(&loaded.state, &actor.id, c.expect_version)?;
+        let state = change::load_state(session, p).await?;
+        check_current(&state, &actor.id, c.expect_version)?;
     }
     if find(session, id).await?.is_some() {
         return Err(

@@ -135,9 +135,9 @@ async fn free_id(session: &mut Session, slug: &str) -> Result<String, Failure> {
 /// `proposal show`: the proposal as it stands now.
 pub async fn show(session: &mut Session, id: &str) -> Result<ProposalView, Failure> {
     session.check_reader().await?;
-    let loaded = load(session, id).await?;
+    let state = change::load_state(session, id).await?;
     let outlook = super::reminders::outlook(session).await?;
-    Ok(show_view_at(&loaded.state, &outlook, Some(session.now)))
+    Ok(show_view_at(&state, &outlook, Some(session.now)))
 }
 
 /// `proposal list`, optionally only those at `stage` or involving `council`.

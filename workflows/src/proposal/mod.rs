@@ -9,6 +9,7 @@ pub mod events;
 pub mod guards;
 pub mod record;
 pub mod reminders;
+pub mod snapshot;
 pub mod state;
 pub mod view;
 

@@ -321,5 +321,19 @@ proptest! {
         let versions: Vec<u64> = log.events.iter().map(|e| e.version).collect();
         prop_assert_eq!(versions, (1..=log.events.len() as u64).collect::<Vec<_>>());
         prop_assert_eq!(log.state().version, log.events.len() as u64);
+        // Projection snapshots: every prefix's state survives encoding, and it plus the events
+        // after it folds to the live state.
+        let live = log.state();
+        for k in 1..=log.events.len() {
+            let prefix = super::project(&log.events[..k], &log.history, &super::Cut::LIVE).unwrap();
+            let Some(prefix) = prefix else { continue };
+            let bytes = super::snapshot::encode(&prefix);
+            let mut state = super::snapshot::decode(&bytes, prefix.version).unwrap();
+            prop_assert_eq!(&state, &prefix);
+            for event in &log.events[k..] {
+                state.apply(event, &log.history).unwrap();
+            }
+            prop_assert_eq!(&state, &live);
+        }
     }
 }

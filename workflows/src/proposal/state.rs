@@ -1,5 +1,5 @@
 //! A proposal's state as its events describe it: the one value every view, guard and report reads.
-//! Built only by the fold in `apply.rs`.
+//! Built only by the fold in `apply.rs` (or decoded from a snapshot of it, `snapshot.rs`).
 
 use super::events::{
     BoardOutcome, CallInOutcome, Decision, ReviewKind, ReviewOutcome, WorkflowRef,
@@ -12,10 +12,11 @@ use crate::quarter::Quarter;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The business case as recorded (the latest stands).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessCase {
     pub one_off_cost: Money,
     pub annual_saving: Money,
@@ -30,7 +31,8 @@ pub struct BusinessCase {
 }
 
 /// Where the consultation of this round stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ConsultationStatus {
     #[default]
     NotStarted,
@@ -50,7 +52,7 @@ impl ConsultationStatus {
 }
 
 /// The consultation of the current round.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Consultation {
     pub status: ConsultationStatus,
     /// Each party consulted, with its response summary once it responded.
@@ -62,7 +64,7 @@ pub struct Consultation {
 }
 
 /// One Board meeting's vote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardVote {
     pub meeting: Date,
     pub support: Vec<String>,
@@ -73,7 +75,7 @@ pub struct BoardVote {
 }
 
 /// The Board's votes in this round; the latest meeting's stands.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Board {
     pub votes: Vec<BoardVote>,
 }
@@ -86,7 +88,7 @@ impl Board {
 }
 
 /// A council's latest decision in this round.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CouncilDecision {
     pub decision: Decision,
     pub minute: Option<String>,
@@ -101,7 +103,7 @@ pub struct CouncilDecision {
 }
 
 /// An approval's call-in window and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallIn {
     pub closes: Timestamp,
     pub rule: String,
@@ -111,7 +113,7 @@ pub struct CallIn {
 }
 
 /// Scrutiny's call-in of an approval.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallInRequest {
     pub on: Date,
     /// When it counts (see `call-in-requested`).
@@ -121,7 +123,7 @@ pub struct CallInRequest {
 }
 
 /// How a call-in ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallInResolution {
     pub outcome: CallInOutcome,
     pub on: Date,
@@ -143,7 +145,7 @@ impl CouncilDecision {
 }
 
 /// A performance indicator and its quarterly values.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Kpi {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
@@ -151,7 +153,7 @@ pub struct Kpi {
 }
 
 /// A quarter's saving, as last recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Saving {
     pub amount: Money,
     pub by_council: BTreeMap<String, Money>,
@@ -159,7 +161,7 @@ pub struct Saving {
 }
 
 /// A council's review.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub kind: ReviewKind,
     pub council: String,
@@ -171,7 +173,7 @@ pub struct Review {
 }
 
 /// A period on hold: from the hold's effective date until the resume's (or still held).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldPeriod {
     pub stage: Stage,
     pub from: Date,
@@ -180,7 +182,7 @@ pub struct HoldPeriod {
 }
 
 /// One recorded stage change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageStep {
     pub from: Stage,
     pub to: Stage,
@@ -192,14 +194,14 @@ pub struct StageStep {
 }
 
 /// An actor's declared interest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recusal {
     pub reason: String,
     pub on: Date,
 }
 
 /// A proposal as its events (all of them, or those a cut admits) describe it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalState {
     pub id: String,
     pub title: String,
