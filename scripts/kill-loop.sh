@@ -78,7 +78,7 @@ for trial in $(seq 1 "$TRIALS"); do
         exit 1
     fi
     cc audit export --out "$work/export" >/dev/null
-    grep -o '"stream":"proposal-[^"]*"' "$work/export" | cut -d'"' -f4 | sort -u >"$work/present"
+    { grep -o '"stream":"proposal-[^"]*"' "$work/export" || true; } | cut -d'"' -f4 | sort -u >"$work/present"
     missing="$(sort -u "$work/acked" | comm -23 - "$work/present")"
     if [ -n "$missing" ]; then
         echo "kill-loop.sh: trial $trial: acknowledged but missing (store kept at $store):" >&2
@@ -91,8 +91,11 @@ cc --as jce --json proposal new --title "After the storm" --service after-the-st
     --lead bromsgrove >/dev/null
 events=$(cc --json audit verify | grep -o '"events": *[0-9]*' | grep -o '[0-9]*$')
 elapsed=$(($(date +%s) - t0))
+# Killed after its event was written but before it answered: present, never acknowledged.
+unacked_present=$(($(grep -c '^proposal-t' "$work/present" || true) - acked))
 echo "kill-loop: $TRIALS trials, $WRITERS writers each: $started appends started, $acked acknowledged" \
-    "(all present), $killed killed before answering, $failed refused or busy;" \
+    "(all present), $killed killed before answering ($unacked_present of them after writing their event)," \
+    "$failed refused or busy;" \
     "$torn torn tails cut off on the next open; chain verified after every trial" \
     "($events events at the end); ${elapsed}s"
 if [ "${KEEP:-0}" = 1 ]; then echo "store kept at $store"; else rm -rf "$work"; fi

@@ -21,6 +21,11 @@ pub fn format_date(date: Date) -> String {
     date.strftime("%Y-%m-%d").to_string()
 }
 
+/// The years a date or an instant may fall in: every day of them starts and ends at an instant in
+/// every zone, and prints in four digits (the last day of 9999 does not start at an instant jiff
+/// can hold in UTC; a year before 0000 does not print as RFC 3339).
+const YEARS: std::ops::RangeInclusive<i16> = 1000..=9998;
+
 /// A strict `YYYY-MM-DD` date that exists (`2009-02-30` does not); anything else is a usage
 /// failure saying what was wrong.
 pub fn parse_date(text: &str) -> Result<Date, Failure> {
@@ -43,10 +48,9 @@ fn strict_date(text: &str) -> Result<Date, Failure> {
         text[range].parse().expect("checked to be ASCII digits")
     };
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    if year > 9998 {
-        // The last day of 9999 does not start or end at an instant jiff can hold in every zone.
+    if !YEARS.contains(&year) {
         return Err(Failure::usage(format!(
-            "\"{text}\" is out of range: dates run up to 9998-12-31"
+            "\"{text}\" is out of range: dates run from 1000-01-01 to 9998-12-31"
         )));
     }
     if !(1..=12).contains(&month) {
@@ -108,7 +112,11 @@ pub fn parse_instant_or_date(
         });
     }
     match text.parse::<Timestamp>() {
-        Ok(instant) => Ok(instant),
+        Ok(instant) if YEARS.contains(&instant.to_zoned(TimeZone::UTC).year()) => Ok(instant),
+        Ok(_) => Err(Failure::usage(format!(
+            "\"{text}\" is out of range: instants run from the year 1000 to 9998"
+        ))
+        .with_detail("give an instant such as 2009-04-01T09:00:00+01:00")),
         Err(_) if text.parse::<DateTime>().is_ok() => Err(Failure::usage(format!(
             "\"{text}\" has no UTC offset: add one, e.g. 2009-04-01T09:00:00+01:00"
         ))
@@ -198,6 +206,15 @@ mod tests {
             failure.message
         );
         assert!(parse_instant_or_date("9998-12-31", &TimeZone::UTC, true).is_ok());
+        // Found by fuzzing: an instant before the year 0 printed as "-001-12-31T…", which no
+        // RFC 3339 reader takes back.
+        let failure = parse_instant_or_date("0000-01-01T00+01:00", &london(), true).unwrap_err();
+        assert!(
+            failure.message.contains("out of range"),
+            "{}",
+            failure.message
+        );
+        assert!(parse_date("0999-12-31").is_err());
     }
 
     #[test]
