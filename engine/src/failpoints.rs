@@ -7,12 +7,15 @@
 //!
 //! | point | `return` | `return(partial)` | `return(partial-crash)` |
 //! |---|---|---|---|
-//! | `append::write` | the write fails (EIO), nothing written | half the batch is written, then EIO | half is written, then the process aborts |
-//! | `append::after-write` | the process aborts: written, not indexed, not synced | | |
+//! | `append::write` | the write fails (EIO), nothing written | half the batch is written, then EIO | half is written, then the process is killed |
+//! | `append::after-write` | the process is killed: written, not indexed, not synced | | |
 //! | `append::index` | the index update fails (EIO) | | |
-//! | `append::after-index` | the process aborts: written and indexed, not synced | | |
+//! | `append::after-index` | the process is killed: written and indexed, not synced | | |
 //! | `append::sync` | `fdatasync` fails (EIO) | | |
-//! | `append::after-sync` | the process aborts: durable, but not acknowledged | | |
+//! | `append::after-sync` | the process is killed: durable, but not acknowledged | | |
+//!
+//! "Killed" is SIGKILL sent by the process to itself, as `kill -9` would: nothing is unwound,
+//! flushed or dumped.
 
 use std::fs::File;
 use std::io;
@@ -47,7 +50,7 @@ pub fn write(name: &str, file: &File, bytes: &[u8]) -> Option<io::Result<()>> {
             let mut f = file;
             f.write_all(&bytes[..bytes.len() / 2])?;
             if arg == "partial-crash" {
-                std::process::abort();
+                kill_self();
             }
         }
         Err(injected(name))
@@ -59,16 +62,26 @@ pub fn write(name: &str, file: &File, bytes: &[u8]) -> Option<io::Result<()>> {
     }
 }
 
-/// Aborts the process at `name` if it is configured: no destructor runs and nothing is flushed,
+/// Kills the process at `name` if it is configured: no destructor runs and nothing is flushed,
 /// as in a crash.
 #[inline]
 pub fn crash(name: &str) {
     #[cfg(feature = "failpoints")]
     if fail::eval(name, |_| ()).is_some() {
-        std::process::abort();
+        kill_self();
     }
     #[cfg(not(feature = "failpoints"))]
     let _ = name;
+}
+
+/// `kill -9` of this process.
+#[cfg(feature = "failpoints")]
+fn kill_self() -> ! {
+    // SAFETY: kill(2) with this process's own id and SIGKILL; it does not return.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGKILL);
+    }
+    std::process::abort()
 }
 
 #[cfg(feature = "failpoints")]

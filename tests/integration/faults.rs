@@ -12,7 +12,7 @@ use std::path::PathBuf;
 struct Fault {
     /// `FAILPOINTS` for the faulty command.
     failpoints: &'static str,
-    /// The exit code, or `None` for a crash (killed by a signal).
+    /// The exit code, or `None` for a crash (killed by SIGKILL).
     code: Option<i32>,
     /// Whether its event is in the log afterwards (an unacknowledged one may be: it was written).
     present: bool,
@@ -101,6 +101,14 @@ fn new_proposal(env: &Env, id: &str, failpoints: Option<&str>) -> (Option<i32>, 
         None => cmd.env_remove("FAILPOINTS"),
     };
     let out = cmd.output().expect("run concordat");
+    use std::os::unix::process::ExitStatusExt;
+    if out.status.code().is_none() {
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "a crash is SIGKILL, as kill -9"
+        );
+    }
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
