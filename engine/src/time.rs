@@ -26,6 +26,10 @@ pub fn format_date(date: Date) -> String {
 /// can hold in UTC; a year before 0000 does not print as RFC 3339).
 const YEARS: std::ops::RangeInclusive<i16> = 1000..=9998;
 
+/// The years (UTC) an instant may fall in: a day of [`YEARS`] in any zone, and nothing that
+/// prints before the year 0.
+const INSTANT_YEARS: std::ops::RangeInclusive<i16> = 999..=9999;
+
 /// A strict `YYYY-MM-DD` date that exists (`2009-02-30` does not); anything else is a usage
 /// failure saying what was wrong.
 pub fn parse_date(text: &str) -> Result<Date, Failure> {
@@ -112,9 +116,11 @@ pub fn parse_instant_or_date(
         });
     }
     match text.parse::<Timestamp>() {
-        Ok(instant) if YEARS.contains(&instant.to_zoned(TimeZone::UTC).year()) => Ok(instant),
+        Ok(instant) if INSTANT_YEARS.contains(&instant.to_zoned(TimeZone::UTC).year()) => {
+            Ok(instant)
+        }
         Ok(_) => Err(Failure::usage(format!(
-            "\"{text}\" is out of range: instants run from the year 1000 to 9998"
+            "\"{text}\" is out of range: instants run from the year 999 to 9999 (UTC)"
         ))
         .with_detail("give an instant such as 2009-04-01T09:00:00+01:00")),
         Err(_) if text.parse::<DateTime>().is_ok() => Err(Failure::usage(format!(
@@ -215,6 +221,20 @@ mod tests {
             failure.message
         );
         assert!(parse_date("0999-12-31").is_err());
+        // ... while every day of the dates accepted starts and ends at an accepted instant.
+        let pago_pago = TimeZone::get("Pacific/Pago_Pago").unwrap();
+        let kiritimati = TimeZone::get("Pacific/Kiritimati").unwrap();
+        for (text, tz) in [("9998-12-31", &pago_pago), ("1000-01-01", &kiritimati)] {
+            for end in [false, true] {
+                let t = parse_instant_or_date(text, tz, end).unwrap();
+                assert_eq!(
+                    parse_instant_or_date(&format_instant(t, tz), tz, end)
+                        .unwrap()
+                        .as_second(),
+                    t.as_second() - i64::from(t.subsec_nanosecond() < 0)
+                );
+            }
+        }
     }
 
     #[test]
