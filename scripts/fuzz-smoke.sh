@@ -2,7 +2,8 @@
 # scripts/fuzz-smoke.sh [SECONDS] [TARGET...]
 #
 # Runs every cargo-fuzz target in fuzz/ briefly (default: 20 s or 50,000 runs each, whichever
-# comes first), starting from the committed corpus in fuzz/corpus/TARGET. New inputs go to a
+# comes first), starting from the committed corpus in fuzz/corpus/TARGET and the inputs that once
+# crashed it in fuzz/regressions/TARGET. New inputs go to a
 # scratch copy, so the committed corpus is never changed. A panic (or any crash) fails the run and
 # leaves its input in fuzz/artifacts/TARGET/.
 #
@@ -37,7 +38,10 @@ passed=0
 for t in "${TARGETS[@]}"; do
     mkdir -p "$scratch/$t" "corpus/$t"
     log="$scratch/$t.log"
-    if ! cargo fuzz run -O -a -s none "$t" "$scratch/$t" "corpus/$t" -- \
+    # The inputs that once crashed a target (fuzz/regressions/TARGET) are run first, with the corpus.
+    dirs=("$scratch/$t" "corpus/$t")
+    [ -d "regressions/$t" ] && dirs+=("regressions/$t")
+    if ! cargo fuzz run -O -a -s none "$t" "${dirs[@]}" -- \
         -max_total_time="$SECONDS_EACH" -runs=50000 -print_final_stats=1 >"$log" 2>&1; then
         tail -n 60 "$log" >&2
         echo "fuzz-smoke: $t FAILED (the input is under fuzz/artifacts/$t/)" >&2
