@@ -121,3 +121,66 @@ fn head_catches_lines_cut_off_the_end() {
     );
     assert_eq!(verify(&env, &lines, Some(&head)), (6, 4.into()));
 }
+
+#[test]
+fn an_independent_implementation_recomputes_every_hash() {
+    let env = Env::bromsgrove_redditch("2008-09-17T19:00:00+01:00");
+    // Non-ASCII text and characters JSON must escape, to pin the canonical form.
+    env.run_as(
+        "jce",
+        &[
+            "proposal",
+            "new",
+            "--title",
+            "Élections — a \"single\" team\tfor both £",
+            "--service",
+            "elections",
+            "--lead",
+            "bromsgrove",
+        ],
+    )
+    .ok();
+    env.run_as(
+        "jce",
+        &[
+            "proposal",
+            "business-case",
+            "elections",
+            "--one-off-cost",
+            "15000.50",
+            "--annual-saving",
+            "18000",
+        ],
+    )
+    .ok();
+    let out = env.path("export.jsonl");
+    env.run(&["audit", "export", "--out", out.to_str().unwrap()])
+        .ok();
+    let script = crate::support::repo_root().join("tests/scripts/recompute_hashes.py");
+    let run = match std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&out)
+        .output()
+    {
+        Ok(run) => run,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true needs python3: {e}"
+            );
+            eprintln!("skipping: no python3 ({e})");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "python recomputed different hashes:\n{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.ends_with(" ok")).count(),
+        3,
+        "{stdout}"
+    );
+}
