@@ -137,6 +137,18 @@ pub async fn open_store(
     Ok(Box::new(store))
 }
 
+/// `recorded_at` for an append made at `now`: whole seconds, cut down rather than rounded (rounding
+/// up would record an instant still in the future, which a reader's "recorded by now" cut would then
+/// leave out). Every backend uses this, so the same batches give the same hashes everywhere.
+pub(crate) fn recorded_second(now: jiff::Timestamp) -> Result<jiff::Timestamp> {
+    now.round(
+        jiff::TimestampRound::new()
+            .smallest(jiff::Unit::Second)
+            .mode(jiff::RoundMode::Trunc),
+    )
+    .map_err(|e| Failure::internal(e.to_string()))
+}
+
 /// Checks every expectation against the versions a backend reports; the first unmet one is a conflict.
 pub(crate) fn check_expectations(
     expectations: &[Expectation],

@@ -621,16 +621,7 @@ impl EventStore for EmbeddedStore {
                 }
             }
             check_expectations(&request.expectations, |s| Ok(known[s]))?;
-            // Whole seconds, cut down rather than rounded: rounding up would record an instant
-            // still in the future, which a reader's "recorded by now" cut would then leave out.
-            let now = request
-                .now
-                .round(
-                    jiff::TimestampRound::new()
-                        .smallest(jiff::Unit::Second)
-                        .mode(jiff::RoundMode::Trunc),
-                )
-                .map_err(|e| Failure::internal(e.to_string()))?;
+            let now = super::recorded_second(request.now)?;
             let recorded = match &inner.head.recorded_at {
                 Some(last) => {
                     let last: jiff::Timestamp = last
