@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: the workspace on the embedded store, then the integration suite and the engine's
-# own PostgreSQL tests against a PostgreSQL server (a throwaway one unless CONCORDAT_TEST_POSTGRES names one).
+# Runs every test: the whole workspace (integration suite on the embedded store), then the
+# integration suite again on PostgreSQL. A PostgreSQL server is started for the run (a throwaway one
+# unless CONCORDAT_TEST_POSTGRES names one); under CI=true a missing server fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --workspace --all-targets
-
 # shellcheck disable=SC2016
 scripts/with-postgres.sh bash -c '
+    set -euo pipefail
+    cargo test --workspace --all-targets
     if [ -z "${CONCORDAT_TEST_POSTGRES:-}" ]; then
         echo "test.sh: no PostgreSQL server; the PostgreSQL backend was not tested" >&2
         exit 0
