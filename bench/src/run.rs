@@ -874,7 +874,7 @@ fn report(r: &Value) -> String {
     }
 
     let _ = writeln!(s, "\n**Command latency** (whole `concordat` processes: p50 / p95 ms, the ratio of the p50 to `concordat --version`'s p50 = {ver:.2} ms, and peak RSS)\n");
-    let _ = writeln!(s, "| events | `proposal show` | ratio | MB | `proposal advance` | ratio | MB | `proposal hold`/`resume` | ratio | MB | `partnership show` | ratio | MB | `reminders list` | ratio | MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "| events | `proposal show` | ratio | MB | `proposal advance` | ratio | MB | `proposal hold`/`resume` | ratio | MB | `partnership show` | ratio | MB | `reminders list` | ratio | MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for z in &sizes {
         let mut row = format!("| {} ", count(z["events"].as_u64().unwrap()));
         for v in [
