@@ -120,7 +120,7 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                     output::emit(true, &lines, |_| String::new())?;
                 }
                 None => {
-                    let mut stdout = std::io::stdout().lock();
+                    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
                     workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
                 }
             }

@@ -24,23 +24,22 @@ pub async fn verify(
         Some(reader) => verify_lines(reader, head)?,
         None => {
             session.check_reader().await?;
-            let mut text = Vec::new();
-            export_to(session, &mut text).await?;
-            verify_lines(&text[..], head)?
+            // Streamed: the store hands over its lines and the verifier links them as they come,
+            // so memory stays flat however long the log.
+            let mut verifier = engine::chain::LineVerifier::new(head);
+            session.store.export_lines(1, &mut verifier).await?;
+            verifier.finish()?
         }
     };
     Ok(report)
 }
 
 /// Writes the log as JSON Lines, oldest first; returns the number of events written.
-pub async fn export_to(session: &mut Session, out: &mut dyn Write) -> Result<u64, Failure> {
-    let events = session.store.read_from(1).await?;
-    for event in &events {
-        out.write_all(event.to_line().as_bytes())?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(events.len() as u64)
+pub async fn export_to(
+    session: &mut Session,
+    out: &mut (dyn Write + Send),
+) -> Result<u64, Failure> {
+    session.store.export_lines(1, out).await
 }
 
 /// One line of `audit log`.
