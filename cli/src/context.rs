@@ -49,6 +49,17 @@ pub fn actor(global: &GlobalArgs) -> Option<String> {
     })
 }
 
+/// Creates a new store open to `access` and builds the session `init` works in.
+pub async fn creating_session(
+    global: &GlobalArgs,
+    access: &engine::StoreAccess,
+) -> Result<Session, Failure> {
+    let now = now()?;
+    let location = store_location(global)?;
+    let store = engine::create_store(&location, BUSY_WAIT, access).await?;
+    Ok(Session::new(store, now, actor(global)))
+}
+
 /// Opens the store and builds the session one command works in.
 pub async fn session(global: &GlobalArgs, mode: OpenMode) -> Result<Session, Failure> {
     let now = now()?;

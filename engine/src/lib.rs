@@ -15,4 +15,6 @@ pub mod time;
 
 pub use error::{Failure, FailureKind};
 pub use event::{Event, NewEvent, ZERO_HASH};
-pub use store::{open_store, AppendRequest, EventStore, Expectation, Head};
+pub use store::{
+    create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,
+};

@@ -16,6 +16,7 @@ mod refusals;
 mod replay;
 mod reports;
 mod roles;
+mod sharing;
 mod snapshots;
 mod store_copy;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.

@@ -11,8 +11,10 @@ pub fn current_os_user() -> Option<String> {
         .map(|u| u.name)
 }
 
-/// Refuses (exit 5) when `actor` is bound to an OS user other than the one running this process.
-pub fn check_bound(actor: &Actor) -> Result<(), Failure> {
+/// Refuses (exit 5) when `actor` is bound to an OS user other than the one running this process,
+/// or to a database role other than `session_role` (the store's, where it has roles).
+pub fn check_bound(actor: &Actor, session_role: Option<&str>) -> Result<(), Failure> {
+    check_db_role(actor, session_role)?;
     let Some(bound) = &actor.os_user else {
         return Ok(());
     };
@@ -29,6 +31,23 @@ pub fn check_bound(actor: &Actor) -> Result<(), Failure> {
     .with_detail(format!("log in as {bound} to act as {}", actor.id)))
 }
 
+/// A binding to a database role means something only on a store with roles (PostgreSQL): there the
+/// session's role must be the bound one. The database enforces the same rule on every insert; this
+/// check gives the refusal its plain words before anything is sent.
+fn check_db_role(actor: &Actor, session_role: Option<&str>) -> Result<(), Failure> {
+    match (&actor.db_role, session_role) {
+        (Some(bound), Some(session)) if bound != session => Err(Failure::not_permitted(format!(
+            "actor {:?} is bound to the database role {bound:?}, and this session is {session:?}",
+            actor.id
+        ))
+        .with_detail(format!(
+            "connect as {bound} (the user in the store's URL) to act as {}",
+            actor.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,19 +60,35 @@ mod tests {
             roles: vec![Role::Clerk],
             council: Some("bromsgrove".into()),
             os_user,
+            db_role: None,
         }
     }
 
     #[test]
     fn an_unbound_actor_is_taken_at_its_word() {
-        assert!(check_bound(&actor(None)).is_ok());
+        assert!(check_bound(&actor(None), None).is_ok());
+        assert!(check_bound(&actor(None), Some("anyone")).is_ok());
     }
 
     #[test]
     fn a_bound_actor_must_be_the_os_user() {
         let me = current_os_user().expect("this process runs as a known user");
-        assert!(check_bound(&actor(Some(me))).is_ok());
-        let err = check_bound(&actor(Some("someone-else-entirely".into()))).unwrap_err();
+        assert!(check_bound(&actor(Some(me)), None).is_ok());
+        let err = check_bound(&actor(Some("someone-else-entirely".into())), None).unwrap_err();
         assert_eq!(err.kind, engine::FailureKind::NotPermitted);
+    }
+
+    #[test]
+    fn a_database_role_binding_holds_only_where_there_are_roles() {
+        let mut clerk = actor(None);
+        clerk.db_role = Some("bdc_clerk".into());
+        assert!(
+            check_bound(&clerk, None).is_ok(),
+            "the embedded store has no roles"
+        );
+        assert!(check_bound(&clerk, Some("bdc_clerk")).is_ok());
+        let err = check_bound(&clerk, Some("rbc_clerk")).unwrap_err();
+        assert_eq!(err.kind, engine::FailureKind::NotPermitted);
+        assert!(err.message.contains("\"bdc_clerk\"") && err.message.contains("\"rbc_clerk\""));
     }
 }

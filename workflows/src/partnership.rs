@@ -107,6 +107,10 @@ pub struct Actor {
     /// When set, only this operating-system user may act as this actor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_user: Option<String>,
+    /// When set, on a PostgreSQL store only a session logged in as this database role may act as
+    /// this actor (checked by concordat and enforced by the database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_role: Option<String>,
 }
 
 /// A partnership as its file describes it.
@@ -123,6 +127,10 @@ pub struct Partnership {
     /// The note verifier key that signs the log's checkpoints (`concordat checkpoint keygen` prints one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_key: Option<String>,
+    /// The operating-system group that shares an embedded store with its owner (mode 2770);
+    /// none: the store is its owner's alone (0700).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_group: Option<String>,
     #[serde(rename = "council", default)]
     pub councils: Vec<Council>,
     #[serde(default)]
@@ -222,6 +230,27 @@ impl Partnership {
                 _ => {}
             }
         }
+        for actor in &self.actors {
+            if actor
+                .db_role
+                .as_deref()
+                .is_some_and(|r| r.trim().is_empty() || r.chars().any(char::is_control))
+            {
+                problems.push(format!(
+                    "{}actor {:?} has an empty or unprintable db_role: name a PostgreSQL role, or leave db_role out",
+                    at("db_role"),
+                    actor.id
+                ));
+            }
+        }
+        if let Some(group) = &self.store_group {
+            if !is_group_name(group) {
+                problems.push(format!(
+                    "{}store_group {group:?} is not a group name: letters, digits, '_', '.' and '-', not starting with '-'",
+                    at("store_group")
+                ));
+            }
+        }
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
             problems.push(format!(
                 "{}timezone {:?} is not an IANA time zone name (e.g. \"Europe/London\")",
@@ -294,10 +323,33 @@ impl Partnership {
             .find(|c| c.board.iter().any(|m| m == member))
     }
 
+    /// Each actor bound to a database role, with that role.
+    pub fn actor_roles(&self) -> engine::ActorRoles {
+        self.actors
+            .iter()
+            .filter_map(|a| Some((a.id.clone(), a.db_role.clone()?)))
+            .collect()
+    }
+
+    /// Who may open the embedded store besides its owner.
+    pub fn store_access(&self) -> engine::StoreAccess {
+        engine::StoreAccess::group(self.store_group.as_deref())
+    }
+
     /// The councils' ids, in file order.
     pub fn council_ids(&self) -> Vec<String> {
         self.councils.iter().map(|c| c.id.clone()).collect()
     }
+}
+
+/// A portable group name (POSIX's portable filename characters, as `groupadd` accepts).
+fn is_group_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 fn line_of(text: &str, needle: &str) -> Option<usize> {

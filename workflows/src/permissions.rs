@@ -147,6 +147,7 @@ mod tests {
             roles: vec![role],
             council: council.map(str::to_string),
             os_user: None,
+            db_role: None,
         }
     }
 

@@ -3,7 +3,6 @@
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Args;
-use engine::store::OpenMode;
 use engine::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +26,7 @@ pub async fn exec(g: &GlobalArgs, args: InitArgs) -> Result<ExitCode, Failure> {
     })?;
     let location = context::store_location(g)?;
     let existed = std::path::Path::new(&location).exists();
-    let mut session = context::session(g, OpenMode::Create).await?;
+    let mut session = context::creating_session(g, &partnership.store_access()).await?;
     let result = workflows::ops::init::init(&mut session, &partnership).await;
     let done = match result {
         Ok(done) => done,

@@ -1,11 +1,13 @@
 //! Storage behind one async trait: the embedded default (an fsynced log file with a rebuildable index of its own)
 //! and, for partnerships that outgrow one machine, PostgreSQL.
 
+mod access;
 mod embedded;
 mod lock;
 #[cfg(feature = "postgres")]
 mod postgres;
 
+pub use access::StoreAccess;
 pub use embedded::{EmbeddedStore, LOG_FILE, SNAPSHOT_DIR};
 pub use lock::StoreLock;
 #[cfg(feature = "postgres")]
@@ -14,7 +16,11 @@ pub use postgres::PostgresStore;
 use crate::error::{Failure, Result};
 use crate::event::{Event, NewEvent};
 use async_trait::async_trait;
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// Actor id → the database role that alone may append as that actor.
+pub type ActorRoles = BTreeMap<String, String>;
 
 /// The chain's last event: its seq (0 for an empty log), hash and recorded instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +105,25 @@ pub trait EventStore: Send + Sync {
     async fn save_snapshot(&self, _key: &str, _version: u64, _bytes: &[u8]) -> Result<()> {
         Ok(())
     }
+    /// Appends like `append` and, in the same transaction, makes `roles` the bindings the database
+    /// itself enforces on every later append (PostgreSQL); a backend without roles ignores them.
+    async fn append_binding_roles(
+        &self,
+        request: AppendRequest,
+        _roles: &ActorRoles,
+    ) -> Result<Vec<Event>> {
+        self.append(request).await
+    }
+    /// The database role this connection acts as (PostgreSQL's `session_user`); None where the
+    /// backend has no roles.
+    fn session_role(&self) -> Option<String> {
+        None
+    }
+    /// Opens the store's files to `access` (the embedded store's directory and files); a backend
+    /// whose access is the database's business ignores it.
+    async fn set_access(&self, _access: &StoreAccess) -> Result<()> {
+        Ok(())
+    }
     /// Releases the store after persisting anything rebuildable (indexes); acknowledged events are already durable.
     async fn close(&self) -> Result<()>;
     /// Where the store lives, for messages.
@@ -121,7 +146,7 @@ pub async fn open_store(
     mode: OpenMode,
     busy_wait: std::time::Duration,
 ) -> Result<Box<dyn EventStore>> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+    if is_database_url(location) {
         #[cfg(feature = "postgres")]
         {
             let store = PostgresStore::open(location, mode, busy_wait).await?;
@@ -135,6 +160,25 @@ pub async fn open_store(
     }
     let store = EmbeddedStore::open(Path::new(location), mode, busy_wait)?;
     Ok(Box::new(store))
+}
+
+/// Creates a new store at `location` open to `access` (which only the embedded store applies: a
+/// database's own roles and grants decide who may reach it).
+pub async fn create_store(
+    location: &str,
+    busy_wait: std::time::Duration,
+    access: &StoreAccess,
+) -> Result<Box<dyn EventStore>> {
+    if is_database_url(location) {
+        return open_store(location, OpenMode::Create, busy_wait).await;
+    }
+    let store = EmbeddedStore::create(Path::new(location), busy_wait, access)?;
+    Ok(Box::new(store))
+}
+
+/// Whether `location` names a PostgreSQL database rather than a directory.
+pub fn is_database_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
 /// `recorded_at` for an append made at `now`: whole seconds, cut down rather than rounded (rounding

@@ -12,7 +12,7 @@
 mod connect;
 use connect::{configure_session, connect, create_database, prepare_schema};
 
-use super::{check_expectations, AppendRequest, EventStore, Head, OpenMode};
+use super::{check_expectations, ActorRoles, AppendRequest, EventStore, Head, OpenMode};
 use crate::error::{Failure, Result};
 use crate::event::{Event, ZERO_HASH};
 use crate::time::format_instant;
@@ -24,7 +24,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, GenericClient, NoTls, Statement};
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The advisory lock key that serialises appends and migrations ("concorda" in ASCII).
 const LOCK_KEY: i64 = 0x636f_6e63_6f72_6461;
@@ -48,11 +48,50 @@ const MIGRATIONS: &[&str] = &[
          stream text PRIMARY KEY,
          version bigint NOT NULL
      );",
+    // 2: the log is append-only, and an actor bound to a database role appends only from it.
+    // The trigger functions run as their caller (no SECURITY DEFINER) but resolve names only in
+    // this schema and the catalog, with pg_temp last, so a caller's temporary table cannot stand in
+    // for the bindings.
+    "CREATE TABLE concordat_actor_roles (
+         actor text PRIMARY KEY,
+         db_role text NOT NULL
+     );
+     CREATE FUNCTION concordat_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+         RAISE EXCEPTION 'the concordat event log is append-only: % is refused', TG_OP
+             USING ERRCODE = 'insufficient_privilege';
+     END $$;
+     CREATE TRIGGER concordat_events_append_only BEFORE UPDATE OR DELETE ON concordat_events
+         FOR EACH ROW EXECUTE FUNCTION concordat_refuse_change();
+     CREATE TRIGGER concordat_events_no_truncate BEFORE TRUNCATE ON concordat_events
+         FOR EACH STATEMENT EXECUTE FUNCTION concordat_refuse_change();
+     CREATE FUNCTION concordat_check_actor() RETURNS trigger LANGUAGE plpgsql AS $$
+     DECLARE
+         acting text := (NEW.line::json)->>'actor';
+         bound text;
+     BEGIN
+         SELECT db_role INTO bound FROM concordat_actor_roles WHERE actor = acting;
+         IF bound IS NOT NULL AND bound <> session_user THEN
+             RAISE EXCEPTION 'actor % is bound to the database role %, and this session is %',
+                 acting, bound, session_user
+                 USING ERRCODE = 'insufficient_privilege',
+                       HINT = format('connect as %s to act as %s', bound, acting);
+         END IF;
+         RETURN NEW;
+     END $$;
+     CREATE TRIGGER concordat_events_actor BEFORE INSERT ON concordat_events
+         FOR EACH ROW EXECUTE FUNCTION concordat_check_actor();
+     DO $$ BEGIN
+         EXECUTE format('ALTER FUNCTION concordat_check_actor() SET search_path = pg_catalog, %I, pg_temp', current_schema());
+         EXECUTE format('ALTER FUNCTION concordat_refuse_change() SET search_path = pg_catalog, %I, pg_temp', current_schema());
+     END $$;",
 ];
 
 /// A connection to a concordat store in a PostgreSQL database.
 pub struct PostgresStore {
     location: String,
+    /// `session_user`: the role this connection logged in as.
+    session_role: String,
     client: Mutex<Client>,
     statements: Statements,
     connection: tokio::task::JoinHandle<()>,
@@ -68,6 +107,8 @@ struct Statements {
     read_from: Statement,
     streams: Statement,
     stream_version: Statement,
+    clear_roles: Statement,
+    insert_roles: Statement,
 }
 
 impl PostgresStore {
@@ -118,8 +159,16 @@ impl PostgresStore {
                 return Err(e);
             }
         };
+        let session_role: String = match client.query_one("SELECT session_user::text", &[]).await {
+            Ok(row) => row.get(0),
+            Err(e) => {
+                connection.abort();
+                return Err(db_failure(e));
+            }
+        };
         Ok(PostgresStore {
             location,
+            session_role,
             client: Mutex::new(client),
             statements,
             connection,
@@ -147,6 +196,11 @@ impl Statements {
                SELECT * FROM unnest($1::text[], $2::bigint[])
                ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version"),
         )?;
+        let (clear_roles, insert_roles) = tokio::try_join!(
+            p("DELETE FROM concordat_actor_roles"),
+            p("INSERT INTO concordat_actor_roles (actor, db_role)
+               SELECT * FROM unnest($1::text[], $2::text[])"),
+        )?;
         let (read_stream, read_from, streams, stream_version) = tokio::try_join!(
             p("SELECT line FROM concordat_events WHERE stream = $1 ORDER BY version"),
             p("SELECT line FROM concordat_events WHERE seq >= $1 ORDER BY seq"),
@@ -163,6 +217,8 @@ impl Statements {
             read_from,
             streams,
             stream_version,
+            clear_roles,
+            insert_roles,
         })
     }
 }
@@ -187,9 +243,14 @@ fn parse_lines(rows: Vec<tokio_postgres::Row>) -> Result<Vec<Event>> {
         .collect()
 }
 
-#[async_trait]
-impl EventStore for PostgresStore {
-    async fn append(&self, request: AppendRequest) -> Result<Vec<Event>> {
+impl PostgresStore {
+    /// One append in one transaction; with `roles`, the bindings are replaced after the rows are
+    /// inserted, so this batch is judged by the bindings in force before it.
+    async fn append_in_transaction(
+        &self,
+        request: AppendRequest,
+        roles: Option<&ActorRoles>,
+    ) -> Result<Vec<Event>> {
         let st = &self.statements;
         let mut client = self.client.lock().await;
         let tx = client.transaction().await.map_err(db_failure)?;
@@ -280,6 +341,16 @@ impl EventStore for PostgresStore {
         tx.execute(&st.upsert_streams, &[&touched_streams, &touched_versions])
             .await
             .map_err(|e| write_failure(&self.location, e))?;
+        if let Some(roles) = roles {
+            let (actors, db_roles): (Vec<&str>, Vec<&str>) =
+                roles.iter().map(|(a, r)| (a.as_str(), r.as_str())).unzip();
+            tx.execute(&st.clear_roles, &[])
+                .await
+                .map_err(|e| write_failure(&self.location, e))?;
+            tx.execute(&st.insert_roles, &[&actors, &db_roles])
+                .await
+                .map_err(|e| write_failure(&self.location, e))?;
+        }
         tx.commit().await.map_err(|e| {
             Failure::internal(format!(
                 "committing to {} failed, so the events may or may not be recorded: {}",
@@ -289,6 +360,25 @@ impl EventStore for PostgresStore {
             .with_detail("check with `concordat audit log` before you retry")
         })?;
         Ok(sealed)
+    }
+}
+
+#[async_trait]
+impl EventStore for PostgresStore {
+    async fn append(&self, request: AppendRequest) -> Result<Vec<Event>> {
+        self.append_in_transaction(request, None).await
+    }
+
+    async fn append_binding_roles(
+        &self,
+        request: AppendRequest,
+        roles: &ActorRoles,
+    ) -> Result<Vec<Event>> {
+        self.append_in_transaction(request, Some(roles)).await
+    }
+
+    fn session_role(&self) -> Option<String> {
+        Some(self.session_role.clone())
     }
 
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
@@ -411,6 +501,16 @@ fn lock_failure(location: &str, e: tokio_postgres::Error) -> Failure {
 
 fn write_failure(location: &str, e: tokio_postgres::Error) -> Failure {
     match e.code() {
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+            let hint = e.as_db_error().and_then(|d| d.hint()).map(str::to_string);
+            Failure::not_permitted(format!(
+                "PostgreSQL at {location} refused the change: {}",
+                plain(&e)
+            ))
+            .with_detail(hint.unwrap_or_else(|| {
+                "connect as a role the store's owner has granted this change to (docs/threat-model.md lists the grants)".to_string()
+            }))
+        }
         Some(c) if *c == SqlState::UNIQUE_VIOLATION || *c == SqlState::T_R_SERIALIZATION_FAILURE => {
             Failure::conflict(format!(
                 "another writer appended to the store at {location} at the same time; nothing was written"

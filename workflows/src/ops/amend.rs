@@ -67,7 +67,16 @@ pub async fn amend(
         stream: PARTNERSHIP_STREAM.to_string(),
         version,
     };
-    let written = session.append(vec![event], vec![expectation]).await?;
+    // The bindings in force are the latest version's, whatever its date: roles and files are
+    // access to the store now, not rules read as of a change's date.
+    let latest = session.partnership().await?.latest().clone();
+    if new.store_group != latest.store_group {
+        // Before the append, so a refusal (not the files' owner) leaves nothing recorded.
+        session.store.set_access(&new.store_access()).await?;
+    }
+    let written = session
+        .append_binding_roles(vec![event], vec![expectation], &new.actor_roles())
+        .await?;
     session.forget_partnership();
     Ok(Amended {
         partnership: new.name,
@@ -137,6 +146,12 @@ pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
     }
     if old.schedule != new.schedule {
         out.push("schedule changed".to_string());
+    }
+    if old.store_group != new.store_group {
+        out.push(match &new.store_group {
+            Some(g) => format!("the store is shared with the group {g}"),
+            None => "the store is its owner's alone".to_string(),
+        });
     }
     out
 }

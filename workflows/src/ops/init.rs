@@ -49,7 +49,10 @@ pub async fn init(
         now: session.now,
         tz: partnership.tz(),
     };
-    let written: Vec<Event> = session.store.append(request).await?;
+    let written: Vec<Event> = session
+        .store
+        .append_binding_roles(request, &partnership.actor_roles())
+        .await?;
     let first = &written[0];
     Ok(Initialised {
         store: session.store.location(),

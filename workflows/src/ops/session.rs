@@ -122,7 +122,9 @@ impl Session {
         };
         let partnership = self.partnership().await?.latest().clone();
         match partnership.actor(&actor) {
-            Some(registered) => crate::identity::check_bound(registered),
+            Some(registered) => {
+                crate::identity::check_bound(registered, self.store.session_role().as_deref())
+            }
             None => Err(unregistered(&actor)),
         }
     }
@@ -140,7 +142,11 @@ impl Session {
             .actor(&id)
             .cloned()
             .ok_or_else(|| unregistered(&id))?;
-        crate::identity::check_bound(&actor)?;
+        // Bindings are who may use the store now: the latest version's, so that a back-dated
+        // change (`--on`) cannot slip out of a binding added since that date.
+        let latest = self.partnership().await?.latest();
+        let binding = latest.actor(&id).unwrap_or(&actor).clone();
+        crate::identity::check_bound(&binding, self.store.session_role().as_deref())?;
         Ok(actor)
     }
 
@@ -150,15 +156,33 @@ impl Session {
         events: Vec<NewEvent>,
         expectations: Vec<Expectation>,
     ) -> Result<Vec<Event>, Failure> {
+        let request = self.request(events, expectations).await?;
+        self.store.append(request).await
+    }
+
+    /// Appends like `append`, making `roles` the actor bindings the database enforces from now on.
+    pub async fn append_binding_roles(
+        &mut self,
+        events: Vec<NewEvent>,
+        expectations: Vec<Expectation>,
+        roles: &engine::ActorRoles,
+    ) -> Result<Vec<Event>, Failure> {
+        let request = self.request(events, expectations).await?;
+        self.store.append_binding_roles(request, roles).await
+    }
+
+    async fn request(
+        &mut self,
+        events: Vec<NewEvent>,
+        expectations: Vec<Expectation>,
+    ) -> Result<AppendRequest, Failure> {
         let tz = self.partnership().await?.latest().tz();
-        self.store
-            .append(AppendRequest {
-                events,
-                expectations,
-                now: self.now,
-                tz,
-            })
-            .await
+        Ok(AppendRequest {
+            events,
+            expectations,
+            now: self.now,
+            tz,
+        })
     }
 }
 

@@ -24,13 +24,15 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
         );
     }
     let events = from.read_from(1).await?;
-    let first: Vec<Event> = events
+    let partnership_events: Vec<Event> = events
         .iter()
         .filter(|e| e.stream == PARTNERSHIP_STREAM)
-        .take(1)
         .cloned()
         .collect();
-    let tz = PartnershipHistory::from_events(&first)?.latest().tz();
+    let latest = PartnershipHistory::from_events(&partnership_events)?
+        .latest()
+        .clone();
+    let tz = latest.tz();
     // Events recorded together were appended together: keep the batches, so recorded_at is kept.
     let mut start = 0;
     while start < events.len() {
@@ -57,7 +59,14 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
             now,
             tz: tz.clone(),
         };
-        let written = to.append(request).await?;
+        // The bindings come with the last batch: earlier events were appended by whoever acted
+        // then, and are judged by the bindings in force before them (none, in a new store).
+        let written = if end == events.len() {
+            to.append_binding_roles(request, &latest.actor_roles())
+                .await?
+        } else {
+            to.append(request).await?
+        };
         for (original, copy) in batch.iter().zip(&written) {
             if original != copy {
                 return Err(Failure::integrity(format!(
@@ -72,6 +81,7 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
         }
         start = end;
     }
+    to.set_access(&latest.store_access()).await?;
     let head = to.head().await?;
     assert_eq!(head.seq, events.len() as u64, "every event was copied");
     Ok(Copied {

@@ -21,6 +21,7 @@
 mod index;
 mod snapshots;
 
+use super::access::{self, StoreAccess};
 use super::{check_expectations, AppendRequest, EventStore, Head, OpenMode, StoreLock};
 use crate::error::{Failure, Result};
 use crate::event::{Event, ZERO_HASH};
@@ -90,18 +91,37 @@ fn empty_head() -> Head {
 }
 
 impl EmbeddedStore {
-    /// Opens (or creates) the store in `dir`, holding its lock until dropped.
+    /// Opens (or creates, private to its owner) the store in `dir`, holding its lock until dropped.
     pub fn open(dir: &Path, mode: OpenMode, busy_wait: Duration) -> Result<EmbeddedStore> {
+        match mode {
+            OpenMode::Existing => Self::open_with(dir, mode, busy_wait, &StoreAccess::Owner),
+            OpenMode::Create => Self::create(dir, busy_wait, &StoreAccess::Owner),
+        }
+    }
+
+    /// Creates a store in `dir` (new or empty) open to `access`, holding its lock until dropped.
+    pub fn create(dir: &Path, busy_wait: Duration, access: &StoreAccess) -> Result<EmbeddedStore> {
+        Self::open_with(dir, OpenMode::Create, busy_wait, access)
+    }
+
+    fn open_with(
+        dir: &Path,
+        mode: OpenMode,
+        busy_wait: Duration,
+        access: &StoreAccess,
+    ) -> Result<EmbeddedStore> {
         let log_path = dir.join(LOG_FILE);
         match mode {
             OpenMode::Existing => {
-                if !log_path.is_file() {
+                if !dir.join(LOG_FILE).exists() && !permission_denied(&log_path) {
                     return Err(Failure::usage(format!("there is no concordat store at {}", dir.display()))
                         .with_detail("create one with `concordat init PARTNERSHIP.toml`, or name an existing one with --store or CONCORDAT_STORE"));
                 }
+                access::check_can_open(dir, LOG_FILE)?;
             }
-            OpenMode::Create => create_dir_private(dir)?,
+            OpenMode::Create => access::create_dir(dir, access, LOG_FILE)?,
         }
+        access::adopt_umask(dir)?;
         let lock = StoreLock::acquire(dir, busy_wait)?;
         if mode == OpenMode::Create && log_path.exists() {
             return Err(Failure::conflict(format!(
@@ -197,28 +217,9 @@ impl EmbeddedStore {
     }
 }
 
-fn create_dir_private(dir: &Path) -> Result<()> {
-    if dir.exists() {
-        let empty = dir.read_dir()?.next().is_none();
-        if !empty {
-            if dir.join(LOG_FILE).exists() {
-                return Err(Failure::conflict(format!(
-                    "a concordat store already exists at {}",
-                    dir.display()
-                ))
-                .with_detail("choose another --store directory, or use the store that is there"));
-            }
-            return Err(
-                Failure::usage(format!("{} exists and is not empty", dir.display()))
-                    .with_detail("name a new or empty directory for the store"),
-            );
-        }
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    Ok(())
+/// Whether looking at `path` fails for want of permission (so the store may be there, but not for us).
+fn permission_denied(path: &Path) -> bool {
+    matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied)
 }
 
 fn damaged(offset: u64, what: impl std::fmt::Display) -> Failure {
@@ -783,6 +784,10 @@ impl EventStore for EmbeddedStore {
         // snapshots are flushed only if this handle wrote any.
         self.snapshots.close();
         Ok(())
+    }
+
+    async fn set_access(&self, access: &StoreAccess) -> Result<()> {
+        access::share(&self.dir, access)
     }
 
     fn location(&self) -> String {
