@@ -5,6 +5,7 @@
 
 mod call_in;
 mod checkpoints;
+mod db_roles;
 mod durability;
 mod elections_story;
 mod failover;

@@ -594,4 +594,6 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
+mod roles_tests;
+#[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ fn passwords_never_reach_the_location() {
 
 /// The server the tests use (`CONCORDAT_TEST_POSTGRES`); without one they pass vacuously,
 /// except under `CI=true`, where a suite that skips itself is not green.
-fn server() -> Option<String> {
+pub(super) fn server() -> Option<String> {
     match std::env::var("CONCORDAT_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
@@ -50,14 +50,14 @@ fn with_database(base: &str, db: &str) -> String {
 }
 
 /// A new, empty database on the test server, dropped when the value goes.
-struct TestDb {
+pub(super) struct TestDb {
     base: String,
-    name: String,
-    url: String,
+    pub(super) name: String,
+    pub(super) url: String,
 }
 
 impl TestDb {
-    async fn new(base: &str) -> TestDb {
+    pub(super) async fn new(base: &str) -> TestDb {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -76,7 +76,7 @@ impl TestDb {
         }
     }
 
-    async fn drop_it(self) {
+    pub(super) async fn drop_it(self) {
         admin(
             &self.base,
             &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
@@ -85,7 +85,7 @@ impl TestDb {
     }
 }
 
-async fn admin(base: &str, sql: &str) {
+pub(super) async fn admin(base: &str, sql: &str) {
     let (client, connection) = tokio_postgres::connect(&with_database(base, "postgres"), NoTls)
         .await
         .expect("the test server answers");
@@ -95,7 +95,7 @@ async fn admin(base: &str, sql: &str) {
     let _ = connection.await;
 }
 
-fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
+pub(super) fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
     AppendRequest {
         events: (0..n)
             .map(|i| NewEvent {
@@ -124,7 +124,7 @@ fn verify(events: &[Event]) -> crate::chain::VerifyReport {
     crate::chain::verify_lines(text.as_bytes(), None).unwrap()
 }
 
-const WAIT: Duration = Duration::from_secs(10);
+pub(super) const WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::test]
 async fn appends_reads_and_reopens() {
