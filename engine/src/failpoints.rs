@@ -1,4 +1,4 @@
-//! Fault injection for tests: named points in the embedded store's append path, configured by the
+//! Fault injection for tests: named points in the stores' append paths, configured by the
 //! `FAILPOINTS` environment variable in the `fail` crate's syntax (`NAME=return;NAME2=return(partial)`).
 //! They exist only with the `failpoints` feature (off by default; the tests turn it on): without it
 //! every point is an empty inline function.
@@ -13,6 +13,15 @@
 //! | `append::after-index` | the process is killed: written and indexed, not synced | | |
 //! | `append::sync` | `fdatasync` fails (EIO) | | |
 //! | `append::after-sync` | the process is killed: durable, but not acknowledged | | |
+//!
+//! The PostgreSQL store's append path has its own (its transaction is the durable write):
+//!
+//! | point | `return` |
+//! |---|---|
+//! | `pg::insert` | the INSERT fails; the transaction rolls back |
+//! | `pg::before-commit` | the process is killed inside the transaction: the server rolls it back |
+//! | `pg::commit` | the COMMIT happens but its answer is "lost": the command fails, the events are there |
+//! | `pg::after-commit` | the process is killed: committed, but not acknowledged |
 //!
 //! "Killed" is SIGKILL sent by the process to itself, as `kill -9` would: nothing is unwound,
 //! flushed or dumped.

@@ -1,8 +1,10 @@
-//! Fault injection in the embedded store's append path (`engine::failpoints`, compiled into the
-//! binary `cargo test` builds): an I/O error before and during the write, a crash in the middle of
-//! the write, between the write and the index update, between the index update and the sync, and
-//! after the sync; a failed index update and a failed `fdatasync`. After each: no half event is
-//! visible, no acknowledged event is lost, the chain verifies, and the next command works.
+//! Fault injection in the stores' append paths (`engine::failpoints`, compiled into the binary
+//! `cargo test` builds). Embedded: an I/O error before and during the write, a crash in the middle
+//! of the write, between the write and the index update, between the index update and the sync,
+//! and after the sync; a failed index update and a failed `fdatasync`. PostgreSQL: a failed INSERT,
+//! a crash inside the transaction, a lost COMMIT answer, a crash after the COMMIT. After each: no
+//! half event is visible, no acknowledged event is lost, the chain verifies, and the next command
+//! works.
 
 use crate::support::Env;
 use std::collections::BTreeSet;
@@ -80,6 +82,38 @@ const FAULTS: &[Fault] = &[
     },
 ];
 
+/// The same promises on PostgreSQL, where the durable write is the transaction's COMMIT.
+const POSTGRES_FAULTS: &[Fault] = &[
+    // The INSERT fails: rolled back, nothing recorded.
+    Fault {
+        failpoints: "pg::insert=return",
+        code: Some(1),
+        present: false,
+        torn: false,
+    },
+    // A crash inside the transaction: the server rolls it back when the connection drops.
+    Fault {
+        failpoints: "pg::before-commit=return",
+        code: None,
+        present: false,
+        torn: false,
+    },
+    // The COMMIT's answer is lost: not acknowledged (exit 1, "may or may not be recorded"), yet there.
+    Fault {
+        failpoints: "pg::commit=return",
+        code: Some(1),
+        present: true,
+        torn: false,
+    },
+    // A crash after the COMMIT, before the answer: durable, not acknowledged.
+    Fault {
+        failpoints: "pg::after-commit=return",
+        code: None,
+        present: true,
+        torn: false,
+    },
+];
+
 fn new_proposal(env: &Env, id: &str, failpoints: Option<&str>) -> (Option<i32>, String, String) {
     let mut cmd = env.command(&[
         "--as",
@@ -116,8 +150,9 @@ fn new_proposal(env: &Env, id: &str, failpoints: Option<&str>) -> (Option<i32>, 
     )
 }
 
-fn log_file(env: &Env) -> PathBuf {
-    PathBuf::from(&env.store).join("events.jsonl")
+/// The embedded store's log file; None on PostgreSQL.
+fn log_file(env: &Env) -> Option<PathBuf> {
+    (!env.store.contains("://")).then(|| PathBuf::from(&env.store).join("events.jsonl"))
 }
 
 /// The proposals in the store, and the number of events, after `audit verify` passes.
@@ -142,19 +177,20 @@ fn verified(env: &Env) -> (BTreeSet<String>, u64) {
 #[test]
 fn after_every_injected_fault_nothing_acknowledged_is_lost_and_the_next_command_works() {
     let env = Env::bromsgrove_redditch("2008-09-17T19:00:00+01:00");
-    if env.store.contains("://") {
-        return; // The failpoints are in the embedded store's append path.
-    }
-    let probe = new_proposal(&env, "probe", Some("append::write=return"));
+    let (faults, probe) = match log_file(&env) {
+        Some(_) => (FAULTS, "append::write=return"),
+        None => (POSTGRES_FAULTS, "pg::insert=return"),
+    };
+    let probe = new_proposal(&env, "probe", Some(probe));
     assert_eq!(
         probe.0,
         Some(1),
         "the test binary must be built with the engine's failpoints feature (cargo test does it)"
     );
     let mut acknowledged = BTreeSet::new();
-    for (i, fault) in FAULTS.iter().enumerate() {
+    for (i, fault) in faults.iter().enumerate() {
         let (before_ids, before_events) = verified(&env);
-        let before_len = std::fs::metadata(log_file(&env)).unwrap().len();
+        let before_len = log_file(&env).map(|f| std::fs::metadata(f).unwrap().len());
         let id = format!("fault-{i}");
         let (code, stdout, stderr) = new_proposal(&env, &id, Some(fault.failpoints));
         let what = format!(
@@ -180,18 +216,23 @@ fn after_every_injected_fault_nothing_acknowledged_is_lost_and_the_next_command_
             None => {}
         }
         // Before anything opens the store again: the log on disk.
-        let raw = std::fs::read(log_file(&env)).unwrap();
-        assert_eq!(
-            raw.last() != Some(&b'\n'),
-            fault.torn,
-            "torn last line? {what}"
-        );
-        if !fault.present && !fault.torn {
+        if let Some(file) = log_file(&env) {
+            let raw = std::fs::read(file).unwrap();
             assert_eq!(
-                raw.len() as u64,
-                before_len,
-                "a failed write must leave the log as it was: {what}"
+                raw.last() != Some(&b'\n'),
+                fault.torn,
+                "torn last line? {what}"
             );
+            if !fault.present && !fault.torn {
+                assert_eq!(
+                    Some(raw.len() as u64),
+                    before_len,
+                    "a failed write must leave the log as it was: {what}"
+                );
+            }
+        }
+        if fault.failpoints == "pg::commit=return" {
+            assert!(stderr.contains("may or may not be recorded"), "{what}");
         }
         // The next open: no half event, nothing acknowledged lost, the chain verifies.
         let (ids, events) = verified(&env);
@@ -202,12 +243,14 @@ fn after_every_injected_fault_nothing_acknowledged_is_lost_and_the_next_command_
             acknowledged.is_subset(&ids),
             "an acknowledged proposal is missing after {what}"
         );
-        let raw = std::fs::read(log_file(&env)).unwrap();
-        assert_eq!(
-            raw.last(),
-            Some(&b'\n'),
-            "a torn line survived the next open: {what}"
-        );
+        if let Some(file) = log_file(&env) {
+            let raw = std::fs::read(file).unwrap();
+            assert_eq!(
+                raw.last(),
+                Some(&b'\n'),
+                "a torn line survived the next open: {what}"
+            );
+        }
         // And the next command works.
         let next = format!("after-{i}");
         let (code, stdout, stderr) = new_proposal(&env, &next, None);

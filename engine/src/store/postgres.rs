@@ -330,6 +330,13 @@ impl PostgresStore {
             lines.push(event.to_line());
             touched.insert(event.stream.as_str(), to_i64(event.version)?);
         }
+        if let Some(e) = crate::failpoints::io_error("pg::insert") {
+            // Dropping the transaction rolls it back, as a failed INSERT would.
+            return Err(Failure::internal(format!(
+                "writing to {} failed: {e}",
+                self.location
+            )));
+        }
         tx.execute(
             &st.insert,
             &[&seqs, &streams, &versions, &hashes, &recorded, &lines],
@@ -351,14 +358,21 @@ impl PostgresStore {
                 .await
                 .map_err(|e| write_failure(&self.location, e))?;
         }
-        tx.commit().await.map_err(|e| {
+        crate::failpoints::crash("pg::before-commit");
+        let committed = tx.commit().await.map_err(|e| plain(&e));
+        // An injected lost answer: the COMMIT reached the server, its reply did not reach us.
+        let committed = match crate::failpoints::io_error("pg::commit") {
+            Some(e) => committed.and(Err(e.to_string())),
+            None => committed,
+        };
+        committed.map_err(|e| {
             Failure::internal(format!(
-                "committing to {} failed, so the events may or may not be recorded: {}",
+                "committing to {} failed, so the events may or may not be recorded: {e}",
                 self.location,
-                plain(&e)
             ))
             .with_detail("check with `concordat audit log` before you retry")
         })?;
+        crate::failpoints::crash("pg::after-commit");
         Ok(sealed)
     }
 }
