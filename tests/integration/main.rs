@@ -12,6 +12,7 @@ mod failover;
 mod faults;
 mod init_errors;
 mod partnership_amend;
+mod power_loss;
 mod readme;
 mod refusals;
 mod replay;

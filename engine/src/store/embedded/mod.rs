@@ -18,6 +18,7 @@
 //! see `snapshots.rs`) holds rebuildable projection snapshots; it is opened only by a command that
 //! asks for one, so the costs above fall only on those, and it can be deleted at any time.
 
+mod boot;
 mod index;
 mod snapshots;
 

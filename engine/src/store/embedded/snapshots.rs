@@ -7,8 +7,9 @@
 //! written, and any failure to open or read it is a miss, never an error of the command.
 //!
 //! Value layout: one envelope byte ([`ENVELOPE`]), the stream version (u64, big-endian), the
-//! caller's bytes. The tree also holds [`IDENTITY_KEY`]: a digest of the log's first line, so
-//! snapshots of another log (a store re-created in the same directory) are dropped, not trusted.
+//! caller's bytes. The tree also holds [`IDENTITY_KEY`]: a digest of the log's first line and the
+//! boot id, so snapshots of another log (a store re-created in the same directory), or made before
+//! a reboot (which may have folded events a power cut then took away), are dropped, not trusted.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -134,7 +135,9 @@ impl Snapshots {
     }
 }
 
-/// The digest identifying a log by its first line (empty log: the digest of nothing).
+/// The digest identifying a log by its first line (empty log: the digest of nothing) and this
+/// boot: snapshots made in another boot are dropped, since they may fold events that were in the
+/// page cache, never synced, and lost with it in a power cut.
 pub(super) fn log_identity(log: &std::fs::File) -> Vec<u8> {
     use std::os::unix::fs::FileExt;
     let mut first = Vec::new();
@@ -154,7 +157,9 @@ pub(super) fn log_identity(log: &std::fs::File) -> Vec<u8> {
         }
         offset += n as u64;
     }
-    Sha256::digest(&first).to_vec()
+    let mut identity = Sha256::digest(&first).to_vec();
+    identity.extend_from_slice(&super::boot::boot_id());
+    identity
 }
 
 fn decode(value: &[u8]) -> Option<(u64, Vec<u8>)> {
