@@ -1,0 +1,312 @@
+//! The embedded store's index: small fixed-width files of our own under `STORE/idx/`, read with
+//! `pread` and written with `pwrite`, never the authority and always rebuildable from the log.
+//!
+//! - `seqs`: 16 bytes per event, at `(seq - 1) * 16`: the byte offset of its line in the log and
+//!   the seq of the event before it in the same stream (0 for a stream's first event). A line ends
+//!   where the next one starts (the last indexed one at `indexed_len`).
+//! - `streams`: an open-addressing hash table of 32-byte buckets (FNV-1a hash, where the name
+//!   lies in `names`, the stream's version and its last seq), at most half full.
+//! - `names`: the stream names, each once (`u32` length, then the bytes); and under `ns/`, the
+//!   same records split by namespace (a name up to its first `-`, as in `proposal-`), so that
+//!   listing one namespace does not read every name.
+//! - `meta`: 64 bytes: how much of the log is indexed (bytes and seq), flags, the boot it was
+//!   written in, a checksum.
+//!
+//! Crash safety without syncing the index: before changing anything the meta is marked dirty,
+//! and only once every change is written is it rewritten clean with the new high-water mark. A
+//! process killed in between leaves a dirty meta, and the next open rebuilds. The page cache
+//! survives a killed process but not a power loss, which may persist index pages in any order:
+//! so an index last written during another boot (`/proc/sys/kernel/random/boot_id`) is trusted
+//! only if it was synced after its last change (as a rebuild leaves it); otherwise it is rebuilt.
+
+mod builder;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use builder::Builder;
+use table::Table;
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The index directory inside the store.
+pub const INDEX_DIR: &str = "idx";
+const META: &str = "meta";
+const SEQS: &str = "seqs";
+const STREAMS: &str = "streams";
+const NAMES: &str = "names";
+const NAMESPACES: &str = "ns";
+
+const META_MAGIC: &[u8; 8] = b"CCDIDX01";
+const META_LEN: usize = 64;
+const FLAG_DIRTY: u64 = 1;
+const FLAG_SYNCED: u64 = 2;
+
+/// Bytes per event in `seqs`.
+const RECORD: u64 = 16;
+/// Names are stored with a 24-bit length.
+pub const MAX_NAME: usize = (1 << 24) - 1;
+
+/// One event as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: u64,
+    pub stream: String,
+    pub version: u64,
+    /// The byte offset of its line in the log.
+    pub offset: u64,
+    /// Where its line (with the newline) ends.
+    pub end: u64,
+}
+
+/// A stream's head in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamHead {
+    pub version: u64,
+    pub last_seq: u64,
+}
+
+/// Where one event's line lies, and the event before it in its stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub offset: u64,
+    pub end: u64,
+    pub prev: u64,
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.max(1)
+}
+
+/// This boot's id (zeros where the kernel does not say).
+fn boot_id() -> [u8; 16] {
+    static ID: OnceLock<[u8; 16]> = OnceLock::new();
+    *ID.get_or_init(|| {
+        let text = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+        let hex: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+        let mut id = [0u8; 16];
+        if hex.len() == 32 {
+            for (i, pair) in hex.chunks(2).enumerate() {
+                let s = std::str::from_utf8(pair).expect("hex digits");
+                id[i] = u8::from_str_radix(s, 16).expect("hex digits");
+            }
+        }
+        id
+    })
+}
+
+/// The open index. Every method leaves it consistent or marked dirty on disk.
+pub struct Index {
+    dir: PathBuf,
+    meta: File,
+    seqs: File,
+    table: Table,
+    /// The log bytes and events the index covers.
+    pub indexed_len: u64,
+    pub indexed_seq: u64,
+    /// Whether the files on disk can be believed (decided at open).
+    pub trusted: bool,
+    dirty_on_disk: bool,
+}
+
+impl Index {
+    /// Opens (creating if need be) the index of the store in `store_dir`, and judges whether it
+    /// can be trusted as it stands.
+    pub fn open(store_dir: &Path) -> io::Result<Index> {
+        let dir = store_dir.join(INDEX_DIR);
+        if !dir.is_dir() {
+            std::fs::create_dir(&dir)?;
+        }
+        let open = |name: &str| {
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(dir.join(name))
+        };
+        let meta = open(META)?;
+        let seqs = open(SEQS)?;
+        let table = Table::open(open(STREAMS)?, open(NAMES)?, dir.join(NAMESPACES))?;
+        let mut index = Index {
+            dir,
+            meta,
+            seqs,
+            table: table.0,
+            indexed_len: 0,
+            indexed_seq: 0,
+            trusted: false,
+            dirty_on_disk: true,
+        };
+        let table_ok = table.1;
+        let mut buf = [0u8; META_LEN];
+        let meta_ok = index.meta.read_exact_at(&mut buf, 0).is_ok()
+            && &buf[..8] == META_MAGIC
+            && u64::from_le_bytes(buf[56..64].try_into().expect("8")) == fnv1a(&buf[..56]);
+        if meta_ok && table_ok {
+            let word = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
+            let flags = word(24);
+            let same_boot = buf[32..48] == boot_id();
+            let seqs_len = index.seqs.metadata()?.len();
+            index.indexed_len = word(8);
+            index.indexed_seq = word(16);
+            index.trusted = flags & FLAG_DIRTY == 0
+                && (same_boot || flags & FLAG_SYNCED != 0)
+                && seqs_len >= index.indexed_seq * RECORD;
+            index.dirty_on_disk = flags & FLAG_DIRTY != 0;
+            if !index.trusted {
+                tracing::info!(
+                    dirty = flags & FLAG_DIRTY != 0,
+                    same_boot,
+                    "the store's index cannot be trusted as it stands"
+                );
+            }
+        }
+        Ok(index)
+    }
+
+    fn write_meta(&mut self, flags: u64) -> io::Result<()> {
+        let mut buf = [0u8; META_LEN];
+        buf[..8].copy_from_slice(META_MAGIC);
+        buf[8..16].copy_from_slice(&self.indexed_len.to_le_bytes());
+        buf[16..24].copy_from_slice(&self.indexed_seq.to_le_bytes());
+        buf[24..32].copy_from_slice(&flags.to_le_bytes());
+        buf[32..48].copy_from_slice(&boot_id());
+        let sum = fnv1a(&buf[..56]);
+        buf[56..64].copy_from_slice(&sum.to_le_bytes());
+        self.meta.write_all_at(&buf, 0)?;
+        self.dirty_on_disk = flags & FLAG_DIRTY != 0;
+        Ok(())
+    }
+
+    fn begin(&mut self) -> io::Result<()> {
+        if !self.dirty_on_disk {
+            self.write_meta(FLAG_DIRTY)?;
+        }
+        Ok(())
+    }
+
+    /// The stream's version and last seq, if it exists.
+    pub fn stream(&self, stream: &str) -> io::Result<Option<StreamHead>> {
+        Ok(self
+            .table
+            .find(stream.as_bytes())?
+            .map(|(_, b)| StreamHead {
+                version: b.version,
+                last_seq: b.last_seq,
+            }))
+    }
+
+    /// Where event `seq` (1..=indexed_seq) lies.
+    pub fn place(&self, seq: u64) -> io::Result<Place> {
+        debug_assert!(seq >= 1 && seq <= self.indexed_seq);
+        let mut buf = [0u8; 2 * RECORD as usize];
+        let want = if seq < self.indexed_seq { 32 } else { 16 };
+        self.seqs
+            .read_exact_at(&mut buf[..want], (seq - 1) * RECORD)?;
+        let word = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
+        let end = if want == 32 {
+            word(16)
+        } else {
+            self.indexed_len
+        };
+        Ok(Place {
+            offset: word(0),
+            end,
+            prev: word(8),
+        })
+    }
+
+    /// Adds events that follow the indexed ones, in seq order.
+    pub fn apply(&mut self, entries: &[Entry]) -> io::Result<()> {
+        let Some(last) = entries.last() else {
+            return Ok(());
+        };
+        self.begin()?;
+        // The head of each stream the batch touches, before it.
+        let mut heads: HashMap<&str, StreamHead> = HashMap::new();
+        let mut new_streams: Vec<&str> = Vec::new();
+        let mut records = Vec::with_capacity(entries.len() * RECORD as usize);
+        for (i, e) in entries.iter().enumerate() {
+            assert_eq!(
+                e.seq,
+                self.indexed_seq + 1 + i as u64,
+                "the index follows the log in seq order"
+            );
+            if !heads.contains_key(e.stream.as_str()) {
+                let h = match self.stream(&e.stream)? {
+                    Some(h) => h,
+                    None => {
+                        new_streams.push(&e.stream);
+                        StreamHead {
+                            version: 0,
+                            last_seq: 0,
+                        }
+                    }
+                };
+                heads.insert(&e.stream, h);
+            }
+            let head = heads.get_mut(e.stream.as_str()).expect("just inserted");
+            records.extend_from_slice(&e.offset.to_le_bytes());
+            records.extend_from_slice(&head.last_seq.to_le_bytes());
+            *head = StreamHead {
+                version: e.version,
+                last_seq: e.seq,
+            };
+        }
+        self.seqs
+            .write_all_at(&records, (entries[0].seq - 1) * RECORD)?;
+        for (stream, head) in &heads {
+            if !new_streams.contains(stream) {
+                self.table.update(stream.as_bytes(), *head)?;
+            }
+        }
+        for stream in new_streams {
+            self.table.insert(stream.as_bytes(), heads[stream])?;
+        }
+        self.indexed_seq = last.seq;
+        self.indexed_len = last.end;
+        self.write_meta(0)
+    }
+
+    /// Empties the index, to rebuild it from the start of the log.
+    pub fn reset(&mut self) -> io::Result<()> {
+        self.write_meta(FLAG_DIRTY)?;
+        self.seqs.set_len(0)?;
+        self.table.reset()?;
+        self.indexed_len = 0;
+        self.indexed_seq = 0;
+        Ok(())
+    }
+
+    /// Replaces the whole index by `builder`'s (a rebuild), then syncs it so that it is trusted
+    /// after a reboot too.
+    pub fn install(&mut self, builder: Builder) -> io::Result<()> {
+        self.reset()?;
+        self.seqs.write_all_at(&builder.records, 0)?;
+        self.table.load(&builder.streams, &builder.order)?;
+        self.indexed_seq = builder.records.len() as u64 / RECORD;
+        self.indexed_len = builder.end;
+        self.seqs.sync_data()?;
+        self.table.sync()?;
+        self.write_meta(FLAG_DIRTY)?;
+        File::open(&self.dir)?.sync_all()?;
+        self.write_meta(FLAG_SYNCED)?;
+        self.meta.sync_data()
+    }
+
+    /// Every stream name that starts with `prefix`, sorted.
+    pub fn streams(&self, prefix: &str) -> io::Result<Vec<String>> {
+        self.table.names(prefix.as_bytes())
+    }
+}
