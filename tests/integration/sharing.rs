@@ -49,7 +49,11 @@ impl Server {
         let root = tmp.path().to_path_buf();
         std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
         let copy = root.join("concordat");
-        std::fs::copy(binary(), &copy).expect("copy the binary");
+        // A hard link where it can be: a copy is open for writing while it is made, and a child
+        // forked meanwhile by another test would make running it fail with "Text file busy".
+        if std::fs::hard_link(binary(), &copy).is_err() {
+            std::fs::copy(binary(), &copy).expect("copy the binary");
+        }
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
         Server {
             _tmp: tmp,
@@ -81,9 +85,13 @@ impl Server {
     }
 
     fn command(&self, args: &[&str]) -> Command {
+        self.command_at(&self.store(), args)
+    }
+
+    fn command_at(&self, store: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.binary);
         cmd.arg("--store")
-            .arg(self.store())
+            .arg(store)
             .args(args)
             .env_remove("CONCORDAT_ACTOR")
             .env_remove("CONCORDAT_STORE")
@@ -100,7 +108,11 @@ impl Server {
 
     /// Runs as `account`, through `setpriv`.
     fn run_by(&self, account: Account, args: &[&str]) -> Run {
-        let inner = self.command(args);
+        self.run_as_account(account, self.command(args))
+    }
+
+    /// Runs `inner` as `account`, through `setpriv`.
+    fn run_as_account(&self, account: Account, inner: Command) -> Run {
         let mut cmd = Command::new("setpriv");
         cmd.arg(format!("--reuid={}", account.uid))
             .arg(format!("--regid={}", account.uid));
@@ -125,7 +137,15 @@ impl Server {
 }
 
 fn output(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("run concordat");
+    let mut out = cmd.output().expect("run concordat");
+    // A copied binary may still be open for writing in a child forked by another test (above).
+    for _ in 0..100 {
+        if !String::from_utf8_lossy(&out.stderr).contains("Text file busy") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        out = cmd.output().expect("run concordat");
+    }
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -358,4 +378,32 @@ fn an_amendment_shares_the_store_with_a_group_and_takes_it_back() {
         let want = if is_dir { 0o700 } else { 0o600 };
         assert_eq!(mode, want, "{} has mode {mode:o}", path.display());
     }
+}
+
+#[test]
+fn a_copy_of_a_shared_store_is_shared_with_the_same_group() {
+    if !can_switch_accounts() {
+        return;
+    }
+    let server = Server::new();
+    let file = server.partnership("partnership.toml", "store_group = \"users\"\n");
+    server.run(&["--as", "admin", "init", &file]).ok();
+    let copy = server.root.join("copy");
+    server
+        .run(&[
+            "store",
+            "copy",
+            "--from",
+            server.store().to_str().unwrap(),
+            "--to",
+            copy.to_str().unwrap(),
+        ])
+        .ok();
+    for (path, mode, gid, is_dir) in tree(&copy) {
+        assert_eq!(gid, USERS_GID, "{} is not the group's", path.display());
+        let want = if is_dir { 0o2770 } else { 0o660 };
+        assert_eq!(mode, want, "{} has mode {mode:o}", path.display());
+    }
+    let clerk_reads = server.command_at(&copy, &["--as", "bdc-clerk", "proposal", "list"]);
+    server.run_as_account(BROMSGROVE_CLERK, clerk_reads).ok();
 }
