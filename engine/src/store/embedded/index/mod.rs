@@ -27,12 +27,12 @@ mod tests;
 pub use builder::Builder;
 use table::Table;
 
+use super::boot::boot_id;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// The index directory inside the store.
 pub const INDEX_DIR: &str = "idx";
@@ -86,23 +86,6 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h.max(1)
-}
-
-/// This boot's id (zeros where the kernel does not say).
-fn boot_id() -> [u8; 16] {
-    static ID: OnceLock<[u8; 16]> = OnceLock::new();
-    *ID.get_or_init(|| {
-        let text = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
-        let hex: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
-        let mut id = [0u8; 16];
-        if hex.len() == 32 {
-            for (i, pair) in hex.chunks(2).enumerate() {
-                let s = std::str::from_utf8(pair).expect("hex digits");
-                id[i] = u8::from_str_radix(s, 16).expect("hex digits");
-            }
-        }
-        id
-    })
 }
 
 /// The open index. Every method leaves it consistent or marked dirty on disk.
