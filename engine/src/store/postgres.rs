@@ -10,7 +10,11 @@
 //! The schema is created and migrated by concordat itself; `concordat_schema_version` records how far.
 
 mod connect;
+mod errors;
 use connect::{configure_session, connect, create_database, prepare_schema};
+use errors::{
+    connect_failure, db_failure, lock_failure, no_store, plain, schema_failure, write_failure,
+};
 
 use super::{check_expectations, ActorRoles, AppendRequest, EventStore, Head, OpenMode};
 use crate::error::{Failure, Result};
@@ -468,92 +472,6 @@ impl EventStore for PostgresStore {
     fn location(&self) -> String {
         self.location.clone()
     }
-}
-
-fn no_store(location: &str) -> Failure {
-    Failure::usage(format!("there is no concordat store at {location}"))
-        .with_detail("create one with `concordat init PARTNERSHIP.toml --store URL`, or name an existing one with --store or CONCORDAT_STORE")
-}
-
-/// The error's plain words: the server's message, or the chain of causes for a client-side failure.
-fn plain(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return db.message().to_string();
-    }
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-fn db_failure(e: tokio_postgres::Error) -> Failure {
-    Failure::internal(format!("PostgreSQL error: {}", plain(&e)))
-}
-
-fn schema_failure(location: &str, e: tokio_postgres::Error) -> Failure {
-    Failure::internal(format!(
-        "could not create or migrate the concordat schema at {location}: {}",
-        plain(&e)
-    ))
-    .with_detail("the database user needs the right to create tables there")
-}
-
-fn lock_failure(location: &str, e: tokio_postgres::Error) -> Failure {
-    if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
-        Failure::conflict(format!(
-            "the store at {location} is busy: other writers held it for longer than the wait allows"
-        ))
-        .with_detail("try again when they have finished")
-    } else {
-        db_failure(e)
-    }
-}
-
-fn write_failure(location: &str, e: tokio_postgres::Error) -> Failure {
-    match e.code() {
-        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
-            let hint = e.as_db_error().and_then(|d| d.hint()).map(str::to_string);
-            Failure::not_permitted(format!(
-                "PostgreSQL at {location} refused the change: {}",
-                plain(&e)
-            ))
-            .with_detail(hint.unwrap_or_else(|| {
-                "connect as a role the store's owner has granted this change to (docs/threat-model.md lists the grants)".to_string()
-            }))
-        }
-        Some(c) if *c == SqlState::UNIQUE_VIOLATION || *c == SqlState::T_R_SERIALIZATION_FAILURE => {
-            Failure::conflict(format!(
-                "another writer appended to the store at {location} at the same time; nothing was written"
-            ))
-            .with_detail("read it again, then retry")
-        }
-        _ => lock_failure(location, e),
-    }
-}
-
-fn connect_failure(location: &str, e: &tokio_postgres::Error) -> Failure {
-    let code = e.code();
-    if code == Some(&SqlState::INVALID_CATALOG_NAME) {
-        return no_store(location).with_detail("(the database itself does not exist)");
-    }
-    if code == Some(&SqlState::INVALID_PASSWORD)
-        || code == Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION)
-    {
-        return Failure::usage(format!(
-            "PostgreSQL at {location} refused the login: {}",
-            plain(e)
-        ))
-        .with_detail("check the user and password in the URL (or PGPASSWORD, ~/.pgpass)");
-    }
-    Failure::internal(format!(
-        "cannot reach PostgreSQL at {location}: {}",
-        plain(e)
-    ))
-    .with_detail("check that the server is running and the URL's host and port are right")
 }
 
 fn quote_ident(name: &str) -> String {
