@@ -181,3 +181,49 @@ fn a_council_joins_and_the_board_changes_from_the_amendments_date() {
     );
     r.expect_code(5);
 }
+
+#[test]
+fn a_binding_added_by_amendment_holds_for_back_dated_changes_too() {
+    let mut env = Env::bromsgrove_redditch("2009-03-01T10:00:00+00:00");
+    let text = std::fs::read_to_string(bromsgrove_redditch())
+        .unwrap()
+        .replace(
+            "id = \"jce\"\n",
+            "id = \"jce\"\nos_user = \"no-such-os-user-anywhere\"\n",
+        );
+    let file = env.path("bound.toml");
+    std::fs::write(&file, text).unwrap();
+    env.json_as(
+        "admin",
+        &[
+            "partnership",
+            "amend",
+            file.to_str().unwrap(),
+            "--on",
+            "2009-04-01",
+        ],
+    );
+    // Bindings are who may use the store now: a change dated before the amendment is no way round.
+    env.at("2009-04-20T10:00:00+01:00");
+    let r = env.run_as(
+        "jce",
+        &[
+            "proposal",
+            "new",
+            "--title",
+            "Payroll",
+            "--service",
+            "payroll",
+            "--lead",
+            "redditch",
+            "--on",
+            "2009-03-15",
+        ],
+    );
+    r.expect_code(5);
+    assert!(
+        r.stderr.contains("bound to the operating-system user"),
+        "{}",
+        r.stderr
+    );
+}
