@@ -27,7 +27,9 @@ done
 case "$SIZE" in smoke|small|full) ;; *) echo "bench.sh: --size is smoke, small or full" >&2; exit 2 ;; esac
 
 cargo build --release --quiet -p concordat -p concordat-bench
-mkdir -p target/bench
-exec target/release/concordat-bench run --size "$SIZE" --label "$LABEL" \
-    --concordat target/release/concordat --work target/bench \
-    --report "target/bench/report-$SIZE.md" --json "target/bench/results-$SIZE.json"
+# Where cargo put them: target/, unless CARGO_TARGET_DIR says otherwise.
+TARGET="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$TARGET/bench"
+exec "$TARGET/release/concordat-bench" run --size "$SIZE" --label "$LABEL" \
+    --concordat "$TARGET/release/concordat" --work "$TARGET/bench" \
+    --report "$TARGET/bench/report-$SIZE.md" --json "$TARGET/bench/results-$SIZE.json"
