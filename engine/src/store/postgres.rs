@@ -53,9 +53,8 @@ const MIGRATIONS: &[&str] = &[
          version bigint NOT NULL
      );",
     // 2: the log is append-only, and an actor bound to a database role appends only from it.
-    // The trigger functions run as their caller (no SECURITY DEFINER) but resolve names only in
-    // this schema and the catalog, with pg_temp last, so a caller's temporary table cannot stand in
-    // for the bindings.
+    // The trigger functions run as their caller (no SECURITY DEFINER); the one that reads the
+    // bindings names their table with its schema, so a caller's temporary table cannot stand in.
     "CREATE TABLE concordat_actor_roles (
          actor text PRIMARY KEY,
          db_role text NOT NULL
@@ -69,26 +68,28 @@ const MIGRATIONS: &[&str] = &[
          FOR EACH ROW EXECUTE FUNCTION concordat_refuse_change();
      CREATE TRIGGER concordat_events_no_truncate BEFORE TRUNCATE ON concordat_events
          FOR EACH STATEMENT EXECUTE FUNCTION concordat_refuse_change();
-     CREATE FUNCTION concordat_check_actor() RETURNS trigger LANGUAGE plpgsql AS $$
-     DECLARE
-         acting text := (NEW.line::json)->>'actor';
-         bound text;
-     BEGIN
-         SELECT db_role INTO bound FROM concordat_actor_roles WHERE actor = acting;
-         IF bound IS NOT NULL AND bound <> session_user THEN
-             RAISE EXCEPTION 'actor % is bound to the database role %, and this session is %',
-                 acting, bound, session_user
-                 USING ERRCODE = 'insufficient_privilege',
-                       HINT = format('connect as %s to act as %s', bound, acting);
-         END IF;
-         RETURN NEW;
-     END $$;
+     DO $do$ BEGIN
+         -- The bindings' table named with its schema, so that no search_path (a SET clause on the
+         -- function would make every call re-plan) and no temporary table can change what it reads.
+         EXECUTE format($f$
+             CREATE FUNCTION concordat_check_actor() RETURNS trigger LANGUAGE plpgsql AS $$
+             DECLARE
+                 acting text := (NEW.line::json)->>'actor';
+                 bound text;
+             BEGIN
+                 SELECT db_role INTO bound FROM %I.concordat_actor_roles WHERE actor = acting;
+                 IF bound IS NOT NULL AND bound <> session_user THEN
+                     RAISE EXCEPTION 'actor %% is bound to the database role %%, and this session is %%',
+                         acting, bound, session_user
+                         USING ERRCODE = 'insufficient_privilege',
+                               HINT = format('connect as %%s to act as %%s', bound, acting);
+                 END IF;
+                 RETURN NEW;
+             END $$;$f$, current_schema());
+     END $do$;
      CREATE TRIGGER concordat_events_actor BEFORE INSERT ON concordat_events
          FOR EACH ROW EXECUTE FUNCTION concordat_check_actor();
-     DO $$ BEGIN
-         EXECUTE format('ALTER FUNCTION concordat_check_actor() SET search_path = pg_catalog, %I, pg_temp', current_schema());
-         EXECUTE format('ALTER FUNCTION concordat_refuse_change() SET search_path = pg_catalog, %I, pg_temp', current_schema());
-     END $$;",
+",
 ];
 
 /// A connection to a concordat store in a PostgreSQL database.
