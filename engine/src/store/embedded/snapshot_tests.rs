@@ -1,36 +1,7 @@
 //! Projection snapshots in sled: round trip, lazy open, reopen, and a deleted or foreign directory.
 
 use super::*;
-use crate::event::NewEvent;
-use crate::store::Expectation;
-
-fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
-    AppendRequest {
-        events: (0..n)
-            .map(|i| NewEvent {
-                stream: stream.into(),
-                kind: "noted".into(),
-                actor: "jce".into(),
-                effective_on: "2008-09-01".into(),
-                data: serde_json::json!({ "i": i }),
-            })
-            .collect(),
-        expectations: expect
-            .map(|v| {
-                vec![Expectation {
-                    stream: stream.into(),
-                    version: v,
-                }]
-            })
-            .unwrap_or_default(),
-        now: "2008-09-01T16:30:00Z".parse().unwrap(),
-        tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
-    }
-}
-
-fn open(dir: &Path) -> EmbeddedStore {
-    EmbeddedStore::open(dir, OpenMode::Existing, Duration::ZERO).unwrap()
-}
+use super::tests::{open, request};
 
 async fn store_with_events(dir: &Path) -> EmbeddedStore {
     let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).unwrap();

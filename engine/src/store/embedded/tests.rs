@@ -4,7 +4,7 @@ use crate::event::NewEvent;
 use crate::store::Expectation;
 use serde_json::json;
 
-fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
+pub(super) fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
     AppendRequest {
         events: (0..n)
             .map(|i| NewEvent {
@@ -28,7 +28,7 @@ fn request(stream: &str, expect: Option<u64>, n: usize) -> AppendRequest {
     }
 }
 
-fn open(dir: &Path) -> EmbeddedStore {
+pub(super) fn open(dir: &Path) -> EmbeddedStore {
     EmbeddedStore::open(dir, OpenMode::Existing, Duration::ZERO).unwrap()
 }
 
