@@ -1,7 +1,7 @@
 //! Projection snapshots in sled: round trip, lazy open, reopen, and a deleted or foreign directory.
 
-use super::*;
 use super::tests::{open, request};
+use super::*;
 
 async fn store_with_events(dir: &Path) -> EmbeddedStore {
     let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).unwrap();
