@@ -3,7 +3,9 @@
 
 use crate::constitution::{CallInRule, DecisionBody};
 use crate::quarter::YearStart;
-use engine::Failure;
+use engine::time::parse_date;
+use engine::{Event, Failure};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -365,6 +367,67 @@ fn line_in_council(text: &str, id: &str, needle: &str) -> Option<usize> {
         .skip(start)
         .position(|l| l.contains(needle))
         .map(|i| start + i + 1)
+}
+
+/// The stream that holds the partnership file and its amendments.
+pub const PARTNERSHIP_STREAM: &str = "partnership";
+/// Type of the first event: the partnership file as `init` read it.
+pub const PARTNERSHIP_REGISTERED: &str = "partnership-registered";
+/// Type of each amendment, effective from its `effective_on` date.
+pub const PARTNERSHIP_AMENDED: &str = "partnership-amended";
+
+/// The partnership's versions, each in force from a date (the first from the beginning of time).
+#[derive(Debug, Clone)]
+pub struct PartnershipHistory {
+    versions: Vec<(Option<Date>, Partnership)>,
+}
+
+impl PartnershipHistory {
+    /// Rebuilds the history from the partnership stream's events.
+    pub fn from_events(events: &[Event]) -> Result<PartnershipHistory, Failure> {
+        let mut versions = Vec::new();
+        for event in events {
+            let partnership: Partnership =
+                serde_json::from_value(event.data["partnership"].clone()).map_err(|e| {
+                    Failure::integrity(format!(
+                        "event {} does not hold a partnership: {e}",
+                        event.seq
+                    ))
+                })?;
+            let from = match event.kind.as_str() {
+                PARTNERSHIP_REGISTERED => None,
+                _ => Some(parse_date(&event.effective_on)?),
+            };
+            versions.push((from, partnership));
+        }
+        if versions.is_empty() {
+            return Err(Failure::usage("this store has no partnership")
+                .with_detail("create the store with `concordat init PARTNERSHIP.toml`"));
+        }
+        // Amendments apply by effective date; recorded order only breaks ties.
+        versions.sort_by_key(|(from, _)| *from);
+        Ok(PartnershipHistory { versions })
+    }
+
+    /// The partnership as it stood on `date`.
+    pub fn on(&self, date: Date) -> &Partnership {
+        self.versions
+            .iter()
+            .rev()
+            .find(|(from, _)| from.is_none_or(|f| f <= date))
+            .map(|(_, p)| p)
+            .expect("first version has no start")
+    }
+
+    /// The partnership as it stands at its latest amendment.
+    pub fn latest(&self) -> &Partnership {
+        &self.versions.last().expect("at least one version").1
+    }
+
+    /// Every version with the date it took effect (None: from the start).
+    pub fn versions(&self) -> &[(Option<Date>, Partnership)] {
+        &self.versions
+    }
 }
 
 #[cfg(test)]

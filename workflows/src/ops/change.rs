@@ -140,8 +140,7 @@ async fn fold_live(
                 &read[..]
             }
         };
-        let history = session.partnership().await?;
-        return project(events, history, &Cut::LIVE);
+        return project(events, &Cut::LIVE);
     }
     let saved = session
         .store
@@ -162,7 +161,6 @@ async fn fold_live(
             &read[..]
         }
     };
-    let history = session.partnership().await?;
     let state = match saved {
         // The snapshot folds the stream's first `version` events if its last is the one there.
         Some(mut state)
@@ -172,11 +170,11 @@ async fn fold_live(
                 .is_some_and(|e| e.seq == state.last_seq) =>
         {
             for event in &events[state.version as usize..] {
-                state.apply(event, history)?;
+                state.apply(event)?;
             }
             Some(state)
         }
-        _ => project(events, history, &Cut::LIVE)?,
+        _ => project(events, &Cut::LIVE)?,
     };
     if let Some(state) = &state {
         session
@@ -282,8 +280,7 @@ pub async fn commit(
         .into_iter()
         .next()
         .ok_or_else(|| Failure::internal("the store returned no event"))?;
-    let history = session.partnership().await?;
-    state.apply(&event, history)?;
+    state.apply(&event)?;
     tracing::info!(proposal = %state.id, event = %event.kind, seq = event.seq, "recorded");
     Ok(Recorded::of(&state, &event))
 }

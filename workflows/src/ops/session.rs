@@ -1,71 +1,13 @@
 //! One command's view of the store: the clock, who is acting, and the partnership as it stood when.
 
-use crate::partnership::{Actor, Partnership};
+use crate::partnership::Actor;
 use engine::{AppendRequest, Event, EventStore, Expectation, Failure, NewEvent};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
-/// The stream that holds the partnership file and its amendments.
-pub const PARTNERSHIP_STREAM: &str = "partnership";
-/// Type of the first event: the partnership file as `init` read it.
-pub const PARTNERSHIP_REGISTERED: &str = "partnership-registered";
-/// Type of each amendment, effective from its `effective_on` date.
-pub const PARTNERSHIP_AMENDED: &str = "partnership-amended";
-
-/// The partnership's versions, each in force from a date (the first from the beginning of time).
-#[derive(Debug, Clone)]
-pub struct PartnershipHistory {
-    versions: Vec<(Option<Date>, Partnership)>,
-}
-
-impl PartnershipHistory {
-    /// Rebuilds the history from the partnership stream's events.
-    pub fn from_events(events: &[Event]) -> Result<PartnershipHistory, Failure> {
-        let mut versions = Vec::new();
-        for event in events {
-            let partnership: Partnership =
-                serde_json::from_value(event.data["partnership"].clone()).map_err(|e| {
-                    Failure::integrity(format!(
-                        "event {} does not hold a partnership: {e}",
-                        event.seq
-                    ))
-                })?;
-            let from = match event.kind.as_str() {
-                PARTNERSHIP_REGISTERED => None,
-                _ => Some(parse_date(&event.effective_on)?),
-            };
-            versions.push((from, partnership));
-        }
-        if versions.is_empty() {
-            return Err(Failure::usage("this store has no partnership")
-                .with_detail("create the store with `concordat init PARTNERSHIP.toml`"));
-        }
-        // Amendments apply by effective date; recorded order only breaks ties.
-        versions.sort_by_key(|(from, _)| *from);
-        Ok(PartnershipHistory { versions })
-    }
-
-    /// The partnership as it stood on `date`.
-    pub fn on(&self, date: Date) -> &Partnership {
-        self.versions
-            .iter()
-            .rev()
-            .find(|(from, _)| from.is_none_or(|f| f <= date))
-            .map(|(_, p)| p)
-            .expect("first version has no start")
-    }
-
-    /// The partnership as it stands at its latest amendment.
-    pub fn latest(&self) -> &Partnership {
-        &self.versions.last().expect("at least one version").1
-    }
-
-    /// Every version with the date it took effect (None: from the start).
-    pub fn versions(&self) -> &[(Option<Date>, Partnership)] {
-        &self.versions
-    }
-}
-
+pub use crate::partnership::{
+    PartnershipHistory, PARTNERSHIP_AMENDED, PARTNERSHIP_REGISTERED, PARTNERSHIP_STREAM,
+};
 pub use engine::time::parse_date;
 
 /// Everything one command needs: the store, the clock, the acting actor and the partnership.

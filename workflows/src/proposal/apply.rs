@@ -8,7 +8,6 @@ use super::events::{self, *};
 use super::state::*;
 use crate::definition::{MoveKind, Stage};
 use crate::milestone::Milestone;
-use crate::ops::session::PartnershipHistory;
 use engine::time::parse_date;
 use engine::{Event, Failure};
 use jiff::civil::Date;
@@ -57,11 +56,7 @@ impl Cut {
 
 /// Folds a proposal's events (in seq order) that `cut` admits; None when the cut admits no
 /// `proposal-created` (the proposal did not exist yet).
-pub fn project(
-    events: &[Event],
-    partnership: &PartnershipHistory,
-    cut: &Cut,
-) -> Result<Option<ProposalState>, Failure> {
+pub fn project(events: &[Event], cut: &Cut) -> Result<Option<ProposalState>, Failure> {
     let mut state: Option<ProposalState> = None;
     for event in events {
         if !cut.admits(event)? {
@@ -72,7 +67,7 @@ pub fn project(
                 state = Some(ProposalState::created(event)?);
             }
             None => {}
-            Some(s) => s.apply(event, partnership)?,
+            Some(s) => s.apply(event)?,
         }
     }
     Ok(state)
@@ -112,13 +107,9 @@ impl ProposalState {
         })
     }
 
-    /// Applies one event of the proposal's stream. The partnership is the one the events were
-    /// recorded against (facts that depend on it are stored in the events themselves).
-    pub fn apply(
-        &mut self,
-        event: &Event,
-        _partnership: &PartnershipHistory,
-    ) -> Result<(), Failure> {
+    /// Applies one event of the proposal's stream. Facts that depend on the partnership are stored
+    /// in the events themselves, so the fold needs nothing else.
+    pub fn apply(&mut self, event: &Event) -> Result<(), Failure> {
         let on = event_date(event, &event.effective_on)?;
         match event.kind.as_str() {
             STAGE_CHANGED => self.stage_changed(events::read(event)?, event, on),

@@ -1,9 +1,14 @@
 //! The Board's rule (concordat §4.3(a)(iii)): a recommendation by consensus of the meeting, else by
 //! at least `min_support_per_council` councillors of each council in support, else none.
 
-use super::events::{BoardOutcome, CouncilTally};
+use super::command::Ctx;
+use super::events::{BoardOutcome, BoardVoteRecorded, CouncilTally, Draft, BOARD_VOTE_RECORDED};
+use super::refusal::at;
+use super::state::ProposalState;
+use crate::definition::Stage;
 use crate::partnership::Partnership;
 use engine::Failure;
+use jiff::civil::Date;
 use std::collections::BTreeMap;
 
 /// The outcome of one meeting's vote and each of the proposal's councils' count.
@@ -11,6 +16,50 @@ use std::collections::BTreeMap;
 pub struct Tally {
     pub outcome: BoardOutcome,
     pub by_council: BTreeMap<String, CouncilTally>,
+}
+
+/// Who voted which way at a Board meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Votes<'a> {
+    pub support: &'a [String],
+    pub oppose: &'a [String],
+    pub abstain: &'a [String],
+}
+
+/// The `board-vote-recorded` event of a meeting on `meeting`, at consultation or council approval.
+pub fn decide_vote(
+    state: &ProposalState,
+    ctx: &Ctx,
+    meeting: Date,
+    votes: Votes,
+) -> Result<Draft, Failure> {
+    at(
+        state,
+        &[Stage::Consultation, Stage::CouncilApproval],
+        "record a Board vote on it",
+        None,
+    )?;
+    let meeting = meeting.to_string();
+    let tally = count(
+        ctx.partnership,
+        &state.councils,
+        votes.support,
+        votes.oppose,
+        votes.abstain,
+        &meeting,
+    )?;
+    Ok(Draft::new(
+        BOARD_VOTE_RECORDED,
+        &BoardVoteRecorded {
+            meeting,
+            support: votes.support.to_vec(),
+            oppose: votes.oppose.to_vec(),
+            abstain: votes.abstain.to_vec(),
+            outcome: tally.outcome,
+            min_support_per_council: ctx.partnership.board_rule.min_support_per_council,
+            by_council: tally.by_council,
+        },
+    ))
 }
 
 /// Counts a meeting's vote on a proposal of `councils`, with the Board as `partnership` has it on the

@@ -8,7 +8,7 @@
 //! monitoring also needs each window closed by now, so a future-dated go-live cannot outrun a
 //! call-in still possible.
 
-use super::decide::Ctx;
+use super::command::Ctx;
 use super::events::*;
 use super::state::{CouncilDecision, ProposalState};
 use crate::definition::Stage;

@@ -1,7 +1,7 @@
 //! Call-in on proposals kept in memory: three councils with three constitutions
 //! (tests/fixtures/three-councils-call-in.toml), and the 2008 partnership, which has none.
 
-use super::decide::ProposalCommand as C;
+use super::command::ProposalCommand as C;
 use super::events::{CallInOutcome, Decision, COUNCIL_DECISION_RECORDED};
 use super::testing::{Log, BROMSGROVE_REDDITCH};
 use super::{show_view_at, Cut};

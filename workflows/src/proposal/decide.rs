@@ -1,175 +1,22 @@
 //! The rules: given a proposal's state (as recorded so far) and a command, the event to record or a
 //! refusal naming each unmet condition. Pure: no store, no clock; `ops` loads, checks and appends.
+//! This module dispatches and owns the moves between stages; each other concept (business case,
+//! consultation, Board, council decisions, call-in, monitoring, milestones) decides in its own.
 
+use super::board::{self, Votes};
+use super::business_case::{self, CaseTerms};
 use super::call_in;
+use super::command::{Ctx, NewProposal, ProposalCommand};
+use super::consultation;
+use super::council::{self, Decided};
 use super::events::*;
 use super::guards;
-use super::record;
+use super::monitoring::{self, Review};
+use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
-use crate::definition::{
-    Category, MoveKind, Registry, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL,
-};
+use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
 use crate::milestone;
-use crate::money::{Money, Percent};
-use crate::partnership::Partnership;
-use crate::permissions::Act;
-use crate::quarter::Quarter;
 use engine::Failure;
-use jiff::civil::Date;
-use jiff::Timestamp;
-use rust_decimal::Decimal;
-
-/// What the rules need besides the proposal: the workflows, the partnership as it stood on the
-/// effective date, that date, who is acting, and the clock (for call-in windows).
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
-    pub registry: &'a Registry,
-    pub partnership: &'a Partnership,
-    pub date: Date,
-    pub actor: &'a str,
-    /// Now (`$CONCORDAT_NOW` in tests): a change dated today happens at this instant.
-    pub now: Timestamp,
-}
-
-/// `proposal new`, its values already well formed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewProposal {
-    pub id: String,
-    pub title: String,
-    pub service: String,
-    pub lead: String,
-    /// None: every council of the partnership on the effective date.
-    pub councils: Option<Vec<String>>,
-    pub category: Category,
-}
-
-/// Every command that changes an existing proposal, its values already well formed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProposalCommand {
-    Advance {
-        to: Stage,
-        reason: Option<String>,
-    },
-    BusinessCase {
-        one_off_cost: Money,
-        annual_saving: Money,
-        /// Empty: equal shares.
-        shares: Vec<(String, Percent)>,
-        /// Empty: equal shares.
-        cost_shares: Vec<(String, Percent)>,
-        risks: Vec<String>,
-    },
-    Hold {
-        reason: String,
-    },
-    Resume {
-        reason: String,
-    },
-    Withdraw {
-        reason: String,
-    },
-    NotPursue {
-        reason: String,
-    },
-    Close {
-        reason: String,
-    },
-    DeclareInterest {
-        reason: String,
-    },
-    OpenConsultation {
-        parties: Vec<String>,
-    },
-    RecordResponse {
-        party: String,
-        summary: String,
-    },
-    CloseConsultation,
-    BoardVote {
-        meeting: Date,
-        support: Vec<String>,
-        oppose: Vec<String>,
-        abstain: Vec<String>,
-    },
-    CouncilDecide {
-        council: String,
-        decision: Decision,
-        minute: Option<String>,
-        /// Taken as urgent: exempt from call-in, where the council's constitution allows it.
-        urgent: bool,
-    },
-    /// Scrutiny calls in `council`'s approval inside its window.
-    CallIn {
-        council: String,
-        reason: String,
-    },
-    /// Scrutiny's conclusion on a called-in approval.
-    ResolveCallIn {
-        council: String,
-        outcome: CallInOutcome,
-    },
-    DefineKpi {
-        name: String,
-        target: Decimal,
-        unit: Option<String>,
-    },
-    RecordKpi {
-        name: String,
-        quarter: Quarter,
-        value: Decimal,
-    },
-    RecordSaving {
-        quarter: Quarter,
-        amount: Money,
-    },
-    RecordReview {
-        kind: ReviewKind,
-        council: String,
-        outcome: ReviewOutcome,
-        summary: Option<String>,
-    },
-    AddMilestone {
-        id: String,
-        title: String,
-        due: Date,
-    },
-    AmendMilestone {
-        id: String,
-        due: Date,
-        reason: String,
-    },
-    CompleteMilestone {
-        id: String,
-    },
-}
-
-impl ProposalCommand {
-    /// What the command is, as far as permission is concerned.
-    pub fn act(&self) -> Act {
-        use ProposalCommand::*;
-        match self {
-            Advance { .. }
-            | BusinessCase { .. }
-            | Hold { .. }
-            | Resume { .. }
-            | Withdraw { .. }
-            | NotPursue { .. }
-            | Close { .. } => Act::ShapeProposal,
-            DeclareInterest { .. } => Act::DeclareInterest,
-            OpenConsultation { .. } | RecordResponse { .. } | CloseConsultation => Act::Consult,
-            BoardVote { .. } => Act::RecordBoardVote,
-            CouncilDecide { council, .. } => Act::RecordCouncilDecision(council.clone()),
-            CallIn { council, .. } | ResolveCallIn { council, .. } => {
-                Act::RecordCallIn(council.clone())
-            }
-            DefineKpi { .. } | RecordKpi { .. } | RecordSaving { .. } => Act::Monitor,
-            RecordReview { council, .. } => Act::RecordReview(council.clone()),
-            AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
-                Act::ManageMilestones
-            }
-        }
-    }
-}
 
 /// The `proposal-created` event for a new proposal, under the newest workflow version.
 pub fn decide_create(new: &NewProposal, ctx: &Ctx) -> Result<Draft, Failure> {
@@ -243,7 +90,7 @@ pub fn decide(
     if ctx.date < state.created_on {
         return Err(Failure::refused(format!(
             "{} is dated {}, before proposal {} existed (created with effect from {})",
-            describe(command),
+            command.what(),
             ctx.date,
             state.id,
             state.created_on
@@ -278,14 +125,102 @@ pub fn decide(
         }
         CompleteMilestone { id } => milestone::decide_complete(own_milestone(state, id)?),
         CallIn { council, reason } => {
-            record::proposal_council(state, ctx, council)?;
+            proposal_council(state, ctx, council)?;
             call_in::decide_call_in(state, ctx, council, reason)
         }
         ResolveCallIn { council, outcome } => {
-            record::proposal_council(state, ctx, council)?;
+            proposal_council(state, ctx, council)?;
             call_in::decide_resolution(state, ctx, council, *outcome)
         }
-        _ => record::decide_record(state, definition, command, ctx),
+        _ => record(state, definition, command, ctx),
+    }
+}
+
+/// The event of a command that records something without moving the proposal on.
+fn record(
+    state: &ProposalState,
+    definition: &WorkflowDefinition,
+    command: &ProposalCommand,
+    ctx: &Ctx,
+) -> Result<Draft, Failure> {
+    use ProposalCommand::*;
+    match command {
+        BusinessCase {
+            one_off_cost,
+            annual_saving,
+            shares,
+            cost_shares,
+            risks,
+        } => business_case::decide_business_case(
+            state,
+            ctx,
+            CaseTerms {
+                one_off_cost: *one_off_cost,
+                annual_saving: *annual_saving,
+                shares,
+                cost_shares,
+                risks,
+            },
+        ),
+        OpenConsultation { parties } => consultation::decide_open(state, ctx, parties),
+        RecordResponse { party, summary } => consultation::decide_response(state, party, summary),
+        CloseConsultation => consultation::decide_close(state),
+        BoardVote {
+            meeting,
+            support,
+            oppose,
+            abstain,
+        } => board::decide_vote(
+            state,
+            ctx,
+            *meeting,
+            Votes {
+                support,
+                oppose,
+                abstain,
+            },
+        ),
+        CouncilDecide {
+            council,
+            decision,
+            minute,
+            urgent,
+        } => council::decide_decision(
+            state,
+            definition,
+            ctx,
+            Decided {
+                council,
+                decision: *decision,
+                minute: minute.as_deref(),
+                urgent: *urgent,
+            },
+        ),
+        DefineKpi { name, target, unit } => {
+            monitoring::decide_define_kpi(state, name, *target, unit.as_deref())
+        }
+        RecordKpi {
+            name,
+            quarter,
+            value,
+        } => monitoring::decide_record_kpi(state, name, *quarter, *value),
+        RecordSaving { quarter, amount } => monitoring::decide_saving(state, *quarter, *amount),
+        RecordReview {
+            kind,
+            council,
+            outcome,
+            summary,
+        } => monitoring::decide_review(
+            state,
+            ctx,
+            Review {
+                kind: *kind,
+                council,
+                outcome: *outcome,
+                summary: summary.as_deref(),
+            },
+        ),
+        _ => unreachable!("decide handles the moves, milestones and call-ins"),
     }
 }
 
@@ -407,65 +342,4 @@ fn lifecycle(
             new_round: step.new_round,
         },
     ))
-}
-
-fn held(state: &ProposalState) -> String {
-    state
-        .held_from
-        .as_ref()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| "?".into())
-}
-
-/// A refusal for a held proposal.
-pub(crate) fn on_hold(state: &ProposalState, what: &str) -> Failure {
-    let since = state
-        .holds
-        .last()
-        .map(|h| h.from.to_string())
-        .unwrap_or_default();
-    Failure::refused(format!(
-        "{} is on hold (since {since}, from {}): resume it before you {what}",
-        state.id,
-        held(state)
-    ))
-    .with_detail(format!(
-        "`concordat proposal resume {} --reason TEXT`",
-        state.id
-    ))
-}
-
-/// A refusal for an ended proposal.
-pub(crate) fn ended(state: &ProposalState, what: &str) -> Failure {
-    Failure::refused(format!(
-        "{} has ended ({}): you cannot {what}",
-        state.id, state.stage
-    ))
-    .with_detail(format!(
-        "`concordat proposal history {}` shows how it ended",
-        state.id
-    ))
-}
-
-fn own_milestone<'s>(
-    state: &'s ProposalState,
-    id: &str,
-) -> Result<&'s milestone::Milestone, Failure> {
-    state.milestones.get(id).ok_or_else(|| {
-        Failure::refused(format!("proposal {} has no milestone {id}", state.id))
-            .with_detail("`concordat milestone list` lists every milestone")
-    })
-}
-
-fn describe(command: &ProposalCommand) -> &'static str {
-    use ProposalCommand::*;
-    match command {
-        Advance { .. } => "the move",
-        BusinessCase { .. } => "the business case",
-        BoardVote { .. } => "the Board meeting",
-        CouncilDecide { .. } => "the council decision",
-        CallIn { .. } => "the call-in",
-        ResolveCallIn { .. } => "the call-in's resolution",
-        _ => "the change",
-    }
 }

@@ -3,18 +3,24 @@
 
 pub mod apply;
 pub mod board;
+pub mod business_case;
 pub mod call_in;
+pub mod command;
+pub mod consultation;
+pub mod council;
 pub mod decide;
 pub mod events;
 pub mod guards;
-pub mod record;
+pub mod monitoring;
+pub mod refusal;
 pub mod reminders;
 pub mod snapshot;
 pub mod state;
 pub mod view;
 
 pub use apply::{project, Cut};
-pub use decide::{decide, decide_create, Ctx, NewProposal, ProposalCommand};
+pub use command::{Ctx, NewProposal, ProposalCommand};
+pub use decide::{decide, decide_create};
 pub use reminders::reminders_for;
 pub use state::{stream_of, ProposalState, PROPOSAL_STREAM_PREFIX};
 pub use view::{show_view, show_view_at, ProposalView};

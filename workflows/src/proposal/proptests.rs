@@ -2,7 +2,7 @@
 //! the rules: the proposal accepts exactly what the model accepts, its stage is always the model's,
 //! apportioned savings sum to their totals, and versions run 1..n.
 
-use super::decide::ProposalCommand as C;
+use super::command::ProposalCommand as C;
 use super::events::Decision;
 use super::testing::Log;
 use crate::definition::Stage;
@@ -325,13 +325,13 @@ proptest! {
         // after it folds to the live state.
         let live = log.state();
         for k in 1..=log.events.len() {
-            let prefix = super::project(&log.events[..k], &log.history, &super::Cut::LIVE).unwrap();
+            let prefix = super::project(&log.events[..k], &super::Cut::LIVE).unwrap();
             let Some(prefix) = prefix else { continue };
             let bytes = super::snapshot::encode(&prefix);
             let mut state = super::snapshot::decode(&bytes, prefix.version).unwrap();
             prop_assert_eq!(&state, &prefix);
             for event in &log.events[k..] {
-                state.apply(event, &log.history).unwrap();
+                state.apply(event).unwrap();
             }
             prop_assert_eq!(&state, &live);
         }

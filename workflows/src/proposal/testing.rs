@@ -1,12 +1,14 @@
 //! A proposal's stream kept in memory, for tests of the rules and the projection: each command is
 //! decided against the state folded so far and its event sealed onto the stream, as `ops` would.
 
-use super::decide::{decide, decide_create, Ctx, NewProposal, ProposalCommand};
+use super::command::{Ctx, NewProposal, ProposalCommand};
+use super::decide::{decide, decide_create};
 use super::{project, stream_of, Cut, ProposalState};
 use crate::definition::{Category, Registry};
 use crate::ops::init::registration_event;
-use crate::ops::session::{parse_date, PartnershipHistory};
 use crate::partnership::Partnership;
+use crate::partnership::PartnershipHistory;
+use engine::time::parse_date;
 use engine::{Event, Failure, NewEvent, ZERO_HASH};
 
 /// The 2008 partnership file of the integration tests.
@@ -182,6 +184,6 @@ impl Log {
 
     /// The state under `cut` (None: the proposal did not exist yet).
     pub fn cut(&self, cut: &Cut) -> Option<ProposalState> {
-        project(&self.events, &self.history, cut).expect("the stream folds")
+        project(&self.events, cut).expect("the stream folds")
     }
 }

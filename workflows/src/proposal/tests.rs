@@ -1,6 +1,6 @@
 //! The rules and the projection, on proposals kept in memory.
 
-use super::decide::ProposalCommand as C;
+use super::command::ProposalCommand as C;
 use super::events::{BoardOutcome, Decision};
 use super::testing::Log;
 use super::{show_view, Cut};

@@ -1,0 +1,178 @@
+//! What a decision is asked: the command (its values already parsed and well formed) and the
+//! context the rules read besides the proposal.
+
+use super::events::{CallInOutcome, Decision, ReviewKind, ReviewOutcome};
+use crate::definition::{Category, Registry, Stage};
+use crate::money::{Money, Percent};
+use crate::partnership::Partnership;
+use crate::permissions::Act;
+use crate::quarter::Quarter;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+
+/// What the rules need besides the proposal: the workflows, the partnership as it stood on the
+/// effective date, that date, who is acting, and the clock (for call-in windows).
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub registry: &'a Registry,
+    pub partnership: &'a Partnership,
+    pub date: Date,
+    pub actor: &'a str,
+    /// Now (`$CONCORDAT_NOW` in tests): a change dated today happens at this instant.
+    pub now: Timestamp,
+}
+
+/// `proposal new`, its values already well formed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProposal {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub lead: String,
+    /// None: every council of the partnership on the effective date.
+    pub councils: Option<Vec<String>>,
+    pub category: Category,
+}
+
+/// Every command that changes an existing proposal, its values already well formed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProposalCommand {
+    Advance {
+        to: Stage,
+        reason: Option<String>,
+    },
+    BusinessCase {
+        one_off_cost: Money,
+        annual_saving: Money,
+        /// Empty: equal shares.
+        shares: Vec<(String, Percent)>,
+        /// Empty: equal shares.
+        cost_shares: Vec<(String, Percent)>,
+        risks: Vec<String>,
+    },
+    Hold {
+        reason: String,
+    },
+    Resume {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    NotPursue {
+        reason: String,
+    },
+    Close {
+        reason: String,
+    },
+    DeclareInterest {
+        reason: String,
+    },
+    OpenConsultation {
+        parties: Vec<String>,
+    },
+    RecordResponse {
+        party: String,
+        summary: String,
+    },
+    CloseConsultation,
+    BoardVote {
+        meeting: Date,
+        support: Vec<String>,
+        oppose: Vec<String>,
+        abstain: Vec<String>,
+    },
+    CouncilDecide {
+        council: String,
+        decision: Decision,
+        minute: Option<String>,
+        /// Taken as urgent: exempt from call-in, where the council's constitution allows it.
+        urgent: bool,
+    },
+    /// Scrutiny calls in `council`'s approval inside its window.
+    CallIn {
+        council: String,
+        reason: String,
+    },
+    /// Scrutiny's conclusion on a called-in approval.
+    ResolveCallIn {
+        council: String,
+        outcome: CallInOutcome,
+    },
+    DefineKpi {
+        name: String,
+        target: Decimal,
+        unit: Option<String>,
+    },
+    RecordKpi {
+        name: String,
+        quarter: Quarter,
+        value: Decimal,
+    },
+    RecordSaving {
+        quarter: Quarter,
+        amount: Money,
+    },
+    RecordReview {
+        kind: ReviewKind,
+        council: String,
+        outcome: ReviewOutcome,
+        summary: Option<String>,
+    },
+    AddMilestone {
+        id: String,
+        title: String,
+        due: Date,
+    },
+    AmendMilestone {
+        id: String,
+        due: Date,
+        reason: String,
+    },
+    CompleteMilestone {
+        id: String,
+    },
+}
+
+impl ProposalCommand {
+    /// What the command is, as far as permission is concerned.
+    pub fn act(&self) -> Act {
+        use ProposalCommand::*;
+        match self {
+            Advance { .. }
+            | BusinessCase { .. }
+            | Hold { .. }
+            | Resume { .. }
+            | Withdraw { .. }
+            | NotPursue { .. }
+            | Close { .. } => Act::ShapeProposal,
+            DeclareInterest { .. } => Act::DeclareInterest,
+            OpenConsultation { .. } | RecordResponse { .. } | CloseConsultation => Act::Consult,
+            BoardVote { .. } => Act::RecordBoardVote,
+            CouncilDecide { council, .. } => Act::RecordCouncilDecision(council.clone()),
+            CallIn { council, .. } | ResolveCallIn { council, .. } => {
+                Act::RecordCallIn(council.clone())
+            }
+            DefineKpi { .. } | RecordKpi { .. } | RecordSaving { .. } => Act::Monitor,
+            RecordReview { council, .. } => Act::RecordReview(council.clone()),
+            AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
+                Act::ManageMilestones
+            }
+        }
+    }
+
+    /// What the command records, as a refusal names it ("the move", "the business case").
+    pub fn what(&self) -> &'static str {
+        use ProposalCommand::*;
+        match self {
+            Advance { .. } => "the move",
+            BusinessCase { .. } => "the business case",
+            BoardVote { .. } => "the Board meeting",
+            CouncilDecide { .. } => "the council decision",
+            CallIn { .. } => "the call-in",
+            ResolveCallIn { .. } => "the call-in's resolution",
+            _ => "the change",
+        }
+    }
+}

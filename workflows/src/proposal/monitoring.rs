@@ -1,0 +1,121 @@
+//! A live service's monitoring: performance indicators and their quarterly values, savings
+//! apportioned by the business case's shares, and the councils' reviews.
+
+use super::business_case::{ordered, split};
+use super::command::Ctx;
+use super::events::*;
+use super::refusal::{ended, live, on_hold, proposal_council};
+use super::state::ProposalState;
+use crate::definition::Stage;
+use crate::money::{Money, Percent};
+use crate::quarter::Quarter;
+use engine::Failure;
+use rust_decimal::Decimal;
+
+/// The `kpi-defined` event (any time before the proposal ends, unless it is on hold).
+pub fn decide_define_kpi(
+    state: &ProposalState,
+    name: &str,
+    target: Decimal,
+    unit: Option<&str>,
+) -> Result<Draft, Failure> {
+    if state.has_ended() {
+        return Err(ended(state, "define a performance indicator"));
+    }
+    if state.stage == Stage::OnHold {
+        return Err(on_hold(state, "define a performance indicator"));
+    }
+    Ok(Draft::new(
+        KPI_DEFINED,
+        &KpiDefined {
+            name: name.to_string(),
+            target,
+            unit: unit.map(str::to_string),
+        },
+    ))
+}
+
+/// The `kpi-value-recorded` event of an indicator defined on a live service.
+pub fn decide_record_kpi(
+    state: &ProposalState,
+    name: &str,
+    quarter: Quarter,
+    value: Decimal,
+) -> Result<Draft, Failure> {
+    let id = &state.id;
+    live(state, "record a performance indicator")?;
+    if !state.kpis.contains_key(name) {
+        let known: Vec<&str> = state.kpis.keys().map(String::as_str).collect();
+        return Err(Failure::refused(format!("{id} has no performance indicator {name:?}"))
+            .with_detail(if known.is_empty() {
+                format!("define it first with `concordat monitor kpi {id} --name {name:?} --target NUMBER`")
+            } else {
+                format!("its indicators are: {}", known.join(", "))
+            }));
+    }
+    Ok(Draft::new(
+        KPI_VALUE_RECORDED,
+        &KpiValueRecorded {
+            name: name.to_string(),
+            quarter,
+            value,
+        },
+    ))
+}
+
+/// The `saving-recorded` event: a quarter's saving apportioned by the business case's shares.
+pub fn decide_saving(
+    state: &ProposalState,
+    quarter: Quarter,
+    amount: Money,
+) -> Result<Draft, Failure> {
+    let id = &state.id;
+    live(state, "record a saving")?;
+    let case = state.business_case.as_ref().ok_or_else(|| {
+        Failure::refused(format!("{id} has no business case to apportion savings by")).with_detail(
+            format!("record one with `concordat proposal business-case {id} ...`"),
+        )
+    })?;
+    let shares: Vec<(String, Percent)> = ordered(state, &case.shares);
+    Ok(Draft::new(
+        SAVING_RECORDED,
+        &SavingRecorded {
+            quarter,
+            amount,
+            by_council: split(amount, &shares, case.equal_shares, &state.lead),
+            shares: case.shares.clone(),
+            equal_shares: case.equal_shares,
+        },
+    ))
+}
+
+/// What a council's review found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Review<'a> {
+    pub kind: ReviewKind,
+    pub council: &'a str,
+    pub outcome: ReviewOutcome,
+    pub summary: Option<&'a str>,
+}
+
+/// The `review-recorded` event of one of the proposal's councils, on a service in monitoring.
+pub fn decide_review(state: &ProposalState, ctx: &Ctx, review: Review) -> Result<Draft, Failure> {
+    let from_monitoring = state.held_from.as_ref() == Some(&Stage::Monitoring);
+    if state.stage != Stage::Monitoring && !from_monitoring {
+        return Err(Failure::refused(format!(
+            "reviews are of a service in monitoring; {} is at {}",
+            state.id, state.stage
+        ))
+        .with_detail("a review is recorded after the service has gone live"));
+    }
+    proposal_council(state, ctx, review.council)?;
+    Ok(Draft::new(
+        REVIEW_RECORDED,
+        &ReviewRecorded {
+            kind: review.kind,
+            council: review.council.to_string(),
+            outcome: review.outcome,
+            summary: review.summary.map(str::to_string),
+        },
+    ))
+}
