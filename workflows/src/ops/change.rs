@@ -140,7 +140,7 @@ async fn fold_live(
                 &read[..]
             }
         };
-        return project(events, &Cut::LIVE);
+        return project(events, session.partnership().await?, &Cut::LIVE);
     }
     let saved = session
         .store
@@ -174,7 +174,7 @@ async fn fold_live(
             }
             Some(state)
         }
-        _ => project(events, &Cut::LIVE)?,
+        _ => project(events, session.partnership().await?, &Cut::LIVE)?,
     };
     if let Some(state) = &state {
         session

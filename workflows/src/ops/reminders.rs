@@ -86,7 +86,7 @@ pub async fn snapshot(session: &mut Session, cut: &Cut) -> Result<Snapshot, Fail
     let mut milestones = Vec::new();
     for (stream, events) in &streams {
         if stream.starts_with(PROPOSAL_STREAM_PREFIX) {
-            if let Some(state) = project(events, cut)? {
+            if let Some(state) = project(events, &partnership, cut)? {
                 proposals.push(state);
             }
         } else {

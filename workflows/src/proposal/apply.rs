@@ -8,6 +8,7 @@ use super::events::{self, *};
 use super::state::*;
 use crate::definition::{MoveKind, Stage};
 use crate::milestone::Milestone;
+use crate::partnership::PartnershipHistory;
 use engine::time::parse_date;
 use engine::{Event, Failure};
 use jiff::civil::Date;
@@ -55,8 +56,14 @@ impl Cut {
 }
 
 /// Folds a proposal's events (in seq order) that `cut` admits; None when the cut admits no
-/// `proposal-created` (the proposal did not exist yet).
-pub fn project(events: &[Event], cut: &Cut) -> Result<Option<ProposalState>, Failure> {
+/// `proposal-created` (the proposal did not exist yet). The partnership the events were recorded
+/// against is taken so a later fold may read it; today every fact that depends on it is stored in
+/// the events themselves.
+pub fn project(
+    events: &[Event],
+    _partnership: &PartnershipHistory,
+    cut: &Cut,
+) -> Result<Option<ProposalState>, Failure> {
     let mut state: Option<ProposalState> = None;
     for event in events {
         if !cut.admits(event)? {

@@ -325,7 +325,7 @@ proptest! {
         // after it folds to the live state.
         let live = log.state();
         for k in 1..=log.events.len() {
-            let prefix = super::project(&log.events[..k], &super::Cut::LIVE).unwrap();
+            let prefix = super::project(&log.events[..k], &log.history, &super::Cut::LIVE).unwrap();
             let Some(prefix) = prefix else { continue };
             let bytes = super::snapshot::encode(&prefix);
             let mut state = super::snapshot::decode(&bytes, prefix.version).unwrap();

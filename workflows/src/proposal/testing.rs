@@ -184,6 +184,6 @@ impl Log {
 
     /// The state under `cut` (None: the proposal did not exist yet).
     pub fn cut(&self, cut: &Cut) -> Option<ProposalState> {
-        project(&self.events, cut).expect("the stream folds")
+        project(&self.events, &self.history, cut).expect("the stream folds")
     }
 }
