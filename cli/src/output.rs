@@ -35,12 +35,12 @@ pub fn fail(failure: &Failure, json: bool) -> ExitCode {
         let doc = serde_json::json!({"error": {
             "kind": failure.kind.as_str(),
             "message": failure.message,
-            "details": failure.details,
+            "details": crate::remedies::lines(failure),
         }});
         let _ = writeln!(stderr, "{doc}");
     } else {
         let _ = writeln!(stderr, "error: {}", failure.message);
-        for detail in &failure.details {
+        for detail in &crate::remedies::lines(failure) {
             let _ = writeln!(stderr, "  {detail}");
         }
     }

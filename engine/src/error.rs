@@ -1,6 +1,8 @@
 //! One failure type shared by every crate, carrying the kind the CLI maps to an exit code.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// What went wrong, in the contract's terms (each kind has one exit code in the CLI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +47,59 @@ impl FailureKind {
     }
 }
 
-/// A failure with a plain message (what was wrong) and details (each unmet condition, or what would fix it).
+/// A failure with a plain message (what was wrong), details (each unmet condition, in plain words)
+/// and remedies (what would put it right, as data the caller words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub kind: FailureKind,
     pub message: String,
     pub details: Vec<String>,
+    pub remedies: Vec<Remedy>,
 }
+
+/// What would put a failure right, as a value of the crate that raised it (`workflows::Remedy`):
+/// the CLI words it (a command to run, a flag to give), so no crate below the CLI names one.
+#[derive(Clone)]
+pub struct Remedy {
+    value: Arc<dyn Any + Send + Sync>,
+    debug: String,
+    /// The detail line it completes ("condition: remedy"); None: a line of its own after them.
+    pub line: Option<usize>,
+}
+
+impl Remedy {
+    /// The remedy `value`, a line of its own.
+    pub fn new<T: Any + Send + Sync + fmt::Debug>(value: T) -> Remedy {
+        Remedy {
+            debug: format!("{value:?}"),
+            value: Arc::new(value),
+            line: None,
+        }
+    }
+    /// The remedy as `T`, if it is one.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+}
+
+impl fmt::Debug for Remedy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.debug)?;
+        match self.line {
+            Some(line) => write!(f, " (completing detail {line})"),
+            None => Ok(()),
+        }
+    }
+}
+
+// Two remedies are equal when they print alike: a remedy is plain data, so its Debug is its value.
+impl PartialEq for Remedy {
+    fn eq(&self, other: &Remedy) -> bool {
+        self.debug == other.debug && self.line == other.line
+    }
+}
+
+impl Eq for Remedy {}
 
 impl Failure {
     /// A failure of `kind` with a message and no details.
@@ -60,6 +108,7 @@ impl Failure {
             kind,
             message: message.into(),
             details: Vec::new(),
+            remedies: Vec::new(),
         }
     }
     /// A usage failure (exit 2).
@@ -89,6 +138,23 @@ impl Failure {
     /// Adds one detail line (an unmet condition or a hint).
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.details.push(detail.into());
+        self
+    }
+    /// Adds a remedy as a line of its own, after the details.
+    pub fn with_remedy<T: Any + Send + Sync + fmt::Debug>(mut self, remedy: T) -> Self {
+        self.remedies.push(Remedy::new(remedy));
+        self
+    }
+    /// Adds a detail line (an unmet condition) and the remedy that completes it.
+    pub fn with_detail_remedy<T: Any + Send + Sync + fmt::Debug>(
+        mut self,
+        detail: impl Into<String>,
+        remedy: T,
+    ) -> Self {
+        self.details.push(detail.into());
+        let mut remedy = Remedy::new(remedy);
+        remedy.line = Some(self.details.len() - 1);
+        self.remedies.push(remedy);
         self
     }
     /// Adds several detail lines.

@@ -13,7 +13,7 @@ pub mod schedule;
 pub mod store;
 pub mod time;
 
-pub use error::{Failure, FailureKind};
+pub use error::{Failure, FailureKind, Remedy};
 pub use event::{Event, NewEvent, ZERO_HASH};
 pub use store::{
     create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,

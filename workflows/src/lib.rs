@@ -13,5 +13,6 @@ pub mod partnership;
 pub mod permissions;
 pub mod proposal;
 pub mod quarter;
+pub mod remedy;
 pub mod reminders;
 pub mod report;

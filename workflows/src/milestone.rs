@@ -7,6 +7,7 @@ use crate::proposal::events::{
     self, Draft, MilestoneAdded, MilestoneAmended, MilestoneCompleted, MILESTONE_ADDED,
     MILESTONE_AMENDED, MILESTONE_COMPLETED,
 };
+use crate::remedy::Remedy;
 use engine::time::parse_date;
 use engine::{Event, Failure};
 use jiff::civil::Date;
@@ -182,7 +183,8 @@ pub fn decide_complete(milestone: &Milestone) -> Result<Draft, Failure> {
             "milestone {} was already completed on {} by {}",
             milestone.id, done.on, done.by
         ))
-        .with_detail("nothing to do: `concordat milestone list` shows it"));
+        .with_detail("nothing to do")
+        .with_remedy(Remedy::ListMilestones));
     }
     Ok(Draft::new(
         MILESTONE_COMPLETED,

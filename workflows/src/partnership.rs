@@ -402,7 +402,7 @@ impl PartnershipHistory {
         }
         if versions.is_empty() {
             return Err(Failure::usage("this store has no partnership")
-                .with_detail("create the store with `concordat init PARTNERSHIP.toml`"));
+                .with_remedy(crate::remedy::Remedy::CreateStore));
         }
         // Amendments apply by effective date; recorded order only breaks ties.
         versions.sort_by_key(|(from, _)| *from);

@@ -11,6 +11,7 @@ use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
 use crate::proposal::{
     decide, project, snapshot, stream_of, Ctx, Cut, ProposalCommand, ProposalState,
 };
+use crate::remedy::Remedy;
 use engine::{Event, Expectation, Failure, NewEvent};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -187,8 +188,7 @@ async fn fold_live(
 
 /// The refusal for a proposal id that does not exist.
 pub fn unknown_proposal(id: &str) -> Failure {
-    Failure::refused(format!("there is no proposal {id:?}"))
-        .with_detail("`concordat proposal list` lists the proposals")
+    Failure::refused(format!("there is no proposal {id:?}")).with_remedy(Remedy::ListProposals)
 }
 
 /// The acting actor for a change dated `date`, checked for `act` (exit 2 without one, 5 if not permitted).
@@ -222,10 +222,10 @@ pub fn check_current(
                 "proposal {} is at version {}, not {expected}: it has changed since you read it",
                 state.id, state.version
             ))
-            .with_detail(format!(
-                "check `concordat proposal show {}`, then retry with --expect-version {}",
-                state.id, state.version
-            )));
+            .with_remedy(Remedy::RetryAtVersion {
+                id: state.id.clone(),
+                version: state.version,
+            }));
         }
     }
     Ok(())

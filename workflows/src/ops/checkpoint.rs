@@ -8,6 +8,7 @@
 
 use super::session::Session;
 use crate::partnership::Role;
+use crate::remedy::Remedy;
 use engine::merkle::{checkpoint_body, consistency_text, inclusion_text, Checkpoint, MerkleLog};
 use engine::merkle::{SignerKey, VerifierKey};
 use engine::{Event, Failure, NewEvent};
@@ -118,9 +119,8 @@ impl LogTree {
                 "that checkpoint is of the log {:?}; this store's log is {:?}",
                 cp.origin, self.origin
             ))
-            .with_detail(
-                "give a checkpoint of this store's log (`concordat checkpoint sign` makes one)",
-            ));
+            .with_detail("give a checkpoint of this store's log")
+            .with_remedy(Remedy::SignCheckpoint));
         }
         if cp.size > self.size() {
             return Err(Failure::integrity(format!(
@@ -170,9 +170,8 @@ impl LogTree {
                 "the checkpoint covers {} events, fewer than the {min_size} the proof needs",
                 chosen.size
             ))
-            .with_detail(
-                "give a newer checkpoint (`concordat checkpoint sign` makes one of the log now)",
-            ));
+            .with_detail("give a newer checkpoint")
+            .with_remedy(Remedy::SignCheckpoint));
         }
         Ok(chosen)
     }
@@ -199,7 +198,7 @@ impl LogTree {
 
 fn no_event(seq: u64, size: u64) -> Failure {
     Failure::refused(format!("there is no event {seq}: the log has {size}"))
-        .with_detail("give a seq from `concordat audit log`")
+        .with_remedy(Remedy::FindSeq)
 }
 
 /// Which checkpoint a proof is made against.

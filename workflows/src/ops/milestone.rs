@@ -9,6 +9,7 @@ use crate::milestone::{self, programme_stream, Milestone, MILESTONE_STREAM_PREFI
 use crate::permissions::Act;
 use crate::proposal::events::Draft;
 use crate::proposal::ProposalCommand;
+use crate::remedy::Remedy;
 use engine::{Event, Expectation, Failure, NewEvent};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -52,8 +53,7 @@ async fn find(session: &mut Session, id: &str) -> Result<Option<Found>, Failure>
 }
 
 fn unknown(id: &str) -> Failure {
-    Failure::refused(format!("there is no milestone {id:?}"))
-        .with_detail("`concordat milestone list` lists the milestones")
+    Failure::refused(format!("there is no milestone {id:?}")).with_remedy(Remedy::ListMilestones)
 }
 
 /// `milestone add MILESTONE_ID --title T --due DATE [--proposal ID]`.
@@ -77,7 +77,8 @@ pub async fn add(
     if find(session, id).await?.is_some() {
         return Err(
             Failure::conflict(format!("milestone id {id:?} is already taken"))
-                .with_detail("choose another id; `concordat milestone list` shows the ones in use"),
+                .with_detail("choose another id")
+                .with_remedy(Remedy::ListMilestones),
         );
     }
     match proposal {

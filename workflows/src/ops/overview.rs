@@ -205,7 +205,11 @@ pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
     match definition.find(MoveKind::Advance, &state.stage, None) {
         Some(m) => {
             let to = m.to.as_ref().map_or("", |s| s.as_str());
-            step(format!("advance to {to}"), unmet_all(&m.guards, state))
+            let unmet = unmet_all(&m.guards, state);
+            step(
+                format!("advance to {to}"),
+                unmet.into_iter().map(|u| u.condition).collect(),
+            )
         }
         None => match definition.find(MoveKind::Close, &state.stage, None) {
             Some(_) => step(

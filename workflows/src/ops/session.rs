@@ -1,6 +1,7 @@
 //! One command's view of the store: the clock, who is acting, and the partnership as it stood when.
 
 use crate::partnership::Actor;
+use crate::remedy::Remedy;
 use engine::{AppendRequest, Event, EventStore, Expectation, Failure, NewEvent};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -132,9 +133,8 @@ fn unregistered(actor: &str) -> Failure {
     Failure::not_permitted(format!(
         "{actor:?} is not an actor registered in this partnership"
     ))
-    .with_detail(
-        "use an actor id from the partnership file (`concordat partnership show` lists them)",
-    )
+    .with_detail("use an actor id from the partnership file")
+    .with_remedy(Remedy::ShowPartnership)
 }
 
 #[cfg(test)]

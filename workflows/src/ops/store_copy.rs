@@ -2,6 +2,7 @@
 //! ordinary append path, each event re-sealed and required to come out with its original hash.
 
 use super::session::{PartnershipHistory, PARTNERSHIP_STREAM};
+use crate::remedy::Remedy;
 use engine::{AppendRequest, Event, EventStore, Failure};
 use serde::Serialize;
 
@@ -76,7 +77,8 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
                     copy.seq,
                     copy.hash
                 ))
-                .with_detail("verify the source with `concordat audit verify`; the copy is incomplete and should be discarded"));
+                .with_detail("the copy is incomplete and should be discarded")
+                .with_remedy(Remedy::VerifySource));
             }
         }
         start = end;

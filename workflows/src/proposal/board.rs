@@ -7,6 +7,7 @@ use super::refusal::at;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::partnership::Partnership;
+use crate::remedy::Remedy;
 use engine::Failure;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -87,9 +88,8 @@ pub fn count(
             if strangers.len() == 1 { "is" } else { "are" }
         ))
         .with_details(strangers)
-        .with_detail(
-            "record only the members present; `concordat partnership show` lists the Board",
-        ));
+        .with_detail("record only the members present")
+        .with_remedy(Remedy::ShowPartnership));
     }
     let mut by_council: BTreeMap<String, CouncilTally> = councils
         .iter()

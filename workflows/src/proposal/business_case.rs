@@ -7,6 +7,7 @@ use super::refusal::at;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::money::{apportion, apportion_equally, Money, Percent, WHOLE};
+use crate::remedy::Remedy;
 use engine::Failure;
 use std::collections::BTreeMap;
 
@@ -30,17 +31,18 @@ pub fn decide_business_case(
         state,
         &[Stage::QuickWin, Stage::BusinessCase],
         "record a business case",
-        Some("business-case"),
+        Some(Stage::BusinessCase),
     )?;
     let mut unmet = check_shares(state, ctx, "share", case.shares);
     unmet.extend(check_shares(state, ctx, "cost share", case.cost_shares));
     if !unmet.is_empty() {
-        return Err(Failure::refused(format!("the business case for {} is not right", state.id))
-            .with_details(unmet)
-            .with_detail(format!(
-                "give one --share COUNCIL=PERCENT for each of {} summing to 100, or none for equal shares",
-                state.councils.join(", ")
-            )));
+        return Err(
+            Failure::refused(format!("the business case for {} is not right", state.id))
+                .with_details(unmet)
+                .with_remedy(Remedy::GiveShares {
+                    councils: state.councils.clone(),
+                }),
+        );
     }
     let (equal_shares, equal_cost_shares) = (case.shares.is_empty(), case.cost_shares.is_empty());
     let shares = resolve(state, case.shares);
@@ -80,8 +82,7 @@ fn check_shares(
     for (council, _) in shares {
         if ctx.partnership.council(council).is_none() && !state.councils.contains(council) {
             unmet.push(format!(
-                "{council} (in a --{}) is not a council of the partnership",
-                what.replace(' ', "-")
+                "{council} (given a {what}) is not a council of the partnership"
             ));
         } else if !state.councils.contains(council) {
             unmet.push(format!(

@@ -12,6 +12,7 @@ use super::command::Ctx;
 use super::events::*;
 use super::state::{CouncilDecision, ProposalState};
 use crate::definition::Stage;
+use crate::remedy::{Remedy, Unmet};
 use engine::time::{format_instant, local_date, start_of_day};
 use engine::Failure;
 use jiff::civil::Date;
@@ -76,7 +77,7 @@ pub fn terms(ctx: &Ctx, council: &str, decision: Decision, urgent: bool) -> Resu
     let rule = config.and_then(|c| c.call_in.as_ref());
     if urgent && decision != Decision::Approve {
         return Err(Failure::usage(format!(
-            "--urgent applies to an approval; this decision is {}",
+            "urgency applies to an approval; this decision is {}",
             decision.as_str()
         ))
         .with_detail("leave out --urgent"));
@@ -275,7 +276,7 @@ fn refusal(what: String, unmet: Vec<String>) -> Failure {
 /// The guard's unmet conditions: each council of the proposal whose approval does not count yet,
 /// because it is still inside its call-in window (with its end) or suspended by a call-in. A move
 /// counts at the earlier of its instant and now.
-pub fn windows_unmet(state: &ProposalState, clock: &Clock) -> Vec<String> {
+pub fn windows_unmet(state: &ProposalState, clock: &Clock) -> Vec<Unmet> {
     let tz = &clock.tz;
     let bound = clock.at.min(clock.now);
     let mut unmet = Vec::new();
@@ -287,21 +288,27 @@ pub fn windows_unmet(state: &ProposalState, clock: &Clock) -> Vec<String> {
             continue;
         };
         match (&w.requested, &w.resolved) {
-            (_, Some(r)) if r.at > bound => unmet.push(format!(
+            (_, Some(r)) if r.at > bound => unmet.push(Unmet::plain(format!(
                 "{council}'s approval stands only from its confirmation after the call-in, at {}: date the step {} or later",
                 format_instant(r.at, tz),
                 r.on
-            )),
+            ))),
             (_, Some(_)) => {}
-            (Some(q), None) => unmet.push(format!(
-                "{council}'s approval is suspended by a call-in (requested {} by {}: {}): it counts once scrutiny confirms it with `concordat council call-in-resolved {} --council {council} --outcome confirmed`",
-                q.on, q.by, q.reason, state.id
+            (Some(q), None) => unmet.push(Unmet::met_by(
+                format!(
+                    "{council}'s approval is suspended by a call-in (requested {} by {}: {}): it counts once scrutiny confirms it",
+                    q.on, q.by, q.reason
+                ),
+                Remedy::ConfirmCallIn {
+                    id: state.id.clone(),
+                    council: council.clone(),
+                },
             )),
-            (None, None) if w.closes > bound => unmet.push(format!(
+            (None, None) if w.closes > bound => unmet.push(Unmet::plain(format!(
                 "{council} is still inside its call-in window, which closes at {} ({}): its approval counts once the window has closed without a call-in",
                 format_instant(w.closes, tz),
                 w.rule
-            )),
+            ))),
             (None, None) => {}
         }
     }

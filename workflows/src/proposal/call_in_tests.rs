@@ -187,7 +187,13 @@ fn a_call_in_blocks_until_scrutiny_confirms() {
     let e = go_live(&mut log, "2009-02-02", "2009-02-02T09:00:00Z").unwrap_err();
     assert_eq!(e.details.len(), 1, "{e:?}");
     assert!(e.details[0].contains("redditch's approval is suspended by a call-in"));
-    assert!(e.details[0].contains("call-in-resolved payroll --council redditch"));
+    assert_eq!(
+        e.remedies[0].get(),
+        Some(&crate::remedy::Remedy::ConfirmCallIn {
+            id: "payroll".into(),
+            council: "redditch".into()
+        })
+    );
     let view = show_view_at(
         &log.state(),
         &log.outlook(),

@@ -6,6 +6,7 @@ use super::events::*;
 use super::refusal::{at, on_hold};
 use super::state::{ConsultationStatus, ProposalState};
 use crate::definition::Stage;
+use crate::remedy::Remedy;
 use engine::Failure;
 
 /// The unions recognised when a partnership file names none.
@@ -24,9 +25,7 @@ pub fn decide_open(state: &ProposalState, ctx: &Ctx, parties: &[String]) -> Resu
                 .map(|d| d.to_string())
                 .unwrap_or_default()
         ))
-        .with_detail(format!(
-            "record responses, then `concordat consultation close {id}`"
-        )));
+        .with_remedy(Remedy::CloseConsultation { id: id.clone() }));
     }
     let recognised: Vec<String> = if ctx.partnership.unions.is_empty() {
         DEFAULT_UNIONS.iter().map(|u| u.to_string()).collect()
@@ -106,10 +105,9 @@ fn open_consultation(state: &ProposalState, what: &str) -> Result<(), Failure> {
             state.id,
             state.consultation.status.as_str()
         ))
-        .with_detail(format!(
-            "open one with `concordat consultation open {} --with staff,UNION`",
-            state.id
-        )));
+        .with_remedy(Remedy::OpenConsultation {
+            id: state.id.clone(),
+        }));
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
 use crate::milestone;
+use crate::remedy::{with_unmet, Remedy};
 use engine::Failure;
 
 /// The `proposal-created` event for a new proposal, under the newest workflow version.
@@ -95,7 +96,9 @@ pub fn decide(
             state.id,
             state.created_on
         ))
-        .with_detail(format!("give --on {} or later", state.created_on)));
+        .with_remedy(Remedy::DateFrom {
+            date: state.created_on,
+        }));
     }
     let definition = ctx
         .registry
@@ -236,11 +239,8 @@ fn advance(
         return Err(on_hold(state, "advance it"));
     }
     if &state.stage == to {
-        return Err(
-            Failure::refused(format!("{id} is already at {to}")).with_detail(format!(
-                "`concordat proposal show {id}` shows what it needs next"
-            )),
-        );
+        return Err(Failure::refused(format!("{id} is already at {to}"))
+            .with_remedy(Remedy::ShowProposal { id: id.clone() }));
     }
     let targets = definition.advance_targets(&state.stage);
     let Some(step) = targets.iter().find(|m| m.to.as_ref() == Some(to)) else {
@@ -248,18 +248,12 @@ fn advance(
             .iter()
             .filter_map(|m| m.to.as_ref().map(|s| s.to_string()))
             .collect();
+        let mut remedy = None;
         let why = if definition.is_outcome(&state.stage) && can.is_empty() {
             format!("{id} has ended ({}): nothing moves it now", state.stage)
         } else if to == &definition.hold_stage || definition.is_outcome(to) {
-            format!(
-                "{to} is not reached by advance: use `concordat proposal {}` (or, for rejected, a council's decision)",
-                match to {
-                    Stage::OnHold => "hold",
-                    Stage::Withdrawn => "withdraw",
-                    Stage::NotPursued => "not-pursue",
-                    _ => "close",
-                }
-            )
+            remedy = Some(Remedy::MoveBy { to: to.clone() });
+            format!("{to} is not reached by advance")
         } else if !definition.has_stage(to) {
             format!(
                 "{to} is not a stage of {} version {}",
@@ -276,17 +270,21 @@ fn advance(
         } else {
             format!("from {} it can move to: {}", state.stage, can.join(", "))
         };
-        return Err(Failure::refused(why).with_detail(hint));
+        let failure = Failure::refused(why).with_detail(hint);
+        return Err(match remedy {
+            Some(remedy) => failure.with_remedy(remedy),
+            None => failure,
+        });
     };
     let unmet = guards::unmet_all_at(&step.guards, state, &call_in::Clock::of(ctx));
     if !unmet.is_empty() {
-        return Err(Failure::refused(format!(
+        let failure = Failure::refused(format!(
             "cannot advance {id} from {} to {to} yet: {} condition{} unmet",
             state.stage,
             unmet.len(),
             if unmet.len() == 1 { " is" } else { "s are" }
-        ))
-        .with_details(unmet));
+        ));
+        return Err(with_unmet(failure, unmet));
     }
     Ok(Draft::new(
         STAGE_CHANGED,
@@ -320,9 +318,7 @@ fn lifecycle(
             ),
             _ => format!("{id} cannot {} from {}", kind.as_str(), state.stage),
         };
-        return Err(Failure::refused(why).with_detail(format!(
-            "`concordat proposal show {id}` shows where it stands"
-        )));
+        return Err(Failure::refused(why).with_remedy(Remedy::ShowProposal { id: id.clone() }));
     };
     let to = match &step.to {
         Some(to) => to.clone(),

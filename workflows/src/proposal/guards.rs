@@ -5,10 +5,11 @@ use super::call_in::{self, Clock};
 use super::events::Decision;
 use super::state::{ConsultationStatus, ProposalState};
 use crate::definition::Guard;
+use crate::remedy::{Remedy, Unmet};
 
 /// The unmet conditions of `guard` (empty: it holds). The one guard that reads the clock
 /// (`call-in-windows-closed`) holds vacuously without one.
-pub fn unmet(guard: Guard, state: &ProposalState, clock: Option<&Clock>) -> Vec<String> {
+pub fn unmet(guard: Guard, state: &ProposalState, clock: Option<&Clock>) -> Vec<Unmet> {
     match guard {
         Guard::BusinessCaseRecorded => business_case_recorded(state),
         Guard::ConsultationComplete => consultation_complete(state),
@@ -22,74 +23,87 @@ pub fn unmet(guard: Guard, state: &ProposalState, clock: Option<&Clock>) -> Vec<
 
 /// The unmet conditions of every guard in `guards`, in order, leaving out the call-in windows
 /// (they need a clock: see [`unmet_all_at`]).
-pub fn unmet_all(guards: &[Guard], state: &ProposalState) -> Vec<String> {
+pub fn unmet_all(guards: &[Guard], state: &ProposalState) -> Vec<Unmet> {
     guards.iter().flat_map(|g| unmet(*g, state, None)).collect()
 }
 
 /// The unmet conditions of every guard in `guards`, in order, for a move happening at `clock`.
-pub fn unmet_all_at(guards: &[Guard], state: &ProposalState, clock: &Clock) -> Vec<String> {
+pub fn unmet_all_at(guards: &[Guard], state: &ProposalState, clock: &Clock) -> Vec<Unmet> {
     guards
         .iter()
         .flat_map(|g| unmet(*g, state, Some(clock)))
         .collect()
 }
 
-fn business_case_recorded(state: &ProposalState) -> Vec<String> {
+fn business_case_recorded(state: &ProposalState) -> Vec<Unmet> {
     match state.business_case {
         Some(_) => vec![],
-        None => vec![format!(
-            "no business case is recorded: record one with `concordat proposal business-case {} --one-off-cost GBP --annual-saving GBP`",
-            state.id
+        None => vec![Unmet::met_by(
+            "no business case is recorded",
+            Remedy::RecordBusinessCase {
+                id: state.id.clone(),
+            },
         )],
     }
 }
 
-fn consultation_complete(state: &ProposalState) -> Vec<String> {
+fn consultation_complete(state: &ProposalState) -> Vec<Unmet> {
     let c = &state.consultation;
     let id = &state.id;
     if c.status == ConsultationStatus::NotStarted {
-        return vec![format!(
-            "no consultation has been opened{}: open one with staff and at least one union, e.g. `concordat consultation open {id} --with staff,unison`",
-            if state.round > 1 { " in this round" } else { "" }
+        return vec![Unmet::met_by(
+            format!(
+                "no consultation has been opened{}",
+                if state.round > 1 {
+                    " in this round"
+                } else {
+                    ""
+                }
+            ),
+            Remedy::OpenConsultation { id: id.clone() },
         )];
     }
     let mut unmet = Vec::new();
     if !c.parties.contains_key("staff") {
-        unmet.push(
-            "affected staff were not consulted: open a consultation that includes staff (`--with staff,...`)"
-                .to_string(),
-        );
+        unmet.push(Unmet::met_by(
+            "affected staff were not consulted",
+            Remedy::ConsultStaff,
+        ));
     }
     if c.unions.is_empty() {
-        unmet.push(
-            "no recognised trade union was consulted: open a consultation that includes at least one union of the partnership file"
-                .to_string(),
-        );
+        unmet.push(Unmet::plain(
+            "no recognised trade union was consulted: open a consultation that includes at least one union of the partnership file",
+        ));
     }
     if c.status == ConsultationStatus::Open {
-        unmet.push(format!(
-            "the consultation is still open: close it with `concordat consultation close {id}`"
+        unmet.push(Unmet::met_by(
+            "the consultation is still open",
+            Remedy::CloseConsultation { id: id.clone() },
         ));
     }
     unmet
 }
 
-fn board_recommends(state: &ProposalState) -> Vec<String> {
+fn board_recommends(state: &ProposalState) -> Vec<Unmet> {
     match state.board.standing() {
-        None => vec![format!(
-            "the Shared Services Board has not voted on it{}: record the meeting with `concordat board vote {} --meeting DATE --support ...`",
-            if state.round > 1 { " in this round" } else { "" },
-            state.id
+        None => vec![Unmet::met_by(
+            format!(
+                "the Shared Services Board has not voted on it{}",
+                if state.round > 1 { " in this round" } else { "" }
+            ),
+            Remedy::RecordBoardVote {
+                id: state.id.clone(),
+            },
         )],
         Some(v) if v.outcome.recommends() => vec![],
-        Some(v) => vec![format!(
+        Some(v) => vec![Unmet::plain(format!(
             "the Board did not recommend it at its latest meeting, {} (neither consensus nor enough support from each council): it needs a recommending vote at a later meeting",
             v.meeting
-        )],
+        ))],
     }
 }
 
-fn all_councils_approve(state: &ProposalState) -> Vec<String> {
+fn all_councils_approve(state: &ProposalState) -> Vec<Unmet> {
     state
         .approvals()
         .into_iter()
@@ -100,20 +114,28 @@ fn all_councils_approve(state: &ProposalState) -> Vec<String> {
                     .call_in
                     .as_ref()
                     .and_then(|c| c.resolved.as_ref());
-                format!(
-                    "{council}'s approval was referred back after a call-in{}: {council} must decide again with `concordat council decide {} --council {council} --decision approve`",
-                    r.map(|r| format!(" on {}", r.on)).unwrap_or_default(),
-                    state.id
+                Unmet::met_by(
+                    format!(
+                        "{council}'s approval was referred back after a call-in{}: {council} must decide again",
+                        r.map(|r| format!(" on {}", r.on)).unwrap_or_default(),
+                    ),
+                    Remedy::CouncilApproves {
+                        id: state.id.clone(),
+                        council: council.clone(),
+                    },
                 )
             }
-            None => format!(
-                "{council} has not decided yet: its clerk records the decision with `concordat council decide {} --council {council} --decision approve`",
-                state.id
+            None => Unmet::met_by(
+                format!("{council} has not decided yet"),
+                Remedy::CouncilApproves {
+                    id: state.id.clone(),
+                    council: council.clone(),
+                },
             ),
-            Some(d) => format!(
+            Some(d) => Unmet::plain(format!(
                 "{council} decided {}: it counts as not yet approved until {council} approves",
                 d.as_str()
-            ),
+            )),
         })
         .collect()
 }

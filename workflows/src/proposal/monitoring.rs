@@ -9,6 +9,7 @@ use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::money::{Money, Percent};
 use crate::quarter::Quarter;
+use crate::remedy::Remedy;
 use engine::Failure;
 use rust_decimal::Decimal;
 
@@ -46,12 +47,15 @@ pub fn decide_record_kpi(
     live(state, "record a performance indicator")?;
     if !state.kpis.contains_key(name) {
         let known: Vec<&str> = state.kpis.keys().map(String::as_str).collect();
-        return Err(Failure::refused(format!("{id} has no performance indicator {name:?}"))
-            .with_detail(if known.is_empty() {
-                format!("define it first with `concordat monitor kpi {id} --name {name:?} --target NUMBER`")
-            } else {
-                format!("its indicators are: {}", known.join(", "))
-            }));
+        let failure = Failure::refused(format!("{id} has no performance indicator {name:?}"));
+        return Err(if known.is_empty() {
+            failure.with_remedy(Remedy::DefineKpi {
+                id: id.clone(),
+                name: name.to_string(),
+            })
+        } else {
+            failure.with_detail(format!("its indicators are: {}", known.join(", ")))
+        });
     }
     Ok(Draft::new(
         KPI_VALUE_RECORDED,
@@ -72,9 +76,8 @@ pub fn decide_saving(
     let id = &state.id;
     live(state, "record a saving")?;
     let case = state.business_case.as_ref().ok_or_else(|| {
-        Failure::refused(format!("{id} has no business case to apportion savings by")).with_detail(
-            format!("record one with `concordat proposal business-case {id} ...`"),
-        )
+        Failure::refused(format!("{id} has no business case to apportion savings by"))
+            .with_remedy(Remedy::RecordBusinessCase { id: id.clone() })
     })?;
     let shares: Vec<(String, Percent)> = ordered(state, &case.shares);
     Ok(Draft::new(

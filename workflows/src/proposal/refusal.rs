@@ -5,6 +5,7 @@ use super::command::Ctx;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::milestone::Milestone;
+use crate::remedy::Remedy;
 use engine::Failure;
 
 /// The stage a held proposal left, for its refusals.
@@ -28,10 +29,9 @@ pub(crate) fn on_hold(state: &ProposalState, what: &str) -> Failure {
         state.id,
         held(state)
     ))
-    .with_detail(format!(
-        "`concordat proposal resume {} --reason TEXT`",
-        state.id
-    ))
+    .with_remedy(Remedy::Resume {
+        id: state.id.clone(),
+    })
 }
 
 /// A refusal for an ended proposal.
@@ -40,10 +40,9 @@ pub(crate) fn ended(state: &ProposalState, what: &str) -> Failure {
         "{} has ended ({}): you cannot {what}",
         state.id, state.stage
     ))
-    .with_detail(format!(
-        "`concordat proposal history {}` shows how it ended",
-        state.id
-    ))
+    .with_remedy(Remedy::ShowHistory {
+        id: state.id.clone(),
+    })
 }
 
 /// The milestone `id` of the proposal, or a refusal.
@@ -53,7 +52,7 @@ pub(crate) fn own_milestone<'s>(
 ) -> Result<&'s Milestone, Failure> {
     state.milestones.get(id).ok_or_else(|| {
         Failure::refused(format!("proposal {} has no milestone {id}", state.id))
-            .with_detail("`concordat milestone list` lists every milestone")
+            .with_remedy(Remedy::ListMilestones)
     })
 }
 
@@ -62,7 +61,7 @@ pub(crate) fn at(
     state: &ProposalState,
     stages: &[Stage],
     what: &str,
-    back_to: Option<&str>,
+    back_to: Option<Stage>,
 ) -> Result<(), Failure> {
     if stages.contains(&state.stage) {
         return Ok(());
@@ -74,24 +73,17 @@ pub(crate) fn at(
         return Err(ended(state, what));
     }
     let names: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
-    let mut failure = Failure::refused(format!(
+    let failure = Failure::refused(format!(
         "you can {what} only at {}; {} is at {}",
         names.join(" or "),
         state.id,
         state.stage
     ));
-    if let Some(back) = back_to {
-        failure = failure.with_detail(format!(
-            "move it back first: `concordat proposal advance {} --to {back}`",
-            state.id
-        ));
-    } else {
-        failure = failure.with_detail(format!(
-            "`concordat proposal show {}` shows where it stands",
-            state.id
-        ));
-    }
-    Err(failure)
+    let id = state.id.clone();
+    Err(match back_to {
+        Some(to) => failure.with_remedy(Remedy::MoveBack { id, to }),
+        None => failure.with_remedy(Remedy::ShowProposal { id }),
+    })
 }
 
 /// Refuses unless the service is live (monitoring, or closed, or held from monitoring).

@@ -1,0 +1,94 @@
+//! The CLI's words for the remedies the library attaches to a failure: each names the command (and
+//! flags) that would put it right. The library says *what* would help; only this says how to type it.
+
+use engine::Failure;
+use workflows::definition::Stage;
+use workflows::remedy::Remedy;
+
+/// A failure's detail lines as printed: each detail completed by its remedy, then the remedies of
+/// their own.
+pub fn lines(failure: &Failure) -> Vec<String> {
+    let mut lines = failure.details.clone();
+    let mut own = Vec::new();
+    for remedy in &failure.remedies {
+        let Some(text) = word(remedy) else { continue };
+        match remedy.line.and_then(|i| lines.get_mut(i)) {
+            Some(line) => *line = format!("{line}: {text}"),
+            None => own.push(text),
+        }
+    }
+    lines.extend(own);
+    lines
+}
+
+/// The words for one remedy, if it is one this CLI knows.
+fn word(remedy: &engine::Remedy) -> Option<String> {
+    remedy.get::<Remedy>().map(proposal)
+}
+
+fn proposal(remedy: &Remedy) -> String {
+    use Remedy::*;
+    match remedy {
+        ShowProposal { id } => {
+            format!("`concordat proposal show {id}` shows where it stands and what it needs next")
+        }
+        ListProposals => "`concordat proposal list` lists the proposals".into(),
+        ShowHistory { id } => format!("`concordat proposal history {id}` shows how it ended"),
+        RetryAtVersion { id, version } => format!(
+            "check `concordat proposal show {id}`, then retry with --expect-version {version}"
+        ),
+        DateFrom { date } => format!("give --on {date} or later"),
+        Resume { id } => format!("`concordat proposal resume {id} --reason TEXT`"),
+        MoveBack { id, to } => {
+            format!("move it back first: `concordat proposal advance {id} --to {to}`")
+        }
+        MoveBy { to } => format!(
+            "use `concordat proposal {}` (or, for rejected, a council's decision)",
+            lifecycle_command(to)
+        ),
+        RecordBusinessCase { id } => format!(
+            "record one with `concordat proposal business-case {id} --one-off-cost GBP --annual-saving GBP`"
+        ),
+        GiveShares { councils } => format!(
+            "give one --share COUNCIL=PERCENT for each of {} summing to 100, or none for equal shares",
+            councils.join(", ")
+        ),
+        OpenConsultation { id } => format!(
+            "open one with staff and at least one union, e.g. `concordat consultation open {id} --with staff,unison`"
+        ),
+        ConsultStaff => "open a consultation that includes staff (`--with staff,...`)".into(),
+        CloseConsultation { id } => format!(
+            "once the responses are recorded, close it with `concordat consultation close {id}`"
+        ),
+        RecordBoardVote { id } => format!(
+            "record the meeting with `concordat board vote {id} --meeting DATE --support ...`"
+        ),
+        CouncilApproves { id, council } => format!(
+            "its clerk records the decision with `concordat council decide {id} --council {council} --decision approve`"
+        ),
+        ConfirmCallIn { id, council } => format!(
+            "scrutiny confirms it with `concordat council call-in-resolved {id} --council {council} --outcome confirmed`"
+        ),
+        DefineKpi { id, name } => format!(
+            "define it first with `concordat monitor kpi {id} --name {name:?} --target NUMBER`"
+        ),
+        ListMilestones => "`concordat milestone list` lists the milestones".into(),
+        ShowPartnership => {
+            "`concordat partnership show` lists its councils, Board members and actors".into()
+        }
+        CreateStore => "create the store with `concordat init PARTNERSHIP.toml`".into(),
+        FindSeq => "give a seq from `concordat audit log`".into(),
+        SignCheckpoint => "`concordat checkpoint sign` makes one of the log now".into(),
+        VerifySource => "verify the source with `concordat audit verify`".into(),
+    }
+}
+
+/// The command that moves a proposal to `to`, which advance does not reach.
+fn lifecycle_command(to: &Stage) -> &'static str {
+    match to.as_str() {
+        "on-hold" => "hold",
+        "withdrawn" => "withdraw",
+        "not-pursued" => "not-pursue",
+        _ => "close",
+    }
+}

@@ -1,0 +1,90 @@
+//! What would put a refusal right, as data: the CLI words each remedy as a command to run (and a
+//! web page may offer a form), so the rules never name a command or a flag. Attached to a
+//! `Failure` with `with_remedy` (a line of its own) or `with_detail_remedy` (completing a detail).
+
+use crate::definition::Stage;
+use jiff::civil::Date;
+
+/// A step the user can take, with the values it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// See where the proposal stands and what it needs next.
+    ShowProposal { id: String },
+    /// See every proposal.
+    ListProposals,
+    /// See how the proposal got where it is.
+    ShowHistory { id: String },
+    /// Read the proposal again, then retry expecting `version`.
+    RetryAtVersion { id: String, version: u64 },
+    /// Date the change on or after `date`.
+    DateFrom { date: Date },
+    /// Resume the held proposal.
+    Resume { id: String },
+    /// Move the proposal back to `to` first.
+    MoveBack { id: String, to: Stage },
+    /// `to` is reached by its own command (hold, withdraw, not-pursue, close), not by an advance.
+    MoveBy { to: Stage },
+    /// Record a business case.
+    RecordBusinessCase { id: String },
+    /// Give each of `councils` a share summing to 100, or none for equal shares.
+    GiveShares { councils: Vec<String> },
+    /// Open a consultation with staff and at least one union.
+    OpenConsultation { id: String },
+    /// Open a consultation that includes the affected staff.
+    ConsultStaff,
+    /// Close the consultation (once its responses are recorded).
+    CloseConsultation { id: String },
+    /// Record the Board meeting's vote.
+    RecordBoardVote { id: String },
+    /// `council`'s clerk records its approval.
+    CouncilApproves { id: String, council: String },
+    /// Scrutiny confirms `council`'s called-in approval.
+    ConfirmCallIn { id: String, council: String },
+    /// Define the performance indicator `name` first.
+    DefineKpi { id: String, name: String },
+    /// See every milestone.
+    ListMilestones,
+    /// See the partnership: its councils, Board members and actors.
+    ShowPartnership,
+    /// Create the store from a partnership file.
+    CreateStore,
+    /// Find an event's seq in the log.
+    FindSeq,
+    /// Make a checkpoint of the log as it is now.
+    SignCheckpoint,
+    /// Verify the source store's log.
+    VerifySource,
+}
+
+/// An unmet condition of a move, in plain words, and what would meet it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    pub condition: String,
+    pub remedy: Option<Remedy>,
+}
+
+impl Unmet {
+    /// A condition nothing but time or another meeting meets.
+    pub fn plain(condition: impl Into<String>) -> Unmet {
+        Unmet {
+            condition: condition.into(),
+            remedy: None,
+        }
+    }
+
+    /// A condition `remedy` meets.
+    pub fn met_by(condition: impl Into<String>, remedy: Remedy) -> Unmet {
+        Unmet {
+            condition: condition.into(),
+            remedy: Some(remedy),
+        }
+    }
+}
+
+/// Adds each unmet condition to `failure` as a detail, completed by its remedy.
+pub fn with_unmet(failure: engine::Failure, unmet: Vec<Unmet>) -> engine::Failure {
+    unmet.into_iter().fold(failure, |f, u| match u.remedy {
+        Some(remedy) => f.with_detail_remedy(u.condition, remedy),
+        None => f.with_detail(u.condition),
+    })
+}
