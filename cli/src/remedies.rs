@@ -38,6 +38,11 @@ fn proposal(remedy: &Remedy) -> String {
             "check `concordat proposal show {id}`, then retry with --expect-version {version}"
         ),
         DateFrom { date } => format!("give --on {date} or later"),
+        NoExpectedVersion => "leave out --expect-version for a new programme milestone".into(),
+        ExpectVersion { version } => format!("retry with --expect-version {version}"),
+        NameActor => "give --as ACTOR, or set CONCORDAT_ACTOR".into(),
+        NotUrgent => "record the decision without --urgent".into(),
+        NameCouncils => "name the councils, the lead among them, with --councils".into(),
         Resume { id } => format!("`concordat proposal resume {id} --reason TEXT`"),
         MoveBack { id, to } => {
             format!("move it back first: `concordat proposal advance {id} --to {to}`")

@@ -75,6 +75,24 @@ impl fmt::Display for Stage {
     }
 }
 
+/// A stage as a user names one: only a stage some registered workflow definition has (the
+/// standard registry), so an unknown name is refused before anything is read, yet a stage a later
+/// version adds parses once that version is registered.
+impl std::str::FromStr for Stage {
+    type Err = Failure;
+    fn from_str(name: &str) -> Result<Stage, Failure> {
+        let registry = Registry::standard();
+        let known = registry.stages();
+        let stage = Stage::named(name.trim());
+        if known.contains(&stage) {
+            return Ok(stage);
+        }
+        let names: Vec<&str> = known.iter().map(Stage::as_str).collect();
+        Err(Failure::usage(format!("{name:?} is not a stage"))
+            .with_detail(format!("the stages are: {}", names.join(", "))))
+    }
+}
+
 impl Serialize for Stage {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -349,6 +367,20 @@ impl Registry {
                 ))
                 .with_detail("upgrade concordat to one that knows that workflow version")
             })
+    }
+
+    /// Every stage of every registered definition: lifecycle order, then hold, then the outcomes.
+    pub fn stages(&self) -> Vec<Stage> {
+        let mut all: Vec<Stage> = Vec::new();
+        for d in self.definitions.values() {
+            let stages = d.stages.iter().chain([&d.hold_stage]).chain(&d.outcomes);
+            for stage in stages {
+                if !all.contains(stage) {
+                    all.push(stage.clone());
+                }
+            }
+        }
+        all
     }
 
     /// The newest version of `name`, which new proposals start under.

@@ -116,25 +116,6 @@ impl Milestone {
     }
 }
 
-/// A milestone id: lower-case letters, digits and dashes, starting with a letter or digit.
-pub fn check_id(id: &str) -> Result<(), Failure> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            Failure::usage(format!("{id:?} is not a valid milestone id")).with_detail(
-                "use lower-case letters, digits and dashes, e.g. phase-2-opportunities",
-            ),
-        )
-    }
-}
-
 /// The `milestone-added` event for a new milestone.
 pub fn decide_add(id: &str, title: &str, due: Date, proposal: Option<&str>) -> Draft {
     Draft::new(
@@ -256,12 +237,5 @@ mod tests {
             .unwrap();
         assert!(decide_complete(&m).is_err());
         assert!(decide_amend(&m, date(2009, 3, 1), "late").is_err());
-    }
-
-    #[test]
-    fn ids_are_checked() {
-        assert!(check_id("phase-2").is_ok());
-        assert!(check_id("Phase 2").is_err());
-        assert!(check_id("").is_err());
     }
 }

@@ -41,18 +41,6 @@ impl Money {
             .map_err(|_| too_large())?;
         Ok(Money { pence })
     }
-
-    /// Parses a sum that must not be negative.
-    pub fn parse_non_negative(text: &str, what: &str) -> Result<Money, Failure> {
-        let money = Money::parse(text)?;
-        if money.pence < 0 {
-            return Err(
-                Failure::usage(format!("{what} cannot be negative (got {text})"))
-                    .with_detail("give an amount of zero or more"),
-            );
-        }
-        Ok(money)
-    }
 }
 
 impl fmt::Display for Money {
@@ -242,7 +230,6 @@ mod tests {
         assert_eq!(Money::parse("40000.5").unwrap().to_string(), "40000.50");
         assert!(Money::parse("1.234").is_err());
         assert!(Money::parse("forty").is_err());
-        assert!(Money::parse_non_negative("-5", "a saving").is_err());
         // Found by fuzzing: a sum too large for the decimal type once in pence panicked.
         let failure = Money::parse("79228162514264337593543950335").unwrap_err();
         assert_eq!(failure.kind, engine::FailureKind::Usage);

@@ -148,6 +148,13 @@ impl fmt::Display for Quarter {
     }
 }
 
+impl std::str::FromStr for Quarter {
+    type Err = Failure;
+    fn from_str(text: &str) -> Result<Quarter, Failure> {
+        Quarter::parse(text)
+    }
+}
+
 impl Serialize for Quarter {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())

@@ -16,6 +16,16 @@ pub enum Remedy {
     ShowHistory { id: String },
     /// Read the proposal again, then retry expecting `version`.
     RetryAtVersion { id: String, version: u64 },
+    /// Give no expected version: the thing is new, at version 0.
+    NoExpectedVersion,
+    /// Retry expecting `version` (a programme milestone's).
+    ExpectVersion { version: u64 },
+    /// Say who is acting.
+    NameActor,
+    /// Record the decision without urgency.
+    NotUrgent,
+    /// Name the proposal's councils (at least two, the lead among them).
+    NameCouncils,
     /// Date the change on or after `date`.
     DateFrom { date: Date },
     /// Resume the held proposal.

@@ -86,9 +86,14 @@ fn model(admitted: &[&Step]) -> Option<Seen> {
     Some(seen)
 }
 
+/// Names as the CLI parses them.
+fn parse(names: &[&str]) -> Vec<ops::input::Name> {
+    names.iter().map(|n| n.parse().unwrap()).collect()
+}
+
 async fn record(session: &mut Session, step: &Step, on: Date) {
     let c = Change {
-        on: Some(on.to_string()),
+        on: Some(on),
         expect_version: None,
     };
     session.actor = Some("jce".into());
@@ -97,11 +102,13 @@ async fn record(session: &mut Session, step: &Step, on: Date) {
         Step::New => ops::proposal::new(
             session,
             ops::proposal::NewArgs {
-                title: "Shared elections".into(),
-                service: "elections".into(),
+                title: "Shared elections".parse().unwrap(),
+                service: "elections".parse().unwrap(),
                 lead: "bromsgrove".into(),
-                on: c.on.clone(),
-                ..Default::default()
+                on: c.on,
+                councils: None,
+                category: None,
+                id: None,
             },
         )
         .await
@@ -120,15 +127,17 @@ async fn record(session: &mut Session, step: &Step, on: Date) {
             session,
             id,
             ops::proposal::BusinessCaseArgs {
-                one_off_cost: "15000".into(),
-                annual_saving: "18000".into(),
-                ..Default::default()
+                one_off_cost: "15000".parse().unwrap(),
+                annual_saving: "18000".parse().unwrap(),
+                shares: vec![],
+                cost_shares: vec![],
+                risks: vec![],
             },
             &c,
         )
         .await
         .map(|_| ()),
-        Step::Open => ops::consultation::open(session, id, &["staff".into(), "unison".into()], &c)
+        Step::Open => ops::consultation::open(session, id, parse(&["staff", "unison"]), &c)
             .await
             .map(|_| ()),
         Step::Close => ops::consultation::close(session, id, &c).await.map(|_| ()),
@@ -142,9 +151,10 @@ async fn record(session: &mut Session, step: &Step, on: Date) {
                 "rbc-member-3",
             ];
             let args = ops::board::VoteArgs {
-                meeting: on.to_string(),
-                support: members.iter().map(|m| m.to_string()).collect(),
-                ..Default::default()
+                meeting: on,
+                support: parse(&members),
+                oppose: vec![],
+                abstain: vec![],
             };
             ops::board::vote(
                 session,
@@ -171,7 +181,7 @@ async fn record(session: &mut Session, step: &Step, on: Date) {
                 "approve" => Decision::Approve,
                 _ => Decision::Defer,
             };
-            ops::council::decide(session, id, council, decision, None, &c)
+            ops::council::decide(session, id, council.parse().unwrap(), decision, None, &c)
                 .await
                 .map(|_| ())
         }

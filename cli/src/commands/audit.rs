@@ -8,6 +8,7 @@ use engine::{Event, Failure};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use workflows::ops::input::HashHex;
 
 /// The `audit` command words.
 #[derive(Debug, Subcommand)]
@@ -18,8 +19,8 @@ pub enum AuditCommand {
         #[arg(long)]
         file: Option<PathBuf>,
         /// The chain must end exactly at this hash.
-        #[arg(long)]
-        head: Option<String>,
+        #[arg(long, value_parser = super::values::parsed::<HashHex>)]
+        head: Option<HashHex>,
     },
     /// Write the log as JSON Lines, one event a line, oldest first.
     Export {
@@ -144,7 +145,7 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
 async fn verify(
     g: &GlobalArgs,
     file: Option<PathBuf>,
-    head: Option<String>,
+    head: Option<HashHex>,
 ) -> Result<ExitCode, Failure> {
     let (report, session) = match file {
         Some(path) => {
@@ -153,20 +154,12 @@ async fn verify(
                     .with_detail("give the path of an export made by `concordat audit export`")
             })?;
             let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
-            let report = engine::chain::verify_lines(reader, head.as_deref());
-            if let Some(h) = &head {
-                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(
-                        Failure::usage(format!("--head {h:?} is not a SHA-256 hash"))
-                            .with_detail("give the 64 hex digits of the head you expect"),
-                    );
-                }
-            }
+            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()));
             (report?, None)
         }
         None => {
             let mut session = context::session(g, OpenMode::Existing).await?;
-            let report = workflows::ops::audit::verify(&mut session, None, head.as_deref()).await?;
+            let report = workflows::ops::audit::verify(&mut session, None, head.as_ref()).await?;
             (report, Some(session))
         }
     };

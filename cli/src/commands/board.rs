@@ -6,8 +6,47 @@ use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
+use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::ops::board::{self as ops, VoteArgs};
+use workflows::ops::input::{repeated, Name};
+
+use super::values::{self, parsed};
+
+/// The vote's usage errors, in the command line's words, before the store is opened.
+fn check(
+    meeting: Date,
+    support: &[Name],
+    oppose: &[Name],
+    abstain: &[Name],
+    change: &ChangeArgs,
+) -> Result<(), Failure> {
+    if let Some(on) = change.on.filter(|on| *on != meeting) {
+        return Err(
+            Failure::usage(format!("--on {on} differs from --meeting {meeting}"))
+                .with_detail("a Board vote takes effect on its meeting date: leave out --on"),
+        );
+    }
+    values::once("--support", support)?;
+    values::once("--oppose", oppose)?;
+    values::once("--abstain", abstain)?;
+    let all: Vec<String> = [support, oppose, abstain]
+        .concat()
+        .into_iter()
+        .map(|n| n.0)
+        .collect();
+    if let Some(twice) = repeated(&all) {
+        return Err(Failure::usage(format!(
+            "members present (--support, --oppose, --abstain) names {twice} twice"
+        ))
+        .with_detail("name each one once"));
+    }
+    if all.is_empty() {
+        return Err(Failure::usage("the vote names no member present")
+            .with_detail("list the members present with --support, --oppose and --abstain"));
+    }
+    Ok(())
+}
 
 /// The `board` command words.
 #[derive(Debug, Subcommand)]
@@ -16,17 +55,17 @@ pub enum BoardCommand {
     Vote {
         id: String,
         /// The meeting date: the vote's effective date.
-        #[arg(long, value_name = "DATE")]
-        meeting: String,
+        #[arg(long, value_name = "DATE", value_parser = values::date)]
+        meeting: Date,
         /// Members present in support.
-        #[arg(long, value_delimiter = ',')]
-        support: Vec<String>,
+        #[arg(long, value_delimiter = ',', value_parser = parsed::<Name>)]
+        support: Vec<Name>,
         /// Members present against.
-        #[arg(long, value_delimiter = ',')]
-        oppose: Vec<String>,
+        #[arg(long, value_delimiter = ',', value_parser = parsed::<Name>)]
+        oppose: Vec<Name>,
         /// Members present abstaining.
-        #[arg(long, value_delimiter = ',')]
-        abstain: Vec<String>,
+        #[arg(long, value_delimiter = ',', value_parser = parsed::<Name>)]
+        abstain: Vec<Name>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -34,7 +73,6 @@ pub enum BoardCommand {
 
 /// Runs a `board` command.
 pub async fn exec(g: &GlobalArgs, cmd: BoardCommand) -> Result<ExitCode, Failure> {
-    let mut session = context::session(g, OpenMode::Existing).await?;
     let BoardCommand::Vote {
         id,
         meeting,
@@ -43,6 +81,8 @@ pub async fn exec(g: &GlobalArgs, cmd: BoardCommand) -> Result<ExitCode, Failure
         abstain,
         change,
     } = cmd;
+    check(meeting, &support, &oppose, &abstain, &change)?;
+    let mut session = context::session(g, OpenMode::Existing).await?;
     let args = VoteArgs {
         meeting,
         support,

@@ -1,9 +1,12 @@
 //! What the proposal command groups share: `--on`/`--expect-version`, the fixed value sets (clap
 //! value enums, so an unknown value is a usage error), and the plain-text report of a recorded change.
+//! A stage is not among them: it parses against the registered workflow definitions (`Stage`'s
+//! `FromStr`), so a stage a later version adds needs no change here.
 
 use clap::{Args, ValueEnum};
+use jiff::civil::Date;
 use serde_json::Value;
-use workflows::definition::{Category, Stage};
+use workflows::definition::Category;
 use workflows::ops::change::{Change, Recorded};
 use workflows::proposal::events::{Decision, ReviewKind, ReviewOutcome};
 
@@ -11,8 +14,8 @@ use workflows::proposal::events::{Decision, ReviewKind, ReviewOutcome};
 #[derive(Debug, Clone, Args)]
 pub struct ChangeArgs {
     /// The date it was taken (YYYY-MM-DD; default: today in the partnership's time zone).
-    #[arg(long, value_name = "DATE")]
-    pub on: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::values::date)]
+    pub on: Option<Date>,
     /// Refuse (exit 4) unless the proposal is still at this version.
     #[arg(long, value_name = "N", value_parser = version)]
     pub expect_version: Option<u64>,
@@ -30,36 +33,9 @@ impl ChangeArgs {
     /// The library's form.
     pub fn change(&self) -> Change {
         Change {
-            on: self.on.clone(),
+            on: self.on,
             expect_version: self.expect_version,
         }
-    }
-}
-
-/// A stage, as written on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StageArg {
-    QuickWin,
-    BusinessCase,
-    Consultation,
-    CouncilApproval,
-    Monitoring,
-    OnHold,
-    NotPursued,
-    Withdrawn,
-    Rejected,
-    Closed,
-}
-
-impl StageArg {
-    /// The library's stage.
-    pub fn stage(self) -> Stage {
-        let name = self
-            .to_possible_value()
-            .expect("every stage has a name")
-            .get_name()
-            .to_string();
-        Stage::named(&name)
     }
 }
 

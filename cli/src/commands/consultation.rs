@@ -1,6 +1,7 @@
 //! `concordat consultation open|respond|close`.
 
 use super::common::{human_recorded, ChangeArgs};
+use super::values::{self, parsed};
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
@@ -8,6 +9,7 @@ use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::consultation as ops;
+use workflows::ops::input::{Name, Text};
 
 /// The `consultation` command words.
 #[derive(Debug, Subcommand)]
@@ -16,18 +18,18 @@ pub enum ConsultationCommand {
     Open {
         id: String,
         /// The parties consulted, e.g. staff,unison,gmb.
-        #[arg(long, value_delimiter = ',', required = true)]
-        with: Vec<String>,
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parsed::<Name>)]
+        with: Vec<Name>,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Record a party's response.
     Respond {
         id: String,
-        #[arg(long)]
-        party: String,
-        #[arg(long)]
-        summary: String,
+        #[arg(long, value_parser = parsed::<Name>)]
+        party: Name,
+        #[arg(long, value_parser = parsed::<Text>)]
+        summary: Text,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -41,17 +43,21 @@ pub enum ConsultationCommand {
 
 /// Runs a `consultation` command.
 pub async fn exec(g: &GlobalArgs, cmd: ConsultationCommand) -> Result<ExitCode, Failure> {
+    if let ConsultationCommand::Open { with, .. } = &cmd {
+        let lower: Vec<Name> = with.iter().map(|p| Name(p.0.to_lowercase())).collect();
+        values::once("--with", &lower)?;
+    }
     let mut session = context::session(g, OpenMode::Existing).await?;
     let recorded = match cmd {
         ConsultationCommand::Open { id, with, change } => {
-            ops::open(&mut session, &id, &with, &change.change()).await?
+            ops::open(&mut session, &id, with, &change.change()).await?
         }
         ConsultationCommand::Respond {
             id,
             party,
             summary,
             change,
-        } => ops::respond(&mut session, &id, &party, &summary, &change.change()).await?,
+        } => ops::respond(&mut session, &id, party, summary, &change.change()).await?,
         ConsultationCommand::Close { id, change } => {
             ops::close(&mut session, &id, &change.change()).await?
         }

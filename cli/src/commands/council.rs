@@ -1,6 +1,7 @@
 //! `concordat council decide|call-in|call-in-resolved`.
 
 use super::common::{human_recorded, ChangeArgs, DecisionArg};
+use super::values::parsed;
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::{Subcommand, ValueEnum};
@@ -9,6 +10,7 @@ use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::change::Recorded;
 use workflows::ops::council as ops;
+use workflows::ops::input::{Name, Text};
 use workflows::proposal::events::CallInOutcome;
 
 /// The `council` command words.
@@ -17,13 +19,13 @@ pub enum CouncilCommand {
     /// Record a council's decision (its clerk only); the date it was taken goes in --on.
     Decide {
         id: String,
-        #[arg(long)]
-        council: String,
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
         #[arg(long, value_enum)]
         decision: DecisionArg,
         /// The minute reference.
-        #[arg(long)]
-        minute: Option<String>,
+        #[arg(long, value_parser = parsed::<Text>)]
+        minute: Option<Text>,
         /// Taken as urgent: skips the council's call-in window (only where its constitution
         /// exempts urgent decisions).
         #[arg(long)]
@@ -35,11 +37,11 @@ pub enum CouncilCommand {
     #[command(name = "call-in")]
     CallIn {
         id: String,
-        #[arg(long)]
-        council: String,
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
         /// Why scrutiny called it in.
-        #[arg(long)]
-        reason: String,
+        #[arg(long, value_parser = parsed::<Text>)]
+        reason: Text,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -47,8 +49,8 @@ pub enum CouncilCommand {
     #[command(name = "call-in-resolved")]
     CallInResolved {
         id: String,
-        #[arg(long)]
-        council: String,
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
         #[command(flatten)]
@@ -77,6 +79,18 @@ impl OutcomeArg {
 
 /// Runs a `council` command.
 pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failure> {
+    if let CouncilCommand::Decide {
+        decision, urgent, ..
+    } = &cmd
+    {
+        if *urgent && *decision != DecisionArg::Approve {
+            return Err(Failure::usage(format!(
+                "--urgent applies to an approval (it skips the call-in window); this decision is {}",
+                decision.decision().as_str()
+            ))
+            .with_detail("leave out --urgent, or record --decision approve --urgent"));
+        }
+    }
     let mut session = context::session(g, OpenMode::Existing).await?;
     let recorded = match cmd {
         CouncilCommand::Decide {
@@ -90,9 +104,9 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             ops::decide_with_urgency(
                 &mut session,
                 &id,
-                &council,
+                council,
                 decision.decision(),
-                minute.as_deref(),
+                minute,
                 urgent,
                 &change.change(),
             )
@@ -103,7 +117,7 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             council,
             reason,
             change,
-        } => ops::call_in(&mut session, &id, &council, &reason, &change.change()).await?,
+        } => ops::call_in(&mut session, &id, council, reason, &change.change()).await?,
         CouncilCommand::CallInResolved {
             id,
             council,
@@ -113,7 +127,7 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             ops::resolve(
                 &mut session,
                 &id,
-                &council,
+                council,
                 outcome.outcome(),
                 &change.change(),
             )

@@ -1,13 +1,16 @@
 //! `concordat milestone add|amend|complete|list`.
 
 use super::common::ChangeArgs;
+use super::values::{self, parsed};
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
+use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::milestone::Milestone;
+use workflows::ops::input::{Id, Text};
 use workflows::ops::milestone::{self as ops, MilestoneRecorded};
 
 /// The `milestone` command words.
@@ -16,11 +19,12 @@ pub enum MilestoneCommand {
     /// Add a programme milestone, or one of a proposal with --proposal.
     Add {
         /// The milestone's id (unique across programme and proposal milestones).
-        milestone_id: String,
-        #[arg(long)]
-        title: String,
-        #[arg(long, value_name = "DATE")]
-        due: String,
+        #[arg(value_parser = parsed::<Id>)]
+        milestone_id: Id,
+        #[arg(long, value_parser = parsed::<Text>)]
+        title: Text,
+        #[arg(long, value_name = "DATE", value_parser = values::date)]
+        due: Date,
         #[arg(long)]
         proposal: Option<String>,
         #[command(flatten)]
@@ -29,10 +33,10 @@ pub enum MilestoneCommand {
     /// Move a milestone's due date; the original date, who, when and why are kept.
     Amend {
         id: String,
-        #[arg(long, value_name = "DATE")]
-        due: String,
-        #[arg(long)]
-        reason: String,
+        #[arg(long, value_name = "DATE", value_parser = values::date)]
+        due: Date,
+        #[arg(long, value_parser = parsed::<Text>)]
+        reason: Text,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -60,8 +64,8 @@ pub async fn exec(g: &GlobalArgs, cmd: MilestoneCommand) -> Result<ExitCode, Fai
             ops::add(
                 &mut session,
                 &milestone_id,
-                &title,
-                &due,
+                title,
+                due,
                 proposal.as_deref(),
                 &change.change(),
             )
@@ -72,7 +76,7 @@ pub async fn exec(g: &GlobalArgs, cmd: MilestoneCommand) -> Result<ExitCode, Fai
             due,
             reason,
             change,
-        } => ops::amend(&mut session, &id, &due, &reason, &change.change()).await?,
+        } => ops::amend(&mut session, &id, due, reason, &change.change()).await?,
         MilestoneCommand::Complete { id, change } => {
             ops::complete(&mut session, &id, &change.change()).await?
         }

@@ -18,6 +18,7 @@ mod report;
 mod review;
 mod scheduler;
 mod store;
+mod values;
 
 use clap::{Args, Parser, Subcommand};
 use engine::Failure;

@@ -1,13 +1,16 @@
 //! `concordat monitor kpi|record|saving`.
 
 use super::common::{human_recorded, ChangeArgs};
+use super::values::parsed;
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
+use workflows::ops::input::{Amount, Number, Text};
 use workflows::ops::monitor as ops;
+use workflows::quarter::Quarter;
 
 /// The `monitor` command words.
 #[derive(Debug, Subcommand)]
@@ -15,34 +18,34 @@ pub enum MonitorCommand {
     /// Define a performance indicator (or change its target).
     Kpi {
         id: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long, allow_hyphen_values = true)]
-        target: String,
-        #[arg(long)]
-        unit: Option<String>,
+        #[arg(long, value_parser = parsed::<Text>)]
+        name: Text,
+        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
+        target: Number,
+        #[arg(long, value_parser = parsed::<Text>)]
+        unit: Option<Text>,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Record an indicator's value for a financial quarter (e.g. 2008/09-Q3).
     Record {
         id: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        quarter: String,
-        #[arg(long, allow_hyphen_values = true)]
-        value: String,
+        #[arg(long, value_parser = parsed::<Text>)]
+        name: Text,
+        #[arg(long, value_parser = parsed::<Quarter>)]
+        quarter: Quarter,
+        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
+        value: Number,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Record a quarter's saving; it is split between the councils by the business case's shares.
     Saving {
         id: String,
-        #[arg(long)]
-        quarter: String,
-        #[arg(long, allow_hyphen_values = true)]
-        amount: String,
+        #[arg(long, value_parser = parsed::<Quarter>)]
+        quarter: Quarter,
+        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
+        amount: Amount,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -58,30 +61,20 @@ pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failu
             target,
             unit,
             change,
-        } => {
-            ops::kpi(
-                &mut session,
-                &id,
-                &name,
-                &target,
-                unit.as_deref(),
-                &change.change(),
-            )
-            .await?
-        }
+        } => ops::kpi(&mut session, &id, name, target, unit, &change.change()).await?,
         MonitorCommand::Record {
             id,
             name,
             quarter,
             value,
             change,
-        } => ops::record(&mut session, &id, &name, &quarter, &value, &change.change()).await?,
+        } => ops::record(&mut session, &id, name, quarter, value, &change.change()).await?,
         MonitorCommand::Saving {
             id,
             quarter,
             amount,
             change,
-        } => ops::saving(&mut session, &id, &quarter, &amount, &change.change()).await?,
+        } => ops::saving(&mut session, &id, quarter, amount, &change.change()).await?,
     };
     output::emit(g.json, &recorded, human_recorded)?;
     super::finish(session).await

@@ -1,12 +1,16 @@
 //! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
 
-use super::common::{describe_event, human_recorded, CategoryArg, ChangeArgs, StageArg};
+use super::common::{describe_event, human_recorded, CategoryArg, ChangeArgs};
+use super::values::{self, parsed};
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::{Args, Subcommand};
 use engine::store::OpenMode;
 use engine::Failure;
+use jiff::civil::Date;
 use std::process::ExitCode;
+use workflows::definition::Stage;
+use workflows::ops::input::{repeated, Amount, Id, Name, Service, Share, Text};
 use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
 use workflows::proposal::view::{HistoryItem, ListItem};
 use workflows::proposal::ProposalView;
@@ -20,8 +24,8 @@ pub enum ProposalCommand {
     Show { id: String },
     /// List proposals, optionally at one stage or involving one council.
     List {
-        #[arg(long, value_enum)]
-        stage: Option<StageArg>,
+        #[arg(long, value_parser = parsed::<Stage>)]
+        stage: Option<Stage>,
         #[arg(long)]
         council: Option<String>,
     },
@@ -30,10 +34,10 @@ pub enum ProposalCommand {
     /// Move one stage forward, or back to business-case.
     Advance {
         id: String,
-        #[arg(long, value_enum)]
-        to: StageArg,
-        #[arg(long)]
-        reason: Option<String>,
+        #[arg(long, value_parser = parsed::<Stage>)]
+        to: Stage,
+        #[arg(long, value_parser = parsed::<Text>)]
+        reason: Option<Text>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -56,24 +60,24 @@ pub enum ProposalCommand {
 /// `proposal new`.
 #[derive(Debug, Args)]
 pub struct NewCmd {
-    #[arg(long)]
-    title: String,
-    #[arg(long)]
-    service: String,
+    #[arg(long, value_parser = parsed::<Text>)]
+    title: Text,
+    #[arg(long, value_parser = parsed::<Service>)]
+    service: Service,
     /// The lead council.
     #[arg(long)]
     lead: String,
     /// The councils sharing the service (default: every council of the partnership).
-    #[arg(long, value_delimiter = ',')]
-    councils: Option<Vec<String>>,
+    #[arg(long, value_delimiter = ',', value_parser = parsed::<Name>)]
+    councils: Option<Vec<Name>>,
     #[arg(long, value_enum)]
     category: Option<CategoryArg>,
     /// The id (default: the service's slug, then -2, -3… when taken).
-    #[arg(long)]
-    id: Option<String>,
+    #[arg(long, value_parser = parsed::<Id>)]
+    id: Option<Id>,
     /// The date it was taken (default: today).
-    #[arg(long, value_name = "DATE")]
-    on: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = values::date)]
+    on: Option<Date>,
 }
 
 /// `proposal business-case`.
@@ -81,20 +85,20 @@ pub struct NewCmd {
 pub struct BusinessCaseCmd {
     id: String,
     /// The one-off implementation cost in pounds.
-    #[arg(long, allow_hyphen_values = true)]
-    one_off_cost: String,
+    #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
+    one_off_cost: Amount,
     /// The saving a year in pounds.
-    #[arg(long, allow_hyphen_values = true)]
-    annual_saving: String,
+    #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
+    annual_saving: Amount,
     /// COUNCIL=PERCENT of the savings (concordat §6.1; none: equal shares).
-    #[arg(long)]
-    share: Vec<String>,
+    #[arg(long, value_parser = parsed::<Share>)]
+    share: Vec<Share>,
     /// COUNCIL=PERCENT of the one-off cost (concordat §6.2; none: equal shares).
-    #[arg(long)]
-    cost_share: Vec<String>,
+    #[arg(long, value_parser = parsed::<Share>)]
+    cost_share: Vec<Share>,
     /// A risk of the case (repeat for more).
-    #[arg(long)]
-    risk: Vec<String>,
+    #[arg(long, value_parser = parsed::<Text>)]
+    risk: Vec<Text>,
     #[command(flatten)]
     change: ChangeArgs,
 }
@@ -103,14 +107,21 @@ pub struct BusinessCaseCmd {
 #[derive(Debug, Args)]
 pub struct ReasonCmd {
     id: String,
-    #[arg(long)]
-    reason: String,
+    #[arg(long, value_parser = parsed::<Text>)]
+    reason: Text,
     #[command(flatten)]
     change: ChangeArgs,
 }
 
 /// Runs a `proposal` command.
 pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Failure> {
+    if let ProposalCommand::New(a) = &cmd {
+        values::once("--councils", a.councils.as_deref().unwrap_or_default())?;
+    }
+    if let ProposalCommand::BusinessCase(a) = &cmd {
+        shares_once("--share", &a.share)?;
+        shares_once("--cost-share", &a.cost_share)?;
+    }
     let mut session = context::session(g, OpenMode::Existing).await?;
     match cmd {
         ProposalCommand::New(a) => {
@@ -144,8 +155,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             output::emit(g.json, &view, human_show)?;
         }
         ProposalCommand::List { stage, council } => {
-            let items =
-                ops::list(&mut session, stage.map(StageArg::stage), council.as_deref()).await?;
+            let items = ops::list(&mut session, stage, council.as_deref()).await?;
             output::emit(g.json, &items, |i| human_list(i))?;
         }
         ProposalCommand::History { id } => {
@@ -158,14 +168,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             reason,
             change,
         } => {
-            let r = ops::advance(
-                &mut session,
-                &id,
-                to.stage(),
-                reason.as_deref(),
-                &change.change(),
-            )
-            .await?;
+            let r = ops::advance(&mut session, &id, to, reason, &change.change()).await?;
             output::emit(g.json, &r, human_recorded)?;
         }
         ProposalCommand::BusinessCase(a) => {
@@ -193,13 +196,23 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
     super::finish(session).await
 }
 
+/// Refuses shares that give one council twice.
+fn shares_once(flag: &str, shares: &[Share]) -> Result<(), Failure> {
+    let councils: Vec<String> = shares.iter().map(|s| s.council.clone()).collect();
+    match repeated(&councils) {
+        Some(twice) => Err(Failure::usage(format!("{flag} gives {twice} twice"))
+            .with_detail("give each council's share once")),
+        None => Ok(()),
+    }
+}
+
 async fn lifecycle(
     g: &GlobalArgs,
     session: &mut workflows::ops::Session,
     which: Lifecycle,
     a: ReasonCmd,
 ) -> Result<(), Failure> {
-    let r = ops::lifecycle(session, &a.id, which, &a.reason, &a.change.change()).await?;
+    let r = ops::lifecycle(session, &a.id, which, a.reason, &a.change.change()).await?;
     output::emit(g.json, &r, human_recorded)
 }
 

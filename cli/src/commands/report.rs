@@ -8,6 +8,7 @@ use engine::Failure;
 use std::io::Write;
 use std::process::ExitCode;
 use workflows::ops::report::{self, Format};
+use workflows::quarter::Quarter;
 
 /// The `report` command words.
 #[derive(Debug, Subcommand)]
@@ -20,8 +21,8 @@ pub enum ReportCommand {
 #[derive(Debug, Args)]
 pub struct QuarterlyArgs {
     /// The financial quarter, e.g. 2008/09-Q3 (October to December 2008).
-    #[arg(long, value_name = "Q")]
-    quarter: String,
+    #[arg(long, value_name = "Q", value_parser = super::values::parsed::<Quarter>)]
+    quarter: Quarter,
     /// One council (default: every council, Markdown one section each, JSON a list).
     #[arg(long, value_name = "COUNCIL")]
     council: Option<String>,
@@ -53,7 +54,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
     let mut session = context::session(g, OpenMode::Existing).await?;
     let reports = report::quarterly(
         &mut session,
-        &args.quarter,
+        args.quarter,
         args.council.as_deref(),
         args.known_at.as_deref(),
     )

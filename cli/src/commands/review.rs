@@ -1,12 +1,14 @@
 //! `concordat review record`.
 
 use super::common::{human_recorded, ChangeArgs, OutcomeArg, ReviewKindArg};
+use super::values::parsed;
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
+use workflows::ops::input::{Name, Text};
 use workflows::ops::review as ops;
 
 /// The `review` command words.
@@ -17,12 +19,12 @@ pub enum ReviewCommand {
         id: String,
         #[arg(long, value_enum)]
         kind: ReviewKindArg,
-        #[arg(long)]
-        council: String,
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
-        #[arg(long)]
-        summary: Option<String>,
+        #[arg(long, value_parser = parsed::<Text>)]
+        summary: Option<Text>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -43,9 +45,9 @@ pub async fn exec(g: &GlobalArgs, cmd: ReviewCommand) -> Result<ExitCode, Failur
         &mut session,
         &id,
         kind.kind(),
-        &council,
+        council,
         outcome.outcome(),
-        summary.as_deref(),
+        summary,
         &change.change(),
     )
     .await?;

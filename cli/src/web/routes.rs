@@ -191,9 +191,10 @@ fn not_found() -> Failure {
 
 /// Verifies the chain by reading the store itself (not the copy); a broken chain drops the copy.
 async fn verify(app: &App, head: Option<&str>) -> Result<VerifyReport, Failure> {
+    let head: Option<ops::input::HashHex> = head.map(str::parse).transpose()?;
     let report = app
         .cache
-        .with_store(async |s| ops::audit::verify(s, None, head).await)
+        .with_store(async |s| ops::audit::verify(s, None, head.as_ref()).await)
         .await?;
     if !report.ok {
         app.cache.invalidate().await;

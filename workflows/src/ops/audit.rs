@@ -1,5 +1,6 @@
 //! The auditor's plumbing: verify a chain, export it, and list who did what when.
 
+use super::input::HashHex;
 use super::session::{parse_date, Session};
 use engine::chain::{verify_lines, VerifyReport};
 use engine::{Event, Failure};
@@ -9,17 +10,9 @@ use std::io::{BufRead, Write};
 pub async fn verify(
     session: &mut Session,
     reader: Option<Box<dyn BufRead>>,
-    head: Option<&str>,
+    head: Option<&HashHex>,
 ) -> Result<VerifyReport, Failure> {
-    if let Some(h) = head {
-        if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(
-                Failure::usage(format!("--head {h:?} is not a SHA-256 hash")).with_detail(
-                    "give the 64 hex digits of the head you expect, e.g. from a quarterly report",
-                ),
-            );
-        }
-    }
+    let head = head.map(|h| h.0.as_str());
     let report = match reader {
         Some(reader) => verify_lines(reader, head)?,
         None => {

@@ -1,18 +1,19 @@
 //! `board vote`: the members present at one Shared Services Board meeting, as minuted.
 
 use super::change::{change, Change, Recorded};
-use super::input;
-use super::session::{parse_date, Session};
+use super::input::{self, Name};
+use super::session::Session;
 use crate::proposal::ProposalCommand;
 use engine::Failure;
+use jiff::civil::Date;
 
 /// The members present at a meeting, by how they voted.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct VoteArgs {
-    pub meeting: String,
-    pub support: Vec<String>,
-    pub oppose: Vec<String>,
-    pub abstain: Vec<String>,
+    pub meeting: Date,
+    pub support: Vec<Name>,
+    pub oppose: Vec<Name>,
+    pub abstain: Vec<Name>,
 }
 
 /// `board vote ID --meeting DATE --support ... [--oppose ...] [--abstain ...]`; the meeting date is
@@ -23,28 +24,33 @@ pub async fn vote(
     args: VoteArgs,
     c: &Change,
 ) -> Result<Recorded, Failure> {
-    let meeting = parse_date(&args.meeting)?;
-    if let Some(on) = &c.on {
-        if parse_date(on)? != meeting {
-            return Err(
-                Failure::usage(format!("--on {on} differs from --meeting {meeting}"))
-                    .with_detail("a Board vote takes effect on its meeting date: leave out --on"),
-            );
+    let meeting = args.meeting;
+    if let Some(on) = c.on {
+        if on != meeting {
+            return Err(Failure::usage(format!(
+                "the vote is dated {on}, not its meeting date {meeting}"
+            ))
+            .with_detail("a Board vote takes effect on its meeting date"));
         }
     }
-    let support = input::distinct("--support", &args.support)?;
-    let oppose = input::distinct("--oppose", &args.oppose)?;
-    let abstain = input::distinct("--abstain", &args.abstain)?;
+    let support = input::distinct(args.support)?;
+    let oppose = input::distinct(args.oppose)?;
+    let abstain = input::distinct(args.abstain)?;
     let all: Vec<String> = support
         .iter()
         .chain(&oppose)
         .chain(&abstain)
         .cloned()
         .collect();
-    input::distinct("members present (--support, --oppose, --abstain)", &all)?;
+    if let Some(twice) = input::repeated(&all) {
+        return Err(
+            Failure::usage(format!("{twice} is named twice among the members present"))
+                .with_detail("each member present votes once: in support, against or abstaining"),
+        );
+    }
     if all.is_empty() {
         return Err(Failure::usage("the vote names no member present")
-            .with_detail("list the members present with --support, --oppose and --abstain"));
+            .with_detail("list the members present, by how they voted"));
     }
     let command = ProposalCommand::BoardVote {
         meeting,
@@ -53,7 +59,7 @@ pub async fn vote(
         abstain,
     };
     let c = Change {
-        on: Some(meeting.to_string()),
+        on: Some(meeting),
         expect_version: c.expect_version,
     };
     change(session, id, command, &c).await

@@ -20,7 +20,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Change {
     /// The date the change was taken (default: today in the partnership's time zone).
-    pub on: Option<String>,
+    pub on: Option<Date>,
     /// The proposal version the caller read; another is a conflict (exit 4).
     pub expect_version: Option<u64>,
 }
@@ -238,7 +238,7 @@ pub async fn change(
     command: ProposalCommand,
     change: &Change,
 ) -> Result<Recorded, Failure> {
-    let date = session.effective_date(change.on.as_deref()).await?;
+    let date = session.change_date(change.on).await?;
     let actor = permitted(session, date, &command.act()).await?;
     let state = load_state(session, id).await?;
     check_current(&state, &actor.id, change.expect_version)?;

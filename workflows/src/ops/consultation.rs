@@ -1,7 +1,7 @@
 //! `consultation open|respond|close`: consulting affected staff and the recognised unions.
 
 use super::change::{change, Change, Recorded};
-use super::input;
+use super::input::{self, Name, Text};
 use super::session::Session;
 use crate::proposal::ProposalCommand;
 use engine::Failure;
@@ -10,19 +10,14 @@ use engine::Failure;
 pub async fn open(
     session: &mut Session,
     id: &str,
-    with: &[String],
+    with: Vec<Name>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
-    let parties: Vec<String> = input::distinct("--with", with)?
-        .into_iter()
-        .map(|p| p.to_lowercase())
-        .collect();
+    let lower = with.into_iter().map(|p| Name(p.0.to_lowercase())).collect();
+    let parties = input::distinct(lower)?;
     if parties.is_empty() {
-        return Err(
-            Failure::usage("--with names no one to consult").with_detail(
-                "consult affected staff and at least one union, e.g. --with staff,unison",
-            ),
-        );
+        return Err(Failure::usage("the consultation names no one to consult")
+            .with_detail("consult affected staff and at least one union"));
     }
     change(
         session,
@@ -37,13 +32,13 @@ pub async fn open(
 pub async fn respond(
     session: &mut Session,
     id: &str,
-    party: &str,
-    summary: &str,
+    party: Name,
+    summary: Text,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::RecordResponse {
-        party: input::text("--party", party)?.to_lowercase(),
-        summary: input::text("--summary", summary)?,
+        party: party.0.to_lowercase(),
+        summary: summary.0,
     };
     change(session, id, command, c).await
 }

@@ -2,7 +2,7 @@
 //! `council call-in|call-in-resolved`: scrutiny's call-in of an approval inside its window.
 
 use super::change::{change, Change, Recorded};
-use super::input;
+use super::input::{Name, Text};
 use super::session::Session;
 use crate::proposal::events::{CallInOutcome, Decision};
 use crate::proposal::ProposalCommand;
@@ -12,9 +12,9 @@ use engine::Failure;
 pub async fn decide(
     session: &mut Session,
     id: &str,
-    council: &str,
+    council: Name,
     decision: Decision,
-    minute: Option<&str>,
+    minute: Option<Text>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     decide_with_urgency(session, id, council, decision, minute, false, c).await
@@ -25,23 +25,23 @@ pub async fn decide(
 pub async fn decide_with_urgency(
     session: &mut Session,
     id: &str,
-    council: &str,
+    council: Name,
     decision: Decision,
-    minute: Option<&str>,
+    minute: Option<Text>,
     urgent: bool,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     if urgent && decision != Decision::Approve {
         return Err(Failure::usage(format!(
-            "--urgent applies to an approval (it skips the call-in window); this decision is {}",
+            "urgency applies to an approval (it skips the call-in window); this decision is {}",
             decision.as_str()
         ))
-        .with_detail("leave out --urgent, or record --decision approve --urgent"));
+        .with_detail("record the decision without urgency, or record an approval as urgent"));
     }
     let command = ProposalCommand::CouncilDecide {
-        council: input::text("--council", council)?,
+        council: council.0,
         decision,
-        minute: minute.map(|m| input::text("--minute", m)).transpose()?,
+        minute: minute.map(|m| m.0),
         urgent,
     };
     change(session, id, command, c).await
@@ -51,13 +51,13 @@ pub async fn decide_with_urgency(
 pub async fn call_in(
     session: &mut Session,
     id: &str,
-    council: &str,
-    reason: &str,
+    council: Name,
+    reason: Text,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::CallIn {
-        council: input::text("--council", council)?,
-        reason: input::text("--reason", reason)?,
+        council: council.0,
+        reason: reason.0,
     };
     change(session, id, command, c).await
 }
@@ -66,12 +66,12 @@ pub async fn call_in(
 pub async fn resolve(
     session: &mut Session,
     id: &str,
-    council: &str,
+    council: Name,
     outcome: CallInOutcome,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::ResolveCallIn {
-        council: input::text("--council", council)?,
+        council: council.0,
         outcome,
     };
     change(session, id, command, c).await

@@ -1,18 +1,68 @@
-//! Well-formedness of command-line values (usage errors, exit 2): text, ids, lists, shares, numbers.
+//! The values a command is given, parsed: each type's `FromStr` is what the CLI (as a clap value
+//! parser, so a bad value is a usage error before the store is opened) and a web form both call.
+//! A parse failure says what is wrong with the value, never which flag carried it: the caller knows.
 
-use crate::money::Percent;
+use crate::money::{Money, Percent};
 use engine::Failure;
 use rust_decimal::Decimal;
+use std::fmt;
 use std::str::FromStr;
 
 /// A non-empty text, trimmed.
-pub fn text(flag: &str, value: &str) -> Result<String, Failure> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(Failure::usage(format!("{flag} is empty"))
-            .with_detail(format!("give {flag} some words")));
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl FromStr for Text {
+    type Err = Failure;
+    fn from_str(value: &str) -> Result<Text, Failure> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(Failure::usage("it is empty").with_detail("give it some words"));
+        }
+        Ok(Text(trimmed.to_string()))
     }
-    Ok(trimmed.to_string())
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One name of a list (a council, a party, a Board member): non-empty, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(pub String);
+
+impl FromStr for Name {
+    type Err = Failure;
+    fn from_str(value: &str) -> Result<Name, Failure> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(Failure::usage("an empty name")
+                .with_detail("separate names with commas and no empty entries"));
+        }
+        Ok(Name(trimmed.to_string()))
+    }
+}
+
+/// The first name a list gives twice, if any.
+pub fn repeated(names: &[String]) -> Option<&str> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n.as_str())
+}
+
+/// The names of a list, each once (the first name given twice refused).
+pub fn distinct(names: Vec<Name>) -> Result<Vec<String>, Failure> {
+    let names: Vec<String> = names.into_iter().map(|n| n.0).collect();
+    match repeated(&names) {
+        Some(twice) => {
+            Err(Failure::usage(format!("{twice} is named twice")).with_detail("name each one once"))
+        }
+        None => Ok(names),
+    }
 }
 
 /// The id a name makes: lower case, runs of anything but letters and digits turned into one dash.
@@ -28,95 +78,172 @@ pub fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// An id: lower-case letters, digits and dashes, starting with a letter or digit, at most 64.
-pub fn check_id(what: &str, id: &str) -> Result<(), Failure> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(Failure::usage(format!("{id:?} is not a valid {what} id"))
-            .with_detail("use lower-case letters, digits and dashes, e.g. shared-elections"))
+/// A service's name, which makes the proposal's id: it needs letters or digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service(pub String);
+
+impl FromStr for Service {
+    type Err = Failure;
+    fn from_str(value: &str) -> Result<Service, Failure> {
+        let Text(name) = value.parse()?;
+        if slug(&name).is_empty() {
+            return Err(Failure::usage(format!(
+                "{name:?} has no letters or digits to make an id from"
+            ))
+            .with_detail("name the service in words, e.g. elections"));
+        }
+        Ok(Service(name))
     }
 }
 
-/// A list with no name twice (each trimmed; empty names refused).
-pub fn distinct(flag: &str, names: &[String]) -> Result<Vec<String>, Failure> {
-    let mut out: Vec<String> = Vec::new();
-    for name in names {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Failure::usage(format!("{flag} has an empty name"))
-                .with_detail("separate names with commas and no empty entries"));
+/// An id (of a proposal or milestone): lower-case letters, digits and dashes, starting with a
+/// letter or digit, at most 64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Id(pub String);
+
+impl FromStr for Id {
+    type Err = Failure;
+    fn from_str(id: &str) -> Result<Id, Failure> {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !id.starts_with('-');
+        if ok {
+            Ok(Id(id.to_string()))
+        } else {
+            Err(Failure::usage(format!("{id:?} is not a valid id"))
+                .with_detail("use lower-case letters, digits and dashes, e.g. shared-elections"))
         }
-        if out.iter().any(|n| n == name) {
-            return Err(Failure::usage(format!("{flag} names {name} twice"))
-                .with_detail("name each one once"));
-        }
-        out.push(name.to_string());
     }
-    Ok(out)
 }
 
-/// `COUNCIL=PERCENT` pairs, each council once.
-pub fn shares(flag: &str, given: &[String]) -> Result<Vec<(String, Percent)>, Failure> {
-    let mut out: Vec<(String, Percent)> = Vec::new();
-    for pair in given {
+/// One council's share: `COUNCIL=PERCENT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    pub council: String,
+    pub percent: Percent,
+}
+
+impl FromStr for Share {
+    type Err = Failure;
+    fn from_str(pair: &str) -> Result<Share, Failure> {
+        let example = "write it like bromsgrove=50";
         let Some((council, pct)) = pair.split_once('=') else {
             return Err(
-                Failure::usage(format!("{flag} {pair:?} is not COUNCIL=PERCENT"))
-                    .with_detail(format!("write it like {flag} bromsgrove=50")),
+                Failure::usage(format!("{pair:?} is not COUNCIL=PERCENT")).with_detail(example)
             );
         };
         let council = council.trim();
         if council.is_empty() {
-            return Err(Failure::usage(format!("{flag} {pair:?} names no council"))
-                .with_detail(format!("write it like {flag} bromsgrove=50")));
+            return Err(Failure::usage(format!("{pair:?} names no council")).with_detail(example));
         }
-        if out.iter().any(|(c, _)| c == council) {
-            return Err(Failure::usage(format!("{flag} gives {council} twice"))
-                .with_detail("give each council's share once"));
-        }
-        out.push((council.to_string(), Percent::parse(pct)?));
+        Ok(Share {
+            council: council.to_string(),
+            percent: Percent::parse(pct)?,
+        })
     }
-    Ok(out)
+}
+
+/// The shares as (council, percent), each council once.
+pub fn shares(given: Vec<Share>) -> Result<Vec<(String, Percent)>, Failure> {
+    let councils: Vec<String> = given.iter().map(|s| s.council.clone()).collect();
+    if let Some(twice) = repeated(&councils) {
+        return Err(Failure::usage(format!("{twice} is given a share twice"))
+            .with_detail("give each council's share once"));
+    }
+    Ok(given.into_iter().map(|s| (s.council, s.percent)).collect())
 }
 
 /// A decimal number (a KPI target or value); never a float.
-pub fn number(flag: &str, text: &str) -> Result<Decimal, Failure> {
-    Decimal::from_str(text.trim())
-        .map(|d| d.normalize())
-        .map_err(|_| {
-            Failure::usage(format!("{flag} {text:?} is not a number"))
-                .with_detail("write it like 98 or 97.5")
-        })
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number(pub Decimal);
+
+impl FromStr for Number {
+    type Err = Failure;
+    fn from_str(text: &str) -> Result<Number, Failure> {
+        Decimal::from_str(text.trim())
+            .map(|d| Number(d.normalize()))
+            .map_err(|_| {
+                Failure::usage(format!("{text:?} is not a number"))
+                    .with_detail("write it like 98 or 97.5")
+            })
+    }
+}
+
+/// A sum of money that is not negative (a cost, a saving).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount(pub Money);
+
+impl FromStr for Amount {
+    type Err = Failure;
+    fn from_str(text: &str) -> Result<Amount, Failure> {
+        let money = Money::parse(text)?;
+        if money.pence < 0 {
+            return Err(
+                Failure::usage(format!("a sum cannot be negative (got {text})"))
+                    .with_detail("give an amount of zero or more"),
+            );
+        }
+        Ok(Amount(money))
+    }
+}
+
+/// A SHA-256 hash as 64 hex digits (the head a verification expects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashHex(pub String);
+
+impl FromStr for HashHex {
+    type Err = Failure;
+    fn from_str(h: &str) -> Result<HashHex, Failure> {
+        if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(
+                Failure::usage(format!("{h:?} is not a SHA-256 hash")).with_detail(
+                    "give the 64 hex digits of the head you expect, e.g. from a quarterly report",
+                ),
+            );
+        }
+        Ok(HashHex(h.to_string()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(list: &[&str]) -> Vec<Name> {
+        list.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
     #[test]
     fn slugs_ids_and_lists() {
         assert_eq!(slug("Elections"), "elections");
         assert_eq!(slug("  Community Safety (CCTV) "), "community-safety-cctv");
-        assert!(check_id("proposal", "elections-2").is_ok());
-        assert!(check_id("proposal", "Elections").is_err());
-        assert!(distinct("--councils", &["a".into(), "a".into()]).is_err());
+        assert!("elections-2".parse::<Id>().is_ok());
+        assert!("Elections".parse::<Id>().is_err());
+        assert!("".parse::<Id>().is_err());
+        assert!("-x".parse::<Id>().is_err());
+        assert!(" ".parse::<Name>().is_err());
+        assert!(distinct(names(&["a", "a"])).is_err());
+        assert_eq!(distinct(names(&[" a", "b "])).unwrap(), ["a", "b"]);
+        assert!(" ".parse::<Text>().is_err());
+        assert_eq!(" words ".parse::<Text>().unwrap().0, "words");
     }
 
     #[test]
-    fn shares_and_numbers() {
-        let s = shares("--share", &["bromsgrove=60".into(), "redditch=40".into()]).unwrap();
+    fn shares_numbers_and_amounts() {
+        let parse = |s: &[&str]| shares(s.iter().map(|p| p.parse().unwrap()).collect());
+        let s = parse(&["bromsgrove=60", "redditch=40"]).unwrap();
         assert_eq!(s[0].1.hundredths, 6000);
-        assert!(shares("--share", &["bromsgrove:60".into()]).is_err());
-        assert!(shares("--share", &["a=1".into(), "a=2".into()]).is_err());
-        assert!(shares("--share", &["a=33.333".into()]).is_err());
-        assert_eq!(number("--value", "97.50").unwrap().to_string(), "97.5");
-        assert!(number("--value", "high").is_err());
+        assert!("bromsgrove:60".parse::<Share>().is_err());
+        assert!("=60".parse::<Share>().is_err());
+        assert!(parse(&["a=1", "a=2"]).is_err());
+        assert!("a=33.333".parse::<Share>().is_err());
+        assert_eq!("97.50".parse::<Number>().unwrap().0.to_string(), "97.5");
+        assert!("high".parse::<Number>().is_err());
+        assert!("-5".parse::<Amount>().is_err());
+        assert_eq!("5".parse::<Amount>().unwrap().0, Money::from_pence(500));
+        assert!("abc".parse::<HashHex>().is_err());
     }
 }

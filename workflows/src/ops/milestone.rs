@@ -3,7 +3,7 @@
 //! across both; amend and complete find either.
 
 use super::change::{self, change, check_current, load_all, Change, Recorded};
-use super::input;
+use super::input::{Id, Text};
 use super::session::{parse_date, Session};
 use crate::milestone::{self, programme_stream, Milestone, MILESTONE_STREAM_PREFIX};
 use crate::permissions::Act;
@@ -59,16 +59,14 @@ fn unknown(id: &str) -> Failure {
 /// `milestone add MILESTONE_ID --title T --due DATE [--proposal ID]`.
 pub async fn add(
     session: &mut Session,
-    id: &str,
-    title: &str,
-    due: &str,
+    id: &Id,
+    title: Text,
+    due: Date,
     proposal: Option<&str>,
     c: &Change,
 ) -> Result<MilestoneRecorded, Failure> {
-    milestone::check_id(id)?;
-    let title = input::text("--title", title)?;
-    let due = parse_date(due)?;
-    let date = session.effective_date(c.on.as_deref()).await?;
+    let (id, title) = (id.0.as_str(), title.0);
+    let date = session.change_date(c.on).await?;
     let actor = change::permitted(session, date, &Act::ManageMilestones).await?;
     if let Some(p) = proposal {
         let state = change::load_state(session, p).await?;
@@ -96,7 +94,7 @@ pub async fn add(
                 return Err(Failure::conflict(format!(
                     "milestone {id} does not exist yet, so its version is 0"
                 ))
-                .with_detail("leave out --expect-version for a new programme milestone"));
+                .with_remedy(Remedy::NoExpectedVersion));
             }
             let draft = milestone::decide_add(id, &title, due, None);
             append(session, id, draft, 0, &actor.id, date, due).await
@@ -108,12 +106,11 @@ pub async fn add(
 pub async fn amend(
     session: &mut Session,
     id: &str,
-    due: &str,
-    reason: &str,
+    due: Date,
+    reason: Text,
     c: &Change,
 ) -> Result<MilestoneRecorded, Failure> {
-    let due = parse_date(due)?;
-    let reason = input::text("--reason", reason)?;
+    let reason = reason.0;
     update(
         session,
         id,
@@ -151,7 +148,7 @@ async fn update(
     decide: impl FnOnce(&Milestone) -> Result<Draft, Failure>,
     command: ProposalCommand,
 ) -> Result<MilestoneRecorded, Failure> {
-    let date = session.effective_date(c.on.as_deref()).await?;
+    let date = session.change_date(c.on).await?;
     let actor = change::permitted(session, date, &Act::ManageMilestones).await?;
     match find(session, id).await?.ok_or_else(|| unknown(id))? {
         Found::Proposal(p) => {
@@ -169,7 +166,7 @@ async fn update(
                     return Err(Failure::conflict(format!(
                         "milestone {id} is at version {version}, not {expected}: it has changed since you read it"
                     ))
-                    .with_detail(format!("retry with --expect-version {version}")));
+                    .with_remedy(Remedy::ExpectVersion { version }));
                 }
             }
             if date < milestone.added_on {
@@ -177,7 +174,9 @@ async fn update(
                     "the change is dated {date}, before milestone {id} was added ({})",
                     milestone.added_on
                 ))
-                .with_detail(format!("give --on {} or later", milestone.added_on)));
+                .with_remedy(Remedy::DateFrom {
+                    date: milestone.added_on,
+                }));
             }
             let draft = decide(&milestone)?;
             let due = draft.data["due"]

@@ -1,9 +1,8 @@
 //! `monitor kpi|record|saving`: performance indicators and savings of a live shared service.
 
 use super::change::{change, Change, Recorded};
-use super::input;
+use super::input::{Amount, Number, Text};
 use super::session::Session;
-use crate::money::Money;
 use crate::proposal::ProposalCommand;
 use crate::quarter::Quarter;
 use engine::Failure;
@@ -12,15 +11,15 @@ use engine::Failure;
 pub async fn kpi(
     session: &mut Session,
     id: &str,
-    name: &str,
-    target: &str,
-    unit: Option<&str>,
+    name: Text,
+    target: Number,
+    unit: Option<Text>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::DefineKpi {
-        name: input::text("--name", name)?,
-        target: input::number("--target", target)?,
-        unit: unit.map(|u| input::text("--unit", u)).transpose()?,
+        name: name.0,
+        target: target.0,
+        unit: unit.map(|u| u.0),
     };
     change(session, id, command, c).await
 }
@@ -29,15 +28,15 @@ pub async fn kpi(
 pub async fn record(
     session: &mut Session,
     id: &str,
-    name: &str,
-    quarter: &str,
-    value: &str,
+    name: Text,
+    quarter: Quarter,
+    value: Number,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::RecordKpi {
-        name: input::text("--name", name)?,
-        quarter: Quarter::parse(quarter)?,
-        value: input::number("--value", value)?,
+        name: name.0,
+        quarter,
+        value: value.0,
     };
     change(session, id, command, c).await
 }
@@ -46,13 +45,13 @@ pub async fn record(
 pub async fn saving(
     session: &mut Session,
     id: &str,
-    quarter: &str,
-    amount: &str,
+    quarter: Quarter,
+    amount: Amount,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::RecordSaving {
-        quarter: Quarter::parse(quarter)?,
-        amount: Money::parse_non_negative(amount, "a saving")?,
+        quarter,
+        amount: amount.0,
     };
     change(session, id, command, c).await
 }

@@ -1,10 +1,9 @@
 //! `proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
 
 use super::change::{self, change, load, load_all, Change, Recorded};
-use super::input;
+use super::input::{self, Amount, Id, Name, Service, Share, Text};
 use super::session::Session;
 use crate::definition::{Category, Registry, Stage};
-use crate::money::Money;
 use crate::permissions::Act;
 use crate::proposal::events::WorkflowRef;
 use crate::proposal::view::{history_item, list_item, HistoryItem, ListItem};
@@ -12,18 +11,20 @@ use crate::proposal::{
     decide_create, show_view_at, stream_of, Ctx, NewProposal, ProposalCommand, ProposalView,
 };
 use engine::{Expectation, Failure, NewEvent};
+use jiff::civil::Date;
 use serde::Serialize;
 
-/// `proposal new`, as given on the command line.
-#[derive(Debug, Clone, Default)]
+/// `proposal new`, its values parsed.
+#[derive(Debug, Clone)]
 pub struct NewArgs {
-    pub title: String,
-    pub service: String,
+    pub title: Text,
+    pub service: Service,
     pub lead: String,
-    pub councils: Option<Vec<String>>,
+    /// None: every council of the partnership on the effective date.
+    pub councils: Option<Vec<Name>>,
     pub category: Option<Category>,
-    pub id: Option<String>,
-    pub on: Option<String>,
+    pub id: Option<Id>,
+    pub on: Option<Date>,
 }
 
 /// What `proposal new` reports: the contract's `{id, stage, version}` and more.
@@ -41,31 +42,17 @@ pub struct Created {
 
 /// Creates a proposal at the stage its category starts at; its id defaults to the service's slug.
 pub async fn new(session: &mut Session, args: NewArgs) -> Result<Created, Failure> {
-    let title = input::text("--title", &args.title)?;
-    let service = input::text("--service", &args.service)?;
+    let (title, service) = (args.title.0, args.service.0);
     let slug = input::slug(&service);
-    if slug.is_empty() {
-        return Err(Failure::usage(format!(
-            "--service {service:?} has no letters or digits to make an id from"
-        ))
-        .with_detail("name the service in words, e.g. --service elections"));
-    }
-    if let Some(id) = &args.id {
-        input::check_id("proposal", id)?;
-    }
-    let councils = args
-        .councils
-        .as_deref()
-        .map(|c| input::distinct("--councils", c))
-        .transpose()?;
-    let date = session.effective_date(args.on.as_deref()).await?;
+    let councils = args.councils.map(input::distinct).transpose()?;
+    let date = session.change_date(args.on).await?;
     let actor = change::permitted(session, date, &Act::CreateProposal).await?;
-    let id = match args.id {
+    let id = match args.id.map(|id| id.0) {
         Some(id) => {
             if session.store.stream_version(&stream_of(&id)).await? > 0 {
                 return Err(
                     Failure::conflict(format!("proposal id {id:?} is already taken")).with_detail(
-                        "choose another --id, or leave it out to number it after the service",
+                        "choose another id, or give none to number it after the service",
                     ),
                 );
             }
@@ -184,21 +171,21 @@ pub async fn advance(
     session: &mut Session,
     id: &str,
     to: Stage,
-    reason: Option<&str>,
+    reason: Option<Text>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
-    let reason = reason.map(|r| input::text("--reason", r)).transpose()?;
+    let reason = reason.map(|r| r.0);
     change(session, id, ProposalCommand::Advance { to, reason }, c).await
 }
 
-/// `proposal business-case`, its money and shares as given on the command line.
-#[derive(Debug, Clone, Default)]
+/// `proposal business-case`, its money and shares parsed (no shares: equal shares).
+#[derive(Debug, Clone)]
 pub struct BusinessCaseArgs {
-    pub one_off_cost: String,
-    pub annual_saving: String,
-    pub shares: Vec<String>,
-    pub cost_shares: Vec<String>,
-    pub risks: Vec<String>,
+    pub one_off_cost: Amount,
+    pub annual_saving: Amount,
+    pub shares: Vec<Share>,
+    pub cost_shares: Vec<Share>,
+    pub risks: Vec<Text>,
 }
 
 /// `proposal business-case`: records (or replaces) the business case.
@@ -209,15 +196,11 @@ pub async fn business_case(
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::BusinessCase {
-        one_off_cost: Money::parse_non_negative(&args.one_off_cost, "--one-off-cost")?,
-        annual_saving: Money::parse_non_negative(&args.annual_saving, "--annual-saving")?,
-        shares: input::shares("--share", &args.shares)?,
-        cost_shares: input::shares("--cost-share", &args.cost_shares)?,
-        risks: args
-            .risks
-            .iter()
-            .map(|r| input::text("--risk", r))
-            .collect::<Result<_, _>>()?,
+        one_off_cost: args.one_off_cost.0,
+        annual_saving: args.annual_saving.0,
+        shares: input::shares(args.shares)?,
+        cost_shares: input::shares(args.cost_shares)?,
+        risks: args.risks.into_iter().map(|r| r.0).collect(),
     };
     change(session, id, command, c).await
 }
@@ -238,10 +221,10 @@ pub async fn lifecycle(
     session: &mut Session,
     id: &str,
     which: Lifecycle,
-    reason: &str,
+    reason: Text,
     c: &Change,
 ) -> Result<Recorded, Failure> {
-    let reason = input::text("--reason", reason)?;
+    let reason = reason.0;
     let command = match which {
         Lifecycle::Hold => ProposalCommand::Hold { reason },
         Lifecycle::Resume => ProposalCommand::Resume { reason },

@@ -33,10 +33,9 @@ impl KnownAt {
     pub fn parse(text: &str, tz: &TimeZone) -> Result<KnownAt, Failure> {
         if let Some(n) = text.strip_prefix("seq:") {
             return n.parse().map(KnownAt::Seq).map_err(|_| {
-                Failure::usage(format!("--known-at {text:?}: {n:?} is not a log position"))
-                    .with_detail(
-                        "write seq:N with N a whole number, e.g. seq:42, or give an instant",
-                    )
+                Failure::usage(format!("{text:?}: {n:?} is not a log position")).with_detail(
+                    "write seq:N with N a whole number, e.g. seq:42, or give an instant",
+                )
             });
         }
         parse_instant_or_date(text, tz, true).map(KnownAt::Instant)
@@ -73,11 +72,10 @@ impl KnownAt {
 /// head then), so the command it prints reproduces it.
 pub async fn quarterly(
     session: &mut Session,
-    quarter: &str,
+    quarter: Quarter,
     council: Option<&str>,
     known_at: Option<&str>,
 ) -> Result<Vec<QuarterlyReport>, Failure> {
-    let quarter = Quarter::parse(quarter)?;
     let tz = session.partnership().await?.latest().tz();
     let known = known_at.map(|k| KnownAt::parse(k, &tz)).transpose()?;
     session.check_reader().await?;
@@ -85,7 +83,7 @@ pub async fn quarterly(
     let known = match known {
         Some(KnownAt::Seq(n)) if n > head.seq => {
             return Err(Failure::refused(format!(
-                "--known-at seq:{n} is beyond the end of the log (it has {} events)",
+                "seq:{n} is beyond the end of the log (it has {} events)",
                 head.seq
             ))
             .with_detail(format!("give a position from 1 to {}", head.seq)))

@@ -1,7 +1,7 @@
 //! `review record`: a council's six-month, twelve-month or annual review, for the Board.
 
 use super::change::{change, Change, Recorded};
-use super::input;
+use super::input::{Name, Text};
 use super::session::Session;
 use crate::proposal::events::{ReviewKind, ReviewOutcome};
 use crate::proposal::ProposalCommand;
@@ -12,16 +12,16 @@ pub async fn record(
     session: &mut Session,
     id: &str,
     kind: ReviewKind,
-    council: &str,
+    council: Name,
     outcome: ReviewOutcome,
-    summary: Option<&str>,
+    summary: Option<Text>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::RecordReview {
         kind,
-        council: input::text("--council", council)?,
+        council: council.0,
         outcome,
-        summary: summary.map(|s| input::text("--summary", s)).transpose()?,
+        summary: summary.map(|s| s.0),
     };
     change(session, id, command, c).await
 }

@@ -50,10 +50,16 @@ impl Session {
         Ok(self.now.to_zoned(tz).date())
     }
 
-    /// The effective date of a change: `--on` if given, else today in the partnership's zone.
+    /// The effective date of a change given as text (`YYYY-MM-DD`), else today.
     pub async fn effective_date(&mut self, on: Option<&str>) -> Result<Date, Failure> {
+        let on = on.map(parse_date).transpose()?;
+        self.change_date(on).await
+    }
+
+    /// The effective date of a change: the date given, else today in the partnership's zone.
+    pub async fn change_date(&mut self, on: Option<Date>) -> Result<Date, Failure> {
         match on {
-            Some(text) => parse_date(text),
+            Some(date) => Ok(date),
             None => self.today().await,
         }
     }
@@ -78,7 +84,7 @@ impl Session {
             return Err(Failure::usage(
                 "this command changes the store, so it needs to know who is acting",
             )
-            .with_detail("give --as ACTOR, or set CONCORDAT_ACTOR"));
+            .with_remedy(Remedy::NameActor));
         };
         let partnership = self.partnership().await?.on(date).clone();
         let actor = partnership

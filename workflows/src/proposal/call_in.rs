@@ -80,14 +80,15 @@ pub fn terms(ctx: &Ctx, council: &str, decision: Decision, urgent: bool) -> Resu
             "urgency applies to an approval; this decision is {}",
             decision.as_str()
         ))
-        .with_detail("leave out --urgent"));
+        .with_remedy(Remedy::NotUrgent));
     }
     let (Decision::Approve, Some(rule)) = (decision, rule) else {
         if urgent {
             return Err(Failure::refused(format!(
                 "{council}'s constitution sets no call-in window, so an urgent decision has nothing to skip"
             ))
-            .with_detail("record the decision without --urgent: it counts at once"));
+            .with_detail("without urgency it counts at once")
+            .with_remedy(Remedy::NotUrgent));
         }
         return Ok(terms);
     };
@@ -99,10 +100,11 @@ pub fn terms(ctx: &Ctx, council: &str, decision: Decision, urgent: bool) -> Resu
                 "{council}'s constitution does not exempt urgent decisions from call-in"
             ))
             .with_detail(format!(
-                "record the decision without --urgent: it counts once its call-in window ({}) closes; \
+                "without urgency it counts once its call-in window ({}) closes; \
                  or set urgent_exempt = true under {council}'s [council.call_in] if its constitution allows it",
                 rule.describe()
-            )));
+            ))
+            .with_remedy(Remedy::NotUrgent));
         }
         return Ok(terms);
     }

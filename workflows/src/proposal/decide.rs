@@ -16,7 +16,7 @@ use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
 use crate::milestone;
-use crate::remedy::{with_unmet, Remedy};
+use crate::remedy::{with_unmet, Remedy, Unmet};
 use engine::Failure;
 
 /// The `proposal-created` event for a new proposal, under the newest workflow version.
@@ -27,37 +27,44 @@ pub fn decide_create(new: &NewProposal, ctx: &Ctx) -> Result<Draft, Failure> {
         .ok_or_else(|| Failure::internal("no shared-service-proposal workflow is registered"))?;
     let known = ctx.partnership.council_ids();
     let councils = new.councils.clone().unwrap_or_else(|| known.clone());
-    let mut unmet: Vec<String> = councils
+    let mut unmet: Vec<Unmet> = councils
         .iter()
         .filter(|c| !known.contains(c))
-        .map(|c| format!("{c} is not a council of the partnership on {}", ctx.date))
+        .map(|c| {
+            Unmet::plain(format!(
+                "{c} is not a council of the partnership on {}",
+                ctx.date
+            ))
+        })
         .collect();
     if !known.contains(&new.lead) {
-        unmet.push(format!(
+        unmet.push(Unmet::plain(format!(
             "the lead {} is not a council of the partnership on {}",
             new.lead, ctx.date
-        ));
+        )));
     } else if !councils.contains(&new.lead) {
-        unmet.push(format!(
-            "the lead council {} is not one of the proposal's councils ({}): add it to --councils",
-            new.lead,
-            councils.join(", ")
+        unmet.push(Unmet::met_by(
+            format!(
+                "the lead council {} is not one of the proposal's councils ({})",
+                new.lead,
+                councils.join(", ")
+            ),
+            Remedy::NameCouncils,
         ));
     }
     if councils.len() < 2 {
-        unmet
-            .push("a shared service needs at least two councils: name them with --councils".into());
+        unmet.push(Unmet::met_by(
+            "a shared service needs at least two councils",
+            Remedy::NameCouncils,
+        ));
     }
     if !unmet.is_empty() {
-        return Err(
-            Failure::refused(format!("cannot create proposal {}", new.id))
-                .with_details(unmet)
-                .with_detail(format!(
-                    "the partnership's councils on {}: {}",
-                    ctx.date,
-                    known.join(", ")
-                )),
-        );
+        let failure = Failure::refused(format!("cannot create proposal {}", new.id));
+        return Err(with_unmet(failure, unmet).with_detail(format!(
+            "the partnership's councils on {}: {}",
+            ctx.date,
+            known.join(", ")
+        )));
     }
     let stage = definition
         .entry_stage(new.category)
