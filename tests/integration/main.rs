@@ -8,6 +8,7 @@ mod checkpoints;
 mod db_roles;
 mod durability;
 mod elections_story;
+mod events;
 mod failover;
 mod faults;
 mod init_errors;

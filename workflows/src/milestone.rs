@@ -3,6 +3,7 @@
 //!
 //! An amendment keeps the original due date and records who moved it, when and why.
 
+use crate::proposal::event::ProposalEvent;
 use crate::proposal::events::{
     self, Draft, MilestoneAdded, MilestoneAmended, MilestoneCompleted, MILESTONE_ADDED,
     MILESTONE_AMENDED, MILESTONE_COMPLETED,
@@ -118,15 +119,12 @@ impl Milestone {
 
 /// The `milestone-added` event for a new milestone.
 pub fn decide_add(id: &str, title: &str, due: Date, proposal: Option<&str>) -> Draft {
-    Draft::new(
-        MILESTONE_ADDED,
-        &MilestoneAdded {
-            id: id.to_string(),
-            title: title.to_string(),
-            due: due.to_string(),
-            proposal: proposal.map(str::to_string),
-        },
-    )
+    Draft::of(ProposalEvent::MilestoneAdded(MilestoneAdded {
+        id: id.to_string(),
+        title: title.to_string(),
+        due: due.to_string(),
+        proposal: proposal.map(str::to_string),
+    }))
 }
 
 /// The `milestone-amended` event moving `milestone` to `due`; refused once it is completed.
@@ -145,16 +143,15 @@ pub fn decide_amend(milestone: &Milestone, due: Date, reason: &str) -> Result<Dr
         ))
         .with_detail("give the new due date"));
     }
-    Ok(Draft::new(
-        MILESTONE_AMENDED,
-        &MilestoneAmended {
+    Ok(Draft::of(ProposalEvent::MilestoneAmended(
+        MilestoneAmended {
             id: milestone.id.clone(),
             due: due.to_string(),
             previous_due: milestone.due.to_string(),
             original_due: milestone.original_due.to_string(),
             reason: reason.to_string(),
         },
-    ))
+    )))
 }
 
 /// The `milestone-completed` event; refused when it already is.
@@ -167,13 +164,12 @@ pub fn decide_complete(milestone: &Milestone) -> Result<Draft, Failure> {
         .with_detail("nothing to do")
         .with_remedy(Remedy::ListMilestones));
     }
-    Ok(Draft::new(
-        MILESTONE_COMPLETED,
-        &MilestoneCompleted {
+    Ok(Draft::of(ProposalEvent::MilestoneCompleted(
+        MilestoneCompleted {
             id: milestone.id.clone(),
             due: milestone.due.to_string(),
         },
-    ))
+    )))
 }
 
 fn stored_date(event: &Event, text: &str) -> Result<Date, Failure> {
@@ -195,10 +191,10 @@ mod tests {
         Event::seal(
             NewEvent {
                 stream: programme_stream("phase-2"),
-                kind: draft.kind.to_string(),
+                kind: draft.kind(),
                 actor: actor.into(),
                 effective_on: on.into(),
-                data: draft.data,
+                data: draft.data(),
             },
             seq,
             seq,
@@ -223,7 +219,7 @@ mod tests {
         let m = Milestone::fold(&[&added]).unwrap().unwrap();
         let amend =
             decide_amend(&m, date(2009, 1, 31), "holiday season (Board, 1 Sep 2008)").unwrap();
-        assert_eq!(amend.data["original_due"], "2008-12-31");
+        assert_eq!(amend.data()["original_due"], "2008-12-31");
         let amended = seal(2, amend, "jce", "2008-09-01");
         let m = Milestone::fold(&[&added, &amended]).unwrap().unwrap();
         assert_eq!(

@@ -12,6 +12,7 @@ use workflows::ops::change::Recorded;
 use workflows::ops::council as ops;
 use workflows::ops::input::{Name, Text};
 use workflows::proposal::events::CallInOutcome;
+use workflows::proposal::ProposalEvent;
 
 /// The `council` command words.
 #[derive(Debug, Subcommand)]
@@ -141,31 +142,31 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
 /// The recorded change in words, with the decision body and the call-in window when there are.
 fn human(r: &Recorded) -> String {
     let mut out = human_recorded(r);
-    let d = &r.data;
-    let s = |k: &str| d.get(k).and_then(|v| v.as_str());
-    if let Some(body) = s("decision_body") {
-        out += &format!("\nDecision body: {}", body.replace('-', " "));
-    }
-    if d.get("urgent").and_then(|v| v.as_bool()) == Some(true) {
-        out += "\nTaken as urgent: exempt from call-in; the approval counts at once";
-    }
-    if let (Some(closes), Some(rule)) = (s("call_in_closes"), s("call_in_rule")) {
-        out += &format!(
-            "\nCall-in window open until {closes} ({rule}); the approval counts once it closes without a call-in"
-        );
-    }
-    match r.event.as_str() {
-        "call-in-requested" => {
+    let event = ProposalEvent::decode(&r.event, &r.data);
+    match event {
+        Ok(ProposalEvent::CouncilDecisionRecorded(d)) => {
+            if let Some(body) = d.decision_body {
+                out += &format!("\nDecision body: {}", body.as_str().replace('-', " "));
+            }
+            if d.urgent == Some(true) {
+                out += "\nTaken as urgent: exempt from call-in; the approval counts at once";
+            }
+            if let (Some(closes), Some(rule)) = (d.call_in_closes, d.call_in_rule) {
+                out += &format!(
+                    "\nCall-in window open until {closes} ({rule}); the approval counts once it closes without a call-in"
+                );
+            }
+        }
+        Ok(ProposalEvent::CallInRequested(d)) => {
             out += &format!(
                 "\nThe approval is suspended until `concordat council call-in-resolved {} --council {} --outcome confirmed|referred-back`",
-                r.id,
-                s("council").unwrap_or_default()
+                r.id, d.council
             );
         }
-        "call-in-resolved" if s("outcome") == Some("confirmed") => {
-            out += &format!("\nThe approval stands from {}", s("at").unwrap_or_default());
+        Ok(ProposalEvent::CallInResolved(d)) if d.outcome == CallInOutcome::Confirmed => {
+            out += &format!("\nThe approval stands from {}", d.at);
         }
-        "call-in-resolved" => {
+        Ok(ProposalEvent::CallInResolved(_)) => {
             out += "\nThe approval no longer counts: the council must decide again";
         }
         _ => {}

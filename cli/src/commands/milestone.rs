@@ -99,7 +99,7 @@ fn human_recorded(r: &MilestoneRecorded) -> String {
     format!(
         "milestone {}{of}: {}\ndue {}; {} is at version {} (taken {}, recorded {}, seq {})",
         r.id,
-        super::common::describe_event(&r.event, &r.data),
+        workflows::proposal::describe::describe(&r.event, &r.data),
         r.due,
         r.stream,
         r.version,

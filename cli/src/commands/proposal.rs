@@ -1,6 +1,6 @@
 //! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
 
-use super::common::{describe_event, human_recorded, CategoryArg, ChangeArgs};
+use super::common::{human_recorded, CategoryArg, ChangeArgs};
 use super::values::{self, parsed};
 use super::GlobalArgs;
 use crate::{context, output};
@@ -400,7 +400,7 @@ fn human_history(items: &[HistoryItem]) -> String {
             e.effective_on,
             e.recorded_at,
             e.actor,
-            describe_event(&e.kind, &e.data)
+            e.describe()
         );
     }
     out

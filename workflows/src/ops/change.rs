@@ -39,6 +39,11 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// What the recorded event says, in words.
+    pub fn describe(&self) -> String {
+        crate::proposal::describe::describe(&self.event, &self.data)
+    }
+
     /// The report for `event`, appended to the proposal now in `state`.
     pub fn of(state: &ProposalState, event: &Event) -> Recorded {
         Recorded {
@@ -266,10 +271,10 @@ pub async fn commit(
     let stream = state.stream();
     let event = NewEvent {
         stream: stream.clone(),
-        kind: draft.kind.to_string(),
+        kind: draft.kind(),
         actor: actor.to_string(),
         effective_on: date.to_string(),
-        data: draft.data,
+        data: draft.data(),
     };
     let expectation = Expectation {
         stream,

@@ -179,7 +179,7 @@ async fn update(
                 }));
             }
             let draft = decide(&milestone)?;
-            let due = draft.data["due"]
+            let due = draft.data()["due"]
                 .as_str()
                 .and_then(|d| parse_date(d).ok())
                 .unwrap_or(milestone.due);
@@ -200,10 +200,10 @@ async fn append(
     let stream = programme_stream(id);
     let event = NewEvent {
         stream: stream.clone(),
-        kind: draft.kind.to_string(),
+        kind: draft.kind(),
         actor: actor.to_string(),
         effective_on: date.to_string(),
-        data: draft.data,
+        data: draft.data(),
     };
     let written = session
         .append(

@@ -80,10 +80,10 @@ pub async fn new(session: &mut Session, args: NewArgs) -> Result<Created, Failur
     let draft = decide_create(&new, &ctx)?;
     let event = NewEvent {
         stream: stream_of(&id),
-        kind: draft.kind.to_string(),
+        kind: draft.kind(),
         actor: actor.id.clone(),
         effective_on: date.to_string(),
-        data: draft.data,
+        data: draft.data(),
     };
     let expectation = Expectation {
         stream: stream_of(&id),

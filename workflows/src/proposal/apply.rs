@@ -4,6 +4,7 @@
 //! The fold records facts; it never enforces rules (guards do that before an event is written), so
 //! any subset of a stream that a cut admits folds without error.
 
+use super::event::ProposalEvent;
 use super::events::{self, *};
 use super::state::*;
 use crate::definition::{MoveKind, Stage};
@@ -117,25 +118,12 @@ impl ProposalState {
     /// Applies one event of the proposal's stream. Facts that depend on the partnership are stored
     /// in the events themselves, so the fold needs nothing else.
     pub fn apply(&mut self, event: &Event) -> Result<(), Failure> {
+        use ProposalEvent as E;
         let on = event_date(event, &event.effective_on)?;
-        match event.kind.as_str() {
-            STAGE_CHANGED => self.stage_changed(events::read(event)?, event, on),
-            BUSINESS_CASE_RECORDED => {
-                let d: BusinessCaseRecorded = events::read(event)?;
-                self.business_case = Some(BusinessCase {
-                    one_off_cost: d.one_off_cost,
-                    annual_saving: d.annual_saving,
-                    shares: d.shares,
-                    cost_shares: d.cost_shares,
-                    annual_saving_by_council: d.annual_saving_by_council,
-                    one_off_cost_by_council: d.one_off_cost_by_council,
-                    risks: d.risks,
-                    recorded_on: on,
-                    equal_shares: d.equal_shares,
-                });
-            }
-            CONSULTATION_OPENED => {
-                let d: ConsultationOpened = events::read(event)?;
+        match ProposalEvent::read(event)? {
+            E::StageChanged(d) => self.stage_changed(d, event, on),
+            E::BusinessCaseRecorded(d) => self.business_case = Some(business_case(d, on)),
+            E::ConsultationOpened(d) => {
                 self.consultation = Consultation {
                     status: ConsultationStatus::Open,
                     parties: d.parties.into_iter().map(|p| (p, None)).collect(),
@@ -144,145 +132,145 @@ impl ProposalState {
                     closed_on: None,
                 };
             }
-            CONSULTATION_RESPONSE_RECORDED => {
-                let d: ConsultationResponseRecorded = events::read(event)?;
+            E::ConsultationResponseRecorded(d) => {
                 self.consultation.parties.insert(d.party, Some(d.summary));
             }
-            CONSULTATION_CLOSED => {
+            E::ConsultationClosed(_) => {
                 self.consultation.status = ConsultationStatus::Closed;
                 self.consultation.closed_on = Some(on);
             }
-            BOARD_VOTE_RECORDED => {
-                let d: BoardVoteRecorded = events::read(event)?;
-                self.board.votes.push(BoardVote {
-                    meeting: event_date(event, &d.meeting)?,
-                    support: d.support,
-                    oppose: d.oppose,
-                    abstain: d.abstain,
-                    outcome: d.outcome,
-                    seq: event.seq,
-                });
-            }
-            COUNCIL_DECISION_RECORDED => {
-                let d: CouncilDecisionRecorded = events::read(event)?;
-                let call_in = match &d.call_in_closes {
-                    Some(closes) => Some(CallIn {
-                        closes: event_instant(event, closes)?,
-                        rule: d.call_in_rule.clone().unwrap_or_default(),
-                        calendar: d.calendar.clone(),
-                        requested: None,
-                        resolved: None,
-                    }),
-                    None => None,
+            E::BoardVoteRecorded(d) => self.board.votes.push(BoardVote {
+                meeting: event_date(event, &d.meeting)?,
+                support: d.support,
+                oppose: d.oppose,
+                abstain: d.abstain,
+                outcome: d.outcome,
+                seq: event.seq,
+            }),
+            E::CouncilDecisionRecorded(d) => self.council_decided(d, event, on)?,
+            E::CallInRequested(d) => self.called_in(d, event, on)?,
+            E::CallInResolved(d) => self.call_in_resolved(d, event, on)?,
+            E::InterestDeclared(d) => {
+                let recusal = Recusal {
+                    reason: d.reason,
+                    on,
                 };
-                self.decisions.insert(
-                    d.council.clone(),
-                    CouncilDecision {
-                        decision: d.decision,
-                        minute: d.minute,
-                        on,
-                        by: event.actor.clone(),
-                        decision_body: d.decision_body,
-                        urgent: d.urgent.unwrap_or(false),
-                        call_in,
-                    },
-                );
-                if let Some(to) = d.moves_to {
-                    self.steps.push(StageStep {
-                        from: self.stage.clone(),
-                        to: to.clone(),
-                        action: MoveKind::Reject,
-                        reason: Some(format!("{} decided {}", d.council, d.decision.as_str())),
-                        on,
-                        by: event.actor.clone(),
-                        seq: event.seq,
-                    });
-                    self.stage = to;
-                }
+                self.recused.insert(d.actor, recusal);
             }
-            CALL_IN_REQUESTED => {
-                let d: CallInRequested = events::read(event)?;
-                let at = event_instant(event, &d.at)?;
-                if let Some(c) = self.call_in_mut(&d.council) {
-                    c.requested = Some(CallInRequest {
-                        on,
-                        at,
-                        by: event.actor.clone(),
-                        reason: d.reason,
-                    });
-                }
-            }
-            CALL_IN_RESOLVED => {
-                let d: CallInResolved = events::read(event)?;
-                let at = event_instant(event, &d.at)?;
-                if let Some(c) = self.call_in_mut(&d.council) {
-                    c.resolved = Some(CallInResolution {
-                        outcome: d.outcome,
-                        on,
-                        at,
-                        by: event.actor.clone(),
-                    });
-                }
-            }
-            INTEREST_DECLARED => {
-                let d: InterestDeclared = events::read(event)?;
-                self.recused.insert(
-                    d.actor,
-                    Recusal {
-                        reason: d.reason,
-                        on,
-                    },
-                );
-            }
-            KPI_DEFINED => {
-                let d: KpiDefined = events::read(event)?;
+            E::KpiDefined(d) => {
                 let kpi = self.kpis.entry(d.name).or_default();
                 kpi.target = Some(d.target);
                 kpi.unit = d.unit;
             }
-            KPI_VALUE_RECORDED => {
-                let d: KpiValueRecorded = events::read(event)?;
+            E::KpiValueRecorded(d) => {
                 let kpi = self.kpis.entry(d.name).or_default();
                 kpi.values.insert(d.quarter, d.value);
             }
-            SAVING_RECORDED => {
-                let d: SavingRecorded = events::read(event)?;
-                self.savings.insert(
-                    d.quarter,
-                    Saving {
-                        amount: d.amount,
-                        by_council: d.by_council,
-                        on,
-                    },
-                );
-            }
-            REVIEW_RECORDED => {
-                let d: ReviewRecorded = events::read(event)?;
-                self.reviews.push(Review {
-                    kind: d.kind,
-                    council: d.council,
-                    outcome: d.outcome,
-                    summary: d.summary,
+            E::SavingRecorded(d) => {
+                let saving = Saving {
+                    amount: d.amount,
+                    by_council: d.by_council,
                     on,
-                    by: event.actor.clone(),
-                    recorded_at: event.recorded_at.clone(),
-                });
+                };
+                self.savings.insert(d.quarter, saving);
             }
-            MILESTONE_ADDED => {
+            E::ReviewRecorded(d) => self.reviews.push(Review {
+                kind: d.kind,
+                council: d.council,
+                outcome: d.outcome,
+                summary: d.summary,
+                on,
+                by: event.actor.clone(),
+                recorded_at: event.recorded_at.clone(),
+            }),
+            E::MilestoneAdded(_) => {
                 let m = Milestone::added(event)?;
                 self.milestones.insert(m.id.clone(), m);
             }
-            MILESTONE_AMENDED | MILESTONE_COMPLETED => {
-                let id = event.data["id"].as_str().unwrap_or_default();
-                if let Some(m) = self.milestones.get_mut(id) {
+            E::MilestoneAmended(MilestoneAmended { id, .. })
+            | E::MilestoneCompleted(MilestoneCompleted { id, .. }) => {
+                if let Some(m) = self.milestones.get_mut(&id) {
                     m.apply(event)?;
                 }
             }
-            // Types added by later versions change nothing this version knows about.
-            _ => {}
+            // A second creation is not one; types added by later versions change nothing this
+            // version knows about.
+            E::ProposalCreated(_) | E::Other(_) => {}
         }
         self.version = event.version;
         self.last_seq = event.seq;
+        Ok(())
+    }
+
+    fn council_decided(
+        &mut self,
+        d: CouncilDecisionRecorded,
+        event: &Event,
+        on: Date,
+    ) -> Result<(), Failure> {
+        let call_in = match &d.call_in_closes {
+            Some(closes) => Some(CallIn {
+                closes: event_instant(event, closes)?,
+                rule: d.call_in_rule.clone().unwrap_or_default(),
+                calendar: d.calendar.clone(),
+                requested: None,
+                resolved: None,
+            }),
+            None => None,
+        };
+        let decision = CouncilDecision {
+            decision: d.decision,
+            minute: d.minute,
+            on,
+            by: event.actor.clone(),
+            decision_body: d.decision_body,
+            urgent: d.urgent.unwrap_or(false),
+            call_in,
+        };
+        self.decisions.insert(d.council.clone(), decision);
+        if let Some(to) = d.moves_to {
+            self.steps.push(StageStep {
+                from: self.stage.clone(),
+                to: to.clone(),
+                action: MoveKind::Reject,
+                reason: Some(format!("{} decided {}", d.council, d.decision.as_str())),
+                on,
+                by: event.actor.clone(),
+                seq: event.seq,
+            });
+            self.stage = to;
+        }
+        Ok(())
+    }
+
+    fn called_in(&mut self, d: CallInRequested, event: &Event, on: Date) -> Result<(), Failure> {
+        let at = event_instant(event, &d.at)?;
+        if let Some(c) = self.call_in_mut(&d.council) {
+            c.requested = Some(CallInRequest {
+                on,
+                at,
+                by: event.actor.clone(),
+                reason: d.reason,
+            });
+        }
+        Ok(())
+    }
+
+    fn call_in_resolved(
+        &mut self,
+        d: CallInResolved,
+        event: &Event,
+        on: Date,
+    ) -> Result<(), Failure> {
+        let at = event_instant(event, &d.at)?;
+        if let Some(c) = self.call_in_mut(&d.council) {
+            c.resolved = Some(CallInResolution {
+                outcome: d.outcome,
+                on,
+                at,
+                by: event.actor.clone(),
+            });
+        }
         Ok(())
     }
 
@@ -330,6 +318,21 @@ impl ProposalState {
             seq: event.seq,
         });
         self.stage = d.to;
+    }
+}
+
+/// The business case a `business-case-recorded` event on `on` states.
+fn business_case(d: BusinessCaseRecorded, on: Date) -> BusinessCase {
+    BusinessCase {
+        one_off_cost: d.one_off_cost,
+        annual_saving: d.annual_saving,
+        shares: d.shares,
+        cost_shares: d.cost_shares,
+        annual_saving_by_council: d.annual_saving_by_council,
+        one_off_cost_by_council: d.one_off_cost_by_council,
+        risks: d.risks,
+        recorded_on: on,
+        equal_shares: d.equal_shares,
     }
 }
 

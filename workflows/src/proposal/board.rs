@@ -2,11 +2,12 @@
 //! at least `min_support_per_council` councillors of each council in support, else none.
 
 use super::command::Ctx;
-use super::events::{BoardOutcome, BoardVoteRecorded, CouncilTally, Draft, BOARD_VOTE_RECORDED};
+use super::events::{BoardOutcome, BoardVoteRecorded, CouncilTally, Draft};
 use super::refusal::at;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::partnership::Partnership;
+use crate::proposal::event::ProposalEvent;
 use crate::remedy::Remedy;
 use engine::Failure;
 use jiff::civil::Date;
@@ -49,9 +50,8 @@ pub fn decide_vote(
         votes.abstain,
         &meeting,
     )?;
-    Ok(Draft::new(
-        BOARD_VOTE_RECORDED,
-        &BoardVoteRecorded {
+    Ok(Draft::of(ProposalEvent::BoardVoteRecorded(
+        BoardVoteRecorded {
             meeting,
             support: votes.support.to_vec(),
             oppose: votes.oppose.to_vec(),
@@ -60,7 +60,7 @@ pub fn decide_vote(
             min_support_per_council: ctx.partnership.board_rule.min_support_per_council,
             by_council: tally.by_council,
         },
-    ))
+    )))
 }
 
 /// Counts a meeting's vote on a proposal of `councils`, with the Board as `partnership` has it on the

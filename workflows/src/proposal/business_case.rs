@@ -7,6 +7,7 @@ use super::refusal::at;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::money::{apportion, apportion_equally, Money, Percent, WHOLE};
+use crate::proposal::event::ProposalEvent;
 use crate::remedy::Remedy;
 use engine::Failure;
 use std::collections::BTreeMap;
@@ -47,9 +48,8 @@ pub fn decide_business_case(
     let (equal_shares, equal_cost_shares) = (case.shares.is_empty(), case.cost_shares.is_empty());
     let shares = resolve(state, case.shares);
     let cost_shares = resolve(state, case.cost_shares);
-    Ok(Draft::new(
-        BUSINESS_CASE_RECORDED,
-        &BusinessCaseRecorded {
+    Ok(Draft::of(ProposalEvent::BusinessCaseRecorded(
+        BusinessCaseRecorded {
             one_off_cost: case.one_off_cost,
             annual_saving: case.annual_saving,
             annual_saving_by_council: split(case.annual_saving, &shares, equal_shares, &state.lead),
@@ -65,7 +65,7 @@ pub fn decide_business_case(
             equal_shares,
             equal_cost_shares,
         },
-    ))
+    )))
 }
 
 /// Each problem with a set of shares: unknown councils, councils outside the proposal, missing ones, sum ≠ 100.

@@ -12,6 +12,7 @@ use super::command::Ctx;
 use super::events::*;
 use super::state::{CouncilDecision, ProposalState};
 use crate::definition::Stage;
+use crate::proposal::event::ProposalEvent;
 use crate::remedy::{Remedy, Unmet};
 use engine::time::{format_instant, local_date, start_of_day};
 use engine::Failure;
@@ -178,15 +179,12 @@ pub fn decide_call_in(
             unmet,
         ));
     }
-    Ok(Draft::new(
-        CALL_IN_REQUESTED,
-        &CallInRequested {
-            council: council.to_string(),
-            reason: reason.to_string(),
-            closes: format_instant(closes.expect("an open window"), &tz),
-            at: format_instant(at, &tz),
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::CallInRequested(CallInRequested {
+        council: council.to_string(),
+        reason: reason.to_string(),
+        closes: format_instant(closes.expect("an open window"), &tz),
+        at: format_instant(at, &tz),
+    })))
 }
 
 /// The `call-in-resolved` event for `council`'s called-in approval, or a refusal naming every
@@ -234,14 +232,11 @@ pub fn decide_resolution(
             unmet,
         ));
     }
-    Ok(Draft::new(
-        CALL_IN_RESOLVED,
-        &CallInResolved {
-            council: council.to_string(),
-            outcome,
-            at: format_instant(acting_instant(ctx), &ctx.partnership.tz()),
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::CallInResolved(CallInResolved {
+        council: council.to_string(),
+        outcome,
+        at: format_instant(acting_instant(ctx), &ctx.partnership.tz()),
+    })))
 }
 
 fn at_council_approval(state: &ProposalState) -> Vec<String> {

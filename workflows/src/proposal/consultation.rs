@@ -6,6 +6,7 @@ use super::events::*;
 use super::refusal::{at, on_hold};
 use super::state::{ConsultationStatus, ProposalState};
 use crate::definition::Stage;
+use crate::proposal::event::ProposalEvent;
 use crate::remedy::Remedy;
 use engine::Failure;
 
@@ -37,13 +38,12 @@ pub fn decide_open(state: &ProposalState, ctx: &Ctx, parties: &[String]) -> Resu
         .filter(|p| recognised.contains(p))
         .cloned()
         .collect();
-    Ok(Draft::new(
-        CONSULTATION_OPENED,
-        &ConsultationOpened {
+    Ok(Draft::of(ProposalEvent::ConsultationOpened(
+        ConsultationOpened {
             parties: parties.to_vec(),
             unions,
         },
-    ))
+    )))
 }
 
 /// The `consultation-response-recorded` event of a party consulted.
@@ -69,13 +69,12 @@ pub fn decide_response(
             consulted.join(", ")
         )));
     }
-    Ok(Draft::new(
-        CONSULTATION_RESPONSE_RECORDED,
-        &ConsultationResponseRecorded {
+    Ok(Draft::of(ProposalEvent::ConsultationResponseRecorded(
+        ConsultationResponseRecorded {
             party: party.to_string(),
             summary: summary.to_string(),
         },
-    ))
+    )))
 }
 
 /// The `consultation-closed` event: who responded and who did not.
@@ -86,13 +85,12 @@ pub fn decide_close(state: &ProposalState) -> Result<Draft, Failure> {
         .parties
         .iter()
         .partition(|(_, r)| r.is_some());
-    Ok(Draft::new(
-        CONSULTATION_CLOSED,
-        &ConsultationClosed {
+    Ok(Draft::of(ProposalEvent::ConsultationClosed(
+        ConsultationClosed {
             responded: responded.into_iter().map(|(p, _)| p.clone()).collect(),
             no_response: pending.into_iter().map(|(p, _)| p.clone()).collect(),
         },
-    ))
+    )))
 }
 
 fn open_consultation(state: &ProposalState, what: &str) -> Result<(), Failure> {

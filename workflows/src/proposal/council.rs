@@ -7,6 +7,7 @@ use super::events::*;
 use super::refusal::{at, proposal_council};
 use super::state::ProposalState;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition};
+use crate::proposal::event::ProposalEvent;
 use engine::Failure;
 
 /// What a clerk records of a council's decision.
@@ -40,9 +41,8 @@ pub fn decide_decision(
             .and_then(|m| m.to.clone()),
         _ => None,
     };
-    Ok(Draft::new(
-        COUNCIL_DECISION_RECORDED,
-        &CouncilDecisionRecorded {
+    Ok(Draft::of(ProposalEvent::CouncilDecisionRecorded(
+        CouncilDecisionRecorded {
             council: council.to_string(),
             decision: decided.decision,
             minute: decided.minute.map(str::to_string),
@@ -53,5 +53,5 @@ pub fn decide_decision(
             call_in_rule: terms.call_in_rule,
             calendar: terms.calendar,
         },
-    ))
+    )))
 }

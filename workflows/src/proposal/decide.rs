@@ -16,6 +16,7 @@ use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
 use crate::milestone;
+use crate::proposal::event::ProposalEvent;
 use crate::remedy::{with_unmet, Remedy, Unmet};
 use engine::Failure;
 
@@ -70,22 +71,19 @@ pub fn decide_create(new: &NewProposal, ctx: &Ctx) -> Result<Draft, Failure> {
         .entry_stage(new.category)
         .cloned()
         .ok_or_else(|| Failure::internal("the workflow has no entry stage for this category"))?;
-    Ok(Draft::new(
-        PROPOSAL_CREATED,
-        &ProposalCreated {
-            id: new.id.clone(),
-            title: new.title.clone(),
-            service: new.service.clone(),
-            lead: new.lead.clone(),
-            councils,
-            category: new.category,
-            stage,
-            workflow: WorkflowRef {
-                name: definition.name.clone(),
-                version: definition.version,
-            },
+    Ok(Draft::of(ProposalEvent::ProposalCreated(ProposalCreated {
+        id: new.id.clone(),
+        title: new.title.clone(),
+        service: new.service.clone(),
+        lead: new.lead.clone(),
+        councils,
+        category: new.category,
+        stage,
+        workflow: WorkflowRef {
+            name: definition.name.clone(),
+            version: definition.version,
         },
-    ))
+    })))
 }
 
 /// The event `command` records on `state`, or a refusal naming every unmet condition.
@@ -117,13 +115,12 @@ pub fn decide(
         Withdraw { reason } => lifecycle(state, definition, MoveKind::Withdraw, reason),
         NotPursue { reason } => lifecycle(state, definition, MoveKind::NotPursue, reason),
         Close { reason } => lifecycle(state, definition, MoveKind::Close, reason),
-        DeclareInterest { reason } => Ok(Draft::new(
-            INTEREST_DECLARED,
-            &InterestDeclared {
+        DeclareInterest { reason } => Ok(Draft::of(ProposalEvent::InterestDeclared(
+            InterestDeclared {
                 actor: ctx.actor.to_string(),
                 reason: reason.clone(),
             },
-        )),
+        ))),
         AddMilestone { id, title, due } => {
             if state.has_ended() {
                 return Err(ended(state, "add a milestone"));
@@ -293,16 +290,13 @@ fn advance(
         ));
         return Err(with_unmet(failure, unmet));
     }
-    Ok(Draft::new(
-        STAGE_CHANGED,
-        &StageChanged {
-            from: state.stage.clone(),
-            to: to.clone(),
-            action: step.kind,
-            reason: reason.map(str::to_string),
-            new_round: step.new_round,
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::StageChanged(StageChanged {
+        from: state.stage.clone(),
+        to: to.clone(),
+        action: step.kind,
+        reason: reason.map(str::to_string),
+        new_round: step.new_round,
+    })))
 }
 
 fn lifecycle(
@@ -335,14 +329,11 @@ fn lifecycle(
             ))
         })?,
     };
-    Ok(Draft::new(
-        STAGE_CHANGED,
-        &StageChanged {
-            from: state.stage.clone(),
-            to,
-            action: kind,
-            reason: Some(reason.to_string()),
-            new_round: step.new_round,
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::StageChanged(StageChanged {
+        from: state.stage.clone(),
+        to,
+        action: kind,
+        reason: Some(reason.to_string()),
+        new_round: step.new_round,
+    })))
 }

@@ -351,20 +351,26 @@ pub struct MilestoneCompleted {
     pub due: String,
 }
 
-/// An event's type and data, ready to be given a stream, actor and date.
+/// An event decided, ready to be given a stream, actor and date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
-    pub kind: &'static str,
-    pub data: serde_json::Value,
+    pub event: super::event::ProposalEvent,
 }
 
 impl Draft {
-    /// A draft of `kind` with `data` serialised.
-    pub fn new<T: Serialize>(kind: &'static str, data: &T) -> Draft {
-        Draft {
-            kind,
-            data: serde_json::to_value(data).expect("event data always serialises"),
-        }
+    /// A draft of `event`.
+    pub fn of(event: super::event::ProposalEvent) -> Draft {
+        Draft { event }
+    }
+
+    /// Its `type`.
+    pub fn kind(&self) -> String {
+        self.event.kind().to_string()
+    }
+
+    /// Its `data`, serialised once, as it will be stored and hashed.
+    pub fn data(&self) -> serde_json::Value {
+        self.event.data()
     }
 }
 

@@ -8,6 +8,7 @@ use super::refusal::{ended, live, on_hold, proposal_council};
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::money::{Money, Percent};
+use crate::proposal::event::ProposalEvent;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
 use engine::Failure;
@@ -26,14 +27,11 @@ pub fn decide_define_kpi(
     if state.stage == Stage::OnHold {
         return Err(on_hold(state, "define a performance indicator"));
     }
-    Ok(Draft::new(
-        KPI_DEFINED,
-        &KpiDefined {
-            name: name.to_string(),
-            target,
-            unit: unit.map(str::to_string),
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::KpiDefined(KpiDefined {
+        name: name.to_string(),
+        target,
+        unit: unit.map(str::to_string),
+    })))
 }
 
 /// The `kpi-value-recorded` event of an indicator defined on a live service.
@@ -57,14 +55,13 @@ pub fn decide_record_kpi(
             failure.with_detail(format!("its indicators are: {}", known.join(", ")))
         });
     }
-    Ok(Draft::new(
-        KPI_VALUE_RECORDED,
-        &KpiValueRecorded {
+    Ok(Draft::of(ProposalEvent::KpiValueRecorded(
+        KpiValueRecorded {
             name: name.to_string(),
             quarter,
             value,
         },
-    ))
+    )))
 }
 
 /// The `saving-recorded` event: a quarter's saving apportioned by the business case's shares.
@@ -80,16 +77,13 @@ pub fn decide_saving(
             .with_remedy(Remedy::RecordBusinessCase { id: id.clone() })
     })?;
     let shares: Vec<(String, Percent)> = ordered(state, &case.shares);
-    Ok(Draft::new(
-        SAVING_RECORDED,
-        &SavingRecorded {
-            quarter,
-            amount,
-            by_council: split(amount, &shares, case.equal_shares, &state.lead),
-            shares: case.shares.clone(),
-            equal_shares: case.equal_shares,
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::SavingRecorded(SavingRecorded {
+        quarter,
+        amount,
+        by_council: split(amount, &shares, case.equal_shares, &state.lead),
+        shares: case.shares.clone(),
+        equal_shares: case.equal_shares,
+    })))
 }
 
 /// What a council's review found.
@@ -112,13 +106,10 @@ pub fn decide_review(state: &ProposalState, ctx: &Ctx, review: Review) -> Result
         .with_detail("a review is recorded after the service has gone live"));
     }
     proposal_council(state, ctx, review.council)?;
-    Ok(Draft::new(
-        REVIEW_RECORDED,
-        &ReviewRecorded {
-            kind: review.kind,
-            council: review.council.to_string(),
-            outcome: review.outcome,
-            summary: review.summary.map(str::to_string),
-        },
-    ))
+    Ok(Draft::of(ProposalEvent::ReviewRecorded(ReviewRecorded {
+        kind: review.kind,
+        council: review.council.to_string(),
+        outcome: review.outcome,
+        summary: review.summary.map(str::to_string),
+    })))
 }

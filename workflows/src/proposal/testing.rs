@@ -85,7 +85,7 @@ impl Log {
             now: noon(date),
         };
         let draft = decide_create(&new, &ctx)?;
-        self.seal(draft.kind, draft.data, "jce", date, None);
+        self.seal(&draft.kind(), draft.data(), "jce", date, None);
         Ok(())
     }
 
@@ -122,7 +122,7 @@ impl Log {
             now,
         };
         let draft = decide(&state, &command, &ctx)?;
-        Ok(self.seal(draft.kind, draft.data, actor, date, recorded))
+        Ok(self.seal(&draft.kind(), draft.data(), actor, date, recorded))
     }
 
     fn seal(

@@ -346,6 +346,13 @@ pub struct HistoryItem {
     pub hash: String,
 }
 
+impl HistoryItem {
+    /// What the event recorded, in words.
+    pub fn describe(&self) -> String {
+        super::describe::describe(&self.kind, &self.data)
+    }
+}
+
 /// `proposal history`'s entry for one event.
 pub fn history_item(event: &engine::Event) -> HistoryItem {
     HistoryItem {

@@ -1,0 +1,188 @@
+//! One or two plain lines saying what an event recorded, for a council officer rather than a
+//! machine: the one description the CLI prints and the web shows.
+
+use super::event::ProposalEvent;
+use super::events::*;
+use crate::definition::MoveKind;
+
+/// What the event of `kind` with `data` recorded, in words (data this version cannot read: its
+/// type's name).
+pub fn describe(kind: &str, data: &serde_json::Value) -> String {
+    ProposalEvent::decode(kind, data)
+        .map(|e| e.describe())
+        .unwrap_or_else(|_| kind.replace('-', " "))
+}
+
+/// The names of a list, or "none".
+fn names(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+impl ProposalEvent {
+    /// What the event recorded, in words.
+    pub fn describe(&self) -> String {
+        use ProposalEvent as E;
+        match self {
+            E::ProposalCreated(d) => format!(
+                "created \"{}\" ({} service), led by {}, with {}; starts at {}",
+                d.title,
+                d.service,
+                d.lead,
+                names(&d.councils),
+                d.stage
+            ),
+            E::StageChanged(d) => moved(d),
+            E::BusinessCaseRecorded(d) => business_case(d),
+            E::ConsultationOpened(d) => format!("consultation opened with {}", names(&d.parties)),
+            E::ConsultationResponseRecorded(d) => format!("{} responded: {}", d.party, d.summary),
+            E::ConsultationClosed(d) => format!(
+                "consultation closed (responded: {}; no response: {})",
+                names(&d.responded),
+                names(&d.no_response)
+            ),
+            E::BoardVoteRecorded(d) => board_vote(d),
+            E::CouncilDecisionRecorded(d) => council_decision(d),
+            E::CallInRequested(d) => format!(
+                "{}'s approval called in (window until {}): {}",
+                d.council, d.closes, d.reason
+            ),
+            E::CallInResolved(d) => format!(
+                "{}'s call-in resolved: {}",
+                d.council,
+                d.outcome.as_str().replace('-', " ")
+            ),
+            E::InterestDeclared(d) => format!(
+                "{} declared an interest and is recused: {}",
+                d.actor, d.reason
+            ),
+            E::KpiDefined(d) => format!(
+                "performance indicator {} defined, target {}{}",
+                d.name,
+                d.target,
+                d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+            ),
+            E::KpiValueRecorded(d) => format!("{} for {}: {}", d.name, d.quarter, d.value),
+            E::SavingRecorded(d) => {
+                let parts: Vec<String> = d
+                    .by_council
+                    .iter()
+                    .map(|(c, m)| format!("{c} £{m}"))
+                    .collect();
+                format!(
+                    "saving for {}: £{} ({})",
+                    d.quarter,
+                    d.amount,
+                    parts.join(", ")
+                )
+            }
+            E::ReviewRecorded(d) => format!(
+                "{}'s {} review: {}{}",
+                d.council,
+                d.kind.as_str(),
+                d.outcome.as_str(),
+                d.summary
+                    .as_ref()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default()
+            ),
+            E::MilestoneAdded(d) => format!("milestone {} added: {}, due {}", d.id, d.title, d.due),
+            E::MilestoneAmended(d) => format!(
+                "milestone {} moved from {} to {} (originally {}): {}",
+                d.id, d.previous_due, d.due, d.original_due, d.reason
+            ),
+            E::MilestoneCompleted(d) => format!("milestone {} completed (due {})", d.id, d.due),
+            E::Other(kind) => kind.replace('-', " "),
+        }
+    }
+}
+
+fn moved(d: &StageChanged) -> String {
+    let reason = d
+        .reason
+        .as_ref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    let round = if d.new_round {
+        " (a new round: consultation, Board and decisions start again)"
+    } else {
+        ""
+    };
+    let verb = match d.action {
+        MoveKind::Advance => "moved".to_string(),
+        MoveKind::Back => "moved back".to_string(),
+        MoveKind::Hold => "put on hold".to_string(),
+        MoveKind::Resume => "resumed".to_string(),
+        other => other.as_str().replace('-', " "),
+    };
+    format!("{verb} from {} to {}{round}{reason}", d.from, d.to)
+}
+
+fn business_case(d: &BusinessCaseRecorded) -> String {
+    let mut out = format!(
+        "business case: one-off cost £{}, annual saving £{}",
+        d.one_off_cost, d.annual_saving
+    );
+    let text = |x: Option<String>| x.unwrap_or_default();
+    for (council, share) in &d.shares {
+        out += &format!(
+            "\n    {council}: {share}% of savings (£{} a year), {}% of the cost (£{})",
+            text(
+                d.annual_saving_by_council
+                    .get(council)
+                    .map(|m| m.to_string())
+            ),
+            text(d.cost_shares.get(council).map(|p| p.to_string())),
+            text(
+                d.one_off_cost_by_council
+                    .get(council)
+                    .map(|m| m.to_string())
+            )
+        );
+    }
+    out
+}
+
+fn board_vote(d: &BoardVoteRecorded) -> String {
+    let tallies: Vec<String> = d
+        .by_council
+        .iter()
+        .map(|(c, t)| format!("{c} {} of {} present in support", t.support, t.present))
+        .collect();
+    format!(
+        "Board meeting of {}: {} ({})",
+        d.meeting,
+        d.outcome.as_str(),
+        tallies.join("; ")
+    )
+}
+
+fn council_decision(d: &CouncilDecisionRecorded) -> String {
+    let minute = d
+        .minute
+        .as_ref()
+        .map(|m| format!(" (minute: {m})"))
+        .unwrap_or_default();
+    let moved = d
+        .moves_to
+        .as_ref()
+        .map(|m| format!("; the proposal is now {m}"))
+        .unwrap_or_default();
+    let body = d
+        .decision_body
+        .map(|b| format!(" ({})", b.as_str().replace('-', " ")))
+        .unwrap_or_default();
+    let call_in = match (d.urgent, &d.call_in_closes) {
+        (Some(true), _) => "; urgent, exempt from call-in".to_string(),
+        (_, Some(closes)) => format!("; call-in window until {closes}"),
+        _ => String::new(),
+    };
+    format!(
+        "{}{body} decided {}{minute}{moved}{call_in}",
+        d.council,
+        d.decision.as_str()
+    )
+}
