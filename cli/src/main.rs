@@ -4,6 +4,7 @@
 mod commands;
 mod context;
 mod demo;
+mod files;
 mod output;
 mod remedies;
 mod web;

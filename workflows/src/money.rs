@@ -43,6 +43,25 @@ impl Money {
     }
 }
 
+/// Pounds as a council writes them, with thousands separators: `£40,000.00` (`-£5.00` when
+/// negative). The reports and the web view both print money this way.
+pub fn pounds(m: Money) -> String {
+    let text = m.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, pence) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}£{grouped}.{pence}")
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.pence < 0 { "-" } else { "" };
@@ -223,6 +242,14 @@ pub fn apportion_equally(total: Money, parties: &[String], lead: &str) -> Vec<(S
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn pounds_read_as_a_council_writes_them() {
+        assert_eq!(pounds(Money::from_pence(4_000_000)), "£40,000.00");
+        assert_eq!(pounds(Money::from_pence(123_456_789)), "£1,234,567.89");
+        assert_eq!(pounds(Money::from_pence(-500)), "-£5.00");
+        assert_eq!(pounds(Money::from_pence(0)), "£0.00");
+    }
 
     #[test]
     fn parses_pounds_and_pence() {

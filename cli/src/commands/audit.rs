@@ -5,7 +5,7 @@ use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::{Event, Failure};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use workflows::ops::input::HashHex;
@@ -98,13 +98,12 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
             session.check_reader().await?;
             match out {
                 Some(path) => {
-                    let tmp = path.with_extension("partial");
-                    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                    let mut partial = crate::files::Partial::create(&path)?;
+                    let mut file = std::io::BufWriter::new(&mut partial.file);
                     let n = workflows::ops::audit::export_to(&mut session, &mut file).await?;
-                    file.into_inner()
-                        .map_err(|e| Failure::from(e.into_error()))?
-                        .sync_all()?;
-                    std::fs::rename(&tmp, &path)?;
+                    file.flush()?;
+                    drop(file);
+                    partial.commit()?;
                     let doc = serde_json::json!({"out": path.display().to_string(), "events": n});
                     output::emit(g.json, &doc, |_| {
                         format!("Exported {n} events to {}", path.display())

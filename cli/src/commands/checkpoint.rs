@@ -131,15 +131,12 @@ fn write_private(path: &Path, text: &str) -> Result<(), Failure> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let tmp = path.with_extension("partial");
-    let mut file = std::fs::File::create(&tmp).map_err(|e| {
+    let mut partial = crate::files::Partial::create(path).map_err(|e| {
         Failure::usage(format!("cannot write {}: {e}", path.display()))
             .with_detail("give --out a path in a directory you can write to")
     })?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    partial.file.write_all(bytes)?;
+    partial.commit()
 }
 
 fn human_signed(s: &Signed, out: Option<&Path>) -> String {

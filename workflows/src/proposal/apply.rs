@@ -122,7 +122,12 @@ impl ProposalState {
         let on = event_date(event, &event.effective_on)?;
         match ProposalEvent::read(event)? {
             E::StageChanged(d) => self.stage_changed(d, event, on),
-            E::BusinessCaseRecorded(d) => self.business_case = Some(business_case(d, on)),
+            E::BusinessCaseRecorded(recorded) => {
+                self.business_case = Some(BusinessCase {
+                    recorded,
+                    recorded_on: on,
+                })
+            }
             E::ConsultationOpened(d) => {
                 self.consultation = Consultation {
                     status: ConsultationStatus::Open,
@@ -318,21 +323,6 @@ impl ProposalState {
             seq: event.seq,
         });
         self.stage = d.to;
-    }
-}
-
-/// The business case a `business-case-recorded` event on `on` states.
-fn business_case(d: BusinessCaseRecorded, on: Date) -> BusinessCase {
-    BusinessCase {
-        one_off_cost: d.one_off_cost,
-        annual_saving: d.annual_saving,
-        shares: d.shares,
-        cost_shares: d.cost_shares,
-        annual_saving_by_council: d.annual_saving_by_council,
-        one_off_cost_by_council: d.one_off_cost_by_council,
-        risks: d.risks,
-        recorded_on: on,
-        equal_shares: d.equal_shares,
     }
 }
 

@@ -82,7 +82,7 @@ pub struct StageChanged {
 }
 
 /// `business-case-recorded`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessCaseRecorded {
     pub one_off_cost: Money,
     pub annual_saving: Money,

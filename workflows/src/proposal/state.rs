@@ -2,12 +2,13 @@
 //! Built only by the fold in `apply.rs` (or decoded from a snapshot of it, `snapshot.rs`).
 
 use super::events::{
-    BoardOutcome, CallInOutcome, Decision, ReviewKind, ReviewOutcome, WorkflowRef,
+    BoardOutcome, BusinessCaseRecorded, CallInOutcome, Decision, ReviewKind, ReviewOutcome,
+    WorkflowRef,
 };
 use crate::constitution::DecisionBody;
 use crate::definition::{Category, MoveKind, Stage};
 use crate::milestone::Milestone;
-use crate::money::{Money, Percent};
+use crate::money::Money;
 use crate::quarter::Quarter;
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -15,19 +16,21 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The business case as recorded (the latest stands).
+/// The business case as recorded (the latest stands): the event's data and the day it was taken.
+/// One type serves the fold, the snapshot and the view, so the three cannot drift apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessCase {
-    pub one_off_cost: Money,
-    pub annual_saving: Money,
-    pub shares: BTreeMap<String, Percent>,
-    pub cost_shares: BTreeMap<String, Percent>,
-    pub annual_saving_by_council: BTreeMap<String, Money>,
-    pub one_off_cost_by_council: BTreeMap<String, Money>,
-    pub risks: Vec<String>,
+    #[serde(flatten)]
+    pub recorded: BusinessCaseRecorded,
     pub recorded_on: Date,
-    /// Savings split equally, exactly (no shares given).
-    pub equal_shares: bool,
+}
+
+// The case reads as its event's data: `case.annual_saving`, `case.shares`.
+impl std::ops::Deref for BusinessCase {
+    type Target = BusinessCaseRecorded;
+    fn deref(&self) -> &BusinessCaseRecorded {
+        &self.recorded
+    }
 }
 
 /// Where the consultation of this round stands.

@@ -7,7 +7,7 @@ use super::reminders::reminders_for;
 use super::state::ProposalState;
 use crate::definition::{Category, Stage};
 use crate::milestone::Milestone;
-use crate::money::{Money, Percent};
+use crate::money::Money;
 use crate::reminders::Outlook;
 use crate::reminders::ReminderView;
 use jiff::civil::Date;
@@ -48,20 +48,8 @@ pub struct ProposalView {
     pub call_in: BTreeMap<String, CallInView>,
 }
 
-/// The business case with each council's part of the saving and of the cost.
-#[derive(Debug, Clone, Serialize)]
-pub struct BusinessCaseView {
-    pub one_off_cost: Money,
-    pub annual_saving: Money,
-    pub shares: BTreeMap<String, Percent>,
-    pub cost_shares: BTreeMap<String, Percent>,
-    pub annual_saving_by_council: BTreeMap<String, Money>,
-    pub one_off_cost_by_council: BTreeMap<String, Money>,
-    pub risks: Vec<String>,
-    pub recorded_on: Date,
-    /// Savings split equally to the penny (no shares were given).
-    pub equal_shares: bool,
-}
+/// The business case with each council's part of the saving and of the cost: as the state has it.
+pub type BusinessCaseView = super::state::BusinessCase;
 
 /// The consultation of the current round.
 #[derive(Debug, Clone, Serialize)]
@@ -171,17 +159,7 @@ pub fn show_view_at(
         category: state.category,
         version: state.version,
         workflow: state.workflow.clone(),
-        business_case: state.business_case.as_ref().map(|b| BusinessCaseView {
-            one_off_cost: b.one_off_cost,
-            annual_saving: b.annual_saving,
-            shares: b.shares.clone(),
-            cost_shares: b.cost_shares.clone(),
-            annual_saving_by_council: b.annual_saving_by_council.clone(),
-            one_off_cost_by_council: b.one_off_cost_by_council.clone(),
-            risks: b.risks.clone(),
-            recorded_on: b.recorded_on,
-            equal_shares: b.equal_shares,
-        }),
+        business_case: state.business_case.clone(),
         consultation: ConsultationView {
             status: state.consultation.status.as_str(),
             parties: state

@@ -6,7 +6,7 @@
 
 use super::{MilestoneLine, QuarterlyReport};
 use crate::definition::Stage;
-use crate::money::Money;
+use crate::money::pounds;
 use crate::reminders::ReviewKind;
 use engine::time::parse_date;
 use jiff::civil::Date;
@@ -376,24 +376,6 @@ pub fn long_date(d: Date) -> String {
     format!("{} {} {}", d.day(), d.strftime("%B"), d.year())
 }
 
-/// `£40,000.00` (`-£5.00` when negative).
-pub fn pounds(m: Money) -> String {
-    let text = m.to_string();
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (whole, pence) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}£{grouped}.{pence}")
-}
-
 /// Text safe in a table cell: no pipes breaking the row, no line breaks.
 fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
@@ -409,10 +391,6 @@ mod tests {
 
     #[test]
     fn money_and_dates_read_as_a_council_writes_them() {
-        assert_eq!(pounds(Money::from_pence(4_000_000)), "£40,000.00");
-        assert_eq!(pounds(Money::from_pence(123_456_789)), "£1,234,567.89");
-        assert_eq!(pounds(Money::from_pence(-500)), "-£5.00");
-        assert_eq!(pounds(Money::from_pence(0)), "£0.00");
         assert_eq!(long_date(jiff::civil::date(2008, 10, 1)), "1 October 2008");
         assert_eq!(stage_label(&Stage::CouncilApproval), "Council approval");
         assert_eq!(cell("a | b\nc"), "a \\| b c");

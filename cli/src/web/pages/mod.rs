@@ -11,7 +11,6 @@ pub mod upcoming;
 use super::http::encode;
 use maud::{html, Markup, DOCTYPE};
 use std::collections::BTreeMap;
-use workflows::money::Money;
 use workflows::ops::overview::Overview;
 use workflows::ops::replay::Basis;
 
@@ -64,23 +63,8 @@ pub fn link(path: &str, params: &[(&str, &str)]) -> String {
     }
 }
 
-/// Pounds with thousands separators: `£40,000.00`.
-pub fn pounds(m: Money) -> String {
-    let text = m.to_string();
-    let (sign, text) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest.to_string()),
-        None => ("", text),
-    };
-    let (whole, pence) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}£{grouped}.{pence}")
-}
+/// Pounds with thousands separators: `£40,000.00` (the library's, as the reports print them).
+pub use workflows::money::pounds;
 
 /// Council id → name, every council the partnership ever had.
 pub fn council_names(ov: &Overview) -> BTreeMap<String, String> {
@@ -195,6 +179,7 @@ pub fn error_page(status: u16, failure: &engine::Failure, nav: &Nav) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use workflows::money::Money;
 
     #[test]
     fn pounds_are_grouped() {
