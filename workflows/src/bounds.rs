@@ -56,7 +56,13 @@ pub const ID_RULE: &str =
 /// is one line, [`MAX_TITLE_CHARS`]; a reason, a risk or a summary free text, [`MAX_TEXT_CHARS`]).
 pub fn text_problem(flag: &str, text: &str) -> Option<String> {
     let one_line = [
-        "--title", "--service", "--name", "--unit", "--minute", "--party", "--council",
+        "--title",
+        "--service",
+        "--name",
+        "--unit",
+        "--minute",
+        "--party",
+        "--council",
     ];
     let max = if one_line.contains(&flag) {
         MAX_TITLE_CHARS
@@ -75,7 +81,7 @@ pub fn text_problem(flag: &str, text: &str) -> Option<String> {
 pub fn problems(p: &Partnership, line: &dyn Fn(&str) -> Option<usize>) -> Vec<String> {
     let at = |needle: &str| line(needle).map_or(String::new(), |n| format!("line {n}: "));
     let mut out = Vec::new();
-    let mut id = |key: &str, value: &str, out: &mut Vec<String>| {
+    let id = |key: &str, value: &str, out: &mut Vec<String>| {
         if !value.trim().is_empty() && !is_safe_id(value) {
             out.push(format!(
                 "{}{key} {value:?} is not a safe id: use {ID_RULE}",
@@ -95,7 +101,7 @@ pub fn problems(p: &Partnership, line: &dyn Fn(&str) -> Option<usize>) -> Vec<St
     for union in &p.unions {
         id("union", union, &mut out);
     }
-    let mut name = |key: &str, value: &str, out: &mut Vec<String>| {
+    let name = |key: &str, value: &str, out: &mut Vec<String>| {
         let chars = value.chars().count();
         if chars > MAX_NAME_CHARS {
             out.push(format!(
@@ -106,7 +112,11 @@ pub fn problems(p: &Partnership, line: &dyn Fn(&str) -> Option<usize>) -> Vec<St
     };
     name("name", &p.name, &mut out);
     for council in &p.councils {
-        name(&format!("council {:?} name", council.id), &council.name, &mut out);
+        name(
+            &format!("council {:?} name", council.id),
+            &council.name,
+            &mut out,
+        );
     }
     for actor in &p.actors {
         if let Some(n) = &actor.name {
@@ -220,7 +230,10 @@ mod tests {
     fn texts_by_flag() {
         assert!(text_problem("--title", &"t".repeat(MAX_TITLE_CHARS)).is_none());
         let long = text_problem("--title", &"t".repeat(MAX_TITLE_CHARS + 1)).unwrap();
-        assert!(long.contains("--title") && long.contains("1 to 200"), "{long}");
+        assert!(
+            long.contains("--title") && long.contains("1 to 200"),
+            "{long}"
+        );
         assert!(text_problem("--reason", &"r".repeat(MAX_TITLE_CHARS + 1)).is_none());
         assert!(text_problem("--reason", &"r".repeat(MAX_TEXT_CHARS + 1)).is_some());
     }
@@ -230,7 +243,10 @@ mod tests {
     fn refused(text: &str) -> String {
         let e = Partnership::from_toml(text).unwrap_err();
         assert_eq!(e.kind, engine::FailureKind::Usage);
-        std::iter::once(e.message).chain(e.details).collect::<Vec<_>>().join("\n")
+        std::iter::once(e.message)
+            .chain(e.details)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
@@ -243,16 +259,29 @@ mod tests {
     fn each_partnership_value_is_bounded_and_the_refusal_names_key_and_range() {
         let lead = EXAMPLE.replace("[14, 1]", "[100000000]");
         let m = refused(&lead);
-        assert!(m.contains("line 23: schedule.milestone_lead_days value 100000000") && m.contains("0 to 366"), "{m}");
+        assert!(
+            m.contains("line 23: schedule.milestone_lead_days value 100000000")
+                && m.contains("0 to 366"),
+            "{m}"
+        );
         let cron = EXAMPLE.replace("0 0 9 1 Jan,Apr,Jul,Oct *", "* * * * * *");
         let m = refused(&cron);
-        assert!(m.contains("schedule.quarterly_report") && m.contains("at most 4000"), "{m}");
+        assert!(
+            m.contains("schedule.quarterly_report") && m.contains("at most 4000"),
+            "{m}"
+        );
         let id = EXAMPLE.replace("id = \"redditch\"", "id = \"../../../tmp/x\"");
         let m = refused(&id);
-        assert!(m.contains("council id \"../../../tmp/x\" is not a safe id") && m.contains("1 to 64"), "{m}");
+        assert!(
+            m.contains("council id \"../../../tmp/x\" is not a safe id") && m.contains("1 to 64"),
+            "{m}"
+        );
         let name = EXAMPLE.replace("Redditch Borough Council", &"R".repeat(MAX_NAME_CHARS + 1));
         let m = refused(&name);
-        assert!(m.contains("council \"redditch\" name is 201 characters") && m.contains("1 to 200"), "{m}");
+        assert!(
+            m.contains("council \"redditch\" name is 201 characters") && m.contains("1 to 200"),
+            "{m}"
+        );
         let union = EXAMPLE.replace("\"ucatt\"", "\"u\\u001b[2J\"");
         assert!(refused(&union).contains("union"));
     }

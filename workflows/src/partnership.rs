@@ -287,7 +287,9 @@ impl Partnership {
                 }
             }
         }
-        problems.extend(crate::bounds::problems(self, &|needle| line_of(text, needle)));
+        problems.extend(crate::bounds::problems(self, &|needle| {
+            line_of(text, needle)
+        }));
         if self.board_rule.min_support_per_council == 0 {
             problems.push(format!(
                 "{}min_support_per_council must be at least 1",

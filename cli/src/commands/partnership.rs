@@ -85,6 +85,13 @@ fn human(v: &PartnershipView) -> String {
         "Quarterly reports: {}; milestone reminders {:?} days ahead\n",
         p.schedule.quarterly_report, p.schedule.milestone_lead_days
     );
+    out += &match &p.checkpoint_key {
+        Some(key) => format!("Checkpoint key: {key}\n"),
+        None => "Checkpoint key: none (checkpoints are not signed)\n".to_string(),
+    };
+    for k in &v.checkpoint_key_changes {
+        out += &format!("  from {}: {}\n", k.effective_on, k.change);
+    }
     if !v.amendments.is_empty() {
         out += &format!("Amended with effect from: {}\n", v.amendments.join(", "));
     }
