@@ -204,7 +204,12 @@ fn human_log(events: &[Event]) -> String {
     for e in events {
         out += &format!(
             "{:>6}  recorded {}  taken {}  {:<12} {:<24} {}\n",
-            e.seq, e.recorded_at, e.effective_on, e.actor, e.kind, e.stream
+            e.seq,
+            e.recorded_at,
+            e.effective_on,
+            output::field(&e.actor),
+            e.kind,
+            output::field(&e.stream)
         );
     }
     if events.is_empty() {

@@ -58,11 +58,18 @@ fn human(v: &PartnershipView) -> String {
     let p = &v.partnership;
     let mut out = format!(
         "{}\n  time zone {}, financial year from {}\n",
-        p.name, p.timezone, p.financial_year_start
+        output::field(&p.name),
+        p.timezone,
+        p.financial_year_start
     );
     out += "Councils and their Shared Services Board members:\n";
     for c in &p.councils {
-        out += &format!("  {:<14} {}  board: {}\n", c.id, c.name, c.board.join(", "));
+        out += &format!(
+            "  {:<14} {}  board: {}\n",
+            c.id,
+            output::field(&c.name),
+            c.board.join(", ")
+        );
     }
     out += &format!(
         "Board rule: consensus, else at least {} in support from each council\n",
