@@ -89,7 +89,11 @@ fn partnership_values_that_once_panicked_are_refused_naming_key_and_range() {
         json.expect_code(2);
         assert_eq!(json.error_json()["error"]["kind"], "usage");
         let none = env.run(&["partnership", "show"]);
-        assert!(none.stderr.contains("there is no concordat store"), "{}", none.stderr);
+        assert!(
+            none.stderr.contains("there is no concordat store"),
+            "{}",
+            none.stderr
+        );
         let amend = amended.run_as(
             "admin",
             &["partnership", "amend", &bad, "--on", "2008-10-01"],
