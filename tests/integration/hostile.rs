@@ -377,3 +377,125 @@ fn a_checkpoint_key_change_is_allowed_alone_and_always_announced() {
         shown.stdout
     );
 }
+
+/// Records, through the store's own append (as a log written before issue 18's limits would
+/// hold it), an amendment whose partnership `edit` changes.
+fn record_legacy_amendment(env: &Env, on: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+    let first: serde_json::Value =
+        serde_json::from_str(export(env).lines().next().unwrap()).unwrap();
+    let mut partnership = first["data"]["partnership"].clone();
+    edit(&mut partnership);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = engine::open_store(
+            &env.store,
+            engine::store::OpenMode::Existing,
+            std::time::Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+        let version = store.stream_version("partnership").await.unwrap();
+        store
+            .append(engine::AppendRequest {
+                events: vec![engine::NewEvent {
+                    stream: "partnership".into(),
+                    kind: "partnership-amended".into(),
+                    actor: "admin".into(),
+                    effective_on: on.into(),
+                    data: serde_json::json!({ "partnership": partnership, "changes": ["legacy"] }),
+                }],
+                expectations: vec![engine::Expectation {
+                    stream: "partnership".into(),
+                    version,
+                }],
+                now: env.now.as_deref().unwrap().parse().unwrap(),
+                tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
+            })
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+    });
+}
+
+/// A log holding the values that once panicked keeps working: no panic, report files stay inside
+/// the outbox, and `audit verify` passes with a warning for each value.
+#[test]
+fn a_log_recorded_before_the_limits_keeps_working_and_verify_warns() {
+    let mut env = Env::bromsgrove_redditch(START);
+    record_legacy_amendment(&env, "2008-09-17", |p| {
+        p["schedule"]["milestone_lead_days"] = serde_json::json!([100000000, 14]);
+        p["council"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"id": "../../../tmp/x", "name": "X", "board": ["x-member"]}));
+    });
+    env.run_as(
+        "jce",
+        &[
+            "milestone",
+            "add",
+            "m1",
+            "--title",
+            "Phase 1",
+            "--due",
+            "2008-11-01",
+        ],
+    )
+    .ok();
+    env.run(&["reminders", "list"]).ok();
+    env.run(&["proposal", "list"]).ok();
+    env.at("2009-01-02T10:00:00+00:00");
+    let outbox = env.path("outbox");
+    let doc = env.json_as(
+        "ops",
+        &["scheduler", "tick", "--outbox", outbox.to_str().unwrap()],
+    );
+    let outbox = outbox.canonicalize().unwrap();
+    for report in doc["reports"].as_array().unwrap() {
+        let path = std::path::Path::new(report["path"].as_str().unwrap());
+        assert_eq!(
+            path.parent(),
+            Some(outbox.as_path()),
+            "{path:?} left the outbox"
+        );
+    }
+    let verify = env.run(&["--json", "audit", "verify"]);
+    verify.ok();
+    let warnings = verify.json()["warnings"].clone();
+    let text = warnings.to_string();
+    assert!(
+        text.contains("milestone_lead_days value 100000000 is out of range"),
+        "{text}"
+    );
+    assert!(
+        text.contains("council id \\\"../../../tmp/x\\\" is not a safe id"),
+        "{text}"
+    );
+    let human = env.run(&["audit", "verify"]);
+    assert!(
+        human
+            .ok()
+            .stdout
+            .contains("\nwarning: the partnership as amended from 2008-09-17"),
+        "{}",
+        human.stdout
+    );
+}
+
+/// An every-second schedule recorded before the limits: `reminders list` answers with a bounded
+/// list instead of growing to gigabytes.
+#[test]
+fn an_every_second_schedule_in_an_old_log_is_enumerated_with_a_cap() {
+    let env = Env::bromsgrove_redditch(START);
+    record_legacy_amendment(&env, "2008-09-17", |p| {
+        p["schedule"]["quarterly_report"] = serde_json::json!("* * * * * *");
+    });
+    let list = env.json_as("jce", &["reminders", "list", "--until", "2008-09-17"]);
+    let n = list.as_array().unwrap().len();
+    // Strictly after 19:00:00 (the registration) to 23:59:59, one a second: under the cap of
+    // 100,000 (the cap itself: engine/src/schedule/tests.rs).
+    assert_eq!(n, 5 * 3600 - 1);
+}
