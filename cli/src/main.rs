@@ -94,7 +94,14 @@ fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
             output::fail(&failure, true)
         }
         _ => {
-            let _ = e.print();
+            // Plain text, escaped: clap echoes the offending argument, which on a terminal would
+            // otherwise pass its escape sequences through.
+            use std::io::Write;
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                output::terminal_text(&e.render().to_string())
+            );
             ExitCode::from(2)
         }
     }

@@ -194,6 +194,7 @@ fn stored_text_never_reaches_the_terminal_as_escapes() {
     // Errors that echo the input show it escaped too.
     for args in [
         vec!["proposal", "show", "\x1b[2Jnope"],
+        vec!["proposal", "list", "--stage", "over\rwritten\x1b[2J"],
         vec![
             "--as",
             "jce",
