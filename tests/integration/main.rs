@@ -26,3 +26,5 @@ mod support;
 mod tamper;
 mod time;
 mod web;
+mod web_accounts;
+mod web_forms;

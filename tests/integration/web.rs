@@ -1,7 +1,10 @@
 //! `concordat serve` (issue 13): every page and endpoint fetched over HTTP and checked against the
-//! CLI's output for the same store; read-only; the token; and headless Chromium's screenshots.
+//! CLI's output for the same store; reads change nothing; nothing without sign-in (issue 23); and
+//! headless Chromium's screenshots.
 
-use crate::support::http::{request, run_with_limit, Response, Server};
+use crate::support::http::{
+    form_body, hidden, request, run_with_limit, send, set_cookie, Client, Response, Server,
+};
 use crate::support::{binary, Env, Run};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -25,10 +28,38 @@ fn demo() -> Env {
     env
 }
 
-fn serve(env: &Env, extra: &[&str]) -> Server {
+/// Every test account's password.
+pub const PASSWORD: &str = "a long test password";
+
+/// Gives `actor` a web account (as the partnership's administrator).
+pub fn account(env: &Env, actor: &str) {
+    let file = env.path(&format!("password-{actor}"));
+    std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    env.run(&[
+        "--as",
+        "admin",
+        "user",
+        "add",
+        actor,
+        "--password-file",
+        file.to_str().unwrap(),
+    ])
+    .ok();
+}
+
+/// `concordat serve` on a free port, not signed in.
+pub fn serve_anonymous(env: &Env, extra: &[&str]) -> Server {
     let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
     args.extend_from_slice(extra);
     Server::start(env.command(&args))
+}
+
+/// `concordat serve` on a free port, signed in as the auditor (who reads everything).
+fn serve(env: &Env, extra: &[&str]) -> Server {
+    account(env, "audit");
+    let mut server = serve_anonymous(env, extra);
+    server.sign_in("audit", PASSWORD);
+    server
 }
 
 fn cli_json(env: &Env, args: &[&str]) -> Value {
@@ -359,12 +390,14 @@ fn the_view_is_read_only_and_leaves_the_store_to_other_commands() {
             "/api/proposals/elections",
             "/proposals/elections",
         ] {
-            let r = request(&server.addr, method, path, &[]);
+            let cookie = server.cookie.clone().unwrap();
+            let r = request(&server.addr, method, path, &[("Cookie", &cookie)]);
             assert_eq!(r.status, 405, "{method} {path}");
             assert_eq!(r.headers["allow"], "GET, HEAD");
         }
     }
-    let head = request(&server.addr, "HEAD", "/", &[]);
+    let cookie = server.cookie.clone().unwrap();
+    let head = request(&server.addr, "HEAD", "/", &[("Cookie", &cookie)]);
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert_eq!(
@@ -408,49 +441,72 @@ fn the_view_is_read_only_and_leaves_the_store_to_other_commands() {
 }
 
 #[test]
-fn a_token_guards_every_request_and_elsewhere_than_loopback_one_is_required() {
-    let env = Env::bromsgrove_redditch(NOW);
-    let mut cmd = env.command(&["serve", "--listen", "0.0.0.0:0"]);
-    cmd.env_remove("CONCORDAT_SERVE_TOKEN");
-    let (code, stderr) = run_with_limit(cmd, Duration::from_secs(20));
-    assert_eq!(code, Some(2), "refused at once: {stderr}");
-    assert!(stderr.contains("--token"), "{stderr}");
-
-    let server = serve(&env, &["--token", "s3cret-t0ken"]);
-    for path in ["/", "/api/proposals", "/calendar.ics", "/savings"] {
-        assert_eq!(server.get(path).status, 401, "{path}");
-        let wrong = request(
-            &server.addr,
-            "GET",
-            path,
-            &[("Authorization", "Bearer nope")],
-        );
-        assert_eq!(wrong.status, 401, "{path}");
-        let bearer = request(
-            &server.addr,
-            "GET",
-            path,
-            &[("Authorization", "Bearer s3cret-t0ken")],
-        );
-        assert_eq!(bearer.status, 200, "{path}");
-        let sep = if path.contains('?') { '&' } else { '?' };
-        assert_eq!(
-            server.get(&format!("{path}{sep}token=s3cret-t0ken")).status,
-            200
-        );
+fn nothing_is_served_without_sign_in_unless_public() {
+    let env = demo();
+    account(&env, "audit");
+    let server = serve_anonymous(&env, &[]);
+    for path in ["/", "/savings", "/proposals/elections", "/integrity", "/upcoming"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 303, "{path}");
+        assert!(r.headers["location"].starts_with("/sign-in?next="), "{path}");
     }
-    assert_eq!(server.get("/?token=s3cret-t0kem").status, 401);
-    // A visitor who came with ?token= keeps it in every link.
-    let page = server.ok("/?token=s3cret-t0ken").text();
-    assert!(page.contains("href=\"/savings?token=s3cret-t0ken\""));
-    // Still read-only with the token.
-    let post = request(
-        &server.addr,
-        "POST",
-        "/",
-        &[("Authorization", "Bearer s3cret-t0ken")],
-    );
-    assert_eq!(post.status, 405);
+    for path in ["/api/proposals", "/calendar.ics", "/reports/1"] {
+        let r = server.get(path);
+        assert!(r.status == 401 || r.status == 303, "{path}: {}", r.status);
+        assert!(!r.text().contains("elections"), "{path} leaks nothing");
+    }
+    let api = server.get("/api/proposals");
+    assert_eq!(api.status, 401);
+    assert_eq!(api.json()["error"]["kind"], "not-permitted");
+    // A wrong password, an unknown actor and an actor without an account are refused alike.
+    for (actor, password) in [("audit", "not the password"), ("nobody", PASSWORD), ("jce", PASSWORD)] {
+        let r = Client::sign_in_attempt(&server.addr, actor, password);
+        assert_eq!(r.status, 401, "{actor}");
+        assert!(r.text().contains("The user name or the password is not right"));
+        assert!(set_cookie(&r, "concordat_session").is_none());
+    }
+    // The sign-in form's own token is required.
+    let bare = send(&server.addr, "POST", "/sign-in", &[], Some(&form_body(&[("actor", "audit"), ("password", PASSWORD)])));
+    assert_eq!(bare.status, 400);
+    // Signed in: the page, with who is signed in and a way out.
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    let page = audit.get("/").text();
+    assert!(page.contains("Signed in as"), "{page}");
+    assert!(page.contains("action=\"/sign-out\""));
+    // Signing out ends the session: the same cookie no longer works.
+    let page = audit.get("/").text();
+    let csrf = hidden(&page, "csrf").unwrap();
+    assert_eq!(audit.post("/sign-out", &[("csrf", &csrf)]).status, 303);
+    assert_eq!(audit.get("/").status, 303);
+
+    // --public: the read-only pages for anyone, never the API, downloads or forms.
+    let public = serve_anonymous(&env, &["--public"]);
+    for path in ["/", "/savings", "/proposals/elections", "/upcoming", "/integrity"] {
+        assert_eq!(public.get(path).status, 200, "{path}");
+    }
+    assert!(!public.get("/proposals/elections").text().contains("Make a change"));
+    assert_eq!(public.get("/api/proposals").status, 401);
+    assert_eq!(public.get("/proposals/elections/do/advance").status, 303);
+    assert_eq!(public.get("/new-proposal").status, 303);
+}
+
+#[test]
+fn sign_in_attempts_are_rate_limited() {
+    let env = Env::bromsgrove_redditch(NOW);
+    account(&env, "jce");
+    let server = serve_anonymous(&env, &[]);
+    let statuses: Vec<u16> = (0..7)
+        .map(|_| Client::sign_in_attempt(&server.addr, "jce", "wrong wrong wrong").status)
+        .collect();
+    assert_eq!(&statuses[..5], &[401; 5], "{statuses:?}");
+    assert_eq!(statuses[6], 429, "{statuses:?}");
+    // Even the right password waits out the limit.
+    let r = Client::sign_in_attempt(&server.addr, "jce", PASSWORD);
+    assert_eq!(r.status, 429);
+    assert_eq!(r.headers["retry-after"], "60");
+    // Another actor is not held up by it.
+    account(&env, "audit");
+    Client::signed_in(&server.addr, "audit", PASSWORD);
 }
 
 /// Checks `path` is a PNG of the window's size; returns its size in bytes.
@@ -487,7 +543,7 @@ fn headless_chromium_renders_the_pipeline_and_the_savings_chart() {
         return;
     };
     let env = demo();
-    let server = serve(&env, &[]);
+    let server = serve_anonymous(&env, &["--public"]);
     for (name, path, min) in [("pipeline", "/", 20_000), ("savings", "/savings", 15_000)] {
         let shot = env.path(&format!("{name}.png"));
         let profile = env.path(&format!("chromium-{name}"));
