@@ -77,7 +77,11 @@ fn each_role_signs_in_and_acts_within_its_role() {
     assert_eq!(refused.status, 422);
     let text = refused.text();
     assert!(text.contains("error-summary") && text.contains("This change was refused"), "{text}");
-    assert!(text.contains("cannot move legal from council-approval to monitoring"), "{text}");
+    assert!(text.contains("3 conditions are unmet"), "{text}");
+    for unmet in ["Shared Services Board has not voted", "Bromsgrove has not decided yet", "Redditch has not decided yet"] {
+        assert!(text.contains(unmet), "{unmet}: {text}");
+    }
+    assert!(!text.contains("concordat board vote"), "no command-line syntax");
     assert_eq!(head(&env), before);
 
     // Bromsgrove's clerk records Bromsgrove's decision, and is refused Redditch's.

@@ -155,6 +155,7 @@ impl Server {
         let addr = first
             .trim()
             .strip_prefix("http://")
+            .or_else(|| first.trim().strip_prefix("https://"))
             .and_then(|s| s.strip_suffix('/'))
             .unwrap_or_else(|| panic!("stdout's first line is not the URL: {first:?}"))
             .to_string();

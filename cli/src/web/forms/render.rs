@@ -43,16 +43,25 @@ pub fn summary(failure: &Failure) -> (String, Vec<String>) {
         _ => "This change was refused",
     };
     let lines = std::iter::once(failure.message.as_str())
-        .chain(
-            failure
-                .details
-                .iter()
-                .map(String::as_str)
-                .filter(|d| !(d.contains('`') || d.contains("--"))),
-        )
+        .chain(failure.details.iter().filter_map(|d| without_command(d)))
         .map(capitalised)
         .collect();
     (title.to_string(), lines)
+}
+
+/// A detail without the command line's instructions: "the Board has not voted on it: record the
+/// meeting with `concordat board vote …`" keeps "the Board has not voted on it"; a detail that
+/// is only an instruction is dropped.
+fn without_command(detail: &str) -> Option<&str> {
+    let plain = match detail.find('`') {
+        Some(at) => {
+            let before = &detail[..at];
+            before.rfind(": ").map_or("", |colon| &before[..colon])
+        }
+        None => detail,
+    };
+    let plain = plain.trim();
+    (!plain.is_empty() && !plain.contains("--")).then_some(plain)
 }
 
 fn capitalised(text: &str) -> String {
@@ -147,5 +156,21 @@ pub fn actions_panel(id: &str) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_command;
+
+    #[test]
+    fn the_command_line_s_instructions_are_left_out() {
+        assert_eq!(
+            without_command("the Shared Services Board has not voted on it: record the meeting with `concordat board vote legal`"),
+            Some("the Shared Services Board has not voted on it")
+        );
+        assert_eq!(without_command("`concordat proposal show legal` shows where it stands"), None);
+        assert_eq!(without_command("give --on 2009-07-01 or later"), None);
+        assert_eq!(without_command("from quick-win it can move to: business-case"), Some("from quick-win it can move to: business-case"));
     }
 }
