@@ -309,6 +309,45 @@ fn the_pages_show_what_the_cli_shows() {
         assert_eq!(file.body, on_disk);
     }
     assert_eq!(server.get("/reports/1").status, 404, "only issued reports");
+
+    // A report file changed since it was issued no longer matches its recorded SHA-256: refused.
+    let seq = attrs(&integrity, "data-seq")[0].clone();
+    let event = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["seq"].as_u64() == seq.parse().ok())
+        .unwrap();
+    let path = event["data"]["path"].as_str().unwrap();
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text = text.replacen('1', "7", 1);
+    std::fs::write(path, text).unwrap();
+    let changed = server.get(&format!("/reports/{seq}"));
+    assert_eq!(changed.status, 409);
+    assert!(changed.text().contains("has been changed since it was issued"));
+    assert!(!changed.headers.contains_key("content-disposition"));
+}
+
+#[test]
+fn a_trusted_proxy_names_the_user_and_no_one_else_can() {
+    let env = Env::bromsgrove_redditch(NOW);
+    let server = serve_anonymous(
+        &env,
+        &["--trusted-proxy", "127.0.0.1", "--user-header", "X-Remote-User"],
+    );
+    let r = request(&server.addr, "GET", "/", &[("X-Remote-User", "audit")]);
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("Signed in as"));
+    let unknown = request(&server.addr, "GET", "/", &[("X-Remote-User", "mallory")]);
+    assert_eq!(unknown.status, 403);
+    assert_eq!(request(&server.addr, "GET", "/", &[]).status, 303);
+    // From an address that is not the proxy, the header counts for nothing.
+    let elsewhere = serve_anonymous(
+        &env,
+        &["--trusted-proxy", "192.0.2.1", "--user-header", "X-Remote-User"],
+    );
+    let r = request(&elsewhere.addr, "GET", "/", &[("X-Remote-User", "audit")]);
+    assert_eq!(r.status, 303);
 }
 
 #[test]
