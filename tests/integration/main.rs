@@ -28,3 +28,4 @@ mod time;
 mod web;
 mod web_accounts;
 mod web_forms;
+mod web_sign_in;

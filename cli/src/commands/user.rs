@@ -51,8 +51,11 @@ pub async fn exec(g: &GlobalArgs, cmd: UserCommand) -> Result<ExitCode, Failure>
     let exists = accounts.get(target).await?.is_some();
     match (change, exists) {
         (AccountChange::Added, true) => {
-            return Err(Failure::conflict(format!("{target:?} has an account already"))
-                .with_detail(format!("change its password with `concordat user reset {target}`")))
+            return Err(
+                Failure::conflict(format!("{target:?} has an account already")).with_detail(
+                    format!("change its password with `concordat user reset {target}`"),
+                ),
+            )
         }
         (AccountChange::Reset | AccountChange::Removed, false) => {
             return Err(Failure::refused(format!("{target:?} has no account"))

@@ -72,8 +72,16 @@ pub async fn run(
             let decision: DecisionArg = choice(v, "decision", "the decision")?;
             let urgent = v.get("urgent") == "yes";
             let (council, minute) = (v.get("council"), optional(v, "minute"));
-            ops::council::decide_with_urgency(s, id, council, decision.decision(), minute, urgent, c)
-                .await?;
+            ops::council::decide_with_urgency(
+                s,
+                id,
+                council,
+                decision.decision(),
+                minute,
+                urgent,
+                c,
+            )
+            .await?;
         }
         DefineKpi => {
             let (name, target) = (v.get("name"), v.get("target"));

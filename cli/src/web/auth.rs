@@ -58,7 +58,11 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut request: Request, nex
             next.run(request).await
         }
         _ if app.config.public && is_public(request.method(), &path) => next.run(request).await,
-        other => refuse(request.method(), request.uri(), matches!(other, Lookup::Expired)),
+        other => refuse(
+            request.method(),
+            request.uri(),
+            matches!(other, Lookup::Expired),
+        ),
     }
 }
 
@@ -68,7 +72,11 @@ fn proxied_actor(app: &App, headers: &HeaderMap, peer: Option<IpAddr>) -> Option
     let value = headers.get(name)?.to_str().ok()?.trim().to_string();
     let trusted = peer.is_some_and(|p| app.config.trusted_proxies.contains(&p));
     if !trusted {
-        tracing::warn!(?peer, header = name, "a sign-on header from an untrusted address was ignored");
+        tracing::warn!(
+            ?peer,
+            header = name,
+            "a sign-on header from an untrusted address was ignored"
+        );
         return None;
     }
     (!value.is_empty()).then_some(value)
@@ -87,8 +95,10 @@ fn refuse(method: &Method, uri: &axum::http::Uri, expired: bool) -> Reply {
     let api = uri.path().starts_with("/api") || uri.path() == "/calendar.ics";
     if api {
         let mut r = http::json_failure(
-            &engine::Failure::not_permitted("sign in first: this server answers only those signed in")
-                .with_detail("sign in at /sign-in, and send the session cookie it sets"),
+            &engine::Failure::not_permitted(
+                "sign in first: this server answers only those signed in",
+            )
+            .with_detail("sign in at /sign-in, and send the session cookie it sets"),
         );
         *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return r;
@@ -108,11 +118,15 @@ fn refuse(method: &Method, uri: &axum::http::Uri, expired: bool) -> Reply {
     };
     http::html_status(
         401,
-        frame::page("Sign in to continue", None, html! {
-            h1 { "Sign in to continue" }
-            p { (why) " Sign in, then make the change again." }
-            p { a href="/sign-in" { "Sign in" } }
-        }),
+        frame::page(
+            "Sign in to continue",
+            None,
+            html! {
+                h1 { "Sign in to continue" }
+                p { (why) " Sign in, then make the change again." }
+                p { a href="/sign-in" { "Sign in" } }
+            },
+        ),
     )
 }
 
@@ -139,13 +153,25 @@ enum Message<'a> {
 }
 
 /// The sign-in page with `error` (a refusal) and the name typed before.
-fn sign_in_page(app: &App, status: u16, message: Message, actor: &str, next: Option<&str>) -> Reply {
+fn sign_in_page(
+    app: &App,
+    status: u16,
+    message: Message,
+    actor: &str,
+    next: Option<&str>,
+) -> Reply {
     let token = sessions::random_token();
     let (error, notice) = match message {
         Message::Notice(n) => (None, n),
         Message::Error(e) => (Some(e), None),
     };
-    let form = frame::SignInForm { error, notice, actor, next, token: &token };
+    let form = frame::SignInForm {
+        error,
+        notice,
+        actor,
+        next,
+        token: &token,
+    };
     let mut r = http::html_status(status, frame::sign_in(&form));
     let mut cookie = format!("{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict");
     if app.config.tls {
@@ -162,38 +188,86 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Reply {
-    let field = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
-    let (actor, password, next) = (field("actor"), form.get("password").cloned().unwrap_or_default(), field("next"));
+    let field = |k: &str| {
+        form.get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (actor, password, next) = (
+        field("actor"),
+        form.get("password").cloned().unwrap_or_default(),
+        field("next"),
+    );
     let next = (!next.is_empty()).then_some(next.as_str());
     let token_ok = sessions::cookie(&headers, SIGN_IN_COOKIE)
         .is_some_and(|c| sessions::same(&c, &field("csrf")));
     if !token_ok {
-        return sign_in_page(&app, 400, Message::Error("The sign-in form had expired. Please try again."), &actor, next);
+        return sign_in_page(
+            &app,
+            400,
+            Message::Error("The sign-in form had expired. Please try again."),
+            &actor,
+            next,
+        );
     }
     if actor.is_empty() || password.is_empty() {
-        return sign_in_page(&app, 400, Message::Error("Enter your user name and your password."), &actor, next);
+        return sign_in_page(
+            &app,
+            400,
+            Message::Error("Enter your user name and your password."),
+            &actor,
+            next,
+        );
     }
     let address = peer.map(|p| p.0 .0.ip());
-    let limited = app.limits.by_actor.check_key(&actor.to_lowercase()).is_err()
+    let limited = app
+        .limits
+        .by_actor
+        .check_key(&actor.to_lowercase())
+        .is_err()
         || address.is_some_and(|a| app.limits.by_address.check_key(&a).is_err());
     if limited {
         tracing::warn!(%actor, ?address, "sign-in attempts limited");
-        let mut r = sign_in_page(&app, 429, Message::Error("Too many attempts to sign in. Wait a minute, then try again."), &actor, next);
+        let mut r = sign_in_page(
+            &app,
+            429,
+            Message::Error("Too many attempts to sign in. Wait a minute, then try again."),
+            &actor,
+            next,
+        );
         http::set(&mut r, header::RETRY_AFTER, "60");
         return r;
     }
     if !app.password_matches(&actor, &password).await {
         tracing::warn!(%actor, ?address, "sign-in refused");
-        return sign_in_page(&app, 401, Message::Error("The user name or the password is not right."), &actor, next);
+        return sign_in_page(
+            &app,
+            401,
+            Message::Error("The user name or the password is not right."),
+            &actor,
+            next,
+        );
     }
     if let Err(failure) = app.check_actor(&actor).await {
-        return sign_in_page(&app, 403, Message::Error(&frame::plain_failure(&failure)), &actor, next);
+        return sign_in_page(
+            &app,
+            403,
+            Message::Error(&frame::plain_failure(&failure)),
+            &actor,
+            next,
+        );
     }
     tracing::info!(%actor, ?address, "signed in");
     let id = app.sessions.create(&actor);
-    let to = next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or("/");
+    let to = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or("/");
     let mut r = http::redirect(to);
-    http::set(&mut r, header::SET_COOKIE, &sessions::set_cookie(app.config.tls, &id, false));
+    http::set(
+        &mut r,
+        header::SET_COOKIE,
+        &sessions::set_cookie(app.config.tls, &id, false),
+    );
     r
 }
 
@@ -207,13 +281,20 @@ pub async fn sign_out(
     let Some(axum::Extension(who)) = who else {
         return http::redirect("/sign-in");
     };
-    if !form.get("csrf").is_some_and(|t| sessions::same(t, &who.csrf)) {
+    if !form
+        .get("csrf")
+        .is_some_and(|t| sessions::same(t, &who.csrf))
+    {
         return frame::failure_page(&super::forms::csrf_failure(), Some(&who));
     }
     if let Some(id) = sessions::cookie(&headers, sessions::cookie_name(app.config.tls)) {
         app.sessions.end(&id);
     }
     let mut r = http::redirect("/sign-in?signed_out=1");
-    http::set(&mut r, header::SET_COOKIE, &sessions::set_cookie(app.config.tls, "", true));
+    http::set(
+        &mut r,
+        header::SET_COOKIE,
+        &sessions::set_cookie(app.config.tls, "", true),
+    );
     r
 }

@@ -82,7 +82,11 @@ pub fn set(reply: &mut Reply, name: header::HeaderName, value: &str) {
 
 /// An HTML page with `status`.
 pub fn html_status(status: u16, page: maud::Markup) -> Reply {
-    let mut r = reply(status, "text/html; charset=utf-8", page.into_string().into_bytes());
+    let mut r = reply(
+        status,
+        "text/html; charset=utf-8",
+        page.into_string().into_bytes(),
+    );
     set(
         &mut r,
         header::CONTENT_SECURITY_POLICY,
@@ -108,7 +112,13 @@ pub fn json<T: serde::Serialize>(value: &T) -> Reply {
 pub fn download(content_type: &str, name: &str, body: Vec<u8>) -> Reply {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut r = reply(200, content_type, body);
     set(

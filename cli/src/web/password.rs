@@ -52,8 +52,9 @@ pub fn read_new(file: Option<&std::path::Path>) -> Result<String, Failure> {
     let password = match file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::usage(format!("cannot read {}: {e}", path.display()))
-                    .with_detail("give --password-file a readable file holding the password on its first line")
+                Failure::usage(format!("cannot read {}: {e}", path.display())).with_detail(
+                    "give --password-file a readable file holding the password on its first line",
+                )
             })?;
             text.lines().next().unwrap_or("").to_string()
         }

@@ -39,10 +39,19 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
-        .route("/new-proposal", get(forms::new_proposal_form).post(forms::new_proposal))
-        .route("/proposals/{id}/do/{action}", get(forms::show).post(forms::submit))
+        .route(
+            "/new-proposal",
+            get(forms::new_proposal_form).post(forms::new_proposal),
+        )
+        .route(
+            "/proposals/{id}/do/{action}",
+            get(forms::show).post(forms::submit),
+        )
         .fallback(read)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::authenticate,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(TimeoutLayer::with_status_code(
@@ -75,10 +84,17 @@ async fn read(
         user: who.map(|w| w.0),
         path: target.path(),
     };
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).map(str::to_string);
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let result = match basis(&target).and_then(|b| Ok((b, crate::context::now()?))) {
         Ok((basis, now)) => {
-            let nav = Nav { basis, now, ..nav.clone() };
+            let nav = Nav {
+                basis,
+                now,
+                ..nav.clone()
+            };
             if api {
                 api_route(&app, &target).await
             } else {
@@ -90,7 +106,10 @@ async fn read(
     let mut reply = match result {
         Ok(reply) => reply,
         Err(failure) if api => http::json_failure(&failure),
-        Err(failure) => http::html_status(http::status_of(&failure), pages::error_page(http::status_of(&failure), &failure, &nav)),
+        Err(failure) => http::html_status(
+            http::status_of(&failure),
+            pages::error_page(http::status_of(&failure), &failure, &nav),
+        ),
     };
     if method == Method::HEAD {
         *reply.body_mut() = axum::body::Body::empty();
@@ -122,14 +141,20 @@ async fn overview_and_session(app: &App, nav: &Nav) -> Result<(Arc<Overview>, Se
 /// Whether the signed-in user may make changes at all (an auditor, say, only reads).
 fn can_change(ov: &Overview, who: Option<&SignedIn>) -> bool {
     use workflows::partnership::Role;
-    who.and_then(|w| ov.partnership.latest().actor(&w.actor)).is_some_and(|a| {
-        a.roles
-            .iter()
-            .any(|r| matches!(r, Role::Admin | Role::ProgrammeManager | Role::Clerk))
-    })
+    who.and_then(|w| ov.partnership.latest().actor(&w.actor))
+        .is_some_and(|a| {
+            a.roles
+                .iter()
+                .any(|r| matches!(r, Role::Admin | Role::ProgrammeManager | Role::Clerk))
+        })
 }
 
-async fn page_route(app: &App, target: &Target, nav: &Nav, host: Option<&str>) -> Result<Reply, Failure> {
+async fn page_route(
+    app: &App,
+    target: &Target,
+    nav: &Nav,
+    host: Option<&str>,
+) -> Result<Reply, Failure> {
     let segs: Vec<&str> = target.segments.iter().map(String::as_str).collect();
     match segs.as_slice() {
         [] | ["proposals"] => {
@@ -142,7 +167,10 @@ async fn page_route(app: &App, target: &Target, nav: &Nav, host: Option<&str>) -
             Ok(http::html(pages::pipeline::page(nav, &ov, &filters, new)))
         }
         ["proposals", id] => proposal_page(app, nav, id).await,
-        ["savings"] => Ok(http::html(pages::savings::page(nav, &*read_overview(app, nav).await?))),
+        ["savings"] => Ok(http::html(pages::savings::page(
+            nav,
+            &*read_overview(app, nav).await?,
+        ))),
         ["upcoming"] => {
             let ov = read_overview(app, nav).await?;
             let scheme = if app.config.tls { "https" } else { "http" };
@@ -152,13 +180,23 @@ async fn page_route(app: &App, target: &Target, nav: &Nav, host: Option<&str>) -
         ["integrity"] => {
             let verify = verify(app, None).await?;
             let ov = read_overview(app, nav).await?;
-            let checks: Vec<FileCheck> = ov.reports.iter().map(|r| check_file(&r.path, &r.sha256)).collect();
-            Ok(http::html(pages::integrity::page(nav, &ov, &verify, &checks)))
+            let checks: Vec<FileCheck> = ov
+                .reports
+                .iter()
+                .map(|r| check_file(&r.path, &r.sha256))
+                .collect();
+            Ok(http::html(pages::integrity::page(
+                nav, &ov, &verify, &checks,
+            )))
         }
         ["calendar.ics"] => {
             let (mut session, _) = app.cache.session().await?;
             let feed = ops::reminders::ics(&mut session).await?;
-            Ok(http::reply(200, "text/calendar; charset=utf-8", feed.into_bytes()))
+            Ok(http::reply(
+                200,
+                "text/calendar; charset=utf-8",
+                feed.into_bytes(),
+            ))
         }
         ["reports", seq] => report_file(app, seq, nav.user.as_ref()).await,
         _ => Err(not_found()),
@@ -167,15 +205,24 @@ async fn page_route(app: &App, target: &Target, nav: &Nav, host: Option<&str>) -
 
 async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure> {
     let (ov, mut session) = overview_and_session(app, nav).await?;
-    let entry = ov.proposals.iter().find(|e| e.view.id == id).ok_or_else(|| {
-        let when = ov.as_of.as_deref().map_or("now".to_string(), |a| format!("as of {a}"));
-        Failure::refused(format!("there is no proposal {id:?} {when}"))
-            .with_detail("the pipeline lists every proposal")
-    })?;
+    let entry = ov
+        .proposals
+        .iter()
+        .find(|e| e.view.id == id)
+        .ok_or_else(|| {
+            let when = ov
+                .as_of
+                .as_deref()
+                .map_or("now".to_string(), |a| format!("as of {a}"));
+            Failure::refused(format!("there is no proposal {id:?} {when}"))
+                .with_detail("the pipeline lists every proposal")
+        })?;
     let timeline = timeline(&mut session, id, &ov.cut).await?;
     let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none())
         .then(|| forms::actions_panel(id));
-    Ok(http::html(pages::proposal::page(nav, &ov, entry, &timeline, actions)))
+    Ok(http::html(pages::proposal::page(
+        nav, &ov, entry, &timeline, actions,
+    )))
 }
 
 /// Whether the file at `path` is still the one whose SHA-256 was recorded.
@@ -198,8 +245,11 @@ fn not_found() -> Failure {
 async fn verify(app: &App, head: Option<&str>) -> Result<VerifyReport, Failure> {
     if let Some(h) = head {
         if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Failure::usage(format!("head {h:?} is not a SHA-256 hash"))
-                .with_detail("give the 64 hex digits of the head you expect, e.g. from a quarterly report"));
+            return Err(
+                Failure::usage(format!("head {h:?} is not a SHA-256 hash")).with_detail(
+                    "give the 64 hex digits of the head you expect, e.g. from a quarterly report",
+                ),
+            );
         }
     }
     let report = app
@@ -245,7 +295,9 @@ async fn report_file(app: &App, seq: &str, who: Option<&SignedIn>) -> Result<Rep
         .with_detail("ask the partnership's administrator to restore the file from a backup, or to issue the report again");
         return Ok(frame::failure_page(&changed, who));
     }
-    let name = path.file_name().map_or("report.md".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or("report.md".into(), |n| n.to_string_lossy().into_owned());
     Ok(http::download("text/markdown; charset=utf-8", &name, bytes))
 }
 
@@ -267,18 +319,26 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
         ["api", "partnership"] => Ok(http::json(&ops::init::show(&mut s).await?)),
         ["api", "proposals"] => {
             let stage = target.param("stage").map(stage_named).transpose()?;
-            Ok(http::json(&ops::proposal::list(&mut s, stage, target.param("council")).await?))
+            Ok(http::json(
+                &ops::proposal::list(&mut s, stage, target.param("council")).await?,
+            ))
         }
         ["api", "proposals", id] => Ok(http::json(&ops::proposal::show(&mut s, id).await?)),
-        ["api", "proposals", id, "history"] => Ok(http::json(&ops::proposal::history(&mut s, id).await?)),
+        ["api", "proposals", id, "history"] => {
+            Ok(http::json(&ops::proposal::history(&mut s, id).await?))
+        }
         ["api", "replay"] => {
             let as_of = target.param("as_of").ok_or_else(|| {
                 Failure::usage("/api/replay needs ?as_of=INSTANT_OR_DATE")
                     .with_detail("e.g. /api/replay?as_of=2009-01-22&basis=recorded")
             })?;
-            Ok(http::json(&ops::replay::replay(&mut s, as_of, basis(target)?).await?))
+            Ok(http::json(
+                &ops::replay::replay(&mut s, as_of, basis(target)?).await?,
+            ))
         }
-        ["api", "reminders"] => Ok(http::json(&ops::reminders::list(&mut s, target.param("until")).await?)),
+        ["api", "reminders"] => Ok(http::json(
+            &ops::reminders::list(&mut s, target.param("until")).await?,
+        )),
         _ => Err(Failure::refused("there is no such endpoint")
             .with_detail("GET /api/ lists them: the same shapes as the command line's --json")),
     }
@@ -287,8 +347,13 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
 /// A stage as the command line writes it; anything else is a usage error, as `--stage` has it.
 fn stage_named(text: &str) -> Result<workflows::definition::Stage, Failure> {
     use workflows::definition::Stage;
-    Stage::CONTRACT.iter().find(|s| s.as_str() == text).cloned().ok_or_else(|| {
-        let all: Vec<&str> = Stage::CONTRACT.iter().map(Stage::as_str).collect();
-        Failure::usage(format!("there is no stage {text:?}")).with_detail(format!("stages: {}", all.join(", ")))
-    })
+    Stage::CONTRACT
+        .iter()
+        .find(|s| s.as_str() == text)
+        .cloned()
+        .ok_or_else(|| {
+            let all: Vec<&str> = Stage::CONTRACT.iter().map(Stage::as_str).collect();
+            Failure::usage(format!("there is no stage {text:?}"))
+                .with_detail(format!("stages: {}", all.join(", ")))
+        })
 }

@@ -83,7 +83,10 @@ fn announce(bound: SocketAddr, tls: bool, public: bool) {
     } else {
         "everything needs sign-in (accounts: concordat user add ACTOR)"
     };
-    let _ = writeln!(out, "concordat: serving the store; {who}; stop it with Ctrl-C");
+    let _ = writeln!(
+        out,
+        "concordat: serving the store; {who}; stop it with Ctrl-C"
+    );
     let _ = out.flush();
 }
 

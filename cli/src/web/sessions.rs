@@ -76,7 +76,11 @@ impl Sessions {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.retain(|_, r| self.live(r, now));
         if map.len() >= MAX_SESSIONS {
-            if let Some(oldest) = map.iter().min_by_key(|(_, r)| r.created).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = map
+                .iter()
+                .min_by_key(|(_, r)| r.created)
+                .map(|(k, _)| k.clone())
+            {
                 map.remove(&oldest);
             }
         }
@@ -122,7 +126,10 @@ impl Sessions {
     /// `actor` as a trusted proxy named it: its forms' token is kept per actor.
     pub fn proxied(&self, actor: &str) -> SignedIn {
         let mut map = self.proxied.lock().unwrap_or_else(|p| p.into_inner());
-        let csrf = map.entry(actor.to_string()).or_insert_with(random_token).clone();
+        let csrf = map
+            .entry(actor.to_string())
+            .or_insert_with(random_token)
+            .clone();
         SignedIn {
             actor: actor.to_string(),
             csrf,

@@ -17,8 +17,10 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| {
-            Failure::usage(format!("the certificate and key do not make a TLS server: {e}"))
-                .with_detail("give --tls-key the private key of the --tls-cert certificate")
+            Failure::usage(format!(
+                "the certificate and key do not make a TLS server: {e}"
+            ))
+            .with_detail("give --tls-key the private key of the --tls-cert certificate")
         })?;
     Ok(Arc::new(config))
 }
@@ -37,8 +39,10 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Failure> {
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::usage(format!("{} is not PEM: {e}", path.display())))?;
     if certs.is_empty() {
-        return Err(Failure::usage(format!("{} holds no certificate", path.display()))
-            .with_detail("give --tls-cert a PEM file with -----BEGIN CERTIFICATE-----"));
+        return Err(
+            Failure::usage(format!("{} holds no certificate", path.display()))
+                .with_detail("give --tls-cert a PEM file with -----BEGIN CERTIFICATE-----"),
+        );
     }
     Ok(certs)
 }

@@ -108,8 +108,14 @@ mod tests {
         assert_eq!(accounts.get("jce").await.unwrap(), None);
         accounts.put("jce", "$argon2id$x").await.unwrap();
         accounts.put("audit", "$argon2id$y").await.unwrap();
-        assert_eq!(accounts.get("jce").await.unwrap().as_deref(), Some("$argon2id$x"));
-        let mode = std::fs::metadata(dir.path().join(ACCOUNTS_FILE)).unwrap().permissions().mode();
+        assert_eq!(
+            accounts.get("jce").await.unwrap().as_deref(),
+            Some("$argon2id$x")
+        );
+        let mode = std::fs::metadata(dir.path().join(ACCOUNTS_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert!(accounts.remove("jce").await.unwrap());
         assert!(!accounts.remove("jce").await.unwrap());
@@ -120,7 +126,10 @@ mod tests {
     #[tokio::test]
     async fn a_directory_without_a_log_is_no_store() {
         let dir = tempfile::tempdir().unwrap();
-        let e = FileAccounts::new(dir.path()).put("jce", "h").await.unwrap_err();
+        let e = FileAccounts::new(dir.path())
+            .put("jce", "h")
+            .await
+            .unwrap_err();
         assert_eq!(e.kind, crate::FailureKind::Usage);
     }
 }

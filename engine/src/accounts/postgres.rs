@@ -73,7 +73,10 @@ impl Accounts for TableAccounts {
     async fn get(&self, actor: &str) -> Result<Option<String>> {
         let row = self
             .client
-            .query_opt("SELECT hash FROM concordat_accounts WHERE actor = $1", &[&actor])
+            .query_opt(
+                "SELECT hash FROM concordat_accounts WHERE actor = $1",
+                &[&actor],
+            )
             .await
             .map_err(db_failure)?;
         Ok(row.map(|r| r.get(0)))

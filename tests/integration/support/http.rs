@@ -243,7 +243,13 @@ impl Client {
         let cookie = set_cookie(&form, "concordat_sign_in").expect("the sign-in form's cookie");
         let token = hidden(&form.text(), "csrf").expect("the sign-in form's token");
         let body = form_body(&[("csrf", &token), ("actor", actor), ("password", password)]);
-        send(addr, "POST", "/sign-in", &[("Cookie", &cookie)], Some(&body))
+        send(
+            addr,
+            "POST",
+            "/sign-in",
+            &[("Cookie", &cookie)],
+            Some(&body),
+        )
     }
 
     fn headers(&self) -> Vec<(&str, &str)> {
@@ -260,7 +266,13 @@ impl Client {
 
     /// Posts `fields` to `path` as a form.
     pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        send(&self.addr, "POST", path, &self.headers(), Some(&form_body(fields)))
+        send(
+            &self.addr,
+            "POST",
+            path,
+            &self.headers(),
+            Some(&form_body(fields)),
+        )
     }
 
     /// Opens the form at `path` and posts it back with `fields` and the form's own hidden

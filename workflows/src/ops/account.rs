@@ -55,7 +55,13 @@ pub async fn check(session: &mut Session, target: &str) -> Result<String, Failur
         ))
         .with_detail("run it as the partnership's administrator, e.g. --as admin"));
     }
-    if session.partnership().await?.latest().actor(target).is_none() {
+    if session
+        .partnership()
+        .await?
+        .latest()
+        .actor(target)
+        .is_none()
+    {
         return Err(Failure::refused(format!(
             "{target:?} is not an actor registered in this partnership"
         ))

@@ -125,13 +125,11 @@ impl Session {
         };
         let partnership = self.partnership().await?.latest().clone();
         match partnership.actor(&actor) {
-            Some(registered) => {
-                crate::identity::check_bound_as(
-                    registered,
-                    self.store.session_role().as_deref(),
-                    self.proof,
-                )
-            }
+            Some(registered) => crate::identity::check_bound_as(
+                registered,
+                self.store.session_role().as_deref(),
+                self.proof,
+            ),
             None => Err(unregistered(&actor)),
         }
     }
@@ -153,7 +151,11 @@ impl Session {
         // change (`--on`) cannot slip out of a binding added since that date.
         let latest = self.partnership().await?.latest();
         let binding = latest.actor(&id).unwrap_or(&actor).clone();
-        crate::identity::check_bound_as(&binding, self.store.session_role().as_deref(), self.proof)?;
+        crate::identity::check_bound_as(
+            &binding,
+            self.store.session_role().as_deref(),
+            self.proof,
+        )?;
         Ok(actor)
     }
 

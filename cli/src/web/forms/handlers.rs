@@ -68,7 +68,11 @@ async fn proposal_form(
     };
     let page = FormPage {
         title: action.title().to_string(),
-        caption: format!("{} ({})", entry.view.title, stage_words(entry.view.stage.as_str())),
+        caption: format!(
+            "{} ({})",
+            entry.view.title,
+            stage_words(entry.view.stage.as_str())
+        ),
         action: format!("/proposals/{}/do/{}", encode(id), action.slug()),
         back: format!("/proposals/{}", encode(id)),
         who,
@@ -118,8 +122,10 @@ pub async fn submit(
     }
     let result = match change_of(&values) {
         Ok(change) => {
-            app.write(&who, async |s| adapter::run(s, action, &id, &values, &change).await)
-                .await
+            app.write(&who, async |s| {
+                adapter::run(s, action, &id, &values, &change).await
+            })
+            .await
         }
         Err(f) => Err(f),
     };
@@ -148,7 +154,8 @@ async fn new_fields(app: &App) -> Result<Vec<Field>, Failure> {
         .collect();
     Ok(vec![
         Field::new("title", "Title", Input::Text).hint("For example, Shared elections service"),
-        Field::new("service", "Service", Input::Text).hint("One word or two, for example elections"),
+        Field::new("service", "Service", Input::Text)
+            .hint("One word or two, for example elections"),
         Field::new("lead", "Lead council", Input::Choice(councils.clone())),
         Field::new("councils", "Councils sharing it", Input::Checks(councils))
             .hint("Leave every box clear for all the partnership's councils")
@@ -157,7 +164,9 @@ async fn new_fields(app: &App) -> Result<Vec<Field>, Failure> {
         Field::new("id", "Short name (optional)", Input::Text)
             .hint("Lower-case letters, digits and hyphens; made from the service when blank")
             .optional(),
-        Field::new("on", "Date it was taken (optional)", Input::Date).hint("Leave blank for today").optional(),
+        Field::new("on", "Date it was taken (optional)", Input::Date)
+            .hint("Leave blank for today")
+            .optional(),
     ])
 }
 
@@ -182,7 +191,10 @@ async fn new_page(app: &App, who: &SignedIn, values: &Values, refusal: Option<&F
 }
 
 /// `GET /new-proposal`.
-pub async fn new_proposal_form(State(app): State<Arc<App>>, Extension(who): Extension<SignedIn>) -> Reply {
+pub async fn new_proposal_form(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<SignedIn>,
+) -> Reply {
     new_page(&app, &who, &Values::default(), None).await
 }
 
@@ -196,7 +208,10 @@ pub async fn new_proposal(
     if let Err(f) = check_csrf(&who, &values) {
         return frame::failure_page(&f, Some(&who));
     }
-    match app.write(&who, async |s| adapter::new_proposal(s, &values).await).await {
+    match app
+        .write(&who, async |s| adapter::new_proposal(s, &values).await)
+        .await
+    {
         Ok(id) => http::redirect(&format!("/proposals/{}", encode(&id))),
         Err(failure) => new_page(&app, &who, &values, Some(&failure)).await,
     }

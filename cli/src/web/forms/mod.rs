@@ -46,20 +46,80 @@ pub const ACTIONS: [(Action, &str, &str, &str); 20] = [
     (Action::Withdraw, "withdraw", "Withdraw", "Stage"),
     (Action::NotPursue, "not-pursue", "Do not pursue", "Stage"),
     (Action::Close, "close", "Close", "Stage"),
-    (Action::BusinessCase, "business-case", "Record the business case", "Business case"),
-    (Action::DeclareInterest, "declare-interest", "Declare an interest", "Business case"),
-    (Action::OpenConsultation, "open-consultation", "Open the consultation", "Consultation"),
-    (Action::ConsultationResponse, "consultation-response", "Record a response", "Consultation"),
-    (Action::CloseConsultation, "close-consultation", "Close the consultation", "Consultation"),
-    (Action::BoardVote, "board-vote", "Record a Board vote", "Decisions"),
-    (Action::CouncilDecision, "council-decision", "Record a council's decision", "Decisions"),
-    (Action::DefineKpi, "kpi", "Define a performance indicator", "Monitoring"),
-    (Action::KpiValue, "kpi-value", "Record an indicator's value", "Monitoring"),
+    (
+        Action::BusinessCase,
+        "business-case",
+        "Record the business case",
+        "Business case",
+    ),
+    (
+        Action::DeclareInterest,
+        "declare-interest",
+        "Declare an interest",
+        "Business case",
+    ),
+    (
+        Action::OpenConsultation,
+        "open-consultation",
+        "Open the consultation",
+        "Consultation",
+    ),
+    (
+        Action::ConsultationResponse,
+        "consultation-response",
+        "Record a response",
+        "Consultation",
+    ),
+    (
+        Action::CloseConsultation,
+        "close-consultation",
+        "Close the consultation",
+        "Consultation",
+    ),
+    (
+        Action::BoardVote,
+        "board-vote",
+        "Record a Board vote",
+        "Decisions",
+    ),
+    (
+        Action::CouncilDecision,
+        "council-decision",
+        "Record a council's decision",
+        "Decisions",
+    ),
+    (
+        Action::DefineKpi,
+        "kpi",
+        "Define a performance indicator",
+        "Monitoring",
+    ),
+    (
+        Action::KpiValue,
+        "kpi-value",
+        "Record an indicator's value",
+        "Monitoring",
+    ),
     (Action::Saving, "saving", "Record a saving", "Monitoring"),
     (Action::Review, "review", "Record a review", "Monitoring"),
-    (Action::AddMilestone, "milestone", "Add a milestone", "Milestones"),
-    (Action::AmendMilestone, "milestone-amend", "Move a milestone's date", "Milestones"),
-    (Action::CompleteMilestone, "milestone-complete", "Complete a milestone", "Milestones"),
+    (
+        Action::AddMilestone,
+        "milestone",
+        "Add a milestone",
+        "Milestones",
+    ),
+    (
+        Action::AmendMilestone,
+        "milestone-amend",
+        "Move a milestone's date",
+        "Milestones",
+    ),
+    (
+        Action::CompleteMilestone,
+        "milestone-complete",
+        "Complete a milestone",
+        "Milestones",
+    ),
 ];
 
 impl Action {
@@ -211,7 +271,12 @@ mod tests {
     use super::*;
 
     fn values(pairs: &[(&str, &str)]) -> Values {
-        Values(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Values(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -233,7 +298,10 @@ mod tests {
         assert!(v.shares("cost_share").is_empty());
         assert_eq!(v.lines("risks"), vec!["one", "two"]);
         let vote = v.board_vote();
-        assert_eq!((vote.support, vote.oppose, vote.abstain.len()), (vec!["a".to_string()], vec!["c".to_string()], 0));
+        assert_eq!(
+            (vote.support, vote.oppose, vote.abstain.len()),
+            (vec!["a".to_string()], vec!["c".to_string()], 0)
+        );
         assert_eq!(v.get("missing"), "");
     }
 

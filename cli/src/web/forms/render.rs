@@ -35,7 +35,10 @@ pub fn summary(failure: &Failure) -> (String, Vec<String>) {
         ];
         lines.push(failure.message.clone());
         lines.push("Open the proposal again to see what changed, then fill in the form again if it is still needed.".to_string());
-        return ("This proposal has changed since you opened the form".to_string(), lines);
+        return (
+            "This proposal has changed since you opened the form".to_string(),
+            lines,
+        );
     }
     let title = match failure.kind {
         FailureKind::NotPermitted => "You cannot make this change",
@@ -169,8 +172,14 @@ mod tests {
             without_command("the Shared Services Board has not voted on it: record the meeting with `concordat board vote legal`"),
             Some("the Shared Services Board has not voted on it")
         );
-        assert_eq!(without_command("`concordat proposal show legal` shows where it stands"), None);
+        assert_eq!(
+            without_command("`concordat proposal show legal` shows where it stands"),
+            None
+        );
         assert_eq!(without_command("give --on 2009-07-01 or later"), None);
-        assert_eq!(without_command("from quick-win it can move to: business-case"), Some("from quick-win it can move to: business-case"));
+        assert_eq!(
+            without_command("from quick-win it can move to: business-case"),
+            Some("from quick-win it can move to: business-case")
+        );
     }
 }

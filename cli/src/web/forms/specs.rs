@@ -66,94 +66,197 @@ fn reason(label: &str) -> Field {
 /// The fields of `action`'s form (the date taken and the version read are added to every one).
 pub fn fields(action: Action, ctx: &Ctx) -> Vec<Field> {
     use Action::*;
-    let councils = Input::Choice(ctx.councils());
     match action {
-        Advance => vec![
-            Field::new("to", "Move the proposal to", Input::Choice(
-                Stage::CONTRACT.iter().map(|s| (s.as_str().to_string(), stage_words(s.as_str()))).collect(),
-            )),
+        Advance | Hold | Resume | Withdraw | NotPursue | Close | DeclareInterest => stage(action),
+        BusinessCase => business_case(ctx),
+        OpenConsultation | ConsultationResponse | CloseConsultation => consultation(action),
+        BoardVote => board_vote(ctx),
+        CouncilDecision | Review => decisions(action, ctx),
+        DefineKpi | KpiValue | Saving => monitoring(action),
+        AddMilestone | AmendMilestone | CompleteMilestone => milestones(action, ctx),
+    }
+}
+
+fn stage(action: Action) -> Vec<Field> {
+    let stages = Stage::CONTRACT
+        .iter()
+        .map(|s| (s.as_str().to_string(), stage_words(s.as_str())))
+        .collect();
+    match action {
+        Action::Advance => vec![
+            Field::new("to", "Move the proposal to", Input::Choice(stages)),
             reason("Reason (optional)").optional(),
         ],
-        BusinessCase => {
-            let mut f = vec![
-                Field::new("one_off_cost", "One-off cost in pounds", Input::Text).hint("For example, 15000.00"),
-                Field::new("annual_saving", "Annual saving in pounds", Input::Text).hint("For example, 40000.00"),
-            ];
-            for (id, name) in ctx.councils() {
-                f.push(Field::new(&format!("share.{id}"), &format!("{name}: share of the savings, per cent"), Input::Text)
-                    .hint("Leave every share blank to split the savings equally").optional());
-                f.push(Field::new(&format!("cost_share.{id}"), &format!("{name}: share of the cost, per cent"), Input::Text)
-                    .hint("Leave blank to share the cost as the savings").optional());
-            }
-            f.push(Field::new("risks", "Risks (optional)", Input::Long).hint("One risk a line").optional());
-            f
-        }
-        Hold => vec![reason("Why it is put on hold")],
-        Resume => vec![reason("Why it resumes")],
-        Withdraw => vec![reason("Why it is withdrawn")],
-        NotPursue => vec![reason("Why it is not pursued")],
-        Close => vec![reason("Why it is closed")],
-        DeclareInterest => vec![reason("Your interest")
+        Action::Hold => vec![reason("Why it is put on hold")],
+        Action::Resume => vec![reason("Why it resumes")],
+        Action::Withdraw => vec![reason("Why it is withdrawn")],
+        Action::NotPursue => vec![reason("Why it is not pursued")],
+        Action::Close => vec![reason("Why it is closed")],
+        _ => vec![reason("Your interest")
             .hint("You will take no further part in decisions on this proposal")],
-        OpenConsultation => vec![Field::new("with", "Who is consulted", Input::Text)
+    }
+}
+
+fn business_case(ctx: &Ctx) -> Vec<Field> {
+    let mut f = vec![
+        Field::new("one_off_cost", "One-off cost in pounds", Input::Text)
+            .hint("For example, 15000.00"),
+        Field::new("annual_saving", "Annual saving in pounds", Input::Text)
+            .hint("For example, 40000.00"),
+    ];
+    for (id, name) in ctx.councils() {
+        let share = format!("{name}: share of the savings, per cent");
+        f.push(
+            Field::new(&format!("share.{id}"), &share, Input::Text)
+                .hint("Leave every share blank to split the savings equally")
+                .optional(),
+        );
+        let cost = format!("{name}: share of the cost, per cent");
+        f.push(
+            Field::new(&format!("cost_share.{id}"), &cost, Input::Text)
+                .hint("Leave blank to share the cost as the savings")
+                .optional(),
+        );
+    }
+    f.push(
+        Field::new("risks", "Risks (optional)", Input::Long)
+            .hint("One risk a line")
+            .optional(),
+    );
+    f
+}
+
+fn consultation(action: Action) -> Vec<Field> {
+    match action {
+        Action::OpenConsultation => vec![Field::new("with", "Who is consulted", Input::Text)
             .hint("Affected staff and at least one union, separated by commas: for example, staff, unison")],
-        ConsultationResponse => vec![
+        Action::ConsultationResponse => vec![
             Field::new("party", "Who responded", Input::Text).hint("For example, unison"),
             Field::new("summary", "Summary of the response", Input::Long),
         ],
-        CloseConsultation => vec![],
-        BoardVote => {
-            let mut f = vec![Field::new("meeting", "Date of the Board meeting", Input::Date)];
-            for (member, council) in ctx.board_members() {
-                f.push(Field::new(&format!("vote.{member}"), &format!("{member} ({council})"), Input::Radios(vec![
-                    ("absent".into(), "Absent".into()), ("support".into(), "Support".into()),
-                    ("oppose".into(), "Oppose".into()), ("abstain".into(), "Abstain".into()),
-                ])).optional());
-            }
-            f
-        }
-        CouncilDecision => vec![
+        _ => vec![],
+    }
+}
+
+fn board_vote(ctx: &Ctx) -> Vec<Field> {
+    let how = [
+        ("absent", "Absent"),
+        ("support", "Support"),
+        ("oppose", "Oppose"),
+        ("abstain", "Abstain"),
+    ];
+    let mut f = vec![Field::new(
+        "meeting",
+        "Date of the Board meeting",
+        Input::Date,
+    )];
+    for (member, council) in ctx.board_members() {
+        let choices = how
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect();
+        let label = format!("{member} ({council})");
+        f.push(Field::new(&format!("vote.{member}"), &label, Input::Radios(choices)).optional());
+    }
+    f
+}
+
+fn decisions(action: Action, ctx: &Ctx) -> Vec<Field> {
+    let councils = Input::Choice(ctx.councils());
+    if action == Action::Review {
+        return vec![
+            Field::new(
+                "kind",
+                "Kind of review",
+                options(&[
+                    ("six-month", "Six-month"),
+                    ("twelve-month", "Twelve-month"),
+                    ("annual", "Annual"),
+                ]),
+            ),
             Field::new("council", "Council", councils),
-            Field::new("decision", "Decision", options(&[("approve", "Approve"), ("reject", "Reject"), ("defer", "Defer")])),
-            Field::new("minute", "Minute reference (optional)", Input::Text).optional(),
-            Field::new("urgent", "Taken as urgent", options(&[("no", "No"), ("yes", "Yes: exempt from call-in")])),
-        ],
-        DefineKpi => vec![
+            Field::new(
+                "outcome",
+                "Outcome",
+                options(&[
+                    ("continue", "Continue"),
+                    ("amend", "Amend"),
+                    ("terminate", "Terminate"),
+                ]),
+            ),
+            Field::new("summary", "Summary (optional)", Input::Long).optional(),
+        ];
+    }
+    vec![
+        Field::new("council", "Council", councils),
+        Field::new(
+            "decision",
+            "Decision",
+            options(&[
+                ("approve", "Approve"),
+                ("reject", "Reject"),
+                ("defer", "Defer"),
+            ]),
+        ),
+        Field::new("minute", "Minute reference (optional)", Input::Text).optional(),
+        Field::new(
+            "urgent",
+            "Taken as urgent",
+            options(&[("no", "No"), ("yes", "Yes: exempt from call-in")]),
+        ),
+    ]
+}
+
+fn monitoring(action: Action) -> Vec<Field> {
+    let quarter = || Field::new("quarter", "Quarter", Input::Text).hint("For example, 2009-Q1");
+    match action {
+        Action::DefineKpi => vec![
             Field::new("name", "Name of the indicator", Input::Text),
             Field::new("target", "Target", Input::Text).hint("A number, for example 95"),
-            Field::new("unit", "Unit (optional)", Input::Text).hint("For example, per cent").optional(),
+            Field::new("unit", "Unit (optional)", Input::Text)
+                .hint("For example, per cent")
+                .optional(),
         ],
-        KpiValue => vec![
+        Action::KpiValue => vec![
             Field::new("name", "Name of the indicator", Input::Text),
-            Field::new("quarter", "Quarter", Input::Text).hint("For example, 2009-Q1"),
+            quarter(),
             Field::new("value", "Value", Input::Text),
         ],
-        Saving => vec![
-            Field::new("quarter", "Quarter", Input::Text).hint("For example, 2009-Q1"),
-            Field::new("amount", "Amount saved in pounds", Input::Text).hint("For example, 10000.00"),
+        _ => vec![
+            quarter(),
+            Field::new("amount", "Amount saved in pounds", Input::Text)
+                .hint("For example, 10000.00"),
         ],
-        Review => vec![
-            Field::new("kind", "Kind of review", options(&[("six-month", "Six-month"), ("twelve-month", "Twelve-month"), ("annual", "Annual")])),
-            Field::new("council", "Council", councils),
-            Field::new("outcome", "Outcome", options(&[("continue", "Continue"), ("amend", "Amend"), ("terminate", "Terminate")])),
-            Field::new("summary", "Summary (optional)", Input::Long).optional(),
-        ],
-        AddMilestone => vec![
-            Field::new("milestone", "Short name for the milestone", Input::Text).hint("Lower-case letters, digits and hyphens, for example go-live"),
+    }
+}
+
+fn milestones(action: Action, ctx: &Ctx) -> Vec<Field> {
+    match action {
+        Action::AddMilestone => vec![
+            Field::new("milestone", "Short name for the milestone", Input::Text)
+                .hint("Lower-case letters, digits and hyphens, for example go-live"),
             Field::new("title", "Title", Input::Text),
             Field::new("due", "Due date", Input::Date),
         ],
-        AmendMilestone => vec![
+        Action::AmendMilestone => vec![
             milestone_choice(ctx),
             Field::new("due", "New due date", Input::Date),
             reason("Why the date moves"),
         ],
-        CompleteMilestone => vec![milestone_choice(ctx)],
+        _ => vec![milestone_choice(ctx)],
     }
 }
 
 fn milestone_choice(ctx: &Ctx) -> Field {
-    Field::new("milestone", "Milestone", Input::Choice(
-        ctx.view.milestones.iter().map(|m| (m.id.clone(), m.title.clone())).collect(),
-    ))
+    Field::new(
+        "milestone",
+        "Milestone",
+        Input::Choice(
+            ctx.view
+                .milestones
+                .iter()
+                .map(|m| (m.id.clone(), m.title.clone()))
+                .collect(),
+        ),
+    )
 }

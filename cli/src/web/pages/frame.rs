@@ -98,11 +98,15 @@ pub fn failure_page(failure: &engine::Failure, who: Option<&SignedIn>) -> Reply 
         .collect();
     http::html_status(
         http::status_of(failure),
-        page("Not done", who, html! {
-            h1 { "This could not be done" }
-            (error_summary("There is a problem", &lines))
-            p { a href="/" { "Back to the pipeline" } }
-        }),
+        page(
+            "Not done",
+            who,
+            html! {
+                h1 { "This could not be done" }
+                (error_summary("There is a problem", &lines))
+                p { a href="/" { "Back to the pipeline" } }
+            },
+        ),
     )
 }
 
@@ -117,20 +121,24 @@ pub struct SignInForm<'a> {
 
 /// The sign-in page.
 pub fn sign_in(f: &SignInForm) -> Markup {
-    page("Sign in", None, html! {
-        h1 { "Sign in" }
-        @if let Some(e) = f.error { (error_summary("There is a problem", &[e.to_string()])) }
-        @if let Some(n) = f.notice { p.notice role="status" { (n) } }
-        form method="post" action="/sign-in" novalidate {
-            input type="hidden" name="csrf" value=(f.token);
-            @if let Some(n) = f.next { input type="hidden" name="next" value=(n); }
-            label for="actor" { "User name" }
-            p.hint #actor-hint { "Your actor name in the partnership, for example bdc-clerk." }
-            input #actor type="text" name="actor" value=(f.actor) autocomplete="username"
-                autocapitalize="none" spellcheck="false" aria-describedby="actor-hint";
-            label for="password" { "Password" }
-            input #password type="password" name="password" autocomplete="current-password";
-            div { button type="submit" { "Sign in" } }
-        }
-    })
+    page(
+        "Sign in",
+        None,
+        html! {
+            h1 { "Sign in" }
+            @if let Some(e) = f.error { (error_summary("There is a problem", &[e.to_string()])) }
+            @if let Some(n) = f.notice { p.notice role="status" { (n) } }
+            form method="post" action="/sign-in" novalidate {
+                input type="hidden" name="csrf" value=(f.token);
+                @if let Some(n) = f.next { input type="hidden" name="next" value=(n); }
+                label for="actor" { "User name" }
+                p.hint #actor-hint { "Your actor name in the partnership, for example bdc-clerk." }
+                input #actor type="text" name="actor" value=(f.actor) autocomplete="username"
+                    autocapitalize="none" spellcheck="false" aria-describedby="actor-hint";
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password";
+                div { button type="submit" { "Sign in" } }
+            }
+        },
+    )
 }
