@@ -91,7 +91,7 @@ fn accounts_are_made_reset_and_removed_by_the_administrator_outside_the_log() {
 
     // Signing in follows the account: reset changes the password, remove ends it.
     let server = serve_anonymous(&env, &[]);
-    Client::signed_in(&server.addr, "jce", "a fine long password");
+    let before_reset = Client::signed_in(&server.addr, "jce", "a fine long password");
     let file = env.path("new-password");
     std::fs::write(&file, "another long password\n").unwrap();
     env.run(&[
@@ -108,6 +108,18 @@ fn accounts_are_made_reset_and_removed_by_the_administrator_outside_the_log() {
         Client::sign_in_attempt(&server.addr, "jce", "a fine long password").status,
         401
     );
+    // A session made with the old password can change nothing more.
+    let r = before_reset.submit(
+        "/new-proposal",
+        &[
+            ("title", "Legal"),
+            ("service", "legal"),
+            ("lead", "bromsgrove"),
+        ],
+    );
+    assert_eq!(r.status, 401, "{}", r.text());
+    let list = env.json_as("audit", &["proposal", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 0, "nothing was recorded");
     Client::signed_in(&server.addr, "jce", "another long password");
     env.run(&["--as", "admin", "user", "remove", "jce"]).ok();
     assert_eq!(

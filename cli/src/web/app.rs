@@ -35,8 +35,9 @@ impl App {
         }
     }
 
-    /// Whether `password` is `actor`'s (an actor without an account costs the same time).
-    pub async fn password_matches(&self, actor: &str, password: &str) -> bool {
+    /// The stored hash when `password` is `actor`'s (an actor without an account costs the same
+    /// time as a wrong password).
+    pub async fn password_matches(&self, actor: &str, password: &str) -> Option<String> {
         let stored = match self.stored_hash(actor).await {
             Ok(stored) => stored,
             Err(e) => {
@@ -46,15 +47,27 @@ impl App {
         };
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| password::decoy().to_string());
-        let password = password.to_string();
+        let (password, checked) = (password.to_string(), hash.clone());
         // argon2 takes tens of milliseconds of CPU on purpose: off the thread that serves.
-        let matches = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+        let matches = tokio::task::spawn_blocking(move || password::verify(&password, &checked))
             .await
             .unwrap_or(false);
-        known && matches
+        (known && matches).then_some(hash)
     }
 
-    async fn stored_hash(&self, actor: &str) -> Result<Option<String>, Failure> {
+    /// Whether the account `who` signed in with still stands (not reset or removed since).
+    pub async fn account_stands(&self, who: &SignedIn) -> bool {
+        match &who.account {
+            None => true,
+            Some(hash) => self
+                .stored_hash(&who.actor)
+                .await
+                .is_ok_and(|now| now.as_deref() == Some(hash.as_str())),
+        }
+    }
+
+    /// The hash kept for `actor`, if it has an account.
+    pub async fn stored_hash(&self, actor: &str) -> Result<Option<String>, Failure> {
         let location = context::store_location(&self.config.global)?;
         open_accounts(&location).await?.get(actor).await
     }

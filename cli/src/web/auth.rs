@@ -44,14 +44,26 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut request: Request, nex
         return next.run(request).await;
     }
     let peer = request.extensions().get::<Peer>().map(|p| p.0.ip());
-    let lookup = match proxied_actor(&app, request.headers(), peer) {
+    let cookie = sessions::cookie(request.headers(), sessions::cookie_name(app.config.tls));
+    let mut lookup = match proxied_actor(&app, request.headers(), peer) {
         Some(actor) => match app.check_actor(&actor).await {
             Ok(()) => Lookup::Live(app.sessions.proxied(&actor)),
             Err(failure) => return frame::failure_page(&failure, None),
         },
-        None => sessions::cookie(request.headers(), sessions::cookie_name(app.config.tls))
-            .map_or(Lookup::Unknown, |id| app.sessions.find(&id)),
+        None => cookie
+            .as_deref()
+            .map_or(Lookup::Unknown, |id| app.sessions.find(id)),
     };
+    // A change needs the account signed in with to stand still: a reset or a removal ends the
+    // sessions made with it.
+    if let (Lookup::Live(who), Some(id)) = (&lookup, &cookie) {
+        let reads = request.method() == Method::GET || request.method() == Method::HEAD;
+        if !reads && !app.account_stands(who).await {
+            tracing::warn!(actor = %who.actor, "a session of a reset or removed account was ended");
+            app.sessions.end(id);
+            lookup = Lookup::Expired;
+        }
+    }
     match lookup {
         Lookup::Live(who) => {
             request.extensions_mut().insert(who);
@@ -238,7 +250,7 @@ pub async fn sign_in(
         http::set(&mut r, header::RETRY_AFTER, "60");
         return r;
     }
-    if !app.password_matches(&actor, &password).await {
+    let Some(account) = app.password_matches(&actor, &password).await else {
         tracing::warn!(%actor, ?address, "sign-in refused");
         return sign_in_page(
             &app,
@@ -247,7 +259,7 @@ pub async fn sign_in(
             &actor,
             next,
         );
-    }
+    };
     if let Err(failure) = app.check_actor(&actor).await {
         return sign_in_page(
             &app,
@@ -258,7 +270,7 @@ pub async fn sign_in(
         );
     }
     tracing::info!(%actor, ?address, "signed in");
-    let id = app.sessions.create(&actor);
+    let id = app.sessions.create(&actor, &account);
     let to = next
         .filter(|n| n.starts_with('/') && !n.starts_with("//"))
         .unwrap_or("/");

@@ -20,6 +20,9 @@ pub struct SignedIn {
     pub csrf: String,
     /// Signed in through a trusted proxy's header (there is nothing to sign out of here).
     pub by_proxy: bool,
+    /// The password hash the session signed in against (None through a proxy): once the account
+    /// is reset or removed, the session can change nothing more.
+    pub account: Option<String>,
 }
 
 /// What a session cookie led to.
@@ -33,6 +36,7 @@ pub enum Lookup {
 
 struct Record {
     actor: String,
+    account: String,
     csrf: String,
     created: Instant,
     seen: Instant,
@@ -70,8 +74,11 @@ impl Sessions {
 
     /// Starts a session for `actor` (a new id every sign-in, so no id chosen before it counts);
     /// returns its id.
-    pub fn create(&self, actor: &str) -> String {
-        let now = Instant::now();
+    pub fn create(&self, actor: &str, account: &str) -> String {
+        self.create_at(actor, account, Instant::now())
+    }
+
+    fn create_at(&self, actor: &str, account: &str, now: Instant) -> String {
         let id = random_token();
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.retain(|_, r| self.live(r, now));
@@ -88,6 +95,7 @@ impl Sessions {
             id.clone(),
             Record {
                 actor: actor.to_string(),
+                account: account.to_string(),
                 csrf: random_token(),
                 created: now,
                 seen: now,
@@ -98,7 +106,10 @@ impl Sessions {
 
     /// The session `id` names, marked as seen now; an expired one is ended.
     pub fn find(&self, id: &str) -> Lookup {
-        let now = Instant::now();
+        self.find_at(id, Instant::now())
+    }
+
+    fn find_at(&self, id: &str, now: Instant) -> Lookup {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         let Some(r) = map.get_mut(id) else {
             return Lookup::Unknown;
@@ -112,6 +123,7 @@ impl Sessions {
             actor: r.actor.clone(),
             csrf: r.csrf.clone(),
             by_proxy: false,
+            account: Some(r.account.clone()),
         })
     }
 
@@ -134,6 +146,7 @@ impl Sessions {
             actor: actor.to_string(),
             csrf,
             by_proxy: true,
+            account: None,
         }
     }
 }
@@ -190,19 +203,36 @@ mod tests {
 
     #[test]
     fn sessions_expire_when_idle_and_at_their_age() {
-        let s = Sessions::new(Duration::from_millis(80), Duration::from_millis(200));
-        let id = s.create("jce");
-        assert!(matches!(s.find(&id), Lookup::Live(ref w) if w.actor == "jce"));
-        std::thread::sleep(Duration::from_millis(120));
-        assert!(matches!(s.find(&id), Lookup::Expired));
-        assert!(matches!(s.find(&id), Lookup::Unknown));
-        let busy = s.create("audit");
-        for _ in 0..5 {
-            std::thread::sleep(Duration::from_millis(50));
-            let _ = s.find(&busy);
+        let s = Sessions::new(Duration::from_secs(60), Duration::from_secs(300));
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        let id = s.create_at("jce", "h", t0);
+        assert!(matches!(s.find_at(&id, at(59)), Lookup::Live(ref w) if w.actor == "jce"));
+        assert!(
+            matches!(s.find_at(&id, at(118)), Lookup::Live(_)),
+            "each request renews it"
+        );
+        assert!(
+            matches!(s.find_at(&id, at(180)), Lookup::Expired),
+            "idle for 62 s"
+        );
+        assert!(
+            matches!(s.find_at(&id, at(181)), Lookup::Unknown),
+            "and ended"
+        );
+        let busy = s.create_at("audit", "h", t0);
+        for minute in 1..5 {
+            assert!(matches!(s.find_at(&busy, at(minute * 50)), Lookup::Live(_)));
         }
-        assert!(matches!(s.find(&busy), Lookup::Expired), "absolute expiry");
-        assert_ne!(s.create("a"), s.create("a"), "a new id every time");
+        assert!(
+            matches!(s.find_at(&busy, at(300)), Lookup::Expired),
+            "absolute expiry"
+        );
+        assert_ne!(
+            s.create("a", "h"),
+            s.create("a", "h"),
+            "a new id every time"
+        );
     }
 
     #[test]
