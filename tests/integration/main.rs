@@ -27,3 +27,6 @@ mod support;
 mod tamper;
 mod time;
 mod web;
+mod web_accounts;
+mod web_forms;
+mod web_sign_in;
