@@ -10,7 +10,7 @@ use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::change::Recorded;
 use workflows::ops::council as ops;
-use workflows::ops::input::{Name, Text};
+use workflows::ops::input::{Line, Name, Text};
 use workflows::proposal::events::CallInOutcome;
 use workflows::proposal::ProposalEvent;
 
@@ -25,8 +25,8 @@ pub enum CouncilCommand {
         #[arg(long, value_enum)]
         decision: DecisionArg,
         /// The minute reference.
-        #[arg(long, value_parser = parsed::<Text>)]
-        minute: Option<Text>,
+        #[arg(long, value_parser = parsed::<Line>)]
+        minute: Option<Line>,
         /// Taken as urgent: skips the council's call-in window (only where its constitution
         /// exempts urgent decisions).
         #[arg(long)]

@@ -10,7 +10,7 @@ use engine::Failure;
 use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::milestone::Milestone;
-use workflows::ops::input::{Id, Text};
+use workflows::ops::input::{Id, Line, Text};
 use workflows::ops::milestone::{self as ops, MilestoneRecorded};
 
 /// The `milestone` command words.
@@ -21,8 +21,8 @@ pub enum MilestoneCommand {
         /// The milestone's id (unique across programme and proposal milestones).
         #[arg(value_parser = parsed::<Id>)]
         milestone_id: Id,
-        #[arg(long, value_parser = parsed::<Text>)]
-        title: Text,
+        #[arg(long, value_parser = parsed::<Line>)]
+        title: Line,
         #[arg(long, value_name = "DATE", value_parser = values::date)]
         due: Date,
         #[arg(long)]
@@ -124,7 +124,12 @@ fn human_list(all: &[Milestone]) -> String {
             Some(c) => format!("completed {} by {}", c.on, c.by),
             None => "open".into(),
         };
-        out += &format!("{}{of}: {} — due {}, {state}\n", m.id, m.title, m.due);
+        out += &format!(
+            "{}{of}: {} — due {}, {state}\n",
+            m.id,
+            crate::output::field(&m.title),
+            m.due
+        );
         if !m.amendments.is_empty() {
             out += &format!("    originally due {}\n", m.original_due);
         }

@@ -4,7 +4,7 @@
 mod audit;
 mod board;
 mod checkpoint;
-mod common;
+pub(crate) mod common;
 mod consultation;
 mod council;
 mod init;
@@ -18,6 +18,7 @@ mod report;
 mod review;
 mod scheduler;
 mod store;
+mod user;
 mod values;
 
 use clap::{Args, Parser, Subcommand};
@@ -98,6 +99,9 @@ pub enum Command {
     /// Reports to the councils.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Web accounts: give an actor a password to sign in with, replace it, or remove it.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
     Serve(crate::web::ServeArgs),
 }
@@ -122,6 +126,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
         Command::Report(cmd) => report::exec(&g, cmd).await,
+        Command::User(cmd) => user::exec(&g, cmd).await,
         Command::Serve(args) => crate::web::exec(&g, args).await,
     }
 }

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
-use workflows::ops::input::{Amount, Number, Text};
+use workflows::ops::input::{Amount, Line, Number};
 use workflows::ops::monitor as ops;
 use workflows::quarter::Quarter;
 
@@ -18,20 +18,20 @@ pub enum MonitorCommand {
     /// Define a performance indicator (or change its target).
     Kpi {
         id: String,
-        #[arg(long, value_parser = parsed::<Text>)]
-        name: Text,
+        #[arg(long, value_parser = parsed::<Line>)]
+        name: Line,
         #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
         target: Number,
-        #[arg(long, value_parser = parsed::<Text>)]
-        unit: Option<Text>,
+        #[arg(long, value_parser = parsed::<Line>)]
+        unit: Option<Line>,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Record an indicator's value for a financial quarter (e.g. 2008/09-Q3).
     Record {
         id: String,
-        #[arg(long, value_parser = parsed::<Text>)]
-        name: Text,
+        #[arg(long, value_parser = parsed::<Line>)]
+        name: Line,
         #[arg(long, value_parser = parsed::<Quarter>)]
         quarter: Quarter,
         #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]

@@ -10,7 +10,7 @@ use engine::Failure;
 use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::definition::Stage;
-use workflows::ops::input::{repeated, Amount, Id, Name, Service, Share, Text};
+use workflows::ops::input::{repeated, Amount, Id, Line, Name, Service, Share, Text};
 use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
 use workflows::proposal::view::{HistoryItem, ListItem};
 use workflows::proposal::ProposalView;
@@ -60,8 +60,8 @@ pub enum ProposalCommand {
 /// `proposal new`.
 #[derive(Debug, Args)]
 pub struct NewCmd {
-    #[arg(long, value_parser = parsed::<Text>)]
-    title: Text,
+    #[arg(long, value_parser = parsed::<Line>)]
+    title: Line,
     #[arg(long, value_parser = parsed::<Service>)]
     service: Service,
     /// The lead council.
@@ -217,7 +217,7 @@ async fn lifecycle(
 }
 
 fn human_show(v: &ProposalView) -> String {
-    let mut out = format!("{} — {}\n", v.id, v.title);
+    let mut out = format!("{} — {}\n", v.id, output::field(&v.title));
     out += &format!(
         "  stage {}{}, version {}, {} workflow v{}, round {}\n",
         v.stage,
@@ -267,7 +267,7 @@ fn human_show(v: &ProposalView) -> String {
                 );
             }
             for r in &b.risks {
-                out += &format!("  risk: {r}\n");
+                out += &format!("  risk: {}\n", output::field(r));
             }
         }
     }
@@ -342,7 +342,7 @@ fn human_show(v: &ProposalView) -> String {
             r.outcome,
             r.summary
                 .as_deref()
-                .map(|s| format!(" ({s})"))
+                .map(|s| format!(" ({})", output::field(s)))
                 .unwrap_or_default()
         );
     }
@@ -350,7 +350,7 @@ fn human_show(v: &ProposalView) -> String {
         out += &format!(
             "Milestone {}: {} — due {}{}{}\n",
             m.id,
-            m.title,
+            output::field(&m.title),
             m.due,
             if m.due != m.original_due {
                 format!(" (originally {})", m.original_due)
@@ -364,10 +364,14 @@ fn human_show(v: &ProposalView) -> String {
         );
     }
     for (actor, r) in &v.recused {
-        out += &format!("Recused: {actor} since {} ({})\n", r.on, r.reason);
+        out += &format!(
+            "Recused: {actor} since {} ({})\n",
+            r.on,
+            output::field(&r.reason)
+        );
     }
     for r in &v.next_reminders {
-        out += &format!("Next: {} {} — {}\n", r.due, r.kind, r.title);
+        out += &format!("Next: {} {} — {}\n", r.due, r.kind, output::field(&r.title));
     }
     out
 }
@@ -384,7 +388,7 @@ fn human_list(items: &[ListItem]) -> String {
             i.stage.as_str(),
             i.version,
             i.lead,
-            i.title,
+            output::field(&i.title),
             i.councils.join(", ")
         );
     }
@@ -400,7 +404,7 @@ fn human_history(items: &[HistoryItem]) -> String {
             e.effective_on,
             e.recorded_at,
             e.actor,
-            e.describe()
+            output::field(&e.describe())
         );
     }
     out

@@ -2,7 +2,7 @@
 //! `council call-in|call-in-resolved`: scrutiny's call-in of an approval inside its window.
 
 use super::change::{change, Change, Recorded};
-use super::input::{Name, Text};
+use super::input::{Line, Name, Text};
 use super::session::Session;
 use crate::proposal::events::{CallInOutcome, Decision};
 use crate::proposal::ProposalCommand;
@@ -14,7 +14,7 @@ pub async fn decide(
     id: &str,
     council: Name,
     decision: Decision,
-    minute: Option<Text>,
+    minute: Option<Line>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     decide_with_urgency(session, id, council, decision, minute, false, c).await
@@ -27,7 +27,7 @@ pub async fn decide_with_urgency(
     id: &str,
     council: Name,
     decision: Decision,
-    minute: Option<Text>,
+    minute: Option<Line>,
     urgent: bool,
     c: &Change,
 ) -> Result<Recorded, Failure> {

@@ -8,19 +8,40 @@ use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
 
-/// A non-empty text, trimmed.
+/// A free text (a reason, a risk, a summary): non-empty, trimmed, at most
+/// [`MAX_TEXT_CHARS`](crate::bounds::MAX_TEXT_CHARS) characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(pub String);
 
 impl FromStr for Text {
     type Err = Failure;
     fn from_str(value: &str) -> Result<Text, Failure> {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            return Err(Failure::usage("it is empty").with_detail("give it some words"));
-        }
-        Ok(Text(trimmed.to_string()))
+        bounded(value, crate::bounds::MAX_TEXT_CHARS).map(Text)
     }
+}
+
+/// A one-line text (a title, a name, a unit, a minute reference): non-empty, trimmed, at most
+/// [`MAX_TITLE_CHARS`](crate::bounds::MAX_TITLE_CHARS) characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line(pub String);
+
+impl FromStr for Line {
+    type Err = Failure;
+    fn from_str(value: &str) -> Result<Line, Failure> {
+        bounded(value, crate::bounds::MAX_TITLE_CHARS).map(Line)
+    }
+}
+
+/// `value` trimmed, refused when empty or longer than `max` characters.
+fn bounded(value: &str, max: usize) -> Result<String, Failure> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Failure::usage("it is empty").with_detail("give it some words"));
+    }
+    if let Some(problem) = crate::bounds::text_problem(trimmed, max) {
+        return Err(Failure::usage(problem).with_detail("shorten it; nothing was written"));
+    }
+    Ok(trimmed.to_string())
 }
 
 impl fmt::Display for Text {
@@ -36,12 +57,11 @@ pub struct Name(pub String);
 impl FromStr for Name {
     type Err = Failure;
     fn from_str(value: &str) -> Result<Name, Failure> {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        if value.trim().is_empty() {
             return Err(Failure::usage("an empty name")
                 .with_detail("separate names with commas and no empty entries"));
         }
-        Ok(Name(trimmed.to_string()))
+        bounded(value, crate::bounds::MAX_TITLE_CHARS).map(Name)
     }
 }
 
@@ -85,7 +105,7 @@ pub struct Service(pub String);
 impl FromStr for Service {
     type Err = Failure;
     fn from_str(value: &str) -> Result<Service, Failure> {
-        let Text(name) = value.parse()?;
+        let Line(name) = value.parse()?;
         if slug(&name).is_empty() {
             return Err(Failure::usage(format!(
                 "{name:?} has no letters or digits to make an id from"
@@ -229,6 +249,12 @@ mod tests {
         assert_eq!(distinct(names(&[" a", "b "])).unwrap(), ["a", "b"]);
         assert!(" ".parse::<Text>().is_err());
         assert_eq!(" words ".parse::<Text>().unwrap().0, "words");
+        let long = "t".repeat(crate::bounds::MAX_TITLE_CHARS + 1);
+        assert!(long.parse::<Line>().is_err() && long.parse::<Text>().is_ok());
+        assert!("r"
+            .repeat(crate::bounds::MAX_TEXT_CHARS + 1)
+            .parse::<Text>()
+            .is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! across both; amend and complete find either.
 
 use super::change::{self, change, check_current, load_all, Change, Recorded};
-use super::input::{Id, Text};
+use super::input::{Id, Line, Text};
 use super::session::{parse_date, Session};
 use crate::milestone::{self, programme_stream, Milestone, MILESTONE_STREAM_PREFIX};
 use crate::permissions::Act;
@@ -60,7 +60,7 @@ fn unknown(id: &str) -> Failure {
 pub async fn add(
     session: &mut Session,
     id: &Id,
-    title: Text,
+    title: Line,
     due: Date,
     proposal: Option<&str>,
     c: &Change,

@@ -1,7 +1,7 @@
 //! `monitor kpi|record|saving`: performance indicators and savings of a live shared service.
 
 use super::change::{change, Change, Recorded};
-use super::input::{Amount, Number, Text};
+use super::input::{Amount, Line, Number};
 use super::session::Session;
 use crate::proposal::ProposalCommand;
 use crate::quarter::Quarter;
@@ -11,9 +11,9 @@ use engine::Failure;
 pub async fn kpi(
     session: &mut Session,
     id: &str,
-    name: Text,
+    name: Line,
     target: Number,
-    unit: Option<Text>,
+    unit: Option<Line>,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::DefineKpi {
@@ -28,7 +28,7 @@ pub async fn kpi(
 pub async fn record(
     session: &mut Session,
     id: &str,
-    name: Text,
+    name: Line,
     quarter: Quarter,
     value: Number,
     c: &Change,

@@ -1,7 +1,7 @@
 //! `proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
 
 use super::change::{self, change, load, load_all, Change, Recorded};
-use super::input::{self, Amount, Id, Name, Service, Share, Text};
+use super::input::{self, Amount, Id, Line, Name, Service, Share, Text};
 use super::session::Session;
 use crate::definition::{Category, Registry, Stage};
 use crate::permissions::Act;
@@ -17,7 +17,7 @@ use serde::Serialize;
 /// `proposal new`, its values parsed.
 #[derive(Debug, Clone)]
 pub struct NewArgs {
-    pub title: Text,
+    pub title: Line,
     pub service: Service,
     pub lead: String,
     /// None: every council of the partnership on the effective date.
