@@ -5,7 +5,7 @@
 //! sets the window title, `ESC [2J` clears the screen, `\r` and `\b` overwrite what was printed)
 //! is shown as text (`\x1b`), never sent to the terminal. JSON is escaped by serde.
 
-use engine::Failure;
+use engine::{Failure, FailureKind};
 use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +33,18 @@ pub fn emit<T: Serialize>(
     Ok(())
 }
 
+/// The process exit code the contract assigns to a kind of failure.
+pub fn exit_code(kind: FailureKind) -> u8 {
+    match kind {
+        FailureKind::Usage => 2,
+        FailureKind::Refused => 3,
+        FailureKind::Conflict => 4,
+        FailureKind::NotPermitted => 5,
+        FailureKind::Integrity => 6,
+        FailureKind::Internal => 1,
+    }
+}
+
 /// Reports a failure on stderr (plain lines, or `{"error": {...}}` with `--json`) and returns its exit code.
 pub fn fail(failure: &Failure, json: bool) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
@@ -49,7 +61,7 @@ pub fn fail(failure: &Failure, json: bool) -> ExitCode {
             let _ = writeln!(stderr, "  {}", field(detail));
         }
     }
-    ExitCode::from(failure.kind.exit_code() as u8)
+    ExitCode::from(exit_code(failure.kind))
 }
 
 /// One field of a line (a title, a name, a reason) safe to print: every control character,

@@ -1,7 +1,7 @@
 //! The CLI's words for the remedies the library attaches to a failure: each names the command (and
 //! flags) that would put it right. The library says *what* would help; only this says how to type it.
 
-use engine::Failure;
+use engine::{Failure, StoreRemedy};
 use workflows::definition::Stage;
 use workflows::remedy::Remedy;
 
@@ -23,7 +23,26 @@ pub fn lines(failure: &Failure) -> Vec<String> {
 
 /// The words for one remedy, if it is one this CLI knows.
 fn word(remedy: &engine::Remedy) -> Option<String> {
-    remedy.get::<Remedy>().map(proposal)
+    remedy
+        .get::<Remedy>()
+        .map(proposal)
+        .or_else(|| remedy.get::<StoreRemedy>().map(|r| store(*r)))
+}
+
+fn store(remedy: StoreRemedy) -> String {
+    use StoreRemedy::*;
+    match remedy {
+        CreateOrName { database: false } => "create one with `concordat init PARTNERSHIP.toml`, or name an existing one with --store or CONCORDAT_STORE".into(),
+        CreateOrName { database: true } => "create one with `concordat init PARTNERSHIP.toml --store URL`, or name an existing one with --store or CONCORDAT_STORE".into(),
+        VerifyLogFile => "run `concordat audit verify --file STORE/events.jsonl` to locate the damage".into(),
+        VerifyStore => "run `concordat audit verify` to locate the damage".into(),
+        LookBeforeRetry => "look with `concordat audit log` before you run it again".into(),
+        ProofAsWritten => "give a file that `concordat audit prove` wrote, unchanged".into(),
+        ProveAgainstCheckpoint => "make the proof against that checkpoint: `concordat audit prove --event SEQ --checkpoint CP`".into(),
+        VerifierKeyAsPrinted => "`concordat checkpoint keygen` prints one".into(),
+        SigningKeyFile => "give the file `concordat checkpoint keygen --out FILE` wrote".into(),
+        RestoreAccounts => "restore it from a backup, or remove it and add the accounts again with `concordat user add`".into(),
+    }
 }
 
 fn proposal(remedy: &Remedy) -> String {

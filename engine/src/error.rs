@@ -1,4 +1,5 @@
-//! One failure type shared by every crate, carrying the kind the CLI maps to an exit code.
+//! One failure type shared by every crate, carrying the kind the CLI maps to an exit code (the
+//! numbers in the comments below are the contract's; the mapping itself is `cli/src/output.rs`).
 
 use std::any::Any;
 use std::fmt;
@@ -22,18 +23,6 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    /// The process exit code the contract assigns to this kind.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            FailureKind::Usage => 2,
-            FailureKind::Refused => 3,
-            FailureKind::Conflict => 4,
-            FailureKind::NotPermitted => 5,
-            FailureKind::Integrity => 6,
-            FailureKind::Internal => 1,
-        }
-    }
-
     /// The `kind` string of the JSON error document.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -10,12 +10,14 @@ pub mod event;
 pub mod failpoints;
 pub mod line;
 pub mod merkle;
+pub mod remedy;
 pub mod schedule;
 pub mod store;
 pub mod time;
 
 pub use error::{Failure, FailureKind, Remedy};
 pub use event::{Event, NewEvent, ZERO_HASH};
+pub use remedy::StoreRemedy;
 pub use store::{
     create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,
 };

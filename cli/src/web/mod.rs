@@ -120,6 +120,9 @@ mod tests {
     fn listen_addresses_are_checked() {
         assert!(listen_address("127.0.0.1:0").is_ok());
         assert!(listen_address("[::1]:0").is_ok());
-        assert_eq!(listen_address("nonsense").unwrap_err().kind.exit_code(), 2);
+        assert_eq!(
+            crate::output::exit_code(listen_address("nonsense").unwrap_err().kind),
+            2
+        );
     }
 }

@@ -34,8 +34,11 @@ impl FileAccounts {
     fn read(&self) -> Result<BTreeMap<String, String>> {
         match std::fs::read(self.path()) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                Failure::integrity(format!("{} is not an accounts file: {e}", self.path().display()))
-                    .with_detail("restore it from a backup, or remove it and add the accounts again with `concordat user add`")
+                Failure::integrity(format!(
+                    "{} is not an accounts file: {e}",
+                    self.path().display()
+                ))
+                .with_remedy(crate::remedy::StoreRemedy::RestoreAccounts)
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
             Err(e) => Err(e.into()),

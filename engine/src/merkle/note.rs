@@ -184,9 +184,9 @@ impl VerifierKey {
     pub fn parse(text: &str) -> Result<VerifierKey, Failure> {
         let text = text.trim();
         let bad = |why: String| {
-            Failure::usage(format!("{text:?} is not a checkpoint verifier key: {why}")).with_detail(
-                "a verifier key reads NAME+KEYID+KEY, as `concordat checkpoint keygen` prints it",
-            )
+            Failure::usage(format!("{text:?} is not a checkpoint verifier key: {why}"))
+                .with_detail("a verifier key reads NAME+KEYID+KEY")
+                .with_remedy(crate::remedy::StoreRemedy::VerifierKeyAsPrinted)
         };
         let verifier = StandardVerifier::new(text).map_err(|e| bad(e.to_string()))?;
         let name = verifier.name().to_string();
@@ -244,9 +244,9 @@ impl SignerKey {
     pub fn parse(text: &str) -> Result<SignerKey, Failure> {
         let text = text.trim();
         let bad = || {
-            Failure::usage("the key file does not hold a checkpoint signing key").with_detail(
-                "give the file `concordat checkpoint keygen --out FILE` wrote (PRIVATE+KEY+NAME+KEYID+KEY)",
-            )
+            Failure::usage("the key file does not hold a checkpoint signing key")
+                .with_detail("a signing key file reads PRIVATE+KEY+NAME+KEYID+KEY")
+                .with_remedy(crate::remedy::StoreRemedy::SigningKeyFile)
         };
         let signer = StandardSigner::new(text).map_err(|_| bad())?;
         let mut parts = text.splitn(5, '+');

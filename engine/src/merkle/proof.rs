@@ -90,7 +90,7 @@ pub fn consistency_text(
 
 fn malformed(why: impl Into<String>) -> Failure {
     Failure::usage(format!("the proof is malformed: {}", why.into()))
-        .with_detail("give a file that `concordat audit prove` wrote, unchanged")
+        .with_remedy(crate::remedy::StoreRemedy::ProofAsWritten)
 }
 
 fn parse_count(text: &str, what: &str) -> Result<u64, Failure> {
@@ -285,7 +285,7 @@ pub fn check_proof(
                     "it is against a checkpoint of {} events of {}, not the one given ({} events of {})",
                     p.checkpoint.size, p.checkpoint.origin, trusted.size, trusted.origin
                 ))
-                .with_detail("make the proof against that checkpoint: `concordat audit prove --event SEQ --checkpoint CP`"));
+                .with_remedy(crate::remedy::StoreRemedy::ProveAgainstCheckpoint));
             }
             if let Some(k) = &key {
                 p.checkpoint.verify_all(k)?;

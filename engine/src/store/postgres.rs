@@ -242,7 +242,7 @@ fn parse_lines(rows: Vec<tokio_postgres::Row>) -> Result<Vec<Event>> {
             let line: &str = row.get(0);
             serde_json::from_str(line).map_err(|e| {
                 Failure::integrity(format!("a stored event is not an event: {e}"))
-                    .with_detail("run `concordat audit verify` to locate the damage")
+                    .with_remedy(crate::remedy::StoreRemedy::VerifyStore)
             })
         })
         .collect()
@@ -375,7 +375,7 @@ impl PostgresStore {
                 "committing to {} failed, so the events may or may not be recorded: {e}",
                 self.location,
             ))
-            .with_detail("check with `concordat audit log` before you retry")
+            .with_remedy(crate::remedy::StoreRemedy::LookBeforeRetry)
         })?;
         crate::failpoints::crash("pg::after-commit");
         Ok(sealed)

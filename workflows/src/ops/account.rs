@@ -65,7 +65,8 @@ pub async fn check(session: &mut Session, target: &str) -> Result<String, Failur
         return Err(Failure::refused(format!(
             "{target:?} is not an actor registered in this partnership"
         ))
-        .with_detail("an account is for one actor of the partnership file (`concordat partnership show` lists them)"));
+        .with_detail("an account is for one actor of the partnership file")
+        .with_remedy(crate::remedy::Remedy::ShowPartnership));
     }
     Ok(actor.id)
 }

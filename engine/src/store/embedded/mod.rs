@@ -115,8 +115,11 @@ impl EmbeddedStore {
         match mode {
             OpenMode::Existing => {
                 if !dir.join(LOG_FILE).exists() && !permission_denied(&log_path) {
-                    return Err(Failure::usage(format!("there is no concordat store at {}", dir.display()))
-                        .with_detail("create one with `concordat init PARTNERSHIP.toml`, or name an existing one with --store or CONCORDAT_STORE"));
+                    return Err(Failure::usage(format!(
+                        "there is no concordat store at {}",
+                        dir.display()
+                    ))
+                    .with_remedy(crate::remedy::StoreRemedy::CreateOrName { database: false }));
                 }
                 access::check_can_open(dir, LOG_FILE)?;
             }
@@ -193,7 +196,10 @@ impl EmbeddedStore {
                 return Err(Failure::internal(
                     "the event log could not be made durable (fdatasync failed)",
                 )
-                .with_detail("the change was written but may not survive a power cut: check the disk, then look (`concordat audit log`) before running it again"));
+                .with_detail(
+                    "the change was written but may not survive a power cut: check the disk",
+                )
+                .with_remedy(crate::remedy::StoreRemedy::LookBeforeRetry));
             }
             if state.syncing {
                 state = self.synced.wait(state).expect("sync mutex poisoned");
@@ -332,9 +338,7 @@ impl EventStore for EmbeddedStore {
                 inner.rebuild()?;
                 inner.read_stream(stream)?.map_err(|why| {
                     Failure::integrity(format!("the log does not hold {stream} whole: {why}"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
+                        .with_remedy(crate::remedy::StoreRemedy::VerifyLogFile)
                 })
             }
         }

@@ -11,7 +11,7 @@ use std::os::unix::fs::FileExt;
 
 fn damaged(offset: u64, what: impl std::fmt::Display) -> Failure {
     Failure::integrity(format!("the log line at byte {offset} {what}"))
-        .with_detail("run `concordat audit verify --file STORE/events.jsonl` to locate the damage")
+        .with_remedy(crate::remedy::StoreRemedy::VerifyLogFile)
 }
 
 /// Parses whole lines (each ending in `\n`), on several threads when there are many.
@@ -269,9 +269,7 @@ impl Inner {
                 self.rebuild()?;
                 self.checked_version(stream)?.ok_or_else(|| {
                     Failure::integrity(format!("the log does not hold {stream} whole"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
+                        .with_remedy(crate::remedy::StoreRemedy::VerifyLogFile)
                 })
             }
         }
@@ -379,9 +377,7 @@ impl Inner {
                         "the log has seq {} where {next_seq} was expected",
                         event.seq
                     ))
-                    .with_detail(
-                        "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                    ));
+                    .with_remedy(crate::remedy::StoreRemedy::VerifyLogFile));
                 }
                 next_seq += 1;
             }

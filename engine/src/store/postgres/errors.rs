@@ -5,7 +5,7 @@ use tokio_postgres::error::SqlState;
 
 pub(super) fn no_store(location: &str) -> Failure {
     Failure::usage(format!("there is no concordat store at {location}"))
-        .with_detail("create one with `concordat init PARTNERSHIP.toml --store URL`, or name an existing one with --store or CONCORDAT_STORE")
+        .with_remedy(crate::remedy::StoreRemedy::CreateOrName { database: true })
 }
 
 /// The error's plain words: the server's message, or the chain of causes for a client-side failure.

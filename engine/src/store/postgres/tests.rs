@@ -196,7 +196,11 @@ async fn create_on_a_store_and_existing_on_nothing_are_refused() {
         .err()
         .unwrap();
     assert_eq!(err.kind, FailureKind::Usage);
-    assert!(err.details[0].contains("concordat init"), "{err:?}");
+    assert_eq!(
+        err.remedies[0].get(),
+        Some(&crate::remedy::StoreRemedy::CreateOrName { database: true }),
+        "{err:?}"
+    );
     {
         let store = PostgresStore::open(&db.url, OpenMode::Create, WAIT)
             .await

@@ -1,0 +1,25 @@
+//! What would put a store's failure right, as data the CLI words (a command to run): the engine
+//! names no command or flag. Attached with `Failure::with_remedy`.
+
+/// A step the user can take about the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreRemedy {
+    /// Create a store (`database`: on PostgreSQL), or name an existing one.
+    CreateOrName { database: bool },
+    /// Verify the embedded store's log file to locate the damage.
+    VerifyLogFile,
+    /// Verify the store's chain to locate the damage.
+    VerifyStore,
+    /// Look at the log before running the change again (it may or may not be recorded).
+    LookBeforeRetry,
+    /// Give a proof file as the proving command wrote it.
+    ProofAsWritten,
+    /// Make the proof against the checkpoint given.
+    ProveAgainstCheckpoint,
+    /// A verifier key as the key-making command prints it.
+    VerifierKeyAsPrinted,
+    /// The signing key file the key-making command wrote.
+    SigningKeyFile,
+    /// Restore the accounts file, or add the accounts again.
+    RestoreAccounts,
+}
