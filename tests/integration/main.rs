@@ -3,6 +3,7 @@
 //! The store under test is a parameter: a fresh directory by default, a fresh PostgreSQL database when
 //! `CONCORDAT_TEST_BACKEND=postgres` (see `support::backend`).
 
+mod architecture;
 mod call_in;
 mod checkpoints;
 mod db_roles;
