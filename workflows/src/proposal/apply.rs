@@ -128,15 +128,7 @@ impl ProposalState {
                     recorded_on: on,
                 })
             }
-            E::ConsultationOpened(d) => {
-                self.consultation = Consultation {
-                    status: ConsultationStatus::Open,
-                    parties: d.parties.into_iter().map(|p| (p, None)).collect(),
-                    unions: d.unions,
-                    opened_on: Some(on),
-                    closed_on: None,
-                };
-            }
+            E::ConsultationOpened(d) => self.consultation = opened(d, on),
             E::ConsultationResponseRecorded(d) => {
                 self.consultation.parties.insert(d.party, Some(d.summary));
             }
@@ -179,15 +171,7 @@ impl ProposalState {
                 };
                 self.savings.insert(d.quarter, saving);
             }
-            E::ReviewRecorded(d) => self.reviews.push(Review {
-                kind: d.kind,
-                council: d.council,
-                outcome: d.outcome,
-                summary: d.summary,
-                on,
-                by: event.actor.clone(),
-                recorded_at: event.recorded_at.clone(),
-            }),
+            E::ReviewRecorded(d) => self.reviews.push(review(d, event, on)),
             E::MilestoneAdded(_) => {
                 let m = Milestone::added(event)?;
                 self.milestones.insert(m.id.clone(), m);
@@ -323,6 +307,30 @@ impl ProposalState {
             seq: event.seq,
         });
         self.stage = d.to;
+    }
+}
+
+/// The consultation a `consultation-opened` event on `on` starts.
+fn opened(d: ConsultationOpened, on: Date) -> Consultation {
+    Consultation {
+        status: ConsultationStatus::Open,
+        parties: d.parties.into_iter().map(|p| (p, None)).collect(),
+        unions: d.unions,
+        opened_on: Some(on),
+        closed_on: None,
+    }
+}
+
+/// The review a `review-recorded` event on `on` records.
+fn review(d: ReviewRecorded, event: &Event, on: Date) -> Review {
+    Review {
+        kind: d.kind,
+        council: d.council,
+        outcome: d.outcome,
+        summary: d.summary,
+        on,
+        by: event.actor.clone(),
+        recorded_at: event.recorded_at.clone(),
     }
 }
 

@@ -203,6 +203,14 @@ fn record(
                 urgent: *urgent,
             },
         ),
+        _ => monitor(state, command, ctx),
+    }
+}
+
+/// The event of a monitoring command: indicators, savings and reviews.
+fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Result<Draft, Failure> {
+    use ProposalCommand::*;
+    match command {
         DefineKpi { name, target, unit } => {
             monitoring::decide_define_kpi(state, name, *target, unit.as_deref())
         }
@@ -227,7 +235,7 @@ fn record(
                 summary: summary.as_deref(),
             },
         ),
-        _ => unreachable!("decide handles the moves, milestones and call-ins"),
+        _ => unreachable!("record handles the other commands"),
     }
 }
 
