@@ -10,6 +10,7 @@ mod durability;
 mod elections_story;
 mod failover;
 mod faults;
+mod hostile;
 mod init_errors;
 mod partnership_amend;
 mod power_loss;
