@@ -324,20 +324,8 @@ impl EventStore for EmbeddedStore {
     }
 
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
-        let mut inner = self.inner();
-        match inner.read_stream(stream)? {
-            Ok(events) => Ok(events),
-            Err(why) => {
-                tracing::warn!("the index disagrees with the log ({why}); rebuilding it");
-                inner.rebuild()?;
-                inner.read_stream(stream)?.map_err(|why| {
-                    Failure::integrity(format!("the log does not hold {stream} whole: {why}"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
-                })
-            }
-        }
+        self.inner()
+            .confirmed(stream, |inner| inner.read_stream(stream))
     }
 
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
@@ -360,12 +348,13 @@ impl EventStore for EmbeddedStore {
         from_seq: u64,
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<u64> {
-        let inner = self.inner();
+        let mut inner = self.inner();
         let from_seq = from_seq.max(1);
         if from_seq > inner.index.indexed_seq {
             return Ok(0);
         }
-        let mut at = inner.index.place(from_seq)?.offset;
+        let mut at =
+            inner.confirmed(&format!("seq {from_seq}"), |inner| inner.start_of(from_seq))?;
         let end = inner.index.indexed_len;
         let mut buf = vec![0u8; (1 << 20).min((end - at) as usize)];
         while at < end {
@@ -379,7 +368,9 @@ impl EventStore for EmbeddedStore {
     }
 
     async fn streams(&self, prefix: &str) -> Result<Vec<String>> {
-        Ok(self.inner().index.streams(prefix)?)
+        self.inner().confirmed("the stream names", |inner| {
+            Ok(Ok(inner.index.streams(prefix)?))
+        })
     }
 
     async fn stream_version(&self, stream: &str) -> Result<u64> {

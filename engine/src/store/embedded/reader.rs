@@ -75,7 +75,11 @@ impl Inner {
             match self.indexed_head() {
                 Ok(Some(head)) => {
                     self.head = head;
-                    return self.catch_up();
+                    match self.catch_up() {
+                        Ok(()) => return Ok(()),
+                        // The log's own damage is found again by the rebuild, and reported.
+                        Err(e) => tracing::warn!("the index cannot be caught up ({}); rebuilding it", e.message),
+                    }
                 }
                 Ok(None) => tracing::warn!("the index does not match the log; rebuilding it"),
                 Err(e) => tracing::warn!("the index cannot be read ({e}); rebuilding it"),
@@ -259,22 +263,36 @@ impl Inner {
         Ok(())
     }
 
-    /// The stream's version, checked against its last event in the log (a stale index would
-    /// otherwise number the next event wrongly); an index that disagrees is rebuilt.
-    pub(super) fn stream_version(&mut self, stream: &str) -> Result<u64> {
-        match self.checked_version(stream)? {
-            Some(v) => Ok(v),
-            None => {
-                tracing::warn!("the index disagrees with the log about {stream}; rebuilding it");
-                self.rebuild()?;
-                self.checked_version(stream)?.ok_or_else(|| {
-                    Failure::integrity(format!("the log does not hold {stream} whole"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
-                })
-            }
+    /// Answers `ask` from the index, confirmed against the log: an answer the log contradicts,
+    /// or an index that cannot be read, is never given; the index is rebuilt from the log and
+    /// asked again, and only a second failure (the log itself damaged) is reported.
+    pub(super) fn confirmed<T>(
+        &mut self,
+        what: &str,
+        ask: impl Fn(&Inner) -> Result<std::result::Result<T, String>>,
+    ) -> Result<T> {
+        match ask(self) {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(why)) => tracing::warn!("the index disagrees with the log ({why}); rebuilding it"),
+            Err(e) => tracing::warn!("the index cannot be read ({}); rebuilding it", e.message),
         }
+        self.rebuild()?;
+        ask(self)?.map_err(|why| {
+            Failure::integrity(format!("the log does not hold {what} whole: {why}")).with_detail(
+                "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
+            )
+        })
+    }
+
+    /// The stream's version, checked against its last event in the log (a stale or damaged
+    /// index would otherwise number the next event wrongly). A stream the index does not know
+    /// is new only if the slot that says so is intact (every slot carries a check).
+    pub(super) fn stream_version(&mut self, stream: &str) -> Result<u64> {
+        self.confirmed(stream, |inner| {
+            Ok(inner
+                .checked_version(stream)?
+                .ok_or_else(|| format!("its last event is not where the index says")))
+        })
     }
 
     pub(super) fn checked_version(&self, stream: &str) -> Result<Option<u64>> {
@@ -291,6 +309,26 @@ impl Inner {
             }
             _ => None,
         })
+    }
+
+    /// Where event `from_seq` starts in the log, checked there (`Ok(Err)`: the index is wrong).
+    pub(super) fn start_of(&self, from_seq: u64) -> Result<std::result::Result<u64, String>> {
+        if from_seq <= 1 {
+            return Ok(Ok(0));
+        }
+        let place = self.index.place(from_seq)?;
+        Ok(match self.read_line(place.offset, place.end) {
+            Ok(e) if e.seq == from_seq && (place.offset == 0 || self.newline_before(place.offset)?) => {
+                Ok(place.offset)
+            }
+            _ => Err(format!("seq {from_seq} is not where the index says")),
+        })
+    }
+
+    fn newline_before(&self, offset: u64) -> Result<bool> {
+        let mut byte = [0u8; 1];
+        self.log.read_exact_at(&mut byte, offset - 1)?;
+        Ok(byte[0] == b'\n')
     }
 
     /// One stream's events, or `Ok(Err(why))` when the index and the log disagree.
@@ -334,7 +372,7 @@ impl Inner {
         Ok(Ok(events))
     }
 
-    pub(super) fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
+    pub(super) fn read_from(&mut self, from_seq: u64) -> Result<Vec<Event>> {
         let from_seq = from_seq.max(1);
         let mut events =
             Vec::with_capacity(self.index.indexed_seq.saturating_sub(from_seq - 1) as usize);
@@ -348,14 +386,14 @@ impl Inner {
     /// Parses the log from `from_seq` to the indexed end a chunk at a time, checking the seqs
     /// follow on, and hands each chunk's events to `f` in order.
     pub(super) fn each_chunk_from(
-        &self,
+        &mut self,
         from_seq: u64,
         f: &mut dyn FnMut(Vec<Event>) -> Result<()>,
     ) -> Result<()> {
         if from_seq > self.index.indexed_seq {
             return Ok(());
         }
-        let start = self.index.place(from_seq)?.offset;
+        let start = self.confirmed(&format!("seq {from_seq}"), |inner| inner.start_of(from_seq))?;
         let end = self.index.indexed_len;
         let mut next_seq = from_seq;
         let mut at = start;
