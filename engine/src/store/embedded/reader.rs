@@ -78,7 +78,10 @@ impl Inner {
                     match self.catch_up() {
                         Ok(()) => return Ok(()),
                         // The log's own damage is found again by the rebuild, and reported.
-                        Err(e) => tracing::warn!("the index cannot be caught up ({}); rebuilding it", e.message),
+                        Err(e) => tracing::warn!(
+                            "the index cannot be caught up ({}); rebuilding it",
+                            e.message
+                        ),
                     }
                 }
                 Ok(None) => tracing::warn!("the index does not match the log; rebuilding it"),
@@ -273,7 +276,9 @@ impl Inner {
     ) -> Result<T> {
         match ask(self) {
             Ok(Ok(answer)) => return Ok(answer),
-            Ok(Err(why)) => tracing::warn!("the index disagrees with the log ({why}); rebuilding it"),
+            Ok(Err(why)) => {
+                tracing::warn!("the index disagrees with the log ({why}); rebuilding it")
+            }
             Err(e) => tracing::warn!("the index cannot be read ({}); rebuilding it", e.message),
         }
         self.rebuild()?;
@@ -318,7 +323,10 @@ impl Inner {
         }
         let place = self.index.place(from_seq)?;
         Ok(match self.read_line(place.offset, place.end) {
-            Ok(e) if e.seq == from_seq && (place.offset == 0 || self.newline_before(place.offset)?) => {
+            Ok(e)
+                if e.seq == from_seq
+                    && (place.offset == 0 || self.newline_before(place.offset)?) =>
+            {
                 Ok(place.offset)
             }
             _ => Err(format!("seq {from_seq} is not where the index says")),

@@ -167,7 +167,10 @@ fn open_own(dir: &Path, name: &str) -> io::Result<(File, bool)> {
     match open() {
         Ok(f) => Ok((f, false)),
         Err(e) if e.raw_os_error() == Some(nix::libc::ELOOP) => {
-            tracing::warn!("{} is a link; replacing it by a file of our own", path.display());
+            tracing::warn!(
+                "{} is a link; replacing it by a file of our own",
+                path.display()
+            );
             std::fs::remove_file(&path)?;
             Ok((open()?, true))
         }

@@ -371,8 +371,7 @@ impl Table {
         self.names.sync_data()?;
         for entry in std::fs::read_dir(&self.namespaces)? {
             let entry = entry?;
-            super::read_in(&self.namespaces, &entry.file_name().to_string_lossy())?
-                .sync_data()?;
+            super::read_in(&self.namespaces, &entry.file_name().to_string_lossy())?.sync_data()?;
         }
         File::open(&self.namespaces)?.sync_all()
     }
