@@ -2,12 +2,17 @@
 //! scans in chunks, and the reads the store serves, each checked against what the index says.
 
 use super::index::{Builder, Entry};
+use super::witness::{Acknowledged, Shortfall, Witness};
 use super::{empty_head, Inner, READ_CHUNK};
 use crate::error::{Failure, Result};
 use crate::event::Event;
 use crate::line::{self, find_newline};
 use crate::store::Head;
 use std::os::unix::fs::FileExt;
+
+/// The most a crash can leave of one event's line at the log's end; a longer partial line is
+/// not cut off but reported (an event line is a few hundred bytes; a stream name at most 16 MiB).
+const MAX_TORN: u64 = 64 << 20;
 
 fn damaged(offset: u64, what: impl std::fmt::Display) -> Failure {
     Failure::integrity(format!("the log line at byte {offset} {what}"))
@@ -93,6 +98,70 @@ impl Inner {
         self.rebuild()
     }
 
+    /// Compares the recovered log with what the store knows was acknowledged: a shortfall if
+    /// acknowledged events are missing or different, or the log ends in bytes a crash cannot
+    /// explain. Otherwise brings the record up to the log (syncing the log first, so the record
+    /// never names bytes that are not durable).
+    pub(super) fn check_witness(&mut self, witness: &mut Witness) -> Result<Option<Shortfall>> {
+        let head = self.head.clone();
+        let torn = self.torn;
+        let shortfall = |ack: &Acknowledged, diverged| Shortfall {
+            log_seq: head.seq,
+            acknowledged_seq: ack.seq,
+            acknowledged_hash: ack.hash.clone(),
+            diverged,
+            torn,
+        };
+        if let Some(ack) = witness.last.clone() {
+            if ack.seq > head.seq {
+                return Ok(Some(shortfall(&ack, false)));
+            }
+            if ack.seq > 0 {
+                let seq = ack.seq;
+                let hash = self.confirmed(&format!("seq {seq}"), |inner| inner.hash_at(seq))?;
+                if hash != ack.hash {
+                    return Ok(Some(shortfall(&ack, true)));
+                }
+            }
+            if self.torn.is_some() {
+                return Ok(Some(shortfall(&ack, false)));
+            }
+            if ack.seq == head.seq && ack.len == self.log_len {
+                return Ok(None);
+            }
+        } else if self.torn.is_some() {
+            let ack = Acknowledged {
+                seq: head.seq,
+                hash: head.hash.clone(),
+                len: self.log_len,
+            };
+            return Ok(Some(shortfall(&ack, false)));
+        }
+        // The log holds more than the record names: an append killed between its sync and
+        // the record, one killed before its sync, or a store of an earlier version.
+        if head.seq > 0 {
+            self.log.sync_data()?;
+        }
+        witness.record(
+            Acknowledged {
+                seq: head.seq,
+                hash: head.hash,
+                len: self.log_len,
+            },
+            false,
+        )?;
+        Ok(None)
+    }
+
+    /// The hash of event `seq` as the log has it (`Ok(Err)`: the index places it wrongly).
+    pub(super) fn hash_at(&self, seq: u64) -> Result<std::result::Result<String, String>> {
+        let place = self.index.place(seq)?;
+        Ok(match self.read_line(place.offset, place.end) {
+            Ok(e) if e.seq == seq => Ok(e.hash),
+            _ => Err(format!("seq {seq} is not where the index says")),
+        })
+    }
+
     /// The head as the index has it, checked against the log (`None`: they disagree).
     pub(super) fn indexed_head(&self) -> Result<Option<Head>> {
         let seq = self.index.indexed_seq;
@@ -157,14 +226,20 @@ impl Inner {
             }
         }
         if !buf.is_empty() {
-            // A write cut short by a crash: it was never acknowledged, so it goes.
-            tracing::warn!(
-                offset = base,
-                bytes = buf.len(),
-                "dropping a partial event at the log's end"
-            );
-            self.log.set_len(base)?;
-            self.log.sync_data()?;
+            let len = buf.len() as u64;
+            if base >= self.cut_floor && len <= MAX_TORN {
+                // A write cut short by a crash: it was never acknowledged, so it goes.
+                tracing::warn!(
+                    offset = base,
+                    bytes = len,
+                    "dropping a partial event at the log's end"
+                );
+                self.log.set_len(base)?;
+                self.log.sync_data()?;
+            } else {
+                // Not what a crash leaves: kept for the operator, and reported by the caller.
+                self.torn = Some((base, len));
+            }
             self.log_len = base;
         }
         Ok(())

@@ -397,11 +397,6 @@ impl Index {
         self.meta.sync_data()
     }
 
-    /// Whether the index is held in memory only (its files could not be written).
-    pub fn in_memory(&self) -> bool {
-        self.mem.is_some()
-    }
-
     /// Every stream name that starts with `prefix`, sorted.
     pub fn streams(&self, prefix: &str) -> io::Result<Vec<String>> {
         if let Some(mem) = &self.mem {
