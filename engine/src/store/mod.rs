@@ -4,12 +4,14 @@
 mod access;
 mod embedded;
 mod lock;
+mod paths;
 #[cfg(feature = "postgres")]
 mod postgres;
 
 pub use access::StoreAccess;
 pub use embedded::{EmbeddedStore, Shortfall, LOG_FILE, SNAPSHOT_DIR, WITNESS_FILE};
 pub use lock::StoreLock;
+pub use paths::{refuse_inside_store, OUTBOX_DIR};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 

@@ -381,6 +381,12 @@ impl EventStore for EmbeddedStore {
             if events.is_empty() {
                 return Ok(Vec::new());
             }
+            if let Some((base, _)) = inner.torn {
+                // An accepted loss: the bytes after the last whole event go before anything follows it.
+                let path = self.dir.join(LOG_FILE);
+                inner.log.set_len(base).map_err(|e| io_failure(&path, e))?;
+                inner.torn = None;
+            }
             // One write; the fdatasync follows below, before anything is acknowledged.
             let written = crate::failpoints::write("append::write", &inner.log, &bytes)
                 .unwrap_or_else(|| (&*inner.log).write_all(&bytes));

@@ -100,8 +100,8 @@ impl EmbeddedStore {
         Ok(head)
     }
 
-    /// Accepts that the events after `after` (the log's last whole event) are lost: cuts off any
-    /// bytes after it that are no whole event and lets appends go on. The caller records the
+    /// Accepts that the events after `after` (the log's last whole event) are lost, and lets
+    /// appends go on (the next cuts off any bytes after it that are no whole event). The caller records the
     /// acceptance with its next append, whose acknowledgement is synced, so the loss stands
     /// accepted only once that record is durable. Returns what was lost.
     pub fn accept_loss(&self, after: u64) -> Result<Shortfall> {
@@ -113,17 +113,9 @@ impl EmbeddedStore {
             ))
             .with_detail(format!("run `concordat store accept-loss --after {}`", shortfall.log_seq)));
         }
+        // Nothing changes on disk here: bytes after the last whole event are cut off by the
+        // append that records the acceptance, and the record moves back with its acknowledgement.
         let mut inner = self.inner();
-        let path = self.dir.join(LOG_FILE);
-        if shortfall.torn.is_some() {
-            let len = inner.log_len;
-            inner
-                .log
-                .set_len(len)
-                .and_then(|()| inner.log.sync_data())
-                .map_err(|e| io_failure(&path, e))?;
-            inner.torn = None;
-        }
         inner.broken = None;
         let head = inner.head.clone();
         let len = inner.log_len;
