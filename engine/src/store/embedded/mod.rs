@@ -198,7 +198,7 @@ impl EmbeddedStore {
             if !despite_loss {
                 return Err(s.failure(dir));
             }
-            tracing::warn!("{}", s.describe());
+            // The caller (an audit or repair command) says so itself.
             inner.broken = Some(s.describe());
         }
         let len = inner.log_len;
