@@ -100,8 +100,8 @@ impl Inner {
 
     /// Compares the recovered log with what the store knows was acknowledged: a shortfall if
     /// acknowledged events are missing or different, or the log ends in bytes a crash cannot
-    /// explain. Otherwise brings the record up to the log (syncing the log first, so the record
-    /// never names bytes that are not durable).
+    /// explain. Without a record, makes one from the log as it stands (synced first, so the
+    /// record never names bytes that are not durable).
     pub(super) fn check_witness(&mut self, witness: &mut Witness) -> Result<Option<Shortfall>> {
         let head = self.head.clone();
         let torn = self.torn;
@@ -126,9 +126,11 @@ impl Inner {
             if self.torn.is_some() {
                 return Ok(Some(shortfall(&ack, false)));
             }
-            if ack.seq == head.seq && ack.len == self.log_len {
-                return Ok(None);
-            }
+            // The log may hold more than the record names (an append killed before its sync,
+            // or between its sync and the record): that tail was never acknowledged here, so
+            // it is left unguarded until an append acknowledges something after it. Syncing
+            // it now would make a reader turn an unacknowledged event into a durable one.
+            return Ok(None);
         } else if self.torn.is_some() {
             let ack = Acknowledged {
                 seq: head.seq,
@@ -137,8 +139,8 @@ impl Inner {
             };
             return Ok(Some(shortfall(&ack, false)));
         }
-        // The log holds more than the record names: an append killed between its sync and
-        // the record, one killed before its sync, or a store of an earlier version.
+        // No record (a new store, one of an earlier version, or a damaged record): the log as it
+        // stands is taken as acknowledged, once it is made durable.
         if head.seq > 0 {
             self.log.sync_data()?;
         }
