@@ -87,6 +87,6 @@ mod tests {
         std::os::unix::fs::symlink(store.join("events.jsonl"), &link).unwrap();
         assert!(refused(&link, "--out"));
         assert!(!refused(&tmp.path().join("elsewhere"), "--out"));
-        assert!(!refuse_inside_store("postgres://x/y", &link, "--out").is_err());
+        assert!(refuse_inside_store("postgres://x/y", &link, "--out").is_ok());
     }
 }

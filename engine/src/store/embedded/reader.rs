@@ -373,7 +373,7 @@ impl Inner {
         self.confirmed(stream, |inner| {
             Ok(inner
                 .checked_version(stream)?
-                .ok_or_else(|| format!("its last event is not where the index says")))
+                .ok_or_else(|| "its last event is not where the index says".to_string()))
         })
     }
 
