@@ -97,6 +97,8 @@ struct Inner {
     cut_floor: u64,
     /// Bytes at the log's end that are no whole event and were left in place (offset, length).
     torn: Option<(u64, u64)>,
+    /// The log's path, for messages.
+    log_path: PathBuf,
 }
 
 fn empty_head() -> Head {
@@ -191,6 +193,7 @@ impl EmbeddedStore {
             broken: None,
             cut_floor: witness.last.as_ref().map_or(0, |a| a.len),
             torn: None,
+            log_path: log_path.clone(),
         };
         inner.recover()?;
         let shortfall = inner.check_witness(&mut witness)?;
@@ -470,7 +473,10 @@ impl EventStore for EmbeddedStore {
         let mut buf = vec![0u8; (1 << 20).min((end - at) as usize)];
         while at < end {
             let n = ((end - at) as usize).min(buf.len());
-            inner.log.read_exact_at(&mut buf[..n], at)?;
+            inner
+                .log
+                .read_exact_at(&mut buf[..n], at)
+                .map_err(|e| inner.log_error(e))?;
             out.write_all(&buf[..n])?;
             at += n as u64;
         }

@@ -142,7 +142,7 @@ impl Inner {
         // No record (a new store, one of an earlier version, or a damaged record): the log as it
         // stands is taken as acknowledged, once it is made durable.
         if head.seq > 0 {
-            self.log.sync_data()?;
+            self.log.sync_data().map_err(|e| self.log_error(e))?;
         }
         witness.record(
             Acknowledged {
@@ -153,6 +153,11 @@ impl Inner {
             false,
         )?;
         Ok(None)
+    }
+
+    /// A failure reading or writing the log, naming it and what to do.
+    pub(super) fn log_error(&self, e: std::io::Error) -> Failure {
+        super::io_failure(&self.log_path, e)
     }
 
     /// The hash of event `seq` as the log has it (`Ok(Err)`: the index places it wrongly).
@@ -191,7 +196,9 @@ impl Inner {
             .filter(|l| *l >= 2 && end <= self.log_len)
             .ok_or_else(|| damaged(offset, "lies outside the log"))? as usize;
         let mut buf = vec![0; len];
-        self.log.read_exact_at(&mut buf, offset)?;
+        self.log
+            .read_exact_at(&mut buf, offset)
+            .map_err(|e| self.log_error(e))?;
         if buf.pop() != Some(b'\n') {
             return Err(damaged(offset, "does not end where the index says"));
         }
@@ -213,7 +220,9 @@ impl Inner {
             let want = ((self.log_len - read_to) as usize).min(READ_CHUNK);
             let keep = buf.len();
             buf.resize(keep + want, 0);
-            self.log.read_exact_at(&mut buf[keep..], read_to)?;
+            self.log
+                .read_exact_at(&mut buf[keep..], read_to)
+                .map_err(|e| self.log_error(e))?;
             read_to += want as u64;
             let mut at = 0;
             while let Some(len) = find_newline(&buf[at..]) {
@@ -236,8 +245,8 @@ impl Inner {
                     bytes = len,
                     "dropping a partial event at the log's end"
                 );
-                self.log.set_len(base)?;
-                self.log.sync_data()?;
+                self.log.set_len(base).map_err(|e| self.log_error(e))?;
+                self.log.sync_data().map_err(|e| self.log_error(e))?;
             } else {
                 // Not what a crash leaves: kept for the operator, and reported by the caller.
                 self.torn = Some((base, len));
@@ -412,7 +421,9 @@ impl Inner {
 
     fn newline_before(&self, offset: u64) -> Result<bool> {
         let mut byte = [0u8; 1];
-        self.log.read_exact_at(&mut byte, offset - 1)?;
+        self.log
+            .read_exact_at(&mut byte, offset - 1)
+            .map_err(|e| self.log_error(e))?;
         Ok(byte[0] == b'\n')
     }
 
@@ -487,7 +498,9 @@ impl Inner {
             let want = ((end - at) as usize).min(READ_CHUNK);
             let keep = carry.len();
             carry.resize(keep + want, 0);
-            self.log.read_exact_at(&mut carry[keep..], at)?;
+            self.log
+                .read_exact_at(&mut carry[keep..], at)
+                .map_err(|e| self.log_error(e))?;
             at += want as u64;
             let whole = match carry.iter().rposition(|b| *b == b'\n') {
                 Some(p) => p + 1,
