@@ -17,5 +17,6 @@ pub mod time;
 pub use error::{Failure, FailureKind};
 pub use event::{Event, NewEvent, ZERO_HASH};
 pub use store::{
-    create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,
+    create_store, open_store, open_store_despite_loss, refuse_inside_store, ActorRoles,
+    AppendRequest, EventStore, Expectation, Head, Shortfall, StoreAccess,
 };
