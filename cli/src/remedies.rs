@@ -42,6 +42,11 @@ fn store(remedy: StoreRemedy) -> String {
         VerifierKeyAsPrinted => "`concordat checkpoint keygen` prints one".into(),
         SigningKeyFile => "give the file `concordat checkpoint keygen --out FILE` wrote".into(),
         RestoreAccounts => "restore it from a backup, or remove it and add the accounts again with `concordat user add`".into(),
+        RestoreOrAcceptLoss { after } => format!(
+            "restore the missing events from an export or a copy of the log made before the loss: `concordat store restore --from FILE`; or, if they cannot be found, accept the loss on the record: `concordat store accept-loss --after {after}`"
+        ),
+        CopyFromExport => "`concordat audit verify` and `audit export` still run; restore the store from an export (`concordat store copy --from EXPORT.jsonl --to NEW-STORE`) and compare it with published heads".into(),
+        AcceptLossAfter { after } => format!("run `concordat store accept-loss --after {after}`"),
     }
 }
 

@@ -19,5 +19,6 @@ pub use error::{Failure, FailureKind, Remedy};
 pub use event::{Event, NewEvent, ZERO_HASH};
 pub use remedy::StoreRemedy;
 pub use store::{
-    create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,
+    create_store, open_store, open_store_despite_loss, refuse_inside_store, ActorRoles,
+    AppendRequest, EventStore, Expectation, Head, Shortfall, StoreAccess,
 };

@@ -22,4 +22,11 @@ pub enum StoreRemedy {
     SigningKeyFile,
     /// Restore the accounts file, or add the accounts again.
     RestoreAccounts,
+    /// The log lost acknowledged events: restore them from an export, or accept the loss after
+    /// `after` (the log's last seq).
+    RestoreOrAcceptLoss { after: u64 },
+    /// The log diverged from what was acknowledged: audit still runs; rebuild from an export.
+    CopyFromExport,
+    /// Accept the loss of everything after `after`, the log's last seq.
+    AcceptLossAfter { after: u64 },
 }

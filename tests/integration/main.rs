@@ -24,6 +24,7 @@ mod roles;
 mod sharing;
 mod snapshots;
 mod store_copy;
+mod store_defence;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.
 mod support;
 mod tamper;

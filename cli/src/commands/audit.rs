@@ -94,7 +94,10 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
             key,
         } => super::checkpoint::check_proof(g, &file, &checkpoint, key),
         AuditCommand::Export { out } => {
-            let mut session = context::session(g, OpenMode::Existing).await?;
+            if let Some(path) = &out {
+                context::outside_store(g, path, "--out")?;
+            }
+            let mut session = context::session_despite_loss(g).await?;
             session.check_reader().await?;
             match out {
                 Some(path) => {
@@ -123,6 +126,12 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
                     workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
                 }
+            }
+            // What is there was exported; what is missing is said, and the exit is 6.
+            if let Some(shortfall) = session.store.shortfall() {
+                let failure = shortfall.failure(std::path::Path::new(&session.store.location()));
+                session.store.close().await?;
+                return Err(failure);
             }
             super::finish(session).await
         }
@@ -157,8 +166,18 @@ async fn verify(
             (report?, Vec::new(), None)
         }
         None => {
-            let mut session = context::session(g, OpenMode::Existing).await?;
-            let report = workflows::ops::audit::verify(&mut session, None, head.as_ref()).await?;
+            let mut session = context::session_despite_loss(g).await?;
+            let mut report =
+                workflows::ops::audit::verify(&mut session, None, head.as_ref()).await?;
+            if let Some(shortfall) = session.store.shortfall() {
+                // The chain of what is there may verify; the log still lacks what was acknowledged.
+                report.ok = false;
+                report.first_bad_seq = report.first_bad_seq.or(Some(shortfall.log_seq + 1));
+                report.problem = Some(match report.problem.take() {
+                    Some(p) => format!("{p}; and {}", shortfall.describe()),
+                    None => shortfall.describe(),
+                });
+            }
             let warnings = match report.ok {
                 true => workflows::ops::audit::partnership_warnings(&mut session).await?,
                 false => Vec::new(),

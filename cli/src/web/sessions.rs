@@ -81,7 +81,11 @@ impl Sessions {
     fn create_at(&self, actor: &str, account: &str, now: Instant) -> String {
         let id = random_token();
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, r| self.live(r, now));
+        // Ended sessions are dropped only when the table is full, so a late request on one is
+        // told its session ended rather than that it never signed in.
+        if map.len() >= MAX_SESSIONS {
+            map.retain(|_, r| self.live(r, now));
+        }
         if map.len() >= MAX_SESSIONS {
             if let Some(oldest) = map
                 .iter()

@@ -21,5 +21,6 @@ pub mod review;
 pub mod scheduler;
 pub mod session;
 pub mod store_copy;
+pub mod store_loss;
 
 pub use session::{Session, PARTNERSHIP_STREAM};
