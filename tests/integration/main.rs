@@ -19,6 +19,7 @@ mod replay;
 mod reports;
 mod roles;
 mod sharing;
+mod shell;
 mod snapshots;
 mod store_copy;
 #[allow(dead_code)] // Helpers serve many tests; not every one uses each.

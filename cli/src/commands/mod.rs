@@ -5,6 +5,7 @@ mod audit;
 mod board;
 mod checkpoint;
 mod common;
+mod completions;
 mod consultation;
 mod council;
 mod init;
@@ -97,6 +98,14 @@ pub enum Command {
     /// Reports to the councils.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
+    Completions(completions::CompletionsArgs),
+    /// Write the man pages (roff), generated from these definitions.
+    #[command(hide = true)]
+    Man(completions::ManArgs),
+    /// Print the Markdown command-line reference (docs/cli-reference.md).
+    #[command(hide = true)]
+    CliReference,
     /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
     Serve(crate::web::ServeArgs),
 }
@@ -122,6 +131,9 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
         Command::Report(cmd) => report::exec(&g, cmd).await,
         Command::Serve(args) => crate::web::exec(&g, args).await,
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
+        Command::CliReference => completions::cli_reference(),
     }
 }
 
