@@ -4,6 +4,7 @@
 mod commands;
 mod context;
 mod demo;
+mod logging;
 mod output;
 mod web;
 
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e, json_requested),
     };
-    init_tracing();
+    logging::init(cli.global.log_format, cli.long_running());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -72,14 +73,4 @@ fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }

@@ -11,6 +11,7 @@ mod elections_story;
 mod failover;
 mod faults;
 mod init_errors;
+mod logs;
 mod partnership_amend;
 mod power_loss;
 mod readme;

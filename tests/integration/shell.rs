@@ -79,7 +79,11 @@ fn every_shell_gets_a_completion_script_naming_the_commands() {
         .args(["completions", "tcsh"])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 }
 
 /// `man -l PAGE` as plain text (MANWIDTH wide enough that no command name is hyphenated).

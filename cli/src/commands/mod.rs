@@ -47,6 +47,17 @@ pub struct GlobalArgs {
     /// Print exactly one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How log lines on stderr look: `text`, or `json` (one object a line, for journald and log
+    /// aggregators); `RUST_LOG` sets what is logged.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        env = "CONCORDAT_LOG_FORMAT",
+        default_value_t = crate::logging::LogFormat::Text
+    )]
+    pub log_format: crate::logging::LogFormat,
 }
 
 /// The command words.
@@ -108,6 +119,16 @@ pub enum Command {
     CliReference,
     /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
     Serve(crate::web::ServeArgs),
+}
+
+impl Cli {
+    /// Whether this command runs until stopped (a service), and so logs what it does at INFO.
+    pub fn long_running(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Scheduler(scheduler::SchedulerCommand::Run { .. }) | Command::Serve(_)
+        )
+    }
 }
 
 /// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
