@@ -6,6 +6,7 @@ mod context;
 mod demo;
 mod logging;
 mod output;
+mod progress;
 mod web;
 
 use clap::Parser;

@@ -5,7 +5,7 @@ use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::{Event, Failure};
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -99,7 +99,16 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                 Some(path) => {
                     let tmp = path.with_extension("partial");
                     let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-                    let n = workflows::ops::audit::export_to(&mut session, &mut file).await?;
+                    let total = session.store.head().await?.seq;
+                    let bar = crate::progress::events(total, "exporting");
+                    let n = workflows::ops::audit::export_with_progress(
+                        &mut session,
+                        &mut file,
+                        &|n| bar.inc(n),
+                    )
+                    .await;
+                    bar.finish_and_clear();
+                    let n = n?;
                     file.into_inner()
                         .map_err(|e| Failure::from(e.into_error()))?
                         .sync_all()?;
@@ -121,7 +130,21 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                 }
                 None => {
                     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-                    workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
+                    // A bar only when stdout is redirected: on a terminal it would mix with the lines.
+                    let total = if std::io::stdout().is_terminal() {
+                        0
+                    } else {
+                        session.store.head().await?.seq
+                    };
+                    let bar = crate::progress::events(total, "exporting");
+                    let n = workflows::ops::audit::export_with_progress(
+                        &mut session,
+                        &mut stdout,
+                        &|n| bar.inc(n),
+                    )
+                    .await;
+                    bar.finish_and_clear();
+                    n?;
                 }
             }
             super::finish(session).await
@@ -166,7 +189,17 @@ async fn verify(
         }
         None => {
             let mut session = context::session(g, OpenMode::Existing).await?;
-            let report = workflows::ops::audit::verify(&mut session, None, head.as_deref()).await?;
+            let total = session.store.head().await?.seq;
+            let bar = crate::progress::events(total, "verifying");
+            let report = workflows::ops::audit::verify_with_progress(
+                &mut session,
+                None,
+                head.as_deref(),
+                &|n| bar.inc(n),
+            )
+            .await;
+            bar.finish_and_clear();
+            let report = report?;
             (report, Some(session))
         }
     };

@@ -28,7 +28,14 @@ pub async fn exec(g: &GlobalArgs, cmd: StoreCommand) -> Result<ExitCode, Failure
     let source = open_store(&from, OpenMode::Existing, context::BUSY_WAIT).await?;
     let existed = std::path::Path::new(&to).exists();
     let target = open_store(&to, OpenMode::Create, context::BUSY_WAIT).await?;
-    match workflows::ops::store_copy::copy(source.as_ref(), target.as_ref()).await {
+    let bar = crate::progress::events(source.head().await?.seq, "copying");
+    let copied =
+        workflows::ops::store_copy::copy_with_progress(source.as_ref(), target.as_ref(), &|n| {
+            bar.inc(n)
+        })
+        .await;
+    bar.finish_and_clear();
+    match copied {
         Ok(copied) => {
             output::emit(g.json, &copied, |c| {
                 format!(

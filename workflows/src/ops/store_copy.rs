@@ -17,6 +17,15 @@ pub struct Copied {
 /// Copies every event of `from` into the empty store `to`, keeping seqs, versions, recorded
 /// instants and hashes; refuses (integrity, exit 6) if any event would come out differently.
 pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, Failure> {
+    copy_with_progress(from, to, &|_| {}).await
+}
+
+/// [`copy`], telling `progress` how many events each appended batch held.
+pub async fn copy_with_progress(
+    from: &dyn EventStore,
+    to: &dyn EventStore,
+    progress: super::audit::Progress<'_>,
+) -> Result<Copied, Failure> {
     if to.head().await?.seq != 0 {
         return Err(
             Failure::conflict(format!("{} already holds events", to.location()))
@@ -79,6 +88,7 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
                 .with_detail("verify the source with `concordat audit verify`; the copy is incomplete and should be discarded"));
             }
         }
+        progress(batch.len() as u64);
         start = end;
     }
     to.set_access(&latest.store_access()).await?;
