@@ -51,6 +51,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         (_, FormatArg::Csv) => Format::Csv,
     };
     let mut session = context::session(g, OpenMode::Existing).await?;
+    let folding = crate::progress::Spinner::start("folding the log");
     let reports = report::quarterly(
         &mut session,
         &args.quarter,
@@ -58,6 +59,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         args.known_at.as_deref(),
     )
     .await?;
+    drop(folding);
     let text = report::render(&reports, format, args.council.is_some());
     // The bytes as rendered, nothing added: an issued report's SHA-256 must come out again.
     let mut stdout = std::io::stdout().lock();
