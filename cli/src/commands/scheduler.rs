@@ -130,14 +130,7 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
     let clock = Clock::new()?;
     let location = context::store_location(g)?;
     let actor = context::actor(g);
-    tracing::info!(
-        store = %location,
-        outbox = %outbox.display(),
-        poll_secs = poll.as_secs(),
-        clock = %clock.now().round(jiff::Unit::Second).unwrap_or(clock.now()),
-        simulated_clock = clock.base.is_some(),
-        "scheduler started"
-    );
+    log_start(&location, outbox, poll, &clock);
     let mut all = TickReport::default();
     let mut first = true;
     let ended = loop {
@@ -185,23 +178,38 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
             signal = stop.requested() => break Ok(signal),
         }
     };
-    let signal = match ended {
-        Ok(signal) => signal,
-        Err(e) => {
-            tracing::error!(cause = %cause(&e), "scheduler stopped by a failure");
-            return Err(e);
-        }
-    };
-    tracing::info!(
-        signal,
-        fired = all.fired.len(),
-        reports = all.reports.len(),
-        "scheduler stopped"
-    );
+    log_end(&ended, &all);
+    ended?;
     if g.json {
         output::emit(true, &all, |_| String::new())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The INFO line a service's journal starts with.
+fn log_start(location: &str, outbox: &Path, poll: Duration, clock: &Clock) {
+    let now = clock.now();
+    tracing::info!(
+        store = %location,
+        outbox = %outbox.display(),
+        poll_secs = poll.as_secs(),
+        clock = %now.round(jiff::Unit::Second).unwrap_or(now),
+        simulated_clock = clock.base.is_some(),
+        "scheduler started"
+    );
+}
+
+/// The line it ends with: the signal that stopped it (INFO), or the failure (ERROR).
+fn log_end(ended: &Result<&'static str, Failure>, all: &TickReport) {
+    match ended {
+        Ok(signal) => tracing::info!(
+            signal,
+            fired = all.fired.len(),
+            reports = all.reports.len(),
+            "scheduler stopped"
+        ),
+        Err(e) => tracing::error!(cause = %cause(e), "scheduler stopped by a failure"),
+    }
 }
 
 /// One INFO line per firing and per report issued, for the service's journal.
