@@ -164,3 +164,31 @@ fn the_cli_reference_in_the_repository_is_current() {
         );
     }
 }
+
+#[test]
+fn setup_stops_at_once_naming_what_is_missing_and_how_to_install_it() {
+    // A machine with none of the tools, where we are not root: nothing can be installed.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let fake_id = bin.join("id");
+    std::fs::write(&fake_id, "#!/bin/sh\necho 1000\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake_id, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new("/bin/bash")
+        .arg(repo_root().join("scripts/setup.sh"))
+        .env("PATH", &bin)
+        .env_remove("CONCORDAT_TEST_POSTGRES")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("setup: missing: strace"), "{stderr}");
+    let install = stderr
+        .lines()
+        .find(|l| l.starts_with("setup: install with: sudo apt-get install"))
+        .unwrap_or_else(|| panic!("no install command:\n{stderr}"));
+    for package in ["strace", "chromium", "man-db", "python3"] {
+        assert!(install.contains(package), "{install}");
+    }
+}
