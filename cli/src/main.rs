@@ -9,7 +9,6 @@ mod output;
 mod progress;
 mod web;
 
-use clap::Parser;
 use commands::Cli;
 use engine::{Failure, FailureKind};
 use std::process::ExitCode;
@@ -18,7 +17,7 @@ fn main() -> ExitCode {
     // Fault injection ($FAILPOINTS) exists only in test builds (the engine's `failpoints` feature).
     engine::failpoints::setup_from_env();
     let json_requested = std::env::args().any(|a| a == "--json");
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e, json_requested),
     };

@@ -3,7 +3,7 @@
 //! from the command line they describe.
 
 use super::Cli;
-use clap::{Args, CommandFactory, ValueEnum};
+use clap::{Args, ValueEnum};
 use clap_complete::Shell;
 use engine::Failure;
 use std::io::Write;
@@ -53,7 +53,7 @@ pub struct ManArgs {
 
 /// Prints the completion script for `args.shell` on stdout.
 pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
-    let mut cmd = Cli::command();
+    let mut cmd = Cli::full_command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell.shell(), &mut cmd, "concordat", &mut out);
     write_stdout(&out)
@@ -61,7 +61,7 @@ pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
 
 /// Writes the man pages (roff) into `--out`, or the top page on stdout.
 pub fn man(args: ManArgs) -> Result<ExitCode, Failure> {
-    let cmd = Cli::command();
+    let cmd = Cli::full_command();
     match args.out {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
@@ -91,7 +91,7 @@ pub fn reference_markdown() -> String {
     let options = clap_markdown::MarkdownOptions::new()
         .title("concordat command-line reference".into())
         .show_footer(false);
-    let body = clap_markdown::help_markdown_custom::<Cli>(&options);
+    let body = clap_markdown::help_markdown_command_custom(&Cli::full_command(), &options);
     format!(
         "<!-- Generated from the clap definitions by `concordat cli-reference > docs/cli-reference.md`; do not edit. -->\n\n{body}"
     )

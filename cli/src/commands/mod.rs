@@ -8,6 +8,7 @@ mod common;
 mod completions;
 mod consultation;
 mod council;
+mod examples;
 mod init;
 mod milestone;
 mod monitor;
@@ -20,7 +21,7 @@ mod review;
 mod scheduler;
 mod store;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::Session;
@@ -122,6 +123,27 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The command tree as users see it: the derived definitions plus every command's examples.
+    pub fn full_command() -> clap::Command {
+        examples::attach(Cli::command())
+    }
+
+    /// Parses the process's arguments against [`Cli::full_command`].
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        Self::parse_from_args(std::env::args_os())
+    }
+
+    /// Parses `args` (the first is the program name) against [`Cli::full_command`].
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut cmd = Self::full_command();
+        let matches = cmd.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+    }
+
     /// Whether this command runs until stopped (a service), and so logs what it does at INFO.
     pub fn long_running(&self) -> bool {
         matches!(
