@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about councils or proposals; the rules live in `workflows`.
 
+pub mod accounts;
 pub mod chain;
 pub mod error;
 pub mod event;

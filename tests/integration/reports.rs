@@ -515,3 +515,40 @@ fn bad_requests_are_refused_with_the_contracts_codes() {
     )
     .expect_code(5);
 }
+
+#[test]
+fn a_cut_given_as_an_instant_is_stated_as_its_log_position() {
+    let env = programme();
+    let by_instant = report(
+        &env,
+        &[
+            "--quarter",
+            "2008/09-Q3",
+            "--council",
+            "bromsgrove",
+            "--known-at",
+            "2009-01-21T08:00:00Z",
+        ],
+    );
+    let position = by_instant
+        .split('`')
+        .find(|s| s.starts_with("seq:"))
+        .expect("the report names its known_at as a log position")
+        .to_string();
+    assert!(
+        !by_instant.contains("2009-01-21T08:00:00"),
+        "the instant leaked into the report:\n{by_instant}"
+    );
+    let by_position = report(
+        &env,
+        &[
+            "--quarter",
+            "2008/09-Q3",
+            "--council",
+            "bromsgrove",
+            "--known-at",
+            &position,
+        ],
+    );
+    assert_eq!(by_instant, by_position, "one cut, one document");
+}

@@ -169,7 +169,7 @@ async fn verify(
     file: Option<PathBuf>,
     head: Option<String>,
 ) -> Result<ExitCode, Failure> {
-    let (report, session) = match file {
+    let (report, warnings, session) = match file {
         Some(path) => {
             let f = std::fs::File::open(&path).map_err(|e| {
                 Failure::usage(format!("cannot read {}: {e}", path.display()))
@@ -185,7 +185,7 @@ async fn verify(
                     );
                 }
             }
-            (report?, None)
+            (report?, Vec::new(), None)
         }
         None => {
             let mut session = context::session(g, OpenMode::Existing).await?;
@@ -200,15 +200,28 @@ async fn verify(
             .await;
             bar.finish_and_clear();
             let report = report?;
-            (report, Some(session))
+            let warnings = match report.ok {
+                true => workflows::ops::audit::partnership_warnings(&mut session).await?,
+                false => Vec::new(),
+            };
+            (report, warnings, Some(session))
         }
     };
-    output::emit(g.json, &report, |r| {
+    let doc = Verified {
+        report: report.clone(),
+        warnings,
+    };
+    output::emit(g.json, &doc, |v| {
+        let r = &v.report;
         if r.ok {
-            format!(
+            let mut out = format!(
                 "ok: {} events, the chain is unbroken\nhead {}",
                 r.events, r.head
-            )
+            );
+            for w in &v.warnings {
+                out += &format!("\nwarning: {w}");
+            }
+            out
         } else {
             format!(
                 "BROKEN: the chain breaks at seq {}: {}\n{} events verify before it; the last good hash is {}",
@@ -232,12 +245,27 @@ async fn verify(
     }
 }
 
+/// `audit verify`'s document: the contract's keys, and `warnings` (issue 18): values recorded
+/// before today's limits, which keep working but an auditor should know of.
+#[derive(serde::Serialize)]
+struct Verified {
+    #[serde(flatten)]
+    report: engine::chain::VerifyReport,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
 fn human_log(events: &[Event]) -> String {
     let mut out = String::new();
     for e in events {
         out += &format!(
             "{:>6}  recorded {}  taken {}  {:<12} {:<24} {}\n",
-            e.seq, e.recorded_at, e.effective_on, e.actor, e.kind, e.stream
+            e.seq,
+            e.recorded_at,
+            e.effective_on,
+            output::field(&e.actor),
+            e.kind,
+            output::field(&e.stream)
         );
     }
     if events.is_empty() {

@@ -4,7 +4,7 @@
 mod audit;
 mod board;
 mod checkpoint;
-mod common;
+pub(crate) mod common;
 mod completions;
 mod consultation;
 mod council;
@@ -20,6 +20,7 @@ mod report;
 mod review;
 mod scheduler;
 mod store;
+mod user;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use engine::Failure;
@@ -110,6 +111,9 @@ pub enum Command {
     /// Reports to the councils.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Web accounts: give an actor a password to sign in with, replace it, or remove it.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
     Completions(completions::CompletionsArgs),
     /// Write the man pages (roff), generated from these definitions.
@@ -126,11 +130,6 @@ impl Cli {
     /// The command tree as users see it: the derived definitions plus every command's examples.
     pub fn full_command() -> clap::Command {
         examples::attach(Cli::command())
-    }
-
-    /// Parses the process's arguments against [`Cli::full_command`].
-    pub fn parse_args() -> Result<Cli, clap::Error> {
-        Self::parse_from_args(std::env::args_os())
     }
 
     /// Parses `args` (the first is the program name) against [`Cli::full_command`].
@@ -173,6 +172,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
         Command::Report(cmd) => report::exec(&g, cmd).await,
+        Command::User(cmd) => user::exec(&g, cmd).await,
         Command::Serve(args) => crate::web::exec(&g, args).await,
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),

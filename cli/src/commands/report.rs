@@ -1,7 +1,7 @@
 //! `concordat report quarterly`.
 
 use super::GlobalArgs;
-use crate::context;
+use crate::{context, output};
 use clap::{Args, Subcommand, ValueEnum};
 use engine::store::OpenMode;
 use engine::Failure;
@@ -61,6 +61,12 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
     .await?;
     drop(folding);
     let text = report::render(&reports, format, args.council.is_some());
+    // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
+    let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        output::terminal_text(&text)
+    } else {
+        text
+    };
     // The bytes as rendered, nothing added: an issued report's SHA-256 must come out again.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout

@@ -1,5 +1,6 @@
 //! Library operations the CLI calls, one module per command group. They return values; they never print.
 
+pub mod account;
 pub mod amend;
 pub mod audit;
 pub mod board;

@@ -90,14 +90,21 @@ pub async fn quarterly(
             ))
             .with_detail(format!("give a position from 1 to {}", head.seq)))
         }
-        Some(k) => k,
-        None => {
-            // What was recorded by now, named by its log position.
-            let now = snapshot(session, &KnownAt::Instant(session.now).cut(None)).await?;
-            KnownAt::Seq(now.head.seq)
-        }
+        Some(KnownAt::Seq(n)) => KnownAt::Seq(n),
+        // An instant (or now) is named by the log position it admits, so one cut is one document
+        // whichever form `--known-at` took (the contract's "Reports").
+        Some(KnownAt::Instant(at)) => KnownAt::Seq(position_at(session, at).await?),
+        None => KnownAt::Seq(position_at(session, session.now).await?),
     };
     generate(session, quarter, council, known).await
+}
+
+/// The log position of the last event recorded at or before `at`.
+async fn position_at(session: &mut Session, at: Timestamp) -> Result<u64, Failure> {
+    Ok(snapshot(session, &KnownAt::Instant(at).cut(None))
+        .await?
+        .head
+        .seq)
 }
 
 /// Builds the reports of `quarter` for `council` (or every council) as known at `known`.
