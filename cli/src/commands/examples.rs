@@ -80,9 +80,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "concordat report quarterly --quarter 2008/09-Q3 --known-at seq:40 --format csv",
     ]),
     ("completions", &["source <(concordat completions bash)"]),
+    ("user", &["concordat --as admin user add jce --password-file jce.pass"]),
+    ("user add", &["concordat --as admin user add jce --password-file jce.pass"]),
+    ("user reset", &["concordat --as admin user reset jce --password-file jce.pass"]),
+    ("user remove", &["concordat --as admin user remove jce"]),
     ("serve", &[
         "concordat serve",
-        "concordat serve --listen 0.0.0.0:8080 --token \"$CONCORDAT_SERVE_TOKEN\"",
+        "concordat serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --public",
     ]),
 ];
 
