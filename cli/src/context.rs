@@ -64,7 +64,9 @@ pub async fn creating_session(
 pub async fn session(global: &GlobalArgs, mode: OpenMode) -> Result<Session, Failure> {
     let now = now()?;
     let location = store_location(global)?;
+    let opening = crate::progress::Spinner::start("opening the store");
     let store = open_store(&location, mode, BUSY_WAIT).await?;
+    drop(opening);
     Ok(Session::new(store, now, actor(global)))
 }
 

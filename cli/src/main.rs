@@ -5,11 +5,12 @@ mod commands;
 mod context;
 mod demo;
 mod files;
+mod logging;
 mod output;
+mod progress;
 mod remedies;
 mod web;
 
-use clap::Parser;
 use commands::Cli;
 use engine::{Failure, FailureKind};
 use std::process::ExitCode;
@@ -22,11 +23,11 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(failure) => return output::fail(&failure, json_requested),
     };
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::parse_from_args(args) {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e, json_requested),
     };
-    init_tracing();
+    logging::init(cli.global.log_format, cli.long_running());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -107,14 +108,4 @@ fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }

@@ -55,48 +55,65 @@ fn walkthrough() -> Vec<String> {
     lines
 }
 
+/// The variables a walkthrough line may `export`, and nothing else.
+const EXPORTED: [&str; 2] = ["CONCORDAT_STORE", "CONCORDAT_NOW"];
+
 #[test]
 fn readme_walkthrough() {
+    // From an empty directory, with nothing copied in: the walkthrough fetches its own files.
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("examples")).unwrap();
-    std::fs::copy(
-        repo_root().join("examples/bromsgrove-redditch.toml"),
-        tmp.path().join("examples/bromsgrove-redditch.toml"),
-    )
-    .unwrap();
     let lines = walkthrough();
     assert!(lines.len() > 20, "the walkthrough has its commands");
-    let mut store = None;
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let mut outputs = Vec::new();
     for line in lines {
         let w = words(&line);
         if w[0] == "export" {
             let (key, value) = w[1].split_once('=').unwrap();
-            assert_eq!(key, "CONCORDAT_STORE");
-            store = Some(value.to_string());
+            assert!(EXPORTED.contains(&key), "unexpected export: {line}");
+            vars.retain(|(k, _)| k != key);
+            vars.push((key.to_string(), value.to_string()));
             continue;
         }
         assert_eq!(
             w[0], "concordat",
             "every walkthrough line is a concordat command: {line}"
         );
-        let out = Command::new(binary())
-            .args(&w[1..])
-            .current_dir(tmp.path())
-            .env(
-                "CONCORDAT_STORE",
-                store.as_deref().expect("the store is exported first"),
-            )
-            .env_remove("CONCORDAT_ACTOR")
-            .env_remove("CONCORDAT_NOW")
-            .output()
-            .unwrap();
+        let mut cmd = Command::new(binary());
+        cmd.args(&w[1..]).current_dir(tmp.path());
+        for key in EXPORTED.iter().chain(&["CONCORDAT_ACTOR"]) {
+            cmd.env_remove(key);
+        }
+        cmd.envs(vars.iter().map(|(k, v)| (k, v)));
+        let out = cmd.output().unwrap();
         assert!(
             out.status.success(),
             "README line failed: {line}\nstdout: {}\nstderr: {}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        outputs.push((line, String::from_utf8_lossy(&out.stdout).into_owned()));
     }
+    // What the text says the scheduled job does: the quarter just ended, on time, to both councils.
+    let (_, tick) = outputs
+        .iter()
+        .find(|(line, _)| line.ends_with("scheduler tick"))
+        .expect("the walkthrough runs the scheduler");
+    let q4 = tick
+        .lines()
+        .find(|l| l.starts_with("fired") && l.contains("2008/09-Q4"))
+        .unwrap_or_else(|| panic!("the tick fires the 2008/09-Q4 report:\n{tick}"));
+    assert!(!q4.contains("(late)"), "{q4}");
+    for council in ["bromsgrove", "redditch"] {
+        assert!(
+            tick.contains(&format!("report 2008/09-Q4 for {council}")),
+            "{tick}"
+        );
+    }
+    assert!(
+        tick.lines().filter(|l| l.starts_with("fired")).count() <= 3,
+        "only the quarters since the store was made:\n{tick}"
+    );
 }
 
 #[test]
@@ -157,4 +174,43 @@ fn the_demo_loads_the_2008_programme_and_its_tour_commands_work_as_printed() {
     let again = env.run(&["demo"]);
     again.expect_code(4);
     assert!(again.stderr.contains("already there"), "{}", again.stderr);
+}
+
+#[test]
+fn init_example_writes_the_bundled_file_here_and_never_overwrites_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(binary())
+            .args(args)
+            .current_dir(tmp.path())
+            .env_remove("CONCORDAT_STORE")
+            .output()
+            .unwrap()
+    };
+    let first = run(&["init", "--example", "bromsgrove-redditch"]);
+    assert!(first.status.success());
+    let written = tmp.path().join("bromsgrove-redditch.toml");
+    let bundled = std::fs::read_to_string(repo_root().join("examples/bromsgrove-redditch.toml"));
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), bundled.unwrap());
+    assert!(String::from_utf8_lossy(&first.stdout).contains("init bromsgrove-redditch.toml"));
+    // No store was made: only the file is there.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+
+    std::fs::write(&written, "# my own edits\n").unwrap();
+    let again = run(&["init", "--example", "bromsgrove-redditch"]);
+    assert_eq!(again.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already there"));
+    assert_eq!(
+        std::fs::read_to_string(&written).unwrap(),
+        "# my own edits\n"
+    );
+
+    let both = run(&["init", "x.toml", "--example", "bromsgrove-redditch"]);
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "a file and --example is a usage error"
+    );
+    let unknown = run(&["init", "--example", "nowhere"]);
+    assert_eq!(unknown.status.code(), Some(2));
 }

@@ -5,7 +5,7 @@ use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::{Event, Failure};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use workflows::ops::input::HashHex;
@@ -103,7 +103,16 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                 Some(path) => {
                     let mut partial = crate::files::Partial::create(&path)?;
                     let mut file = std::io::BufWriter::new(&mut partial.file);
-                    let n = workflows::ops::audit::export_to(&mut session, &mut file).await?;
+                    let total = session.store.head().await?.seq;
+                    let bar = crate::progress::events(total, "exporting");
+                    let n = workflows::ops::audit::export_with_progress(
+                        &mut session,
+                        &mut file,
+                        &|n| bar.inc(n),
+                    )
+                    .await;
+                    bar.finish_and_clear();
+                    let n = n?;
                     file.flush()?;
                     drop(file);
                     partial.commit()?;
@@ -124,7 +133,21 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                 }
                 None => {
                     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-                    workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
+                    // A bar only when stdout is redirected: on a terminal it would mix with the lines.
+                    let total = if std::io::stdout().is_terminal() {
+                        0
+                    } else {
+                        session.store.head().await?.seq
+                    };
+                    let bar = crate::progress::events(total, "exporting");
+                    let n = workflows::ops::audit::export_with_progress(
+                        &mut session,
+                        &mut stdout,
+                        &|n| bar.inc(n),
+                    )
+                    .await;
+                    bar.finish_and_clear();
+                    n?;
                 }
             }
             // What is there was exported; what is missing is said, and the exit is 6.
@@ -167,8 +190,17 @@ async fn verify(
         }
         None => {
             let mut session = context::session_despite_loss(g).await?;
-            let mut report =
-                workflows::ops::audit::verify(&mut session, None, head.as_ref()).await?;
+            let total = session.store.head().await?.seq;
+            let bar = crate::progress::events(total, "verifying");
+            let report = workflows::ops::audit::verify_with_progress(
+                &mut session,
+                None,
+                head.as_ref(),
+                &|n| bar.inc(n),
+            )
+            .await;
+            bar.finish_and_clear();
+            let mut report = report?;
             if let Some(shortfall) = session.store.shortfall() {
                 // The chain of what is there may verify; the log still lacks what was acknowledged.
                 report.ok = false;

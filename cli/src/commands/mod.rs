@@ -5,8 +5,10 @@ mod audit;
 mod board;
 mod checkpoint;
 pub(crate) mod common;
+mod completions;
 mod consultation;
 mod council;
+mod examples;
 mod init;
 mod milestone;
 mod monitor;
@@ -21,7 +23,7 @@ mod store;
 mod user;
 mod values;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::Session;
@@ -48,6 +50,17 @@ pub struct GlobalArgs {
     /// Print exactly one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How log lines on stderr look: `text`, or `json` (one object a line, for journald and log
+    /// aggregators); `RUST_LOG` sets what is logged.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        env = "CONCORDAT_LOG_FORMAT",
+        default_value_t = crate::logging::LogFormat::Text
+    )]
+    pub log_format: crate::logging::LogFormat,
 }
 
 /// The command words.
@@ -102,8 +115,42 @@ pub enum Command {
     /// Web accounts: give an actor a password to sign in with, replace it, or remove it.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
+    Completions(completions::CompletionsArgs),
+    /// Write the man pages (roff), generated from these definitions.
+    #[command(hide = true)]
+    Man(completions::ManArgs),
+    /// Print the Markdown command-line reference (docs/cli-reference.md).
+    #[command(hide = true)]
+    CliReference,
     /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
     Serve(crate::web::ServeArgs),
+}
+
+impl Cli {
+    /// The command tree as users see it: the derived definitions plus every command's examples.
+    pub fn full_command() -> clap::Command {
+        examples::attach(Cli::command())
+    }
+
+    /// Parses `args` (the first is the program name) against [`Cli::full_command`].
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut cmd = Self::full_command();
+        let matches = cmd.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+    }
+
+    /// Whether this command runs until stopped (a service), and so logs what it does at INFO.
+    pub fn long_running(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Scheduler(scheduler::SchedulerCommand::Run { .. }) | Command::Serve(_)
+        )
+    }
 }
 
 /// Runs the parsed command; `Ok` carries the exit code (0, or 6 for a verify that found damage).
@@ -128,6 +175,9 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Report(cmd) => report::exec(&g, cmd).await,
         Command::User(cmd) => user::exec(&g, cmd).await,
         Command::Serve(args) => crate::web::exec(&g, args).await,
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
+        Command::CliReference => completions::cli_reference(),
     }
 }
 

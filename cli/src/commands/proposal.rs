@@ -155,7 +155,9 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             output::emit(g.json, &view, human_show)?;
         }
         ProposalCommand::List { stage, council } => {
+            let folding = crate::progress::Spinner::start("folding the log");
             let items = ops::list(&mut session, stage, council.as_deref()).await?;
+            drop(folding);
             output::emit(g.json, &items, |i| human_list(i))?;
         }
         ProposalCommand::History { id } => {

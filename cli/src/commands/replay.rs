@@ -35,7 +35,9 @@ pub async fn exec(g: &GlobalArgs, args: ReplayArgs) -> Result<ExitCode, Failure>
         BasisArg::Recorded => Basis::Recorded,
     };
     let mut session = context::session(g, OpenMode::Existing).await?;
+    let folding = crate::progress::Spinner::start("replaying the log");
     let replay = workflows::ops::replay::replay(&mut session, &args.as_of, basis).await?;
+    drop(folding);
     output::emit(g.json, &replay, human)?;
     super::finish(session).await
 }

@@ -52,6 +52,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         (_, FormatArg::Csv) => Format::Csv,
     };
     let mut session = context::session(g, OpenMode::Existing).await?;
+    let folding = crate::progress::Spinner::start("folding the log");
     let reports = report::quarterly(
         &mut session,
         args.quarter,
@@ -59,6 +60,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         args.known_at.as_deref(),
     )
     .await?;
+    drop(folding);
     let text = report::render(&reports, format, args.council.is_some());
     // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
     let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

@@ -117,10 +117,11 @@ impl Stop {
         })
     }
 
-    async fn requested(&mut self) {
+    /// Waits for a stop request; returns the signal's name.
+    async fn requested(&mut self) -> &'static str {
         tokio::select! {
-            _ = self.interrupt.recv() => {}
-            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
         }
     }
 }
@@ -130,12 +131,13 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
     let clock = Clock::new()?;
     let location = context::store_location(g)?;
     let actor = context::actor(g);
+    log_start(&location, outbox, poll, &clock);
     let mut all = TickReport::default();
     let mut first = true;
-    loop {
+    let ended = loop {
         let opened = tokio::select! {
             opened = open_store(&location, engine::store::OpenMode::Existing, context::BUSY_WAIT) => opened,
-            _ = stop.requested() => break,
+            signal = stop.requested() => break Ok(signal),
         };
         let mut wait = poll;
         match opened {
@@ -146,6 +148,7 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
                 session.store.close().await?;
                 match round {
                     Ok(report) => {
+                        log_round(&report);
                         if !g.json {
                             output::emit(false, &report, |r| human(r, false))?;
                         }
@@ -157,25 +160,90 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
                         }
                     }
                     // Who is acting and what they may do will not change by waiting.
-                    Err(e) if first || !retryable(&e) => return Err(e),
-                    Err(e) => tracing::warn!("scheduler round failed, retrying: {e}"),
+                    Err(e) if first || !retryable(&e) => break Err(e),
+                    Err(e) => tracing::warn!(
+                        cause = %cause(&e),
+                        retry_in_secs = wait.as_secs(),
+                        "scheduler round failed, retrying"
+                    ),
                 }
             }
             Err(e) if e.kind == FailureKind::Conflict => {
-                tracing::info!("store busy, retrying: {e}");
+                tracing::info!(cause = %cause(&e), "store busy, retrying");
             }
-            Err(e) => return Err(e),
+            Err(e) => break Err(e),
         }
         first = false;
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.requested() => break,
+            signal = stop.requested() => break Ok(signal),
         }
-    }
+    };
+    log_end(&ended, &all);
+    ended?;
     if g.json {
         output::emit(true, &all, |_| String::new())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The INFO line a service's journal starts with.
+fn log_start(location: &str, outbox: &Path, poll: Duration, clock: &Clock) {
+    let now = clock.now();
+    tracing::info!(
+        store = %location,
+        outbox = %outbox.display(),
+        poll_secs = poll.as_secs(),
+        clock = %now.round(jiff::Unit::Second).unwrap_or(now),
+        simulated_clock = clock.base.is_some(),
+        "scheduler started"
+    );
+}
+
+/// The line it ends with: the signal that stopped it (INFO), or the failure (ERROR).
+fn log_end(ended: &Result<&'static str, Failure>, all: &TickReport) {
+    match ended {
+        Ok(signal) => tracing::info!(
+            signal,
+            fired = all.fired.len(),
+            reports = all.reports.len(),
+            "scheduler stopped"
+        ),
+        Err(e) => tracing::error!(cause = %cause(e), "scheduler stopped by a failure"),
+    }
+}
+
+/// One INFO line per firing and per report issued, for the service's journal.
+fn log_round(report: &TickReport) {
+    for f in &report.fired {
+        tracing::info!(
+            id = %f.id,
+            due = %f.due,
+            late = f.late,
+            proposal = f.proposal.as_deref().unwrap_or("-"),
+            council = f.council.as_deref().unwrap_or("-"),
+            "fired: {}",
+            f.title
+        );
+    }
+    for r in &report.reports {
+        tracing::info!(
+            quarter = %r.quarter,
+            council = %r.council,
+            path = %r.path,
+            sha256 = %r.sha256,
+            known_at = %r.known_at,
+            "report issued"
+        );
+    }
+}
+
+/// A failure's message with its details, on one line.
+fn cause(e: &Failure) -> String {
+    std::iter::once(e.message.as_str())
+        .chain(e.details.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn retryable(e: &Failure) -> bool {

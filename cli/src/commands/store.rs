@@ -7,7 +7,7 @@ use engine::store::{is_database_url, EmbeddedStore, OpenMode};
 use engine::{open_store, Event, EventStore, Failure};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use workflows::ops::store_copy::{copy, copy_events};
+use workflows::ops::store_copy::{copy_events_with_progress, copy_with_progress};
 
 /// The `store` command words.
 #[derive(Debug, Subcommand)]
@@ -96,11 +96,21 @@ async fn copy_into(
     };
     let existed = Path::new(to).exists();
     let target = open_store(to, OpenMode::Create, context::BUSY_WAIT).await?;
+    let total = match (&source, &events) {
+        (Some(source), _) => source.head().await?.seq,
+        (None, Some(events)) => events.len() as u64,
+        (None, None) => 0,
+    };
+    let bar = crate::progress::events(total, "copying");
+    let progress = |n| bar.inc(n);
     let copied = match (&source, events) {
-        (Some(source), _) => copy(source.as_ref(), target.as_ref()).await,
-        (None, Some(events)) => copy_events(events, from.to_string(), target.as_ref()).await,
+        (Some(source), _) => copy_with_progress(source.as_ref(), target.as_ref(), &progress).await,
+        (None, Some(events)) => {
+            copy_events_with_progress(events, from.to_string(), target.as_ref(), &progress).await
+        }
         (None, None) => unreachable!("a source or its events"),
     };
+    bar.finish_and_clear();
     match copied {
         Ok(copied) => {
             output::emit(g.json, &copied, |c| {

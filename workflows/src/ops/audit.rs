@@ -6,11 +6,24 @@ use engine::chain::{verify_lines, VerifyReport};
 use engine::{Event, Failure};
 use std::io::{BufRead, Write};
 
+/// Told how many more lines (events) have gone by, for a progress bar.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
 /// Verifies the store's own log (or an export read from `reader`) against an optional expected head.
 pub async fn verify(
     session: &mut Session,
     reader: Option<Box<dyn BufRead>>,
     head: Option<&HashHex>,
+) -> Result<VerifyReport, Failure> {
+    verify_with_progress(session, reader, head, &|_| {}).await
+}
+
+/// [`verify`], telling `progress` as the store's lines are verified.
+pub async fn verify_with_progress(
+    session: &mut Session,
+    reader: Option<Box<dyn BufRead>>,
+    head: Option<&HashHex>,
+    progress: Progress<'_>,
 ) -> Result<VerifyReport, Failure> {
     let head = head.map(|h| h.0.as_str());
     let report = match reader {
@@ -20,7 +33,10 @@ pub async fn verify(
             // Streamed: the store hands over its lines and the verifier links them as they come,
             // so memory stays flat however long the log.
             let mut verifier = engine::chain::LineVerifier::new(head);
-            session.store.export_lines(1, &mut verifier).await?;
+            session
+                .store
+                .export_lines(1, &mut LineCounter::new(&mut verifier, progress))
+                .await?;
             verifier.finish()?
         }
     };
@@ -50,7 +66,46 @@ pub async fn export_to(
     session: &mut Session,
     out: &mut (dyn Write + Send),
 ) -> Result<u64, Failure> {
-    session.store.export_lines(1, out).await
+    export_with_progress(session, out, &|_| {}).await
+}
+
+/// [`export_to`], telling `progress` as lines are written.
+pub async fn export_with_progress(
+    session: &mut Session,
+    out: &mut (dyn Write + Send),
+    progress: Progress<'_>,
+) -> Result<u64, Failure> {
+    session
+        .store
+        .export_lines(1, &mut LineCounter::new(out, progress))
+        .await
+}
+
+/// A writer that passes bytes on and tells `progress` how many whole lines went by.
+struct LineCounter<'a, W: Write + ?Sized> {
+    inner: &'a mut W,
+    progress: Progress<'a>,
+}
+
+impl<'a, W: Write + ?Sized> LineCounter<'a, W> {
+    fn new(inner: &'a mut W, progress: Progress<'a>) -> Self {
+        LineCounter { inner, progress }
+    }
+}
+
+impl<W: Write + ?Sized> Write for LineCounter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let lines = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        if lines > 0 {
+            (self.progress)(lines);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// One line of `audit log`.

@@ -18,8 +18,17 @@ pub struct Copied {
 /// Copies every event of `from` into the empty store `to`, keeping seqs, versions, recorded
 /// instants and hashes; refuses (integrity, exit 6) if any event would come out differently.
 pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, Failure> {
+    copy_with_progress(from, to, &|_| {}).await
+}
+
+/// [`copy`], telling `progress` how many events each appended batch held.
+pub async fn copy_with_progress(
+    from: &dyn EventStore,
+    to: &dyn EventStore,
+    progress: super::audit::Progress<'_>,
+) -> Result<Copied, Failure> {
     let events = from.read_from(1).await?;
-    copy_events(events, from.location(), to).await
+    copy_events_with_progress(events, from.location(), to, progress).await
 }
 
 /// Copies `events` (a whole log from seq 1, e.g. an export whose chain was verified) into the
@@ -28,6 +37,16 @@ pub async fn copy_events(
     events: Vec<Event>,
     from: String,
     to: &dyn EventStore,
+) -> Result<Copied, Failure> {
+    copy_events_with_progress(events, from, to, &|_| {}).await
+}
+
+/// [`copy_events`], telling `progress` how many events each appended batch held.
+pub async fn copy_events_with_progress(
+    events: Vec<Event>,
+    from: String,
+    to: &dyn EventStore,
+    progress: super::audit::Progress<'_>,
 ) -> Result<Copied, Failure> {
     if to.head().await?.seq != 0 {
         return Err(
@@ -95,6 +114,7 @@ pub async fn copy_events(
                 .with_remedy(Remedy::VerifySource));
             }
         }
+        progress(batch.len() as u64);
         start = end;
     }
     to.set_access(&latest.store_access()).await?;

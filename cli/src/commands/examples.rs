@@ -1,0 +1,216 @@
+//! An example for every command, shown at the foot of its help (and so in the man pages and
+//! docs/cli-reference.md). Kept in one table, beside the command tree rather than inside it, so
+//! that a test can parse every example against the real definitions: an example that stops being
+//! valid fails the build's tests.
+
+use clap::Command;
+
+/// Command path (words after `concordat`) → example command lines, from the 2008 story.
+const EXAMPLES: &[(&str, &[&str])] = &[
+    ("", &["concordat --store ./bromsgrove-redditch --as jce proposal list --stage consultation"]),
+    ("init", &[
+        "concordat init --example bromsgrove-redditch",
+        "concordat --store ./bromsgrove-redditch init bromsgrove-redditch.toml",
+    ]),
+    ("demo", &["concordat --store ./concordat-demo demo"]),
+    ("partnership", &["concordat partnership show"]),
+    ("partnership show", &["concordat --json partnership show"]),
+    ("partnership amend", &["concordat --as admin partnership amend bromsgrove-redditch.toml --on 2008-11-03"]),
+    ("proposal", &["concordat proposal show elections"]),
+    ("proposal new", &["concordat --as jce proposal new --title \"A single elections team\" --service elections --lead bromsgrove --on 2008-09-01"]),
+    ("proposal show", &["concordat proposal show elections"]),
+    ("proposal list", &["concordat proposal list --stage consultation --council redditch"]),
+    ("proposal history", &["concordat --as audit proposal history elections"]),
+    ("proposal advance", &["concordat --as jce proposal advance elections --to council-approval --on 2008-11-21 --expect-version 8"]),
+    ("proposal business-case", &["concordat --as jce proposal business-case elections --one-off-cost 15000 --annual-saving 18000 --share bromsgrove=50 --share redditch=50 --on 2008-10-20"]),
+    ("proposal hold", &["concordat --as jce proposal hold elections --reason \"Awaiting the boundary review\" --on 2008-10-01"]),
+    ("proposal resume", &["concordat --as jce proposal resume elections --reason \"Boundary review published\" --on 2008-10-15"]),
+    ("proposal withdraw", &["concordat --as jce proposal withdraw payroll --reason \"Superseded by a county-wide scheme\""]),
+    ("proposal not-pursue", &["concordat --as jce proposal not-pursue payroll --reason \"No saving after the business case\""]),
+    ("proposal close", &["concordat --as jce proposal close payroll --reason \"Service ended by agreement\""]),
+    ("proposal declare-interest", &["concordat --as bdc-clerk proposal declare-interest elections --reason \"Spouse works in the elections team\""]),
+    ("consultation", &["concordat --as jce consultation open elections --with staff,unison,gmb"]),
+    ("consultation open", &["concordat --as jce consultation open elections --with staff,unison,gmb --on 2008-10-21"]),
+    ("consultation respond", &["concordat --as jce consultation respond elections --party staff --summary \"Support one team\" --on 2008-11-14"]),
+    ("consultation close", &["concordat --as jce consultation close elections --on 2008-11-21"]),
+    ("board", &["concordat --as jce board vote elections --meeting 2008-11-03 --support bdc-leader,bdc-member-2,rbc-leader,rbc-member-2"]),
+    ("board vote", &["concordat --as jce board vote elections --meeting 2008-11-03 --support bdc-leader,bdc-member-2,rbc-leader,rbc-member-2 --abstain rbc-member-3"]),
+    ("council", &["concordat --as bdc-clerk council decide elections --council bromsgrove --decision approve"]),
+    ("council decide", &["concordat --as bdc-clerk council decide elections --council bromsgrove --decision approve --minute \"Council 10 Dec 2008\" --on 2008-12-10"]),
+    ("council call-in", &["concordat --as rbc-clerk council call-in elections --council redditch --reason \"Called in by the scrutiny committee\" --on 2009-01-23"]),
+    ("council call-in-resolved", &["concordat --as rbc-clerk council call-in-resolved elections --council redditch --outcome confirmed --on 2009-02-02"]),
+    ("monitor", &["concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1500"]),
+    ("monitor kpi", &["concordat --as jce monitor kpi elections --name \"Cost per elector\" --target 1.20 --unit GBP"]),
+    ("monitor record", &["concordat --as jce monitor record elections --name \"Cost per elector\" --quarter 2009/10-Q1 --value 1.15"]),
+    ("monitor saving", &["concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1500 --on 2009-03-31"]),
+    ("review", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue"]),
+    ("review record", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue --on 2009-09-02"]),
+    ("milestone", &["concordat milestone list"]),
+    ("milestone add", &["concordat --as jce milestone add phase-2 --title \"Phase 2 business cases\" --due 2009-01-31"]),
+    ("milestone amend", &["concordat --as jce milestone amend phase-2 --due 2009-02-28 --reason \"Board agreed a month's delay\""]),
+    ("milestone complete", &["concordat --as jce milestone complete phase-2 --on 2009-01-30"]),
+    ("milestone list", &["concordat --json milestone list"]),
+    ("audit", &["concordat audit verify"]),
+    ("audit verify", &[
+        "concordat audit verify",
+        "concordat audit verify --file export.jsonl --head 5f55fcecb802030438c5a1aaf8002f56ba623a578fdff1cdac2e1c0b495b6441",
+    ]),
+    ("audit export", &["concordat audit export --out export.jsonl"]),
+    ("audit replay", &["concordat --as audit audit replay --as-of 2009-01-22 --basis effective"]),
+    ("audit log", &["concordat --as audit audit log --actor rbc-clerk --from 2009-01-01 --to 2009-03-31"]),
+    ("audit prove", &[
+        "concordat audit prove --event 12 --out proof-12.txt",
+        "concordat audit prove --from checkpoint-2008-Q3.txt --now",
+    ]),
+    ("audit check-proof", &["concordat audit check-proof proof-12.txt --checkpoint checkpoint.txt --key verifier-key.txt"]),
+    ("store", &["concordat store copy --from ./bromsgrove-redditch --to postgres://concordat@db.example/concordat"]),
+    ("store copy", &["concordat store copy --from ./bromsgrove-redditch --to postgres://concordat@db.example/concordat"]),
+    ("store import", &["concordat --store ./restored store import backup-2009-04-01.jsonl --head 6f1c0b3a9e2d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c"]),
+    ("store restore", &["concordat --store ./bromsgrove-redditch store restore --from backup-2009-04-01.jsonl"]),
+    ("store accept-loss", &["concordat --store ./bromsgrove-redditch --as admin store accept-loss --after 80 --on 2009-04-02"]),
+    ("checkpoint", &["concordat --as ops checkpoint sign --key /etc/concordat/checkpoint.key"]),
+    ("checkpoint keygen", &["concordat checkpoint keygen --out /etc/concordat/checkpoint.key --name bromsgrove-redditch"]),
+    ("checkpoint sign", &["concordat --as ops checkpoint sign --key /etc/concordat/checkpoint.key --out checkpoint.txt"]),
+    ("reminders", &["concordat reminders list --until 2010-03-31"]),
+    ("reminders list", &["concordat reminders list --until 2010-03-31"]),
+    ("reminders ics", &["concordat reminders ics > concordat.ics"]),
+    ("scheduler", &["concordat --as ops scheduler tick"]),
+    ("scheduler tick", &["concordat --as ops scheduler tick --outbox /srv/reports"]),
+    ("scheduler run", &["concordat --as ops --log-format json scheduler run --poll-secs 30"]),
+    ("report", &["concordat report quarterly --quarter 2008/09-Q4 --council redditch"]),
+    ("report quarterly", &[
+        "concordat report quarterly --quarter 2008/09-Q4 --council redditch",
+        "concordat report quarterly --quarter 2008/09-Q3 --known-at seq:40 --format csv",
+    ]),
+    ("completions", &["source <(concordat completions bash)"]),
+    ("user", &["concordat --as admin user add jce --password-file jce.pass"]),
+    ("user add", &["concordat --as admin user add jce --password-file jce.pass"]),
+    ("user reset", &["concordat --as admin user reset jce --password-file jce.pass"]),
+    ("user remove", &["concordat --as admin user remove jce"]),
+    ("serve", &[
+        "concordat serve",
+        "concordat serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --public",
+    ]),
+];
+
+/// `cmd` with each command's examples at the foot of its help.
+pub fn attach(cmd: Command) -> Command {
+    attach_at(cmd, "")
+}
+
+fn attach_at(mut cmd: Command, path: &str) -> Command {
+    if let Some((_, lines)) = EXAMPLES.iter().find(|(p, _)| *p == path) {
+        let mut text = String::from("Examples:");
+        for line in lines.iter() {
+            text.push_str("\n  ");
+            text.push_str(line);
+        }
+        cmd = cmd.after_help(text);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| attach_at(sub, &sub_path));
+    }
+    cmd
+}
+
+/// The examples of the command at `path`, for tests.
+#[cfg(test)]
+pub fn of(path: &str) -> Option<&'static [&'static str]> {
+    EXAMPLES.iter().find(|(p, _)| *p == path).map(|(_, l)| *l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::Cli;
+
+    /// Every command's path (words after `concordat`), hidden ones included.
+    fn paths(cmd: &Command, prefix: &str, out: &mut Vec<(String, Command)>) {
+        out.push((prefix.to_string(), cmd.clone()));
+        for sub in cmd.get_subcommands() {
+            let path = if prefix.is_empty() {
+                sub.get_name().to_string()
+            } else {
+                format!("{prefix} {}", sub.get_name())
+            };
+            paths(sub, &path, out);
+        }
+    }
+
+    fn all() -> Vec<(String, Command)> {
+        let mut cmd = Cli::full_command();
+        cmd.build();
+        let mut out = Vec::new();
+        paths(&cmd, "", &mut out);
+        // clap's own `help` subcommands document themselves.
+        out.retain(|(p, _)| !p.split(' ').any(|w| w == "help"));
+        out
+    }
+
+    /// The words of the `concordat …` command inside an example line, split as a shell would
+    /// for the plain quoting the examples use (a redirection or `<(…)` around it is dropped).
+    fn words(line: &str) -> Vec<String> {
+        let start = line.find("concordat ").expect("an example runs concordat");
+        let mut rest = &line[start..];
+        for end in [" > ", ")"] {
+            if let Some(i) = rest.find(end) {
+                rest = &rest[..i];
+            }
+        }
+        let mut out = Vec::new();
+        let (mut word, mut quoted, mut any) = (String::new(), false, false);
+        for c in rest.chars() {
+            match c {
+                '"' => (quoted, any) = (!quoted, true),
+                c if c.is_whitespace() && !quoted => {
+                    if any {
+                        out.push(std::mem::take(&mut word));
+                        any = false;
+                    }
+                }
+                c => (word.push(c), any = true).1,
+            }
+        }
+        if any {
+            out.push(word);
+        }
+        out
+    }
+
+    #[test]
+    fn every_example_parses_against_the_definitions() {
+        for (path, lines) in EXAMPLES {
+            for line in lines.iter() {
+                let w = words(line);
+                if let Err(e) = Cli::parse_from_args(&w) {
+                    panic!("the example of `{path}` does not parse: {line}\n{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_visible_command_has_an_example_and_every_example_a_command() {
+        let all = all();
+        for (path, cmd) in &all {
+            if !cmd.is_hide_set() {
+                assert!(of(path).is_some(), "`concordat {path}` has no example");
+            }
+        }
+        for (path, _) in EXAMPLES {
+            assert!(
+                all.iter().any(|(p, _)| p == path),
+                "examples for `{path}`, which is not a command"
+            );
+        }
+    }
+}
