@@ -5,6 +5,7 @@ mod commands;
 mod context;
 mod demo;
 mod output;
+mod report_doc;
 mod web;
 
 use clap::Parser;

@@ -7,7 +7,7 @@
 //! `seq:N`), written to the outbox and recorded with its SHA-256 in the same atomic append.
 
 use super::reminders::{facts, fired, snapshot};
-use super::report::{generate, KnownAt};
+use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use crate::partnership::Role;
 use crate::proposal::Cut;
@@ -15,7 +15,8 @@ use crate::quarter::Quarter;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::{Kind, Reminder};
-use crate::report::{markdown, QuarterlyReport};
+use crate::report::layout::Layout;
+use crate::report::QuarterlyReport;
 use engine::time::local_date;
 use engine::{Failure, FailureKind, NewEvent};
 use jiff::{SignedDuration, Timestamp};
@@ -92,7 +93,9 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
                 slot.insert(generate(session, quarter, None, known).await?);
             }
             for r in &reports[&quarter] {
-                let bytes = markdown::render(r).into_bytes();
+                // The current layout, from the bundled templates, recorded with the hash.
+                let one = std::slice::from_ref(r);
+                let bytes = render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
                 let staged = stage(
                     outbox,
                     &format!("{}-{}", slug(&r.quarter.to_string()), r.council),
@@ -104,6 +107,7 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
                     path: staged.path.display().to_string(),
                     sha256: hex::encode(Sha256::digest(&bytes)),
                     known_at: r.known_at.clone(),
+                    layout: Layout::CURRENT.number(),
                 };
                 events.push(firing::report_event(&reminder.id, &issued, &actor, today));
                 files.push((staged, issued));
