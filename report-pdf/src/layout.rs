@@ -63,7 +63,10 @@ pub fn lay_out(text: &str, height: f32) -> Vec<Vec<Line>> {
                 used = 0.0;
             }
             used += style.advance();
-            pages.last_mut().expect("one page at least").push(Line { text, style });
+            pages
+                .last_mut()
+                .expect("one page at least")
+                .push(Line { text, style });
         }
     }
     pages.retain(|p| p.iter().any(|l| !l.text.is_empty()));

@@ -16,6 +16,7 @@ mod power_loss;
 mod readme;
 mod refusals;
 mod replay;
+mod report_formats;
 mod report_layouts;
 mod reports;
 mod roles;

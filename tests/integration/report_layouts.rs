@@ -32,8 +32,15 @@ pub fn restored(export: &str) -> Env {
     if backend::name() == "sled" {
         std::fs::rename(&dir, &env.store).unwrap();
     } else {
-        env.run(&["store", "copy", "--from", dir.to_str().unwrap(), "--to", &env.store])
-            .ok();
+        env.run(&[
+            "store",
+            "copy",
+            "--from",
+            dir.to_str().unwrap(),
+            "--to",
+            &env.store,
+        ])
+        .ok();
     }
     env
 }
@@ -65,7 +72,11 @@ fn every_report_the_previous_release_issued_regenerates_byte_for_byte() {
     let export = fixture();
     let env = restored(&export);
     let issued = issued(&export);
-    assert!(issued.len() >= 8, "the demo issues reports: {}", issued.len());
+    assert!(
+        issued.len() >= 8,
+        "the demo issues reports: {}",
+        issued.len()
+    );
     for event in issued {
         let d = &event["data"];
         assert!(d.get("layout").is_none(), "the fixture predates layouts");

@@ -80,7 +80,9 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
                 "--templates {}: no such directory",
                 dir.display()
             ))
-            .with_detail("name a directory holding quarterly.md, quarterly.html and quarterly.txt"));
+            .with_detail(
+                "name a directory holding quarterly.md, quarterly.html and quarterly.txt",
+            ));
         }
     }
     let mut session = context::session(g, OpenMode::Existing).await?;

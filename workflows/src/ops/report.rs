@@ -5,17 +5,17 @@ use super::reminders::{council_names, facts, snapshot};
 use super::session::Session;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
+use crate::reminders::firing::REPORT_ISSUED;
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::Kind;
-use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use crate::report::layout::Layout;
 use crate::report::templates::{self, Kind as Template};
-use crate::reminders::firing::REPORT_ISSUED;
+use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
-use std::path::Path;
 use engine::Failure;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use std::path::Path;
 
 /// The output formats of `report quarterly` made here (the PDF is laid out from [`Format::Text`]
 /// by the `concordat-report-pdf` crate, outside the library).
@@ -243,7 +243,9 @@ pub fn render(
     templates: Option<&Path>,
 ) -> Result<String, Failure> {
     let kind = match format {
-        Format::Markdown if layout == Layout::V1 => return Ok(report::markdown::render_all(reports)),
+        Format::Markdown if layout == Layout::V1 => {
+            return Ok(report::markdown::render_all(reports))
+        }
         Format::Html | Format::Text if layout == Layout::V1 => {
             return Err(Failure::usage("layout 1 had Markdown and CSV only")
                 .with_detail("ask for --format md, or for HTML and PDF with --layout 2"))

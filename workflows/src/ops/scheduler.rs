@@ -95,7 +95,8 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
             for r in &reports[&quarter] {
                 // The current layout, from the bundled templates, recorded with the hash.
                 let one = std::slice::from_ref(r);
-                let bytes = render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
+                let bytes =
+                    render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
                 let staged = stage(
                     outbox,
                     &format!("{}-{}", slug(&r.quarter.to_string()), r.council),

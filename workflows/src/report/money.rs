@@ -42,7 +42,11 @@ pub fn of(p: &ProposalState, council: &str, quarter: Quarter, start: YearStart) 
         year: quarter.year,
         q: 1,
     };
-    let in_year: Vec<&Saving> = p.savings.range(year_first..=quarter).map(|(_, s)| s).collect();
+    let in_year: Vec<&Saving> = p
+        .savings
+        .range(year_first..=quarter)
+        .map(|(_, s)| s)
+        .collect();
     let since: Vec<&Saving> = p.savings.range(..=quarter).map(|(_, s)| s).collect();
     let this = p.savings.get(&quarter);
     let expected_annual = p

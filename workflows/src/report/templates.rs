@@ -32,15 +32,30 @@ impl Kind {
 
 /// The bundled template set, by file name.
 pub const BUNDLED: [(&str, &str); 3] = [
-    ("quarterly.md", include_str!("../../templates/report/quarterly.md")),
-    ("quarterly.html", include_str!("../../templates/report/quarterly.html")),
-    ("quarterly.txt", include_str!("../../templates/report/quarterly.txt")),
+    (
+        "quarterly.md",
+        include_str!("../../templates/report/quarterly.md"),
+    ),
+    (
+        "quarterly.html",
+        include_str!("../../templates/report/quarterly.html"),
+    ),
+    (
+        "quarterly.txt",
+        include_str!("../../templates/report/quarterly.txt"),
+    ),
 ];
 
 /// Renders `reports` (one council's, or several) as `kind`, from `dir`'s templates if given.
-pub fn render(reports: &[QuarterlyReport], kind: Kind, dir: Option<&Path>) -> Result<String, Failure> {
+pub fn render(
+    reports: &[QuarterlyReport],
+    kind: Kind,
+    dir: Option<&Path>,
+) -> Result<String, Failure> {
     let env = environment(dir.map(Path::to_path_buf));
-    let template = env.get_template(kind.template()).map_err(|e| failed(e, dir))?;
+    let template = env
+        .get_template(kind.template())
+        .map_err(|e| failed(e, dir))?;
     let views: Vec<_> = reports.iter().map(view::of).collect();
     template
         .render(minijinja::context! { reports => views })
@@ -64,11 +79,18 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
                 }
             }
         }
-        Ok(BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()))
+        Ok(BUNDLED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string()))
     });
     env.add_filter("cell", |text: String| super::markdown::cell(&text));
-    env.add_filter("pad", |text: String, width: usize| format!("{text:<width$}"));
-    env.add_filter("rpad", |text: String, width: usize| format!("{text:>width$}"));
+    env.add_filter("pad", |text: String, width: usize| {
+        format!("{text:<width$}")
+    });
+    env.add_filter("rpad", |text: String, width: usize| {
+        format!("{text:>width$}")
+    });
     env
 }
 

@@ -14,7 +14,12 @@ pub const NOT_RECORDED: &str = "not recorded";
 
 /// The template context for one report.
 pub fn of(r: &QuarterlyReport) -> Value {
-    let name = |c: &str| r.council_names.get(c).cloned().unwrap_or_else(|| c.to_string());
+    let name = |c: &str| {
+        r.council_names
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    };
     let money = |m: Option<Money>| m.map(pounds).unwrap_or_else(|| NOT_RECORDED.to_string());
     let proposals: Vec<Value> = r
         .proposals
@@ -100,7 +105,11 @@ fn kpis(r: &QuarterlyReport) -> Vec<Value> {
     r.kpis
         .iter()
         .map(|k| {
-            let unit = k.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = k
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
             let number = |n: Option<rust_decimal::Decimal>| match n {
                 Some(n) => format!("{}{unit}", n.normalize()),
                 None => NOT_RECORDED.into(),

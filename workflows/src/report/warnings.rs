@@ -25,9 +25,7 @@ pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
             long_date(inputs.last_day),
             long_date(last)
         )),
-        None => out.push(
-            "Nothing had been recorded in the partnership's log by then.".to_string(),
-        ),
+        None => out.push("Nothing had been recorded in the partnership's log by then.".to_string()),
     }
     out
 }
