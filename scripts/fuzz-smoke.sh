@@ -21,7 +21,7 @@ SECONDS_EACH="${1:-20}"
 shift || true
 TARGETS=("$@")
 if [ "${#TARGETS[@]}" -eq 0 ]; then
-    TARGETS=(partnership_toml verify_export money quarter dates cron check_proof)
+    TARGETS=(partnership_toml partnership_reminders verify_export money quarter dates cron check_proof)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -67,3 +67,25 @@ pub async fn session(global: &GlobalArgs, mode: OpenMode) -> Result<Session, Fai
     let store = open_store(&location, mode, BUSY_WAIT).await?;
     Ok(Session::new(store, now, actor(global)))
 }
+
+/// Opens the store even if its log lacks acknowledged events (the audit commands, which still
+/// run and then say so: see `EventStore::shortfall`).
+pub async fn session_despite_loss(global: &GlobalArgs) -> Result<Session, Failure> {
+    let now = now()?;
+    let location = store_location(global)?;
+    let store = engine::open_store_despite_loss(&location, BUSY_WAIT).await?;
+    Ok(Session::new(store, now, actor(global)))
+}
+
+/// Refuses (exit 2) a path a command would write (or read a key from) inside the store's
+/// directory; the rule is `engine::refuse_inside_store`'s.
+pub fn outside_store(
+    global: &GlobalArgs,
+    path: &std::path::Path,
+    flag: &str,
+) -> Result<(), Failure> {
+    match store_location(global) {
+        Ok(store) => engine::refuse_inside_store(&store, path, flag),
+        Err(_) => Ok(()),
+    }
+}

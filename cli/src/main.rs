@@ -16,8 +16,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Fault injection ($FAILPOINTS) exists only in test builds (the engine's `failpoints` feature).
     engine::failpoints::setup_from_env();
-    let json_requested = std::env::args().any(|a| a == "--json");
-    let cli = match Cli::try_parse() {
+    let json_requested = std::env::args_os().any(|a| a == "--json");
+    let args = match utf8_args(std::env::args_os()) {
+        Ok(args) => args,
+        Err(failure) => return output::fail(&failure, json_requested),
+    };
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e, json_requested),
     };
@@ -39,6 +43,28 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(failure) => output::fail(&failure, json),
     }
+}
+
+/// The arguments as text; the first that is not UTF-8 is a usage failure naming it (its position,
+/// the flag before it, and its bytes) instead of a panic.
+fn utf8_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String>, Failure> {
+    let mut out: Vec<String> = Vec::new();
+    for (n, arg) in args.enumerate() {
+        match arg.into_string() {
+            Ok(text) => out.push(text),
+            Err(raw) => {
+                let after = match out.last() {
+                    Some(prev) if n > 1 => format!(" (after {})", output::field(prev)),
+                    _ => String::new(),
+                };
+                return Err(Failure::usage(format!(
+                    "argument {n}{after} is not valid UTF-8: {raw:?}"
+                ))
+                .with_detail("give every argument as UTF-8 text; nothing was done"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
@@ -69,7 +95,14 @@ fn clap_failure(e: clap::Error, json: bool) -> ExitCode {
             output::fail(&failure, true)
         }
         _ => {
-            let _ = e.print();
+            // Plain text, escaped: clap echoes the offending argument, which on a terminal would
+            // otherwise pass its escape sequences through.
+            use std::io::Write;
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                output::terminal_text(&e.render().to_string())
+            );
             ExitCode::from(2)
         }
     }

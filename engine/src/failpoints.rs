@@ -13,6 +13,7 @@
 //! | `append::after-index` | the process is killed: written and indexed, not synced | | |
 //! | `append::sync` | `fdatasync` fails (EIO) | | |
 //! | `append::after-sync` | the process is killed: durable, but not acknowledged | | |
+//! | `index::install` | a rebuilt index cannot be written (as on a full disk): it is kept in memory | | |
 //!
 //! The PostgreSQL store's append path has its own (its transaction is the durable write):
 //!

@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about councils or proposals; the rules live in `workflows`.
 
+pub mod accounts;
 pub mod chain;
 pub mod error;
 pub mod event;
@@ -16,5 +17,6 @@ pub mod time;
 pub use error::{Failure, FailureKind};
 pub use event::{Event, NewEvent, ZERO_HASH};
 pub use store::{
-    create_store, open_store, ActorRoles, AppendRequest, EventStore, Expectation, Head, StoreAccess,
+    create_store, open_store, open_store_despite_loss, refuse_inside_store, ActorRoles,
+    AppendRequest, EventStore, Expectation, Head, Shortfall, StoreAccess,
 };

@@ -118,6 +118,9 @@ pub struct CronSchedule {
     schedule: cron::Schedule,
 }
 
+/// The most firings [`CronSchedule::between`] returns from one call.
+pub const MAX_ENUMERATED: usize = 100_000;
+
 const CRON_FIELDS: &str = "sec min hour day-of-month month day-of-week";
 const CRON_EXAMPLE: &str = "\"0 0 9 1 Jan,Apr,Jul,Oct *\" (09:00 on the first of each quarter)";
 
@@ -166,16 +169,43 @@ impl CronSchedule {
         self.firings_after(after, tz).next()
     }
 
-    /// Every due instant in `(after_exclusive, until_inclusive]`, strictly increasing.
+    /// Every due instant in `(after_exclusive, until_inclusive]`, strictly increasing, the first
+    /// [`MAX_ENUMERATED`] of them at most (so a schedule recorded before its density was bounded,
+    /// e.g. every second, costs bounded time and memory instead of gigabytes).
     pub fn between(
         &self,
         after_exclusive: Timestamp,
         until_inclusive: Timestamp,
         tz: &TimeZone,
     ) -> Vec<Timestamp> {
-        self.firings_after(after_exclusive, tz)
+        let firings: Vec<Timestamp> = self
+            .firings_after(after_exclusive, tz)
             .take_while(|t| *t <= until_inclusive)
-            .collect()
+            .take(MAX_ENUMERATED)
+            .collect();
+        if firings.len() == MAX_ENUMERATED {
+            tracing::warn!(
+                schedule = %self.source,
+                "the schedule fires more than {MAX_ENUMERATED} times in the period: only the first {MAX_ENUMERATED} are taken"
+            );
+        }
+        firings
+    }
+
+    /// The most times the schedule can fire in any one year, from its fields alone (seconds ×
+    /// minutes × hours a day, times the days a year its day-of-month, month and day-of-week
+    /// fields allow; each weekday falls at most five times a month).
+    pub fn firings_per_year_at_most(&self) -> u64 {
+        use cron::TimeUnitSpec;
+        let s = &self.schedule;
+        let per_day = u64::from(s.seconds().count())
+            * u64::from(s.minutes().count())
+            * u64::from(s.hours().count());
+        let months = u64::from(s.months().count());
+        let days = (months * u64::from(s.days_of_month().count()))
+            .min(months * 5 * u64::from(s.days_of_week().count()))
+            .min(366);
+        per_day * days
     }
 
     /// The due instants strictly after `after`, strictly increasing (unbounded: bound it with

@@ -66,6 +66,16 @@ const USAGE: &[Case] = &[
     case(2, "usage", "--as admin checkpoint sign --key ./no-such-key"),
     case(2, "usage", "--as admin partnership amend ./no-such-partnership.toml --on 2009-01-01"),
     case(2, "usage", "scheduler tick"),
+    // Issue 18: free text beyond its bound, partnership values out of range (each naming the key
+    // and the range).
+    case(2, "usage", "--as jce proposal new --title LONG_TITLE --service s --lead bromsgrove"),
+    case(2, "usage", "--as jce proposal hold elections --reason LONG_TEXT"),
+    case(2, "usage", "--as jce proposal business-case elections --one-off-cost 10 --annual-saving 5 --risk LONG_TEXT"),
+    case(2, "usage", "--as jce milestone add m9 --title LONG_TITLE --due 2009-01-01"),
+    case(2, "usage", "--as admin partnership amend BAD_LEADS --on 2009-01-01"),
+    case(2, "usage", "--as admin partnership amend BAD_CRON --on 2009-01-01"),
+    case(2, "usage", "--as admin partnership amend BAD_COUNCIL --on 2009-01-01"),
+    case(2, "usage", "--as admin partnership amend LONG_NAME --on 2009-01-01"),
 ];
 
 /// Not permitted (5): an unregistered actor, a missing role, another council's clerk, an actor
@@ -206,6 +216,31 @@ fn store() -> (Env, String) {
     (env, file)
 }
 
+/// The long texts and the out-of-range partnership files the issue-18 cases name.
+fn placeholders(env: &Env, args: &str) -> String {
+    let fixture = std::fs::read_to_string(partnership(env)).unwrap();
+    let mut out = args
+        .replace("LONG_TITLE", &"t".repeat(201))
+        .replace("LONG_TEXT", &"r".repeat(4001));
+    for (name, from, to) in [
+        ("BAD_LEADS", "[14, 1]", "[100000000]"),
+        ("BAD_CRON", "0 0 9 1 Jan,Apr,Jul,Oct *", "* * * * * *"),
+        (
+            "BAD_COUNCIL",
+            "id = \"redditch\"",
+            "id = \"../../../tmp/x\"",
+        ),
+        ("LONG_NAME", "Redditch Borough Council", &"R".repeat(201)),
+    ] {
+        if out.contains(name) {
+            let path = env.path(&format!("{name}.toml"));
+            std::fs::write(&path, fixture.replace(from, to)).unwrap();
+            out = out.replace(name, path.to_str().unwrap());
+        }
+    }
+    out
+}
+
 fn export(env: &Env) -> Vec<u8> {
     let run = env.run(&["audit", "export"]);
     run.ok();
@@ -223,7 +258,7 @@ fn every_refusal_says_what_was_wrong_and_what_would_make_it_right_and_writes_not
         .chain(CONFLICT)
         .chain(REFUSED)
     {
-        let text = case.args.replace("FIXTURE", &fixture);
+        let text = placeholders(&env, &case.args.replace("FIXTURE", &fixture));
         let args: Vec<&str> = text.split(' ').collect();
         let plain = env.run(&args);
         let lines: Vec<&str> = plain

@@ -14,10 +14,33 @@ pub fn current_os_user() -> Option<String> {
 /// Refuses (exit 5) when `actor` is bound to an OS user other than the one running this process,
 /// or to a database role other than `session_role` (the store's, where it has roles).
 pub fn check_bound(actor: &Actor, session_role: Option<&str>) -> Result<(), Failure> {
+    check_bound_as(actor, session_role, Proof::Process)
+}
+
+/// How the person acting was identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Proof {
+    /// By the account running this process (the command line).
+    #[default]
+    Process,
+    /// By signing in on the web (a password the store's owner set with `concordat user`, or a
+    /// trusted single sign-on header): this satisfies an `os_user` binding, never a `db_role` one.
+    SignedIn,
+}
+
+/// [`check_bound`], where the person was identified by `proof`.
+pub fn check_bound_as(
+    actor: &Actor,
+    session_role: Option<&str>,
+    proof: Proof,
+) -> Result<(), Failure> {
     check_db_role(actor, session_role)?;
     let Some(bound) = &actor.os_user else {
         return Ok(());
     };
+    if proof == Proof::SignedIn {
+        return Ok(());
+    }
     let me = current_os_user();
     if me.as_deref() == Some(bound.as_str()) {
         return Ok(());
@@ -76,6 +99,15 @@ mod tests {
         assert!(check_bound(&actor(Some(me)), None).is_ok());
         let err = check_bound(&actor(Some("someone-else-entirely".into())), None).unwrap_err();
         assert_eq!(err.kind, engine::FailureKind::NotPermitted);
+    }
+
+    #[test]
+    fn signing_in_satisfies_an_os_user_binding_but_not_a_database_role() {
+        let bound = actor(Some("someone-else-entirely".into()));
+        assert!(check_bound_as(&bound, None, Proof::SignedIn).is_ok());
+        let mut clerk = actor(None);
+        clerk.db_role = Some("bdc_clerk".into());
+        assert!(check_bound_as(&clerk, Some("concordat_web"), Proof::SignedIn).is_err());
     }
 
     #[test]

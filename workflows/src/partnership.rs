@@ -287,6 +287,9 @@ impl Partnership {
                 }
             }
         }
+        problems.extend(crate::bounds::problems(self, &|needle| {
+            line_of(text, needle)
+        }));
         if self.board_rule.min_support_per_council == 0 {
             problems.push(format!(
                 "{}min_support_per_council must be at least 1",
@@ -294,6 +297,12 @@ impl Partnership {
             ));
         }
         problems
+    }
+
+    /// The limits this partnership (as recorded, perhaps before the limits existed) breaks: what
+    /// `audit verify` reports as warnings for a log that keeps working.
+    pub fn bound_warnings(&self) -> Vec<String> {
+        crate::bounds::problems(self, &|_| None)
     }
 
     /// The partnership's time zone (validated on load).

@@ -93,7 +93,10 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
             key,
         } => super::checkpoint::check_proof(g, &file, &checkpoint, key),
         AuditCommand::Export { out } => {
-            let mut session = context::session(g, OpenMode::Existing).await?;
+            if let Some(path) = &out {
+                context::outside_store(g, path, "--out")?;
+            }
+            let mut session = context::session_despite_loss(g).await?;
             session.check_reader().await?;
             match out {
                 Some(path) => {
@@ -124,6 +127,12 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
                     workflows::ops::audit::export_to(&mut session, &mut stdout).await?;
                 }
             }
+            // What is there was exported; what is missing is said, and the exit is 6.
+            if let Some(shortfall) = session.store.shortfall() {
+                let failure = shortfall.failure(std::path::Path::new(&session.store.location()));
+                session.store.close().await?;
+                return Err(failure);
+            }
             super::finish(session).await
         }
         AuditCommand::Log { actor, from, to } => {
@@ -146,7 +155,7 @@ async fn verify(
     file: Option<PathBuf>,
     head: Option<String>,
 ) -> Result<ExitCode, Failure> {
-    let (report, session) = match file {
+    let (report, warnings, session) = match file {
         Some(path) => {
             let f = std::fs::File::open(&path).map_err(|e| {
                 Failure::usage(format!("cannot read {}: {e}", path.display()))
@@ -162,20 +171,43 @@ async fn verify(
                     );
                 }
             }
-            (report?, None)
+            (report?, Vec::new(), None)
         }
         None => {
-            let mut session = context::session(g, OpenMode::Existing).await?;
-            let report = workflows::ops::audit::verify(&mut session, None, head.as_deref()).await?;
-            (report, Some(session))
+            let mut session = context::session_despite_loss(g).await?;
+            let mut report =
+                workflows::ops::audit::verify(&mut session, None, head.as_deref()).await?;
+            if let Some(shortfall) = session.store.shortfall() {
+                // The chain of what is there may verify; the log still lacks what was acknowledged.
+                report.ok = false;
+                report.first_bad_seq = report.first_bad_seq.or(Some(shortfall.log_seq + 1));
+                report.problem = Some(match report.problem.take() {
+                    Some(p) => format!("{p}; and {}", shortfall.describe()),
+                    None => shortfall.describe(),
+                });
+            }
+            let warnings = match report.ok {
+                true => workflows::ops::audit::partnership_warnings(&mut session).await?,
+                false => Vec::new(),
+            };
+            (report, warnings, Some(session))
         }
     };
-    output::emit(g.json, &report, |r| {
+    let doc = Verified {
+        report: report.clone(),
+        warnings,
+    };
+    output::emit(g.json, &doc, |v| {
+        let r = &v.report;
         if r.ok {
-            format!(
+            let mut out = format!(
                 "ok: {} events, the chain is unbroken\nhead {}",
                 r.events, r.head
-            )
+            );
+            for w in &v.warnings {
+                out += &format!("\nwarning: {w}");
+            }
+            out
         } else {
             format!(
                 "BROKEN: the chain breaks at seq {}: {}\n{} events verify before it; the last good hash is {}",
@@ -199,12 +231,27 @@ async fn verify(
     }
 }
 
+/// `audit verify`'s document: the contract's keys, and `warnings` (issue 18): values recorded
+/// before today's limits, which keep working but an auditor should know of.
+#[derive(serde::Serialize)]
+struct Verified {
+    #[serde(flatten)]
+    report: engine::chain::VerifyReport,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
 fn human_log(events: &[Event]) -> String {
     let mut out = String::new();
     for e in events {
         out += &format!(
             "{:>6}  recorded {}  taken {}  {:<12} {:<24} {}\n",
-            e.seq, e.recorded_at, e.effective_on, e.actor, e.kind, e.stream
+            e.seq,
+            e.recorded_at,
+            e.effective_on,
+            output::field(&e.actor),
+            e.kind,
+            output::field(&e.stream)
         );
     }
     if events.is_empty() {

@@ -44,6 +44,10 @@ pub async fn exec(g: &GlobalArgs, cmd: CheckpointCommand) -> Result<ExitCode, Fa
     match cmd {
         CheckpointCommand::Keygen { out, name } => keygen(g, &out, name).await,
         CheckpointCommand::Sign { key, out, on } => {
+            context::outside_store(g, &key, "--key")?;
+            if let Some(path) = &out {
+                context::outside_store(g, path, "--out")?;
+            }
             let text = std::fs::read_to_string(&key).map_err(|e| {
                 Failure::usage(format!("cannot read the key file {}: {e}", key.display()))
                     .with_detail("give the file `concordat checkpoint keygen --out FILE` wrote")
@@ -76,23 +80,9 @@ async fn keygen(g: &GlobalArgs, out: &Path, name: Option<String>) -> Result<Exit
             origin
         }
     };
-    if let Ok(store) = context::store_location(g) {
-        let inside = |p: &Path| {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
-            let dir = dir.unwrap_or(Path::new("."));
-            match (dir.canonicalize(), Path::new(&store).canonicalize()) {
-                (Ok(d), Ok(s)) => d.starts_with(s),
-                _ => false,
-            }
-        };
-        if inside(out) {
-            return Err(Failure::usage(format!(
-                "{} is inside the store; a signing key must be kept outside it",
-                out.display()
-            ))
-            .with_detail("write the key where only its holders can read it, e.g. --out ~/concordat-checkpoint.key"));
-        }
-    }
+    context::outside_store(g, out, "--out").map_err(|e| {
+        e.with_detail("a signing key is kept where only its holders can read it, e.g. --out ~/concordat-checkpoint.key")
+    })?;
     let (private, public) = SignerKey::generate(&name)?;
     write_private(out, &private)?;
     let doc = serde_json::json!({
@@ -184,6 +174,9 @@ pub async fn prove(
     now: bool,
     out: Option<PathBuf>,
 ) -> Result<ExitCode, Failure> {
+    if let Some(path) = &out {
+        context::outside_store(g, path, "--out")?;
+    }
     let against = match (&checkpoint, now) {
         (Some(p), _) => Against::Checkpoint(read_input(p, "checkpoint", MAX_PROOF_BYTES)?),
         (None, true) => Against::Now,

@@ -120,7 +120,12 @@ fn human_list(all: &[Milestone]) -> String {
             Some(c) => format!("completed {} by {}", c.on, c.by),
             None => "open".into(),
         };
-        out += &format!("{}{of}: {} — due {}, {state}\n", m.id, m.title, m.due);
+        out += &format!(
+            "{}{of}: {} — due {}, {state}\n",
+            m.id,
+            crate::output::field(&m.title),
+            m.due
+        );
         if !m.amendments.is_empty() {
             out += &format!("    originally due {}\n", m.original_due);
         }

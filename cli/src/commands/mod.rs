@@ -4,7 +4,7 @@
 mod audit;
 mod board;
 mod checkpoint;
-mod common;
+pub(crate) mod common;
 mod consultation;
 mod council;
 mod init;
@@ -18,6 +18,7 @@ mod report;
 mod review;
 mod scheduler;
 mod store;
+mod user;
 
 use clap::{Args, Parser, Subcommand};
 use engine::Failure;
@@ -97,6 +98,9 @@ pub enum Command {
     /// Reports to the councils.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Web accounts: give an actor a password to sign in with, replace it, or remove it.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Serve a read-only web view of the store (pipeline, proposals, savings, upcoming, integrity) and a JSON API.
     Serve(crate::web::ServeArgs),
 }
@@ -121,6 +125,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Reminders(cmd) => reminders::exec(&g, cmd).await,
         Command::Scheduler(cmd) => scheduler::exec(&g, cmd).await,
         Command::Report(cmd) => report::exec(&g, cmd).await,
+        Command::User(cmd) => user::exec(&g, cmd).await,
         Command::Serve(args) => crate::web::exec(&g, args).await,
     }
 }

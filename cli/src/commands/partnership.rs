@@ -58,11 +58,18 @@ fn human(v: &PartnershipView) -> String {
     let p = &v.partnership;
     let mut out = format!(
         "{}\n  time zone {}, financial year from {}\n",
-        p.name, p.timezone, p.financial_year_start
+        output::field(&p.name),
+        p.timezone,
+        p.financial_year_start
     );
     out += "Councils and their Shared Services Board members:\n";
     for c in &p.councils {
-        out += &format!("  {:<14} {}  board: {}\n", c.id, c.name, c.board.join(", "));
+        out += &format!(
+            "  {:<14} {}  board: {}\n",
+            c.id,
+            output::field(&c.name),
+            c.board.join(", ")
+        );
     }
     out += &format!(
         "Board rule: consensus, else at least {} in support from each council\n",
@@ -85,6 +92,13 @@ fn human(v: &PartnershipView) -> String {
         "Quarterly reports: {}; milestone reminders {:?} days ahead\n",
         p.schedule.quarterly_report, p.schedule.milestone_lead_days
     );
+    out += &match &p.checkpoint_key {
+        Some(key) => format!("Checkpoint key: {key}\n"),
+        None => "Checkpoint key: none (checkpoints are not signed)\n".to_string(),
+    };
+    for k in &v.checkpoint_key_changes {
+        out += &format!("  from {}: {}\n", k.effective_on, k.change);
+    }
     if !v.amendments.is_empty() {
         out += &format!("Amended with effect from: {}\n", v.amendments.join(", "));
     }

@@ -204,7 +204,7 @@ async fn lifecycle(
 }
 
 fn human_show(v: &ProposalView) -> String {
-    let mut out = format!("{} — {}\n", v.id, v.title);
+    let mut out = format!("{} — {}\n", v.id, output::field(&v.title));
     out += &format!(
         "  stage {}{}, version {}, {} workflow v{}, round {}\n",
         v.stage,
@@ -254,7 +254,7 @@ fn human_show(v: &ProposalView) -> String {
                 );
             }
             for r in &b.risks {
-                out += &format!("  risk: {r}\n");
+                out += &format!("  risk: {}\n", output::field(r));
             }
         }
     }
@@ -329,7 +329,7 @@ fn human_show(v: &ProposalView) -> String {
             r.outcome,
             r.summary
                 .as_deref()
-                .map(|s| format!(" ({s})"))
+                .map(|s| format!(" ({})", output::field(s)))
                 .unwrap_or_default()
         );
     }
@@ -337,7 +337,7 @@ fn human_show(v: &ProposalView) -> String {
         out += &format!(
             "Milestone {}: {} — due {}{}{}\n",
             m.id,
-            m.title,
+            output::field(&m.title),
             m.due,
             if m.due != m.original_due {
                 format!(" (originally {})", m.original_due)
@@ -351,10 +351,14 @@ fn human_show(v: &ProposalView) -> String {
         );
     }
     for (actor, r) in &v.recused {
-        out += &format!("Recused: {actor} since {} ({})\n", r.on, r.reason);
+        out += &format!(
+            "Recused: {actor} since {} ({})\n",
+            r.on,
+            output::field(&r.reason)
+        );
     }
     for r in &v.next_reminders {
-        out += &format!("Next: {} {} — {}\n", r.due, r.kind, r.title);
+        out += &format!("Next: {} {} — {}\n", r.due, r.kind, output::field(&r.title));
     }
     out
 }
@@ -371,7 +375,7 @@ fn human_list(items: &[ListItem]) -> String {
             i.stage.as_str(),
             i.version,
             i.lead,
-            i.title,
+            output::field(&i.title),
             i.councils.join(", ")
         );
     }
@@ -387,7 +391,7 @@ fn human_history(items: &[HistoryItem]) -> String {
             e.effective_on,
             e.recorded_at,
             e.actor,
-            describe_event(&e.kind, &e.data)
+            output::field(&describe_event(&e.kind, &e.data))
         );
     }
     out

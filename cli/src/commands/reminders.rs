@@ -44,7 +44,12 @@ fn human(list: &Vec<ReminderView>) -> String {
     }
     let mut out = String::new();
     for r in list {
-        out += &format!("{}  {:<21} {}\n", r.due, r.kind.as_str(), r.title);
+        out += &format!(
+            "{}  {:<21} {}\n",
+            r.due,
+            r.kind.as_str(),
+            output::field(&r.title)
+        );
         out += &format!("{:27}{}\n", "", r.id);
     }
     out

@@ -1,8 +1,8 @@
 //! `concordat report quarterly`.
 
 use super::GlobalArgs;
-use crate::context;
 use crate::report_doc::{self, DocFormat};
+use crate::{context, output};
 use clap::{Args, Subcommand, ValueEnum};
 use engine::store::OpenMode;
 use engine::Failure;
@@ -115,6 +115,14 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
                 .with_detail("choose a file in a directory you can write to")
         })?,
         None => {
+            // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
+            let bytes = match String::from_utf8(bytes) {
+                Ok(text) if std::io::stdout().is_terminal() => {
+                    output::terminal_text(&text).into_bytes()
+                }
+                Ok(text) => text.into_bytes(),
+                Err(e) => e.into_bytes(),
+            };
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(&bytes).and_then(|_| stdout.flush());
         }

@@ -58,6 +58,7 @@ pub async fn exec(g: &GlobalArgs, cmd: SchedulerCommand) -> Result<ExitCode, Fai
 /// `--outbox`, else `STORE/outbox` for a directory store, else the platform data dir's.
 fn outbox_dir(g: &GlobalArgs, given: Option<PathBuf>) -> Result<PathBuf, Failure> {
     if let Some(dir) = given {
+        context::outside_store(g, &dir, "--outbox")?;
         return Ok(dir);
     }
     let store = context::store_location(g)?;

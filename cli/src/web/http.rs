@@ -1,13 +1,16 @@
-//! The little HTTP the view needs: the request's path and query, the token check, and responses
-//! (HTML, JSON in the CLI's shapes, errors with the CLI's `{"error": …}` document).
+//! The HTTP around the pages: a request's path and query (decoded by the url crates), and
+//! responses — HTML with a strict content security policy, JSON in the CLI's shapes, errors with
+//! the CLI's `{"error": …}` document, redirects after a form.
 
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 use engine::{Failure, FailureKind};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::collections::BTreeMap;
-use std::io::Cursor;
-use tiny_http::{Header, Method, Request, StatusCode};
 
 /// A response ready to send.
-pub type Reply = tiny_http::Response<Cursor<Vec<u8>>>;
+pub type Reply = Response;
 
 /// A request's path (percent-decoded, split on `/`) and query parameters.
 #[derive(Debug, Clone, Default)]
@@ -17,21 +20,16 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parses `/a/b?x=1&y=2`.
-    pub fn parse(url: &str) -> Target {
-        let (path, query) = url.split_once('?').unwrap_or((url, ""));
-        let segments = path
+    /// Parses the path and query of `uri`.
+    pub fn parse(uri: &axum::http::Uri) -> Target {
+        let segments = uri
+            .path()
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(decode)
+            .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
             .collect();
-        let query = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (decode(k), decode(v))
-            })
+        let query = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         Target { segments, query }
     }
@@ -43,107 +41,71 @@ impl Target {
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
-}
 
-/// Percent-decoding (`+` is a space, as forms send it); bad escapes are kept as written.
-pub fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi * 16 + lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
+    /// The path, each segment encoded again.
+    pub fn path(&self) -> String {
+        let parts: Vec<String> = self.segments.iter().map(|s| encode(s)).collect();
+        format!("/{}", parts.join("/"))
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
+/// What stays unencoded in a path segment or query value: RFC 3986's unreserved characters.
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encoding for a query value or a path segment.
 pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out += &format!("%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(text, ENCODED).to_string()
 }
 
-/// Only reads are served: GET and HEAD.
-pub fn is_read(method: &Method) -> bool {
-    matches!(method, Method::Get | Method::Head)
-}
-
-/// Whether the request carries the token (`Authorization: Bearer TOKEN` or `?token=TOKEN`);
-/// always true when the server has none.
-pub fn authorised(request: &Request, target: &Target, token: Option<&str>) -> bool {
-    let Some(token) = token else {
-        return true;
-    };
-    let bearer = request
-        .headers()
-        .iter()
-        .filter(|h| h.field.equiv("Authorization"))
-        .filter_map(|h| h.value.as_str().strip_prefix("Bearer "))
-        .any(|given| same(given.trim(), token));
-    bearer || target.query.get("token").is_some_and(|t| same(t, token))
-}
-
-/// Compares in time independent of where the first difference is.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
-}
-
-/// A response with a body and its content type.
+/// A response with a body and its content type, and the headers every answer carries.
 pub fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
-    tiny_http::Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    set(&mut r, header::CONTENT_TYPE, content_type);
+    set(&mut r, header::CACHE_CONTROL, "no-store");
+    set(&mut r, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(&mut r, header::REFERRER_POLICY, "no-referrer");
+    set(&mut r, header::X_FRAME_OPTIONS, "DENY");
+    r
+}
+
+/// Sets header `name` on `reply` (values here are ours: ASCII, so always valid).
+pub fn set(reply: &mut Reply, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        reply.headers_mut().insert(name, v);
+    }
+}
+
+/// An HTML page with `status`.
+pub fn html_status(status: u16, page: maud::Markup) -> Reply {
+    let mut r = reply(
+        status,
+        "text/html; charset=utf-8",
+        page.into_string().into_bytes(),
+    );
+    set(
+        &mut r,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    );
+    r
 }
 
 /// An HTML page (200).
 pub fn html(page: maud::Markup) -> Reply {
-    reply(
-        200,
-        "text/html; charset=utf-8",
-        page.into_string().into_bytes(),
-    )
-    .with_header(header(
-        "Content-Security-Policy",
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'",
-    ))
+    html_status(200, page)
 }
 
 /// A JSON document, pretty-printed as `--json` prints it (200).
 pub fn json<T: serde::Serialize>(value: &T) -> Reply {
-    let text = serde_json::to_string_pretty(value).expect("views serialise") + "\n";
-    reply(200, "application/json", text.into_bytes())
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => reply(200, "application/json", (text + "\n").into_bytes()),
+        Err(e) => json_failure(&Failure::internal(e.to_string())),
+    }
 }
 
 /// A file to download under `name`.
@@ -158,30 +120,31 @@ pub fn download(content_type: &str, name: &str, body: Vec<u8>) -> Reply {
             }
         })
         .collect();
-    reply(200, content_type, body).with_header(header(
-        "Content-Disposition",
+    let mut r = reply(200, content_type, body);
+    set(
+        &mut r,
+        header::CONTENT_DISPOSITION,
         &format!("attachment; filename=\"{safe}\""),
-    ))
+    );
+    r
 }
 
-/// 405 for anything but a read.
-pub fn method_not_allowed() -> Reply {
-    reply(
+/// 303 See Other to `location` (after a form, so reloading does not post it again).
+pub fn redirect(location: &str) -> Reply {
+    let mut r = reply(303, "text/plain; charset=utf-8", Vec::new());
+    set(&mut r, header::LOCATION, location);
+    r
+}
+
+/// 405 for a method the path does not take.
+pub fn method_not_allowed(allow: &str) -> Reply {
+    let mut r = reply(
         405,
         "text/plain; charset=utf-8",
-        b"405 method not allowed: this view is read-only (GET and HEAD only)\n".to_vec(),
-    )
-    .with_header(header("Allow", "GET, HEAD"))
-}
-
-/// 401 without the token.
-pub fn unauthorised() -> Reply {
-    reply(
-        401,
-        "text/plain; charset=utf-8",
-        b"401 unauthorised: send Authorization: Bearer TOKEN, or add ?token=TOKEN\n".to_vec(),
-    )
-    .with_header(header("WWW-Authenticate", "Bearer realm=\"concordat\""))
+        format!("405 method not allowed: this address takes {allow} only\n").into_bytes(),
+    );
+    set(&mut r, header::ALLOW, allow);
+    r
 }
 
 /// The HTTP status a failure answers with.
@@ -190,8 +153,8 @@ pub fn status_of(failure: &Failure) -> u16 {
         FailureKind::Usage => 400,
         FailureKind::Refused => 404,
         FailureKind::NotPermitted => 403,
-        // The store is busy with another command: try again.
-        FailureKind::Conflict => 503,
+        // The store is busy with another command, or a change came first.
+        FailureKind::Conflict => 409,
         FailureKind::Integrity | FailureKind::Internal => 500,
     }
 }
@@ -203,7 +166,7 @@ pub fn json_failure(failure: &Failure) -> Reply {
         "message": failure.message,
         "details": failure.details,
     }});
-    let text = serde_json::to_string_pretty(&doc).expect("serialises") + "\n";
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
     reply(status_of(failure), "application/json", text.into_bytes())
 }
 
@@ -213,18 +176,14 @@ mod tests {
 
     #[test]
     fn targets_decode() {
-        let t = Target::parse("/proposals/a%20b?as_of=2009-01-22&basis=recorded&x=%zz+y");
+        let uri: axum::http::Uri = "/proposals/a%20b?as_of=2009-01-22&basis=recorded&x=%zz+y"
+            .parse()
+            .unwrap();
+        let t = Target::parse(&uri);
         assert_eq!(t.segments, vec!["proposals", "a b"]);
         assert_eq!(t.param("as_of"), Some("2009-01-22"));
         assert_eq!(t.param("x"), Some("%zz y"));
-        assert_eq!(decode("100%"), "100%");
+        assert_eq!(t.path(), "/proposals/a%20b");
         assert_eq!(encode("a b/<c>"), "a%20b%2F%3Cc%3E");
-    }
-
-    #[test]
-    fn tokens_compare_whole() {
-        assert!(same("abc", "abc"));
-        assert!(!same("abc", "abd"));
-        assert!(!same("ab", "abc"));
     }
 }

@@ -1,77 +1,106 @@
-//! `concordat serve`: a read-only web view of the store for members and officers — the pipeline,
-//! each proposal and its timeline, savings, what falls due, the chain's integrity — and a JSON API
-//! in the CLI's `--json` shapes. Pages and endpoints only read: GET and HEAD, nothing else.
+//! `concordat serve`: the web application. Officers sign in as their actor and see the pipeline,
+//! each proposal and its timeline, savings, what falls due and the chain's integrity, and make the
+//! everyday changes through forms that call the very operations the command line calls. A JSON API
+//! answers in the CLI's `--json` shapes. Nothing is served to a visitor who has not signed in,
+//! unless `--public` publishes the read-only pages.
 
+mod adapter;
+mod app;
+mod auth;
 mod cache;
+mod forms;
 mod http;
 mod pages;
+pub mod password;
 mod routes;
+mod server;
+mod sessions;
+mod tls;
 mod views;
 
 use crate::commands::GlobalArgs;
 use clap::Args;
 use engine::Failure;
-use std::io::Write;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::Duration;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The address to listen on; port 0 picks a free one. Anything but loopback needs --token.
+    /// The address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub listen: String,
-    /// A secret every request must carry (`Authorization: Bearer TOKEN`, or `?token=TOKEN`).
-    #[arg(
-        long,
-        env = "CONCORDAT_SERVE_TOKEN",
-        hide_env_values = true,
-        value_name = "TOKEN"
-    )]
-    pub token: Option<String>,
+    /// Publish the read-only pages to visitors who have not signed in (forms, the API and report
+    /// downloads still need sign-in).
+    #[arg(long)]
+    pub public: bool,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// A reverse proxy whose --user-header is trusted to name the signed-in user (repeatable).
+    #[arg(long, value_name = "ADDR", requires = "user_header")]
+    pub trusted_proxy: Vec<IpAddr>,
+    /// The header in which a trusted proxy names the actor it signed in (single sign-on).
+    #[arg(long, value_name = "NAME", requires = "trusted_proxy")]
+    pub user_header: Option<String>,
+    /// Sign a session out after this many seconds without a request.
+    #[arg(long, env = "CONCORDAT_SESSION_IDLE_SECS", default_value_t = 30 * 60, value_name = "SECONDS")]
+    pub session_idle_secs: u64,
+    /// Sign a session out this many seconds after sign-in, however busy.
+    #[arg(long, env = "CONCORDAT_SESSION_MAX_SECS", default_value_t = 8 * 60 * 60, value_name = "SECONDS")]
+    pub session_max_secs: u64,
+    /// At most this many connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
 }
 
-/// Checks the address and the token, then serves until the process is stopped.
+/// What the application was started with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub global: GlobalArgs,
+    pub public: bool,
+    pub tls: bool,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub user_header: Option<String>,
+    pub idle: Duration,
+    pub max_age: Duration,
+}
+
+/// Checks the arguments and the store, then serves until the process is stopped.
 pub async fn exec(g: &GlobalArgs, args: ServeArgs) -> Result<ExitCode, Failure> {
-    let addrs = listen_addresses(&args.listen, args.token.as_deref())?;
-    let cache = cache::Cache::new(g.clone());
-    // A missing store or an unregistered --as fails now, with the command's exit code.
-    cache.with_store(async |s| s.check_reader().await).await?;
-    cache.read().await?;
-    let server = tiny_http::Server::http(addrs.as_slice()).map_err(|e| {
-        Failure::internal(format!("cannot listen on {}: {e}", args.listen))
-            .with_detail("choose another address or port with --listen, e.g. 127.0.0.1:0")
-    })?;
-    let bound = server
-        .server_addr()
-        .to_ip()
-        .map_or_else(|| args.listen.clone(), |a| a.to_string());
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "http://{bound}/");
-        let _ = writeln!(
-            out,
-            "concordat: a read-only view of the store; stop it with Ctrl-C"
-        );
-        let _ = out.flush();
+    let addr = listen_address(&args.listen)?;
+    if args.session_idle_secs == 0 || args.session_max_secs == 0 {
+        return Err(Failure::usage("a session must last at least a second")
+            .with_detail("give --session-idle-secs and --session-max-secs of 1 or more"));
     }
-    let app = routes::App {
-        cache,
-        views: views::Views::default(),
-        token: args.token,
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
+        _ => None,
     };
-    // One thread answers, in order (tiny_http's own threads accept and read the requests): a
-    // fold is CPU-bound, and a second one of the same log at once would only repeat the first
-    // and double the memory.
-    let worker = std::thread::spawn(move || work(&app, &server));
-    let _ = worker.join();
+    let config = Config {
+        global: g.clone(),
+        public: args.public,
+        tls: tls.is_some(),
+        trusted_proxies: args.trusted_proxy.clone(),
+        user_header: args.user_header.clone(),
+        idle: Duration::from_secs(args.session_idle_secs),
+        max_age: Duration::from_secs(args.session_max_secs),
+    };
+    let app = routes::App::new(config);
+    // A missing store fails now, with the command's exit code.
+    app.cache.read().await?;
+    server::run(app, addr, tls, args.max_connections.max(1)).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The addresses `listen` names; a non-loopback one needs a token (else a usage error, exit 2).
-fn listen_addresses(listen: &str, token: Option<&str>) -> Result<Vec<SocketAddr>, Failure> {
-    let addrs: Vec<SocketAddr> = listen
+/// The one address `listen` names (else a usage error, exit 2).
+fn listen_address(listen: &str) -> Result<SocketAddr, Failure> {
+    listen
         .to_socket_addrs()
         .map_err(|e| {
             Failure::usage(format!(
@@ -79,66 +108,18 @@ fn listen_addresses(listen: &str, token: Option<&str>) -> Result<Vec<SocketAddr>
             ))
             .with_detail("give HOST:PORT, e.g. 127.0.0.1:8080 (port 0 picks a free one)")
         })?
-        .collect();
-    if addrs.is_empty() {
-        return Err(Failure::usage(format!(
-            "--listen {listen:?} names no address"
-        )));
-    }
-    if token.is_some_and(|t| t.trim().is_empty()) {
-        return Err(Failure::usage("--token is empty")
-            .with_detail("give a long random secret, e.g. from `openssl rand -hex 32`"));
-    }
-    if token.is_none() && addrs.iter().any(|a| !a.ip().is_loopback()) {
-        return Err(Failure::usage(format!(
-            "--listen {listen} is not a loopback address, so the view needs a token"
-        ))
-        .with_detail("give --token TOKEN (requests then carry Authorization: Bearer TOKEN or ?token=TOKEN), or listen on 127.0.0.1"));
-    }
-    Ok(addrs)
-}
-
-/// The worker: answers requests until the server stops.
-fn work(app: &routes::App, server: &tiny_http::Server) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            tracing::error!("cannot start a worker: {e}");
-            return;
-        }
-    };
-    while let Ok(request) = server.recv() {
-        let started = Instant::now();
-        let reply = runtime.block_on(routes::handle(app, &request));
-        let status = reply.status_code().0;
-        // The path only: a query may carry the token.
-        let path = request.url().split('?').next().unwrap_or("").to_string();
-        let method = request.method().to_string();
-        tracing::info!(%method, %path, status, ms = started.elapsed().as_millis() as u64, "served");
-        // Sending is left to its own thread, so a slow reader holds up no one else.
-        std::thread::spawn(move || {
-            if let Err(e) = request.respond(reply) {
-                tracing::debug!("the client went away: {e}");
-            }
-        });
-    }
+        .next()
+        .ok_or_else(|| Failure::usage(format!("--listen {listen:?} names no address")))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::listen_addresses;
+    use super::listen_address;
 
     #[test]
-    fn only_loopback_goes_without_a_token() {
-        assert!(listen_addresses("127.0.0.1:0", None).is_ok());
-        assert!(listen_addresses("[::1]:0", None).is_ok());
-        let e = listen_addresses("0.0.0.0:0", None).unwrap_err();
-        assert_eq!(e.kind.exit_code(), 2);
-        assert!(listen_addresses("0.0.0.0:0", Some("s3cret")).is_ok());
-        assert!(listen_addresses("0.0.0.0:0", Some(" ")).is_err());
-        assert!(listen_addresses("nonsense", None).is_err());
+    fn listen_addresses_are_checked() {
+        assert!(listen_address("127.0.0.1:0").is_ok());
+        assert!(listen_address("[::1]:0").is_ok());
+        assert_eq!(listen_address("nonsense").unwrap_err().kind.exit_code(), 2);
     }
 }

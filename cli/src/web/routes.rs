@@ -1,63 +1,93 @@
-//! Which path answers what. Pages are built from one [`overview`] of the log (live or replayed);
-//! `/api/…` answers with the very operations, and so the very JSON shapes, of the CLI's `--json`.
+//! Which path answers what. The forms and sign-in have routes of their own; every other path is a
+//! read: pages built from one overview of the log (live or replayed), and `/api/…`, which answers
+//! with the very operations, and so the very JSON shapes, of the CLI's `--json`.
 
-use super::cache::Cache;
+pub use super::app::App;
+use super::auth;
+use super::forms;
 use super::http::{self, Reply, Target};
 use super::pages::integrity::FileCheck;
-use super::pages::{self, Nav};
-use super::views::Views;
+use super::pages::{self, frame, Nav};
+use super::sessions::SignedIn;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
 use engine::chain::VerifyReport;
 use engine::Failure;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use tiny_http::Request;
-use workflows::definition::Stage;
+use std::time::Duration;
+use tower::limit::ConcurrencyLimitLayer;
+use tower::ServiceBuilder;
+use tower_http::timeout::TimeoutLayer;
 use workflows::ops::overview::{timeline, Overview};
 use workflows::ops::replay::Basis;
 use workflows::ops::{self, Session};
 use workflows::reminders::firing::REPORT_ISSUED;
 
-/// The server's state: the cached copy of the log, the overviews built from it, and the token.
-pub struct App {
-    pub cache: Cache,
-    pub views: Views,
-    pub token: Option<String>,
+/// Requests handled at once; more wait their turn (a fold is CPU-bound: more at once would only
+/// share the same cores and multiply the memory).
+const CONCURRENT_REQUESTS: usize = 16;
+/// A request not answered by then is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest form accepted.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route, behind sign-in and the limits.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route(
+            "/new-proposal",
+            get(forms::new_proposal_form).post(forms::new_proposal),
+        )
+        .route(
+            "/proposals/{id}/do/{action}",
+            get(forms::show).post(forms::submit),
+        )
+        .fallback(read)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::authenticate,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                ))
+                .layer(ConcurrencyLimitLayer::new(CONCURRENT_REQUESTS))
+                .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .with_state(app)
 }
 
-/// Answers one request: only reads, only with the token (when there is one).
-pub async fn handle(app: &App, request: &Request) -> Reply {
-    if !http::is_read(request.method()) {
-        return http::method_not_allowed();
+/// Every read: only GET and HEAD.
+async fn read(
+    State(app): State<Arc<App>>,
+    who: Option<Extension<SignedIn>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Reply {
+    if method != Method::GET && method != Method::HEAD {
+        return http::method_not_allowed("GET, HEAD");
     }
-    let target = Target::parse(request.url());
-    if !http::authorised(request, &target, app.token.as_deref()) {
-        return http::unauthorised();
-    }
+    let target = Target::parse(&uri);
     let api = target.segments.first().is_some_and(|s| s == "api");
     let nav = Nav {
         as_of: target.param("as_of").map(str::to_string),
         basis: Basis::Effective,
         now: jiff::Timestamp::UNIX_EPOCH,
-        token: app
-            .token
-            .as_ref()
-            .filter(|_| target.query.contains_key("token"))
-            .cloned(),
-        path: format!(
-            "/{}",
-            target
-                .segments
-                .iter()
-                .map(|s| http::encode(s))
-                .collect::<Vec<_>>()
-                .join("/")
-        ),
+        user: who.map(|w| w.0),
+        path: target.path(),
     };
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let result = match basis(&target).and_then(|b| Ok((b, crate::context::now()?))) {
         Ok((basis, now)) => {
             let nav = Nav {
@@ -66,22 +96,25 @@ pub async fn handle(app: &App, request: &Request) -> Reply {
                 ..nav.clone()
             };
             if api {
-                api_route(app, &target).await
+                api_route(&app, &target).await
             } else {
-                page_route(app, &target, &nav, host.as_deref()).await
+                page_route(&app, &target, &nav, host.as_deref()).await
             }
         }
         Err(e) => Err(e),
     };
-    match result {
+    let mut reply = match result {
         Ok(reply) => reply,
         Err(failure) if api => http::json_failure(&failure),
-        Err(failure) => {
-            let status = http::status_of(&failure);
-            http::html(pages::error_page(status, &failure, &nav))
-                .with_status_code(tiny_http::StatusCode(status))
-        }
+        Err(failure) => http::html_status(
+            http::status_of(&failure),
+            pages::error_page(http::status_of(&failure), &failure, &nav),
+        ),
+    };
+    if method == Method::HEAD {
+        *reply.body_mut() = axum::body::Body::empty();
     }
+    reply
 }
 
 /// `?basis=effective|recorded` (default effective).
@@ -105,6 +138,17 @@ async fn overview_and_session(app: &App, nav: &Nav) -> Result<(Arc<Overview>, Se
     app.views.get(&app.cache, at).await
 }
 
+/// Whether the signed-in user may make changes at all (an auditor, say, only reads).
+fn can_change(ov: &Overview, who: Option<&SignedIn>) -> bool {
+    use workflows::partnership::Role;
+    who.and_then(|w| ov.partnership.latest().actor(&w.actor))
+        .is_some_and(|a| {
+            a.roles
+                .iter()
+                .any(|r| matches!(r, Role::Admin | Role::ProgrammeManager | Role::Clerk))
+        })
+}
+
 async fn page_route(
     app: &App,
     target: &Target,
@@ -119,37 +163,18 @@ async fn page_route(
                 council: target.param("council").map(str::to_string),
                 category: target.param("category").map(str::to_string),
             };
-            Ok(http::html(pages::pipeline::page(nav, &ov, &filters)))
+            let new = can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none();
+            Ok(http::html(pages::pipeline::page(nav, &ov, &filters, new)))
         }
-        ["proposals", id] => {
-            let (ov, mut session) = overview_and_session(app, nav).await?;
-            let entry = ov
-                .proposals
-                .iter()
-                .find(|e| e.view.id == *id)
-                .ok_or_else(|| {
-                    let when = ov
-                        .as_of
-                        .as_deref()
-                        .map_or("now".to_string(), |a| format!("as of {a}"));
-                    Failure::refused(format!("there is no proposal {id:?} {when}"))
-                        .with_detail("the pipeline lists every proposal")
-                })?;
-            let timeline = timeline(&mut session, id, &ov.cut).await?;
-            Ok(http::html(pages::proposal::page(
-                nav, &ov, entry, &timeline,
-            )))
-        }
-        ["savings"] => {
-            let ov = read_overview(app, nav).await?;
-            Ok(http::html(pages::savings::page(nav, &ov)))
-        }
+        ["proposals", id] => proposal_page(app, nav, id).await,
+        ["savings"] => Ok(http::html(pages::savings::page(
+            nav,
+            &*read_overview(app, nav).await?,
+        ))),
         ["upcoming"] => {
             let ov = read_overview(app, nav).await?;
-            let mut feed = format!("http://{}/calendar.ics", host.unwrap_or("127.0.0.1"));
-            if let Some(t) = &app.token {
-                feed = pages::link(&feed, &[("token", t)]);
-            }
+            let scheme = if app.config.tls { "https" } else { "http" };
+            let feed = format!("{scheme}://{}/calendar.ics", host.unwrap_or("127.0.0.1"));
             Ok(http::html(pages::upcoming::page(nav, &ov, &feed)))
         }
         ["integrity"] => {
@@ -158,13 +183,7 @@ async fn page_route(
             let checks: Vec<FileCheck> = ov
                 .reports
                 .iter()
-                .map(|r| match std::fs::read(&r.path) {
-                    Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == r.sha256 => {
-                        FileCheck::Matches
-                    }
-                    Ok(_) => FileCheck::Differs,
-                    Err(_) => FileCheck::Missing,
-                })
+                .map(|r| check_file(&r.path, &r.sha256))
                 .collect();
             Ok(http::html(pages::integrity::page(
                 nav, &ov, &verify, &checks,
@@ -179,8 +198,39 @@ async fn page_route(
                 feed.into_bytes(),
             ))
         }
-        ["reports", seq] => report_file(app, seq).await,
+        ["reports", seq] => report_file(app, seq, nav.user.as_ref()).await,
         _ => Err(not_found()),
+    }
+}
+
+async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure> {
+    let (ov, mut session) = overview_and_session(app, nav).await?;
+    let entry = ov
+        .proposals
+        .iter()
+        .find(|e| e.view.id == id)
+        .ok_or_else(|| {
+            let when = ov
+                .as_of
+                .as_deref()
+                .map_or("now".to_string(), |a| format!("as of {a}"));
+            Failure::refused(format!("there is no proposal {id:?} {when}"))
+                .with_detail("the pipeline lists every proposal")
+        })?;
+    let timeline = timeline(&mut session, id, &ov.cut).await?;
+    let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none())
+        .then(|| forms::actions_panel(id));
+    Ok(http::html(pages::proposal::page(
+        nav, &ov, entry, &timeline, actions,
+    )))
+}
+
+/// Whether the file at `path` is still the one whose SHA-256 was recorded.
+fn check_file(path: &str, sha256: &str) -> FileCheck {
+    match std::fs::read(path) {
+        Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == sha256 => FileCheck::Matches,
+        Ok(_) => FileCheck::Differs,
+        Err(_) => FileCheck::Missing,
     }
 }
 
@@ -189,11 +239,26 @@ fn not_found() -> Failure {
         .with_detail("the pages are /, /proposals/ID, /savings, /upcoming, /integrity and /api/")
 }
 
-/// Verifies the chain by reading the store itself (not the copy); a broken chain drops the copy.
+/// Verifies the chain by reading the store itself (not the copy), streamed as `audit verify`
+/// streams it; a broken chain drops the copy. (`ops::audit::verify` also takes a reader that
+/// may not cross threads, which a server's future must.)
 async fn verify(app: &App, head: Option<&str>) -> Result<VerifyReport, Failure> {
+    if let Some(h) = head {
+        if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(
+                Failure::usage(format!("head {h:?} is not a SHA-256 hash")).with_detail(
+                    "give the 64 hex digits of the head you expect, e.g. from a quarterly report",
+                ),
+            );
+        }
+    }
     let report = app
         .cache
-        .with_store(async |s| ops::audit::verify(s, None, head).await)
+        .with_store(async |s| {
+            let mut verifier = engine::chain::LineVerifier::new(head);
+            s.store.export_lines(1, &mut verifier).await?;
+            Ok::<_, Failure>(verifier.finish()?)
+        })
         .await?;
     if !report.ok {
         app.cache.invalidate().await;
@@ -201,8 +266,9 @@ async fn verify(app: &App, head: Option<&str>) -> Result<VerifyReport, Failure> 
     Ok(report)
 }
 
-/// A quarterly report the scheduler issued, by the seq of its `report-issued` event.
-async fn report_file(app: &App, seq: &str) -> Result<Reply, Failure> {
+/// A quarterly report the scheduler issued, by the seq of its `report-issued` event; a file that
+/// no longer matches the SHA-256 recorded when it was issued is refused (409), never served.
+async fn report_file(app: &App, seq: &str, who: Option<&SignedIn>) -> Result<Reply, Failure> {
     let log = app.cache.read().await?;
     let event = seq
         .parse::<u64>()
@@ -219,6 +285,16 @@ async fn report_file(app: &App, seq: &str) -> Result<Reply, Failure> {
         Failure::refused(format!("the report {} cannot be read: {e}", path.display()))
             .with_detail("the outbox may have been moved; `concordat report quarterly --known-at` makes it again")
     })?;
+    let recorded = event.data["sha256"].as_str().unwrap_or_default();
+    if hex::encode(Sha256::digest(&bytes)) != recorded {
+        let changed = Failure::conflict(format!(
+            "the report file {} has been changed since it was issued, so it is not served",
+            path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ))
+        .with_detail("the log records the file's fingerprint (SHA-256) when it was issued, and the file no longer matches it")
+        .with_detail("ask the partnership's administrator to restore the file from a backup, or to issue the report again");
+        return Ok(frame::failure_page(&changed, who));
+    }
     let name = path
         .file_name()
         .map_or("report.md".into(), |n| n.to_string_lossy().into_owned());
@@ -243,8 +319,9 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
         ["api", "partnership"] => Ok(http::json(&ops::init::show(&mut s).await?)),
         ["api", "proposals"] => {
             let stage = target.param("stage").map(stage_named).transpose()?;
-            let list = ops::proposal::list(&mut s, stage, target.param("council")).await?;
-            Ok(http::json(&list))
+            Ok(http::json(
+                &ops::proposal::list(&mut s, stage, target.param("council")).await?,
+            ))
         }
         ["api", "proposals", id] => Ok(http::json(&ops::proposal::show(&mut s, id).await?)),
         ["api", "proposals", id, "history"] => {
@@ -255,8 +332,9 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
                 Failure::usage("/api/replay needs ?as_of=INSTANT_OR_DATE")
                     .with_detail("e.g. /api/replay?as_of=2009-01-22&basis=recorded")
             })?;
-            let replay = ops::replay::replay(&mut s, as_of, basis(target)?).await?;
-            Ok(http::json(&replay))
+            Ok(http::json(
+                &ops::replay::replay(&mut s, as_of, basis(target)?).await?,
+            ))
         }
         ["api", "reminders"] => Ok(http::json(
             &ops::reminders::list(&mut s, target.param("until")).await?,
@@ -267,7 +345,8 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
 }
 
 /// A stage as the command line writes it; anything else is a usage error, as `--stage` has it.
-fn stage_named(text: &str) -> Result<Stage, Failure> {
+fn stage_named(text: &str) -> Result<workflows::definition::Stage, Failure> {
+    use workflows::definition::Stage;
     Stage::CONTRACT
         .iter()
         .find(|s| s.as_str() == text)

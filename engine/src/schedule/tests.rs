@@ -596,3 +596,32 @@ proptest! {
         prop_assert_eq!(moved.day(), d.day().min(moved.days_in_month()));
     }
 }
+
+#[test]
+fn the_most_firings_a_year_is_read_from_the_fields() {
+    let most = |expr: &str| {
+        CronSchedule::parse(expr)
+            .unwrap()
+            .firings_per_year_at_most()
+    };
+    assert_eq!(most("0 0 9 1 Jan,Apr,Jul,Oct *"), 4);
+    assert_eq!(most("0 30 1 * * *"), 366);
+    // Every two seconds through one hour of one day (the failover test's schedule).
+    assert_eq!(most("*/2 * 10 3 12 * 2026"), 1800);
+    assert_eq!(most("0 0 9 * * Mon"), 12 * 5);
+    assert_eq!(most("* * * * * *"), 60 * 60 * 24 * 366);
+}
+
+#[test]
+fn an_every_second_schedule_enumerates_a_bounded_number_of_firings() {
+    let tz = TimeZone::get("Europe/London").unwrap();
+    let every_second = CronSchedule::parse("* * * * * *").unwrap();
+    let from: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let until: Timestamp = "2026-04-01T00:00:00Z".parse().unwrap();
+    let firings = every_second.between(from, until, &tz);
+    assert_eq!(firings.len(), super::MAX_ENUMERATED);
+    assert_eq!(
+        firings[0],
+        "2026-01-01T00:00:01Z".parse::<Timestamp>().unwrap()
+    );
+}

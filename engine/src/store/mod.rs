@@ -4,12 +4,14 @@
 mod access;
 mod embedded;
 mod lock;
+mod paths;
 #[cfg(feature = "postgres")]
 mod postgres;
 
 pub use access::StoreAccess;
-pub use embedded::{EmbeddedStore, LOG_FILE, SNAPSHOT_DIR};
+pub use embedded::{EmbeddedStore, Shortfall, LOG_FILE, SNAPSHOT_DIR, WITNESS_FILE};
 pub use lock::StoreLock;
+pub use paths::{refuse_inside_store, OUTBOX_DIR};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 
@@ -124,6 +126,12 @@ pub trait EventStore: Send + Sync {
     async fn set_access(&self, _access: &StoreAccess) -> Result<()> {
         Ok(())
     }
+    /// What the log lacks of what was acknowledged, when the store was opened despite a loss
+    /// ([`open_store_despite_loss`]); None otherwise, and always on PostgreSQL (whose log
+    /// cannot shrink: its rows are append-only by trigger).
+    fn shortfall(&self) -> Option<Shortfall> {
+        None
+    }
     /// Releases the store after persisting anything rebuildable (indexes); acknowledged events are already durable.
     async fn close(&self) -> Result<()>;
     /// Where the store lives, for messages.
@@ -159,6 +167,19 @@ pub async fn open_store(
         .with_detail("build it with the `postgres` feature, or use a directory path for the embedded store"));
     }
     let store = EmbeddedStore::open(Path::new(location), mode, busy_wait)?;
+    Ok(Box::new(store))
+}
+
+/// Opens an existing store even if its log lacks acknowledged events (the embedded store: reads
+/// only, see [`EventStore::shortfall`]); for the audit commands, which must still run and say so.
+pub async fn open_store_despite_loss(
+    location: &str,
+    busy_wait: std::time::Duration,
+) -> Result<Box<dyn EventStore>> {
+    if is_database_url(location) {
+        return open_store(location, OpenMode::Existing, busy_wait).await;
+    }
+    let store = EmbeddedStore::open_despite_loss(Path::new(location), busy_wait)?;
     Ok(Box::new(store))
 }
 

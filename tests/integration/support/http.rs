@@ -30,6 +30,37 @@ impl Response {
 
 /// Sends `method path` with extra `headers` to `addr` (host:port) and reads the whole response.
 pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+    send(addr, method, path, headers, None)
+}
+
+/// Percent-encodes form fields as a browser posts them.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let enc = |t: &str| {
+        t.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Sends a request with an optional form body (`application/x-www-form-urlencoded`).
+pub fn send(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: Option<&str>,
+) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect to the server");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -38,10 +69,14 @@ pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -
     for (k, v) in headers {
         head += &format!("{k}: {v}\r\n");
     }
-    if method != "GET" && method != "HEAD" {
-        head += "Content-Length: 0\r\n";
+    match form {
+        Some(body) => {
+            head += "Content-Type: application/x-www-form-urlencoded\r\n";
+            head += &format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        }
+        None if method != "GET" && method != "HEAD" => head += "Content-Length: 0\r\n\r\n",
+        None => head += "\r\n",
     }
-    head += "\r\n";
     stream.write_all(head.as_bytes()).expect("send");
     let mut reader = BufReader::new(stream);
     let mut status_line = String::new();
@@ -60,7 +95,14 @@ pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -
             break;
         }
         if let Some((k, v)) = line.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+            let k = k.trim().to_ascii_lowercase();
+            // Several Set-Cookie headers: kept one a line.
+            match headers.get_mut(&k) {
+                Some(old) if k == "set-cookie" => *old = format!("{old}\n{}", v.trim()),
+                _ => {
+                    headers.insert(k, v.trim().to_string());
+                }
+            }
         }
     }
     let mut body = Vec::new();
@@ -96,6 +138,8 @@ pub struct Server {
     child: Child,
     /// host:port as the server printed it.
     pub addr: String,
+    /// The session cookie requests carry (`name=value`), once signed in.
+    pub cookie: Option<String>,
 }
 
 impl Server {
@@ -111,15 +155,35 @@ impl Server {
         let addr = first
             .trim()
             .strip_prefix("http://")
+            .or_else(|| first.trim().strip_prefix("https://"))
             .and_then(|s| s.strip_suffix('/'))
             .unwrap_or_else(|| panic!("stdout's first line is not the URL: {first:?}"))
             .to_string();
-        Server { child, addr }
+        Server {
+            child,
+            addr,
+            cookie: None,
+        }
     }
 
-    /// GET `path`.
+    /// GET `path` (with the session cookie, once signed in).
     pub fn get(&self, path: &str) -> Response {
-        request(&self.addr, "GET", path, &[])
+        self.session(&self.cookie).get(path)
+    }
+
+    /// A client of this server with `cookie` (or none).
+    pub fn session(&self, cookie: &Option<String>) -> Client {
+        Client {
+            addr: self.addr.clone(),
+            cookie: cookie.clone(),
+        }
+    }
+
+    /// Signs in as `actor` with `password`; later requests carry the session.
+    #[track_caller]
+    pub fn sign_in(&mut self, actor: &str, password: &str) {
+        let client = Client::signed_in(&self.addr, actor, password);
+        self.cookie = client.cookie;
     }
 
     /// GET `path`, expecting 200.
@@ -133,6 +197,101 @@ impl Server {
     /// The base URL, `http://host:port`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+}
+
+/// A client with its own session cookie, as a browser holds one.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub addr: String,
+    pub cookie: Option<String>,
+}
+
+/// The `name=value` of the Set-Cookie in `response` named `name`.
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers
+        .get("set-cookie")?
+        .lines()
+        .map(|c| c.split(';').next().unwrap_or("").trim())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// The value of the hidden field `name` in a page's form.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+impl Client {
+    /// Signs in at `addr` as `actor`, as a browser does: the form, then the post.
+    #[track_caller]
+    pub fn signed_in(addr: &str, actor: &str, password: &str) -> Client {
+        let r = Client::sign_in_attempt(addr, actor, password);
+        assert_eq!(r.status, 303, "sign in as {actor}: {}", r.text());
+        Client {
+            addr: addr.to_string(),
+            cookie: Some(set_cookie(&r, "concordat_session").expect("a session cookie")),
+        }
+    }
+
+    /// One attempt to sign in (the form's token and cookie first); the post's response.
+    pub fn sign_in_attempt(addr: &str, actor: &str, password: &str) -> Response {
+        let form = request(addr, "GET", "/sign-in", &[]);
+        let cookie = set_cookie(&form, "concordat_sign_in").expect("the sign-in form's cookie");
+        let token = hidden(&form.text(), "csrf").expect("the sign-in form's token");
+        let body = form_body(&[("csrf", &token), ("actor", actor), ("password", password)]);
+        send(
+            addr,
+            "POST",
+            "/sign-in",
+            &[("Cookie", &cookie)],
+            Some(&body),
+        )
+    }
+
+    fn headers(&self) -> Vec<(&str, &str)> {
+        self.cookie
+            .as_deref()
+            .map(|c| vec![("Cookie", c)])
+            .unwrap_or_default()
+    }
+
+    /// GET `path`.
+    pub fn get(&self, path: &str) -> Response {
+        send(&self.addr, "GET", path, &self.headers(), None)
+    }
+
+    /// Posts `fields` to `path` as a form.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        send(
+            &self.addr,
+            "POST",
+            path,
+            &self.headers(),
+            Some(&form_body(fields)),
+        )
+    }
+
+    /// Opens the form at `path` and posts it back with `fields` and the form's own hidden
+    /// token and version.
+    #[track_caller]
+    pub fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let page = self.get(path);
+        assert_eq!(page.status, 200, "GET {path}: {}", page.text());
+        let html = page.text();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = hidden(&html, "csrf").expect("the form's token");
+        all.push(("csrf", &csrf));
+        let version = hidden(&html, "expect_version");
+        if let Some(v) = &version {
+            if !fields.iter().any(|(k, _)| *k == "expect_version") {
+                all.push(("expect_version", v));
+            }
+        }
+        self.post(path, &all)
     }
 }
 

@@ -144,8 +144,21 @@ pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
             old.board_rule.min_support_per_council, new.board_rule.min_support_per_council
         ));
     }
-    if old.schedule != new.schedule {
-        out.push("schedule changed".to_string());
+    out.extend(council_changes(old, new));
+    if old.schedule.quarterly_report != new.schedule.quarterly_report {
+        out.push(format!(
+            "quarterly reports: {:?} → {:?}",
+            old.schedule.quarterly_report, new.schedule.quarterly_report
+        ));
+    }
+    if old.schedule.milestone_lead_days != new.schedule.milestone_lead_days {
+        out.push(format!(
+            "milestone reminders: {:?} → {:?} days ahead",
+            old.schedule.milestone_lead_days, new.schedule.milestone_lead_days
+        ));
+    }
+    if let Some(change) = key_change(old, new) {
+        out.push(change);
     }
     if old.store_group != new.store_group {
         out.push(match &new.store_group {
@@ -154,4 +167,88 @@ pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
         });
     }
     out
+}
+
+/// A change of the checkpoint verifier key, said out loud: whoever holds the new key signs the
+/// log's checkpoints from now on, so it is never swapped without a line in the change list.
+pub fn key_change(old: &Partnership, new: &Partnership) -> Option<String> {
+    match (&old.checkpoint_key, &new.checkpoint_key) {
+        (None, None) => None,
+        (Some(a), Some(b)) if a == b => None,
+        (None, Some(k)) => Some(format!("checkpoint key set: {k}")),
+        (Some(k), None) => Some(format!(
+            "checkpoint key removed (was {k}): checkpoints are no longer signed"
+        )),
+        (Some(a), Some(b)) => Some(format!("checkpoint key replaced: {a} → {b}")),
+    }
+}
+
+/// Councils whose name, decision body or call-in rule changed (joins and leaves are said above).
+fn council_changes(old: &Partnership, new: &Partnership) -> Vec<String> {
+    let mut out = Vec::new();
+    for council in &new.councils {
+        let Some(was) = old.council(&council.id) else {
+            continue;
+        };
+        if was.name != council.name {
+            out.push(format!(
+                "council {} renamed {:?} → {:?}",
+                council.id, was.name, council.name
+            ));
+        }
+        if was.decision_body != council.decision_body {
+            out.push(format!("council {} decision body changed", council.id));
+        }
+        if was.call_in != council.call_in {
+            out.push(format!("council {} call-in rule changed", council.id));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../examples/bromsgrove-redditch.toml");
+
+    #[test]
+    fn a_checkpoint_key_change_is_named_alone_or_bundled() {
+        let old = Partnership::from_toml(EXAMPLE).unwrap();
+        let (_, key) = engine::merkle::SignerKey::generate("concordat/x").unwrap();
+        let signed =
+            Partnership::from_toml(&format!("checkpoint_key = \"{key}\"\n{EXAMPLE}")).unwrap();
+        assert_eq!(
+            differences(&old, &signed),
+            [format!("checkpoint key set: {key}")]
+        );
+        let (_, other) = engine::merkle::SignerKey::generate("concordat/x").unwrap();
+        let mut swapped = signed.clone();
+        swapped.checkpoint_key = Some(other.clone());
+        swapped.unions.push("unite".into());
+        let changes = differences(&signed, &swapped);
+        assert!(
+            changes.contains(&format!("checkpoint key replaced: {key} → {other}")),
+            "{changes:?}"
+        );
+        assert_eq!(changes.len(), 2, "{changes:?}");
+    }
+
+    #[test]
+    fn schedule_and_council_changes_say_what_changed() {
+        let old = Partnership::from_toml(EXAMPLE).unwrap();
+        let new = Partnership::from_toml(
+            &EXAMPLE
+                .replace("[14, 1]", "[7]")
+                .replace("Redditch Borough Council", "Redditch BC"),
+        )
+        .unwrap();
+        assert_eq!(
+            differences(&old, &new),
+            [
+                "council redditch renamed \"Redditch Borough Council\" → \"Redditch BC\"",
+                "milestone reminders: [14, 1] → [7] days ahead"
+            ]
+        );
+    }
 }

@@ -34,6 +34,24 @@ pub async fn verify(
     Ok(report)
 }
 
+/// The partnership values recorded in the log that break today's limits (`crate::bounds`), one
+/// line each naming the version: a log recorded before the limits keeps working, and this is how
+/// an auditor hears about it. Warnings, not failures: the chain is intact.
+pub async fn partnership_warnings(session: &mut Session) -> Result<Vec<String>, Failure> {
+    let history = session.partnership().await?;
+    let mut out: Vec<String> = Vec::new();
+    for (from, partnership) in history.versions() {
+        let version = match from {
+            Some(date) => format!("the partnership as amended from {date}"),
+            None => "the partnership as registered".to_string(),
+        };
+        for warning in partnership.bound_warnings() {
+            out.push(format!("{version}: {warning}"));
+        }
+    }
+    Ok(out)
+}
+
 /// Writes the log as JSON Lines, oldest first; returns the number of events written.
 pub async fn export_to(
     session: &mut Session,

@@ -69,6 +69,16 @@ pub struct PartnershipView {
     #[serde(flatten)]
     pub partnership: Partnership,
     pub amendments: Vec<String>,
+    /// Each change of the checkpoint verifier key, with the date it took effect (issue 18: a key
+    /// is never swapped unannounced).
+    pub checkpoint_key_changes: Vec<KeyChange>,
+}
+
+/// One change of the checkpoint verifier key.
+#[derive(Debug, Serialize)]
+pub struct KeyChange {
+    pub effective_on: String,
+    pub change: String,
 }
 
 /// The partnership as it stands today.
@@ -82,6 +92,17 @@ pub async fn show(session: &mut Session) -> Result<PartnershipView, Failure> {
             .versions()
             .iter()
             .filter_map(|(from, _)| from.map(|d| d.to_string()))
+            .collect(),
+        checkpoint_key_changes: history
+            .versions()
+            .windows(2)
+            .filter_map(|pair| {
+                let change = super::amend::key_change(&pair[0].1, &pair[1].1)?;
+                Some(KeyChange {
+                    effective_on: pair[1].0.map(|d| d.to_string()).unwrap_or_default(),
+                    change,
+                })
+            })
             .collect(),
     })
 }

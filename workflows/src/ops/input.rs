@@ -5,12 +5,15 @@ use engine::Failure;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// A non-empty text, trimmed.
+/// A non-empty text, trimmed, within its flag's length limit (`crate::bounds`).
 pub fn text(flag: &str, value: &str) -> Result<String, Failure> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Failure::usage(format!("{flag} is empty"))
             .with_detail(format!("give {flag} some words")));
+    }
+    if let Some(problem) = crate::bounds::text_problem(flag, trimmed) {
+        return Err(Failure::usage(problem).with_detail("shorten it; nothing was written"));
     }
     Ok(trimmed.to_string())
 }

@@ -1,5 +1,6 @@
 //! Library operations the CLI calls, one module per command group. They return values; they never print.
 
+pub mod account;
 pub mod amend;
 pub mod audit;
 pub mod board;
@@ -20,5 +21,6 @@ pub mod review;
 pub mod scheduler;
 pub mod session;
 pub mod store_copy;
+pub mod store_loss;
 
 pub use session::{Session, PARTNERSHIP_STREAM};

@@ -4,7 +4,9 @@
 //!
 //! A quarterly-report firing also issues one Markdown report per council for the quarter just
 //! ended, generated from the log as it stood before the tick wrote anything (`known_at` =
-//! `seq:N`), written to the outbox and recorded with its SHA-256 in the same atomic append.
+//! `seq:N`). Every report file of the tick is written to the outbox (atomically, synced) before
+//! anything is recorded; then each firing is recorded with its reports' SHA-256 in one append. An
+//! outbox that cannot be written fails the tick naming the path, with nothing recorded.
 
 use super::reminders::{facts, fired, snapshot};
 use super::report::{generate, render, Format, KnownAt};
@@ -14,7 +16,7 @@ use crate::proposal::Cut;
 use crate::quarter::Quarter;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
-use crate::reminders::{Kind, Reminder};
+use crate::reminders::{outbox, stream_of, Kind, Reminder};
 use crate::report::layout::Layout;
 use crate::report::QuarterlyReport;
 use engine::time::local_date;
@@ -23,7 +25,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What one tick did (the contract's `{"fired": [...], "reports": [...]}`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -81,61 +83,129 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
             .find(|due| *due > now),
         ..TickReport::default()
     };
+    // First every report file of the tick is written (atomically, synced); only then is anything
+    // recorded, so an unwritable outbox fails the tick naming the path, with nothing recorded.
+    let mut firings = Vec::new();
     let mut reports: BTreeMap<Quarter, Vec<QuarterlyReport>> = BTreeMap::new();
     for reminder in due {
+        let quarter = reported_quarter(reminder.due, &tz, facts.year_start);
+        let written =
+            match write_reports(session, outbox, &reminder, quarter, &mut reports, known).await {
+                Ok(written) => written,
+                Err(e) => {
+                    withdraw_all(firings.into_iter().flat_map(|f: Firing| f.files));
+                    return Err(e);
+                }
+            };
         let fired = firing::fired(&reminder, now, &tz);
         let mut events = vec![firing::fired_event(&fired, now, &tz, &actor, today)];
-        let mut files = Vec::new();
-        if reminder.kind == Kind::QuarterlyReport {
-            let quarter = reported_quarter(reminder.due, &tz, facts.year_start);
-            // Every report of one tick is generated at the same log position: one per quarter.
-            if let std::collections::btree_map::Entry::Vacant(slot) = reports.entry(quarter) {
-                slot.insert(generate(session, quarter, None, known).await?);
-            }
-            for r in &reports[&quarter] {
-                // The current layout, from the bundled templates, recorded with the hash.
-                let one = std::slice::from_ref(r);
-                let bytes =
-                    render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
-                let staged = stage(
-                    outbox,
-                    &format!("{}-{}", slug(&r.quarter.to_string()), r.council),
-                    &bytes,
-                )?;
-                let issued = IssuedReport {
-                    council: r.council.clone(),
-                    quarter: r.quarter.to_string(),
-                    path: staged.path.display().to_string(),
-                    sha256: hex::encode(Sha256::digest(&bytes)),
-                    known_at: r.known_at.clone(),
-                    layout: Layout::CURRENT.number(),
-                };
-                events.push(firing::report_event(&reminder.id, &issued, &actor, today));
-                files.push((staged, issued));
-            }
+        for (_, issued) in &written {
+            events.push(firing::report_event(&reminder.id, issued, &actor, today));
         }
-        match append_once(session, &reminder.id, events).await {
+        firings.push(Firing {
+            id: reminder.id,
+            fired,
+            events,
+            files: written,
+        });
+    }
+    let mut pending = firings.into_iter();
+    while let Some(f) = pending.next() {
+        match append_once(session, &f.id, f.events).await {
             Ok(true) => {
-                for (staged, issued) in files {
-                    staged.publish()?;
-                    report.reports.push(issued);
-                }
-                report.fired.push(fired);
+                report
+                    .reports
+                    .extend(f.files.into_iter().map(|(_, issued)| issued));
+                report.fired.push(f.fired);
             }
-            Ok(false) => {
-                for (staged, _) in files {
-                    staged.discard();
-                }
-            }
+            Ok(false) => withdraw_unrecorded(session, &f.id, f.files).await,
             Err(e) => {
-                for (staged, _) in files {
-                    staged.discard();
-                }
+                withdraw_all(f.files.into_iter().chain(pending.flat_map(|f| f.files)));
                 return Err(e);
             }
         }
     }
     Ok(report)
+}
+
+/// One reminder's firing, ready to record: its events and the report files already written.
+struct Firing {
+    id: String,
+    fired: Fired,
+    events: Vec<NewEvent>,
+    files: Vec<(outbox::Written, IssuedReport)>,
+}
+
+/// For a quarterly-report reminder, writes one report per council for `quarter` into the outbox
+/// (every report of one tick generated at the same log position, once per quarter); nothing for
+/// other kinds.
+async fn write_reports(
+    session: &mut Session,
+    outbox_dir: &Path,
+    reminder: &Reminder,
+    quarter: Quarter,
+    reports: &mut BTreeMap<Quarter, Vec<QuarterlyReport>>,
+    known: KnownAt,
+) -> Result<Vec<(outbox::Written, IssuedReport)>, Failure> {
+    if reminder.kind != Kind::QuarterlyReport {
+        return Ok(Vec::new());
+    }
+    if let std::collections::btree_map::Entry::Vacant(slot) = reports.entry(quarter) {
+        slot.insert(generate(session, quarter, None, known).await?);
+    }
+    let mut written = Vec::new();
+    for r in &reports[&quarter] {
+        // The current layout, from the bundled templates, recorded with the hash.
+        let one = std::slice::from_ref(r);
+        let bytes = render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
+        let stem = format!("{}-{}", slug(&r.quarter.to_string()), r.council);
+        let file = match outbox::write(outbox_dir, &stem, &bytes) {
+            Ok(file) => file,
+            Err(e) => {
+                withdraw_all(written);
+                return Err(e);
+            }
+        };
+        let issued = IssuedReport {
+            council: r.council.clone(),
+            quarter: r.quarter.to_string(),
+            path: file.path.display().to_string(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            known_at: r.known_at.clone(),
+            layout: Layout::CURRENT.number(),
+        };
+        written.push((file, issued));
+    }
+    Ok(written)
+}
+
+/// Removes the files these writes created (their firings were not recorded).
+fn withdraw_all(files: impl IntoIterator<Item = (outbox::Written, IssuedReport)>) {
+    for (file, _) in files {
+        file.withdraw();
+    }
+}
+
+/// Another scheduler recorded this firing first: keeps the files it recorded (the same bytes at
+/// the same path), removes the rest of what this tick wrote.
+async fn withdraw_unrecorded(
+    session: &mut Session,
+    id: &str,
+    files: Vec<(outbox::Written, IssuedReport)>,
+) {
+    let recorded: Vec<String> = match session.store.read_stream(&stream_of(id)).await {
+        Ok(events) => events
+            .iter()
+            .filter_map(|e| e.data["path"].as_str().map(str::to_string))
+            .collect(),
+        // Unknown: keep every file rather than remove one the winner may name.
+        Err(_) => return,
+    };
+    for (file, issued) in files {
+        if !recorded.contains(&issued.path) {
+            file.withdraw();
+        }
+    }
 }
 
 /// Appends a firing's events unless the reminder has fired already: `Ok(false)` when another
@@ -158,54 +228,4 @@ async fn append_once(
 /// `2008/09-Q3` → `2008-09-Q3`.
 fn slug(quarter: &str) -> String {
     quarter.replace('/', "-")
-}
-
-/// A report written beside its final name, published (renamed into place) only once its event is
-/// durable, and removed if the firing lost.
-struct Staged {
-    tmp: PathBuf,
-    path: PathBuf,
-}
-
-impl Staged {
-    fn publish(self) -> Result<(), Failure> {
-        std::fs::rename(&self.tmp, &self.path)?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
-    }
-
-    fn discard(self) {
-        let _ = std::fs::remove_file(&self.tmp);
-    }
-}
-
-/// Writes `bytes` (synced) to a temporary file in `outbox`; the final name is `<stem>.md`, or
-/// `<stem>-2.md`… when a file of different content already has it.
-fn stage(outbox: &Path, stem: &str, bytes: &[u8]) -> Result<Staged, Failure> {
-    use std::io::Write;
-    std::fs::create_dir_all(outbox)?;
-    let outbox = outbox.canonicalize()?;
-    let mut n = 1;
-    let path = loop {
-        let name = if n == 1 {
-            format!("{stem}.md")
-        } else {
-            format!("{stem}-{n}.md")
-        };
-        let candidate = outbox.join(name);
-        match std::fs::read(&candidate) {
-            Ok(existing) if existing != bytes => n += 1,
-            _ => break candidate,
-        }
-    };
-    // Unique to this process and report: schedulers racing on one outbox never share a file.
-    static STAGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = STAGED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("md.{}-{n}.partial", std::process::id()));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    Ok(Staged { tmp, path })
 }

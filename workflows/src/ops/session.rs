@@ -73,6 +73,8 @@ pub struct Session {
     pub store: Box<dyn EventStore>,
     pub now: Timestamp,
     pub actor: Option<String>,
+    /// How the actor was identified (the web's sign-in satisfies an `os_user` binding).
+    pub proof: crate::identity::Proof,
     partnership: Option<PartnershipHistory>,
 }
 
@@ -83,6 +85,7 @@ impl Session {
             store,
             now,
             actor,
+            proof: crate::identity::Proof::Process,
             partnership: None,
         }
     }
@@ -122,9 +125,11 @@ impl Session {
         };
         let partnership = self.partnership().await?.latest().clone();
         match partnership.actor(&actor) {
-            Some(registered) => {
-                crate::identity::check_bound(registered, self.store.session_role().as_deref())
-            }
+            Some(registered) => crate::identity::check_bound_as(
+                registered,
+                self.store.session_role().as_deref(),
+                self.proof,
+            ),
             None => Err(unregistered(&actor)),
         }
     }
@@ -146,7 +151,11 @@ impl Session {
         // change (`--on`) cannot slip out of a binding added since that date.
         let latest = self.partnership().await?.latest();
         let binding = latest.actor(&id).unwrap_or(&actor).clone();
-        crate::identity::check_bound(&binding, self.store.session_role().as_deref())?;
+        crate::identity::check_bound_as(
+            &binding,
+            self.store.session_role().as_deref(),
+            self.proof,
+        )?;
         Ok(actor)
     }
 

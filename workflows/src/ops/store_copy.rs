@@ -17,13 +17,27 @@ pub struct Copied {
 /// Copies every event of `from` into the empty store `to`, keeping seqs, versions, recorded
 /// instants and hashes; refuses (integrity, exit 6) if any event would come out differently.
 pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, Failure> {
+    let events = from.read_from(1).await?;
+    copy_events(events, from.location(), to).await
+}
+
+/// Copies `events` (a whole log from seq 1, e.g. an export whose chain was verified) into the
+/// empty store `to` as `copy` does; `from` names where they came from, for the answer.
+pub async fn copy_events(
+    events: Vec<Event>,
+    from: String,
+    to: &dyn EventStore,
+) -> Result<Copied, Failure> {
     if to.head().await?.seq != 0 {
         return Err(
             Failure::conflict(format!("{} already holds events", to.location()))
                 .with_detail("copy into a new, empty store"),
         );
     }
-    let events = from.read_from(1).await?;
+    if events.is_empty() {
+        return Err(Failure::usage(format!("{from} holds no events"))
+            .with_detail("copy from a store or an export that holds the partnership"));
+    }
     let partnership_events: Vec<Event> = events
         .iter()
         .filter(|e| e.stream == PARTNERSHIP_STREAM)
@@ -85,7 +99,7 @@ pub async fn copy(from: &dyn EventStore, to: &dyn EventStore) -> Result<Copied, 
     let head = to.head().await?;
     assert_eq!(head.seq, events.len() as u64, "every event was copied");
     Ok(Copied {
-        from: from.location(),
+        from,
         to: to.location(),
         events: head.seq,
         head: head.hash,

@@ -17,6 +17,7 @@
 pub mod call_in;
 pub mod firing;
 pub mod ics;
+pub mod outbox;
 pub mod outlook;
 pub mod rules;
 

@@ -14,7 +14,7 @@
 
 use super::{Kind, Reminder, ReviewKind};
 use crate::quarter::{Quarter, YearStart};
-use engine::schedule::{add_months_clamped, local_at, CronSchedule};
+use engine::schedule::{add_months_clamped, local_at, try_resolve_local, CronSchedule};
 use engine::time::{format_date, format_instant, local_date};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -130,6 +130,11 @@ impl Facts {
             .collect()
     }
 
+    /// 09:00 local on `day`, or `None` at the ends of the calendar.
+    fn at_nine(&self, day: Date) -> Option<Timestamp> {
+        try_resolve_local(day.at(REMINDER_HOUR, 0, 0, 0), &self.tz)
+    }
+
     fn activity_of(&self, proposal: &str) -> Activity {
         self.proposals
             .iter()
@@ -204,17 +209,20 @@ impl Facts {
         let mut out = Vec::new();
         let leads: BTreeSet<u32> = self.lead_days.iter().copied().collect();
         for lead in leads.into_iter().rev() {
-            let Some(day) = m
-                .due
-                .checked_sub(jiff::Span::new().days(i64::from(lead)))
+            // A lead too long for a span or the calendar (a log recorded before leads were
+            // bounded) has no day to fall due on: no reminder, never a panic.
+            let Some(due) = jiff::Span::new()
+                .try_days(i64::from(lead))
                 .ok()
+                .and_then(|lead| m.due.checked_sub(lead).ok())
+                .and_then(|day| self.at_nine(day))
             else {
                 continue;
             };
             out.push(Reminder {
                 id: milestone_approaching_id(&m.id, lead, m.due),
                 kind: Kind::MilestoneApproaching,
-                due: local_at(day, REMINDER_HOUR, 0, &self.tz),
+                due,
                 proposal: m.proposal.clone(),
                 council: None,
                 title: format!(
@@ -226,11 +234,11 @@ impl Facts {
                 ),
             });
         }
-        if let Ok(after) = m.due.tomorrow() {
+        if let Some(due) = m.due.tomorrow().ok().and_then(|day| self.at_nine(day)) {
             out.push(Reminder {
                 id: milestone_overdue_id(&m.id, m.due),
                 kind: Kind::MilestoneOverdue,
-                due: local_at(after, REMINDER_HOUR, 0, &self.tz),
+                due,
                 proposal: m.proposal.clone(),
                 council: None,
                 title: format!(
@@ -259,6 +267,9 @@ pub struct ReviewOccurrence {
 /// The reviews owed after going live on `go_live`, with due dates up to `until` (inclusive).
 pub fn review_occurrences(go_live: Date, until: Date) -> Vec<ReviewOccurrence> {
     let mut out = Vec::new();
+    if go_live.year() > 9998 {
+        return out; // no review falls due inside the calendar
+    }
     let six = add_months_clamped(go_live, 6);
     if six > until {
         return out;

@@ -249,3 +249,30 @@ fn review_and_milestone_reminders_fall_at_nine_local_on_change_days() {
         "2009-10-25T09:00:00+00:00"
     );
 }
+
+#[test]
+fn a_lead_too_long_for_the_calendar_gives_no_reminder_instead_of_a_panic() {
+    // A log recorded before lead days were bounded may hold any u32 (issue 18: 100000000).
+    let mut f = facts();
+    f.lead_days = vec![100_000_000, u32::MAX, 5_000_000, 14];
+    f.milestones = vec![MilestoneFacts {
+        id: "phase-2".into(),
+        title: "Phase 2".into(),
+        proposal: None,
+        due: date(2009, 1, 31),
+        completed: false,
+    }];
+    let ids: Vec<String> = f
+        .reminders(ts("2009-12-31T00:00:00Z"))
+        .into_iter()
+        .map(|r| r.id)
+        .filter(|id| id.starts_with("milestone:"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "milestone:phase-2:approaching:14:2009-01-31",
+            "milestone:phase-2:overdue:2009-01-31"
+        ]
+    );
+}

@@ -1,6 +1,7 @@
 //! The server-rendered pages. Every page is built from one [`Overview`] (one read of the log,
 //! live or replayed), and every string from the log goes through maud, which HTML-escapes it.
 
+pub mod frame;
 pub mod integrity;
 pub mod pipeline;
 pub mod proposal;
@@ -9,45 +10,40 @@ mod savings_chart;
 pub mod upcoming;
 
 use super::http::encode;
+use super::sessions::SignedIn;
 use maud::{html, Markup, DOCTYPE};
 use std::collections::BTreeMap;
 use workflows::money::Money;
 use workflows::ops::overview::Overview;
 use workflows::ops::replay::Basis;
 
-/// What every link of a page carries along: the replay cut and the token (when it came in the query).
+/// What every link of a page carries along (the replay cut), and who is signed in.
 #[derive(Debug, Clone)]
 pub struct Nav {
     pub as_of: Option<String>,
     pub basis: Basis,
     /// The request's now (a live page is as of it).
     pub now: jiff::Timestamp,
-    pub token: Option<String>,
+    pub user: Option<SignedIn>,
     /// The path of this page (the as-of form comes back to it).
     pub path: String,
 }
 
 impl Nav {
-    /// A link to `path` with the cut and the token, and `extra` query parameters.
+    /// A link to `path` with the cut, and `extra` query parameters.
     pub fn href(&self, path: &str, extra: &[(&str, &str)]) -> String {
         let mut params: Vec<(&str, &str)> = Vec::new();
         if let Some(a) = &self.as_of {
             params.push(("as_of", a));
             params.push(("basis", self.basis.as_str()));
         }
-        if let Some(t) = &self.token {
-            params.push(("token", t));
-        }
         params.extend(extra.iter().filter(|(_, v)| !v.is_empty()));
         link(path, &params)
     }
 
-    /// The same page live (the cut dropped, the token kept).
+    /// The same page live (the cut dropped).
     pub fn live(&self, path: &str) -> String {
-        match &self.token {
-            Some(t) => link(path, &[("token", t)]),
-            None => path.to_string(),
-        }
+        path.to_string()
     }
 }
 
@@ -135,6 +131,7 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                             a class=[(path == section).then_some("on")] href=(nav.href(path, &[])) { (label) }
                         }
                     }
+                    @if let Some(who) = &nav.user { (frame::user_bar(who)) }
                     form method="get" action=(nav.path) {
                         label for="as_of" { "As of" }
                         input #as_of type="text" name="as_of" size="12" placeholder="YYYY-MM-DD"
@@ -143,7 +140,6 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                             option value="effective" selected[nav.basis == Basis::Effective] { "effective (taken)" }
                             option value="recorded" selected[nav.basis == Basis::Recorded] { "recorded" }
                         }
-                        @if let Some(t) = &nav.token { input type="hidden" name="token" value=(t); }
                         button type="submit" { "Replay" }
                         a href=(nav.live(&nav.path)) { "Live" }
                     }

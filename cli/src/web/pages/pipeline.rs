@@ -26,7 +26,7 @@ impl Filters {
 }
 
 /// The pipeline page.
-pub fn page(nav: &Nav, ov: &Overview, filters: &Filters) -> Markup {
+pub fn page(nav: &Nav, ov: &Overview, filters: &Filters, can_propose: bool) -> Markup {
     let names = council_names(ov);
     let shown: Vec<&Entry> = ov.proposals.iter().filter(|e| filters.admits(e)).collect();
     // Lifecycle order, then stages of later workflow versions by name.
@@ -39,6 +39,7 @@ pub fn page(nav: &Nav, ov: &Overview, filters: &Filters) -> Markup {
     let categories = [Category::QuickWin, Category::MediumTerm, Category::LongTerm];
     let body = html! {
         h1 { "Pipeline" }
+        @if can_propose { p { a #new-proposal href="/new-proposal" { "Propose a shared service" } } }
         form.filters method="get" action="/" {
             label { "Council "
                 select name="council" {
@@ -60,7 +61,6 @@ pub fn page(nav: &Nav, ov: &Overview, filters: &Filters) -> Markup {
                 input type="hidden" name="as_of" value=(a);
                 input type="hidden" name="basis" value=(nav.basis.as_str());
             }
-            @if let Some(t) = &nav.token { input type="hidden" name="token" value=(t); }
             button type="submit" { "Filter" }
             span.muted { (shown.len()) " of " (ov.proposals.len()) " proposals" }
         }

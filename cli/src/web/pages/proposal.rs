@@ -9,16 +9,16 @@ use workflows::ops::overview::{Entry, Overview};
 use workflows::proposal::view::HistoryItem;
 
 /// The proposal page of `entry`, with its `timeline` under the same cut.
-pub fn page(nav: &Nav, ov: &Overview, entry: &Entry, timeline: &[HistoryItem]) -> Markup {
+pub fn page(
+    nav: &Nav,
+    ov: &Overview,
+    entry: &Entry,
+    timeline: &[HistoryItem],
+    actions: Option<Markup>,
+) -> Markup {
     let names = council_names(ov);
     let v = &entry.view;
-    let api = super::link(
-        &format!("/api/proposals/{}", super::encode(&v.id)),
-        &nav.token
-            .as_deref()
-            .map(|t| vec![("token", t)])
-            .unwrap_or_default(),
-    );
+    let api = format!("/api/proposals/{}", super::encode(&v.id));
     let body = html! {
         h1 { (v.title) " " (stage_badge(v.stage.as_str())) }
         p.muted {
@@ -28,6 +28,7 @@ pub fn page(nav: &Nav, ov: &Overview, entry: &Entry, timeline: &[HistoryItem]) -
             " · created " (v.created_on.to_string()) " by " (v.created_by)
             " · " a href=(api) { "JSON" }
         }
+        @if let Some(actions) = actions { (actions) }
         table {
             tr { th { "Stage" } td #stage { (v.stage.as_str())
                 @if let Some(h) = &v.held_from { " (held from " (h.as_str()) ")" } } }

@@ -21,7 +21,9 @@
 mod boot;
 mod index;
 mod reader;
+mod repair;
 mod snapshots;
+mod witness;
 
 use super::access::{self, StoreAccess};
 use super::{check_expectations, AppendRequest, EventStore, Head, OpenMode, StoreLock};
@@ -36,9 +38,12 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+use witness::{Acknowledged, Witness};
+pub use witness::{Shortfall, WITNESS_FILE};
 
 /// The authoritative log, one export line per event.
 pub const LOG_FILE: &str = "events.jsonl";
@@ -59,6 +64,12 @@ pub struct EmbeddedStore {
     synced: Condvar,
     /// Projection snapshots (sled), opened on first use.
     snapshots: Snapshots,
+    /// The record of the last event known to be durable (see `witness.rs`).
+    witness: Mutex<Witness>,
+    /// The next record moves backwards (an accepted loss), so it is synced.
+    sync_witness: AtomicBool,
+    /// What the log lacks, when it was opened despite a loss (reads only until it is resolved).
+    shortfall: Mutex<Option<Shortfall>>,
     // Dropped last: the lock outlives every handle on the store's files.
     _lock: StoreLock,
 }
@@ -81,6 +92,13 @@ struct Inner {
     head: Head,
     /// Why this handle accepts no more appends (a failed write or sync), if it does not.
     broken: Option<String>,
+    /// Where the log must end at least (the acknowledged length): a partial last line that
+    /// starts before it is damage, not a crash's torn tail, and is never cut off.
+    cut_floor: u64,
+    /// Bytes at the log's end that are no whole event and were left in place (offset, length).
+    torn: Option<(u64, u64)>,
+    /// The log's path, for messages.
+    log_path: PathBuf,
 }
 
 fn empty_head() -> Head {
@@ -93,16 +111,30 @@ fn empty_head() -> Head {
 
 impl EmbeddedStore {
     /// Opens (or creates, private to its owner) the store in `dir`, holding its lock until dropped.
+    /// A log that lacks acknowledged events is refused (integrity, exit 6).
     pub fn open(dir: &Path, mode: OpenMode, busy_wait: Duration) -> Result<EmbeddedStore> {
         match mode {
-            OpenMode::Existing => Self::open_with(dir, mode, busy_wait, &StoreAccess::Owner),
+            OpenMode::Existing => Self::open_with(dir, mode, busy_wait, &StoreAccess::Owner, false),
             OpenMode::Create => Self::create(dir, busy_wait, &StoreAccess::Owner),
         }
     }
 
+    /// Opens an existing store even if its log lacks acknowledged events: reads answer from
+    /// what is there, appends are refused, and [`EventStore::shortfall`] says what is missing
+    /// (for `audit verify`/`export`, `store restore` and `store accept-loss`).
+    pub fn open_despite_loss(dir: &Path, busy_wait: Duration) -> Result<EmbeddedStore> {
+        Self::open_with(
+            dir,
+            OpenMode::Existing,
+            busy_wait,
+            &StoreAccess::Owner,
+            true,
+        )
+    }
+
     /// Creates a store in `dir` (new or empty) open to `access`, holding its lock until dropped.
     pub fn create(dir: &Path, busy_wait: Duration, access: &StoreAccess) -> Result<EmbeddedStore> {
-        Self::open_with(dir, OpenMode::Create, busy_wait, access)
+        Self::open_with(dir, OpenMode::Create, busy_wait, access, false)
     }
 
     fn open_with(
@@ -110,6 +142,7 @@ impl EmbeddedStore {
         mode: OpenMode,
         busy_wait: Duration,
         access: &StoreAccess,
+        despite_loss: bool,
     ) -> Result<EmbeddedStore> {
         let log_path = dir.join(LOG_FILE);
         match mode {
@@ -131,14 +164,12 @@ impl EmbeddedStore {
             ))
             .with_detail("choose another --store directory, or use the store that is there"));
         }
-        let log = OpenOptions::new()
-            .create(mode == OpenMode::Create)
-            .read(true)
-            .append(true)
-            .open(&log_path)?;
+        let log = open_log(&log_path, mode)?;
         if mode == OpenMode::Create {
-            log.sync_all()?;
-            File::open(dir)?.sync_all()?;
+            log.sync_all().map_err(|e| io_failure(&log_path, e))?;
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io_failure(dir, e))?;
         }
         let legacy = dir.join(LEGACY_SLED_DIR);
         if legacy.is_dir() {
@@ -148,14 +179,31 @@ impl EmbeddedStore {
             }
         }
         let log = Arc::new(log);
+        let mut witness = Witness::open(dir)?;
+        let index_dir = dir.join(index::INDEX_DIR);
         let mut inner = Inner {
-            log_len: log.metadata()?.len(),
+            log_len: log.metadata().map_err(|e| io_failure(&log_path, e))?.len(),
             log: Arc::clone(&log),
-            index: Index::open(dir)?,
+            index: Index::open(dir).map_err(|e| {
+                io_failure(&index_dir, e).with_detail(
+                    "the index is rebuildable: if it stays unreadable, remove STORE/idx and run the command again",
+                )
+            })?,
             head: empty_head(),
             broken: None,
+            cut_floor: witness.last.as_ref().map_or(0, |a| a.len),
+            torn: None,
+            log_path: log_path.clone(),
         };
         inner.recover()?;
+        let shortfall = inner.check_witness(&mut witness)?;
+        if let Some(s) = &shortfall {
+            if !despite_loss {
+                return Err(s.failure(dir));
+            }
+            // The caller (an audit or repair command) says so itself.
+            inner.broken = Some(s.describe());
+        }
         let len = inner.log_len;
         Ok(EmbeddedStore {
             dir: dir.to_path_buf(),
@@ -168,6 +216,9 @@ impl EmbeddedStore {
             }),
             synced: Condvar::new(),
             snapshots: Snapshots::new(dir),
+            witness: Mutex::new(witness),
+            sync_witness: AtomicBool::new(false),
+            shortfall: Mutex::new(shortfall),
             _lock: lock,
         })
     }
@@ -175,6 +226,19 @@ impl EmbeddedStore {
     /// The store's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Records that `ack` is durable (called after the log's sync), unless a later one is.
+    fn acknowledge(&self, ack: Acknowledged) {
+        let mut witness = self.witness.lock().expect("witness mutex poisoned");
+        if witness.last.as_ref().is_some_and(|a| a.seq >= ack.seq) {
+            return;
+        }
+        let sync = self.sync_witness.swap(false, Ordering::AcqRel);
+        if let Err(e) = witness.record(ack, sync) {
+            // The append is durable; only the guard against a later loss of it lags.
+            tracing::warn!("{e}");
+        }
     }
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -216,6 +280,39 @@ impl EmbeddedStore {
             self.synced.notify_all();
         }
     }
+}
+
+/// Opens the log to read and append, never through a link (whose target a recovery would
+/// otherwise truncate).
+fn open_log(path: &Path, mode: OpenMode) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .create(mode == OpenMode::Create)
+        .read(true)
+        .append(true)
+        .custom_flags(nix::libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                Failure::integrity(format!(
+                    "{} is a symbolic link: the store's log must be a plain file inside the store",
+                    path.display()
+                ))
+                .with_detail("nothing was read or changed; put the file it points to in its place (mv TARGET STORE/events.jsonl), then run the command again")
+            } else {
+                io_failure(path, e)
+            }
+        })
+}
+
+/// An I/O failure naming the file and what to do about it.
+pub(crate) fn io_failure(path: &Path, e: std::io::Error) -> Failure {
+    let hint = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check that this account may read and write it (the store's owner, or a member of its store_group)",
+        std::io::ErrorKind::StorageFull => "the disk is full: free some space, then run the command again",
+        _ => "check the disk (dmesg, df) and the file, then run the command again",
+    };
+    Failure::internal(format!("{}: {e}", path.display())).with_detail(hint)
 }
 
 /// Whether looking at `path` fails for want of permission (so the store may be there, but not for us).
@@ -287,6 +384,12 @@ impl EventStore for EmbeddedStore {
             if events.is_empty() {
                 return Ok(Vec::new());
             }
+            if let Some((base, _)) = inner.torn {
+                // An accepted loss: the bytes after the last whole event go before anything follows it.
+                let path = self.dir.join(LOG_FILE);
+                inner.log.set_len(base).map_err(|e| io_failure(&path, e))?;
+                inner.torn = None;
+            }
             // One write; the fdatasync follows below, before anything is acknowledged.
             let written = crate::failpoints::write("append::write", &inner.log, &bytes)
                 .unwrap_or_else(|| (&*inner.log).write_all(&bytes));
@@ -296,8 +399,13 @@ impl EventStore for EmbeddedStore {
                 if inner.log.set_len(len).is_err() {
                     inner.broken = Some(format!("a write to the event log failed: {e}"));
                 }
-                return Err(Failure::from(e).with_detail(
-                    "nothing was recorded: check the disk (space, permissions), then run the command again",
+                let log = self.dir.join(LOG_FILE);
+                return Err(Failure::internal(format!(
+                    "nothing was recorded: writing {} failed: {e}",
+                    log.display()
+                ))
+                .with_detail(
+                    "check the disk (space: df; permissions), then run the command again",
                 ));
             }
             inner.log_len += bytes.len() as u64;
@@ -319,25 +427,19 @@ impl EventStore for EmbeddedStore {
             (events, inner.log_len)
         };
         self.make_durable(end)?;
+        let last = events.last().expect("an event");
+        self.acknowledge(Acknowledged {
+            seq: last.seq,
+            hash: last.hash.clone(),
+            len: end,
+        });
         crate::failpoints::crash("append::after-sync");
         Ok(events)
     }
 
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
-        let mut inner = self.inner();
-        match inner.read_stream(stream)? {
-            Ok(events) => Ok(events),
-            Err(why) => {
-                tracing::warn!("the index disagrees with the log ({why}); rebuilding it");
-                inner.rebuild()?;
-                inner.read_stream(stream)?.map_err(|why| {
-                    Failure::integrity(format!("the log does not hold {stream} whole: {why}"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
-                })
-            }
-        }
+        self.inner()
+            .confirmed(stream, |inner| inner.read_stream(stream))
     }
 
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
@@ -360,17 +462,21 @@ impl EventStore for EmbeddedStore {
         from_seq: u64,
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<u64> {
-        let inner = self.inner();
+        let mut inner = self.inner();
         let from_seq = from_seq.max(1);
         if from_seq > inner.index.indexed_seq {
             return Ok(0);
         }
-        let mut at = inner.index.place(from_seq)?.offset;
+        let mut at =
+            inner.confirmed(&format!("seq {from_seq}"), |inner| inner.start_of(from_seq))?;
         let end = inner.index.indexed_len;
         let mut buf = vec![0u8; (1 << 20).min((end - at) as usize)];
         while at < end {
             let n = ((end - at) as usize).min(buf.len());
-            inner.log.read_exact_at(&mut buf[..n], at)?;
+            inner
+                .log
+                .read_exact_at(&mut buf[..n], at)
+                .map_err(|e| inner.log_error(e))?;
             out.write_all(&buf[..n])?;
             at += n as u64;
         }
@@ -379,7 +485,9 @@ impl EventStore for EmbeddedStore {
     }
 
     async fn streams(&self, prefix: &str) -> Result<Vec<String>> {
-        Ok(self.inner().index.streams(prefix)?)
+        self.inner().confirmed("the stream names", |inner| {
+            Ok(Ok(inner.index.streams(prefix)?))
+        })
     }
 
     async fn stream_version(&self, stream: &str) -> Result<u64> {
@@ -416,8 +524,14 @@ impl EventStore for EmbeddedStore {
     fn location(&self) -> String {
         self.dir.display().to_string()
     }
+
+    fn shortfall(&self) -> Option<Shortfall> {
+        self.shortfall.lock().expect("shortfall mutex").clone()
+    }
 }
 
+#[cfg(test)]
+mod defence_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]

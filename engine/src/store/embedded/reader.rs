@@ -2,12 +2,17 @@
 //! scans in chunks, and the reads the store serves, each checked against what the index says.
 
 use super::index::{Builder, Entry};
+use super::witness::{Acknowledged, Shortfall, Witness};
 use super::{empty_head, Inner, READ_CHUNK};
 use crate::error::{Failure, Result};
 use crate::event::Event;
 use crate::line::{self, find_newline};
 use crate::store::Head;
 use std::os::unix::fs::FileExt;
+
+/// The most a crash can leave of one event's line at the log's end; a longer partial line is
+/// not cut off but reported (an event line is a few hundred bytes; a stream name at most 16 MiB).
+const MAX_TORN: u64 = 64 << 20;
 
 fn damaged(offset: u64, what: impl std::fmt::Display) -> Failure {
     Failure::integrity(format!("the log line at byte {offset} {what}"))
@@ -75,7 +80,14 @@ impl Inner {
             match self.indexed_head() {
                 Ok(Some(head)) => {
                     self.head = head;
-                    return self.catch_up();
+                    match self.catch_up() {
+                        Ok(()) => return Ok(()),
+                        // The log's own damage is found again by the rebuild, and reported.
+                        Err(e) => tracing::warn!(
+                            "the index cannot be caught up ({}); rebuilding it",
+                            e.message
+                        ),
+                    }
                 }
                 Ok(None) => tracing::warn!("the index does not match the log; rebuilding it"),
                 Err(e) => tracing::warn!("the index cannot be read ({e}); rebuilding it"),
@@ -84,6 +96,77 @@ impl Inner {
             tracing::warn!("the index covers more than the log; rebuilding it");
         }
         self.rebuild()
+    }
+
+    /// Compares the recovered log with what the store knows was acknowledged: a shortfall if
+    /// acknowledged events are missing or different, or the log ends in bytes a crash cannot
+    /// explain. Without a record, makes one from the log as it stands (synced first, so the
+    /// record never names bytes that are not durable).
+    pub(super) fn check_witness(&mut self, witness: &mut Witness) -> Result<Option<Shortfall>> {
+        let head = self.head.clone();
+        let torn = self.torn;
+        let shortfall = |ack: &Acknowledged, diverged| Shortfall {
+            log_seq: head.seq,
+            acknowledged_seq: ack.seq,
+            acknowledged_hash: ack.hash.clone(),
+            diverged,
+            torn,
+        };
+        if let Some(ack) = witness.last.clone() {
+            if ack.seq > head.seq {
+                return Ok(Some(shortfall(&ack, false)));
+            }
+            if ack.seq > 0 {
+                let seq = ack.seq;
+                let hash = self.confirmed(&format!("seq {seq}"), |inner| inner.hash_at(seq))?;
+                if hash != ack.hash {
+                    return Ok(Some(shortfall(&ack, true)));
+                }
+            }
+            if self.torn.is_some() {
+                return Ok(Some(shortfall(&ack, false)));
+            }
+            // The log may hold more than the record names (an append killed before its sync,
+            // or between its sync and the record): that tail was never acknowledged here, so
+            // it is left unguarded until an append acknowledges something after it. Syncing
+            // it now would make a reader turn an unacknowledged event into a durable one.
+            return Ok(None);
+        } else if self.torn.is_some() {
+            let ack = Acknowledged {
+                seq: head.seq,
+                hash: head.hash.clone(),
+                len: self.log_len,
+            };
+            return Ok(Some(shortfall(&ack, false)));
+        }
+        // No record (a new store, one of an earlier version, or a damaged record): the log as it
+        // stands is taken as acknowledged, once it is made durable.
+        if head.seq > 0 {
+            self.log.sync_data().map_err(|e| self.log_error(e))?;
+        }
+        witness.record(
+            Acknowledged {
+                seq: head.seq,
+                hash: head.hash,
+                len: self.log_len,
+            },
+            false,
+        )?;
+        Ok(None)
+    }
+
+    /// A failure reading or writing the log, naming it and what to do.
+    pub(super) fn log_error(&self, e: std::io::Error) -> Failure {
+        super::io_failure(&self.log_path, e)
+    }
+
+    /// The hash of event `seq` as the log has it (`Ok(Err)`: the index places it wrongly).
+    pub(super) fn hash_at(&self, seq: u64) -> Result<std::result::Result<String, String>> {
+        let place = self.index.place(seq)?;
+        Ok(match self.read_line(place.offset, place.end) {
+            Ok(e) if e.seq == seq => Ok(e.hash),
+            _ => Err(format!("seq {seq} is not where the index says")),
+        })
     }
 
     /// The head as the index has it, checked against the log (`None`: they disagree).
@@ -113,7 +196,9 @@ impl Inner {
             .filter(|l| *l >= 2 && end <= self.log_len)
             .ok_or_else(|| damaged(offset, "lies outside the log"))? as usize;
         let mut buf = vec![0; len];
-        self.log.read_exact_at(&mut buf, offset)?;
+        self.log
+            .read_exact_at(&mut buf, offset)
+            .map_err(|e| self.log_error(e))?;
         if buf.pop() != Some(b'\n') {
             return Err(damaged(offset, "does not end where the index says"));
         }
@@ -135,7 +220,9 @@ impl Inner {
             let want = ((self.log_len - read_to) as usize).min(READ_CHUNK);
             let keep = buf.len();
             buf.resize(keep + want, 0);
-            self.log.read_exact_at(&mut buf[keep..], read_to)?;
+            self.log
+                .read_exact_at(&mut buf[keep..], read_to)
+                .map_err(|e| self.log_error(e))?;
             read_to += want as u64;
             let mut at = 0;
             while let Some(len) = find_newline(&buf[at..]) {
@@ -150,14 +237,20 @@ impl Inner {
             }
         }
         if !buf.is_empty() {
-            // A write cut short by a crash: it was never acknowledged, so it goes.
-            tracing::warn!(
-                offset = base,
-                bytes = buf.len(),
-                "dropping a partial event at the log's end"
-            );
-            self.log.set_len(base)?;
-            self.log.sync_data()?;
+            let len = buf.len() as u64;
+            if base >= self.cut_floor && len <= MAX_TORN {
+                // A write cut short by a crash: it was never acknowledged, so it goes.
+                tracing::warn!(
+                    offset = base,
+                    bytes = len,
+                    "dropping a partial event at the log's end"
+                );
+                self.log.set_len(base).map_err(|e| self.log_error(e))?;
+                self.log.sync_data().map_err(|e| self.log_error(e))?;
+            } else {
+                // Not what a crash leaves: kept for the operator, and reported by the caller.
+                self.torn = Some((base, len));
+            }
             self.log_len = base;
         }
         Ok(())
@@ -259,22 +352,38 @@ impl Inner {
         Ok(())
     }
 
-    /// The stream's version, checked against its last event in the log (a stale index would
-    /// otherwise number the next event wrongly); an index that disagrees is rebuilt.
-    pub(super) fn stream_version(&mut self, stream: &str) -> Result<u64> {
-        match self.checked_version(stream)? {
-            Some(v) => Ok(v),
-            None => {
-                tracing::warn!("the index disagrees with the log about {stream}; rebuilding it");
-                self.rebuild()?;
-                self.checked_version(stream)?.ok_or_else(|| {
-                    Failure::integrity(format!("the log does not hold {stream} whole"))
-                        .with_detail(
-                            "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
-                        )
-                })
+    /// Answers `ask` from the index, confirmed against the log: an answer the log contradicts,
+    /// or an index that cannot be read, is never given; the index is rebuilt from the log and
+    /// asked again, and only a second failure (the log itself damaged) is reported.
+    pub(super) fn confirmed<T>(
+        &mut self,
+        what: &str,
+        ask: impl Fn(&Inner) -> Result<std::result::Result<T, String>>,
+    ) -> Result<T> {
+        match ask(self) {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(why)) => {
+                tracing::warn!("the index disagrees with the log ({why}); rebuilding it")
             }
+            Err(e) => tracing::warn!("the index cannot be read ({}); rebuilding it", e.message),
         }
+        self.rebuild()?;
+        ask(self)?.map_err(|why| {
+            Failure::integrity(format!("the log does not hold {what} whole: {why}")).with_detail(
+                "run `concordat audit verify --file STORE/events.jsonl` to locate the damage",
+            )
+        })
+    }
+
+    /// The stream's version, checked against its last event in the log (a stale or damaged
+    /// index would otherwise number the next event wrongly). A stream the index does not know
+    /// is new only if the slot that says so is intact (every slot carries a check).
+    pub(super) fn stream_version(&mut self, stream: &str) -> Result<u64> {
+        self.confirmed(stream, |inner| {
+            Ok(inner
+                .checked_version(stream)?
+                .ok_or_else(|| "its last event is not where the index says".to_string()))
+        })
     }
 
     pub(super) fn checked_version(&self, stream: &str) -> Result<Option<u64>> {
@@ -291,6 +400,31 @@ impl Inner {
             }
             _ => None,
         })
+    }
+
+    /// Where event `from_seq` starts in the log, checked there (`Ok(Err)`: the index is wrong).
+    pub(super) fn start_of(&self, from_seq: u64) -> Result<std::result::Result<u64, String>> {
+        if from_seq <= 1 {
+            return Ok(Ok(0));
+        }
+        let place = self.index.place(from_seq)?;
+        Ok(match self.read_line(place.offset, place.end) {
+            Ok(e)
+                if e.seq == from_seq
+                    && (place.offset == 0 || self.newline_before(place.offset)?) =>
+            {
+                Ok(place.offset)
+            }
+            _ => Err(format!("seq {from_seq} is not where the index says")),
+        })
+    }
+
+    fn newline_before(&self, offset: u64) -> Result<bool> {
+        let mut byte = [0u8; 1];
+        self.log
+            .read_exact_at(&mut byte, offset - 1)
+            .map_err(|e| self.log_error(e))?;
+        Ok(byte[0] == b'\n')
     }
 
     /// One stream's events, or `Ok(Err(why))` when the index and the log disagree.
@@ -334,7 +468,7 @@ impl Inner {
         Ok(Ok(events))
     }
 
-    pub(super) fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
+    pub(super) fn read_from(&mut self, from_seq: u64) -> Result<Vec<Event>> {
         let from_seq = from_seq.max(1);
         let mut events =
             Vec::with_capacity(self.index.indexed_seq.saturating_sub(from_seq - 1) as usize);
@@ -348,14 +482,14 @@ impl Inner {
     /// Parses the log from `from_seq` to the indexed end a chunk at a time, checking the seqs
     /// follow on, and hands each chunk's events to `f` in order.
     pub(super) fn each_chunk_from(
-        &self,
+        &mut self,
         from_seq: u64,
         f: &mut dyn FnMut(Vec<Event>) -> Result<()>,
     ) -> Result<()> {
         if from_seq > self.index.indexed_seq {
             return Ok(());
         }
-        let start = self.index.place(from_seq)?.offset;
+        let start = self.confirmed(&format!("seq {from_seq}"), |inner| inner.start_of(from_seq))?;
         let end = self.index.indexed_len;
         let mut next_seq = from_seq;
         let mut at = start;
@@ -364,7 +498,9 @@ impl Inner {
             let want = ((end - at) as usize).min(READ_CHUNK);
             let keep = carry.len();
             carry.resize(keep + want, 0);
-            self.log.read_exact_at(&mut carry[keep..], at)?;
+            self.log
+                .read_exact_at(&mut carry[keep..], at)
+                .map_err(|e| self.log_error(e))?;
             at += want as u64;
             let whole = match carry.iter().rposition(|b| *b == b'\n') {
                 Some(p) => p + 1,

@@ -7,7 +7,8 @@
 //! written, and any failure to open or read it is a miss, never an error of the command.
 //!
 //! Value layout: one envelope byte ([`ENVELOPE`]), the stream version (u64, big-endian), the
-//! caller's bytes. The tree also holds [`IDENTITY_KEY`]: a digest of the log's first line and the
+//! first 8 bytes of the SHA-256 of the version and the caller's bytes, the caller's bytes. A
+//! value whose digest does not match is damaged: a miss, never an answer. The tree also holds [`IDENTITY_KEY`]: a digest of the log's first line and the
 //! boot id, so snapshots of another log (a store re-created in the same directory), or made before
 //! a reboot (which may have folded events a power cut then took away), are dropped, not trusted.
 
@@ -19,7 +20,7 @@ use std::sync::Mutex;
 /// The snapshot database's directory inside a store.
 pub const SNAPSHOT_DIR: &str = "snapshots";
 /// The layout of a stored value; another byte is an undecodable (absent) snapshot.
-const ENVELOPE: u8 = 1;
+const ENVELOPE: u8 = 2;
 /// The key of the log identity (a key no stream name can take: streams are never empty).
 const IDENTITY_KEY: &[u8] = b"";
 
@@ -109,9 +110,10 @@ impl Snapshots {
             return;
         }
         let Some(db) = self.db(identity) else { return };
-        let mut value = Vec::with_capacity(9 + bytes.len());
+        let mut value = Vec::with_capacity(17 + bytes.len());
         value.push(ENVELOPE);
         value.extend_from_slice(&version.to_be_bytes());
+        value.extend_from_slice(&digest(version, bytes));
         value.extend_from_slice(bytes);
         match db.insert(key.as_bytes(), value) {
             Ok(_) => self.written.store(true, Ordering::Release),
@@ -162,12 +164,24 @@ pub(super) fn log_identity(log: &std::fs::File) -> Vec<u8> {
     identity
 }
 
+fn digest(version: u64, bytes: &[u8]) -> [u8; 8] {
+    let mut hasher = Sha256::new();
+    hasher.update(version.to_be_bytes());
+    hasher.update(bytes);
+    hasher.finalize()[..8].try_into().expect("8 bytes")
+}
+
 fn decode(value: &[u8]) -> Option<(u64, Vec<u8>)> {
-    if value.len() < 9 || value[0] != ENVELOPE {
+    if value.len() < 17 || value[0] != ENVELOPE {
         return None;
     }
     let version = u64::from_be_bytes(value[1..9].try_into().ok()?);
-    Some((version, value[9..].to_vec()))
+    let bytes = &value[17..];
+    if value[9..17] != digest(version, bytes) {
+        tracing::warn!("a projection snapshot is damaged; folding from the log");
+        return None;
+    }
+    Some((version, bytes.to_vec()))
 }
 
 fn open_sled(dir: &Path) -> sled::Result<sled::Db> {
@@ -175,8 +189,37 @@ fn open_sled(dir: &Path) -> sled::Result<sled::Db> {
     sled::Config::new().path(dir).flush_every_ms(None).open()
 }
 
-/// Opens the database, rebuilding it empty if it is damaged or belongs to another log.
+/// Whether `dir` and everything in it are plain files and directories, not links (sled opens
+/// its files following links; in a shared store a member could point one at another's file).
+fn free_of_links(dir: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return true; // absent: sled creates it
+    };
+    if !meta.is_dir() {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|entry| match entry.file_type() {
+        Ok(t) if t.is_dir() => free_of_links(&entry.path()),
+        Ok(t) => t.is_file(),
+        Err(_) => false,
+    })
+}
+
+/// Opens the database, rebuilding it empty if it is damaged, holds links, or belongs to another log.
 fn open_checked(dir: &Path, identity: &[u8]) -> sled::Result<sled::Db> {
+    if !free_of_links(dir) {
+        tracing::warn!(
+            "{} holds a link or a foreign file; starting the snapshots afresh",
+            dir.display()
+        );
+        // remove_dir_all removes links themselves, never what they point to.
+        if std::fs::remove_dir_all(dir).is_err() {
+            std::fs::remove_file(dir)?;
+        }
+    }
     let db = match open_sled(dir) {
         Ok(db) => db,
         Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {

@@ -33,7 +33,9 @@ pub(super) fn open(dir: &Path) -> EmbeddedStore {
 }
 
 /// Everything a reader can see, to compare a store before and after its index is rebuilt.
-async fn snapshot(store: &EmbeddedStore) -> (Head, Vec<String>, Vec<Vec<Event>>, Vec<Event>) {
+pub(super) async fn snapshot(
+    store: &EmbeddedStore,
+) -> (Head, Vec<String>, Vec<Vec<Event>>, Vec<Event>) {
     let streams = store.streams("").await.unwrap();
     let mut per_stream = Vec::new();
     for s in &streams {
@@ -48,7 +50,7 @@ async fn snapshot(store: &EmbeddedStore) -> (Head, Vec<String>, Vec<Vec<Event>>,
 }
 
 /// A store with `n` events over a few streams.
-async fn filled(dir: &Path, n: usize) -> EmbeddedStore {
+pub(super) async fn filled(dir: &Path, n: usize) -> EmbeddedStore {
     let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).unwrap();
     for i in 0..n {
         store
@@ -59,7 +61,7 @@ async fn filled(dir: &Path, n: usize) -> EmbeddedStore {
     store
 }
 
-fn log_ok(dir: &Path) -> bool {
+pub(super) fn log_ok(dir: &Path) -> bool {
     let text = std::fs::read(dir.join(LOG_FILE)).unwrap();
     crate::chain::verify_lines(&text[..], None).unwrap().ok
 }
@@ -192,28 +194,6 @@ async fn an_index_behind_the_log_catches_up() {
 }
 
 #[tokio::test]
-async fn an_index_ahead_of_the_log_is_rebuilt() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("store");
-    let store = filled(&dir, 10).await;
-    let before = snapshot(&store).await;
-    store.append(request("s0", None, 3)).await.unwrap();
-    drop(store);
-    // The log loses its last line (say, restored from a backup) while the index remembers it.
-    let text = std::fs::read(dir.join(LOG_FILE)).unwrap();
-    let keep = text[..text.len() - 1]
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .unwrap()
-        + 1;
-    let keep = text[..keep - 1].iter().rposition(|b| *b == b'\n').unwrap() + 1;
-    let keep = text[..keep - 1].iter().rposition(|b| *b == b'\n').unwrap() + 1;
-    std::fs::write(dir.join(LOG_FILE), &text[..keep]).unwrap();
-    let store = open(&dir);
-    assert_eq!(snapshot(&store).await, before);
-}
-
-#[tokio::test]
 async fn a_dirty_or_garbled_index_is_rebuilt() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
@@ -263,7 +243,7 @@ async fn a_stale_stream_head_is_noticed_before_appending() {
     let idx = dir.join(INDEX_DIR);
     let mut table = std::fs::read(idx.join("streams")).unwrap();
     let mut patched = false;
-    for bucket in table[64..].chunks_mut(32) {
+    for (slot, bucket) in table[64..].chunks_mut(40).enumerate() {
         let name = u64::from_le_bytes(bucket[8..16].try_into().unwrap());
         let hash = u64::from_le_bytes(bucket[..8].try_into().unwrap());
         if hash != 0 && (name & 0xff_ffff) == 2 {
@@ -273,6 +253,8 @@ async fn a_stale_stream_head_is_noticed_before_appending() {
                 let v = u64::from_le_bytes(bucket[16..24].try_into().unwrap());
                 bucket[16..24].copy_from_slice(&(v - 1).to_le_bytes());
                 bucket[24..32].copy_from_slice(&1u64.to_le_bytes());
+                // A consistent forgery (its check resealed), not mere damage.
+                super::index::reseal_bucket(bucket, slot as u64);
                 patched = true;
             }
         }

@@ -25,13 +25,15 @@ mod table;
 mod tests;
 
 pub use builder::Builder;
+#[cfg(test)]
+pub use table::reseal_bucket;
 use table::Table;
 
 use super::boot::boot_id;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The index directory inside the store.
@@ -100,6 +102,83 @@ pub struct Index {
     /// Whether the files on disk can be believed (decided at open).
     pub trusted: bool,
     dirty_on_disk: bool,
+    /// The whole index in memory, when it could not be written to disk (a full disk): reads
+    /// are served from here, and the files stay marked dirty so the next open rebuilds them.
+    mem: Option<Builder>,
+}
+
+/// Whether `path` is a directory itself, not a link to one.
+pub(super) fn is_plain_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Makes `path` a directory of our own: a link (or a file) found there is removed, never followed.
+fn ensure_plain_dir(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => {
+            tracing::warn!("{} is not a directory; replacing it", path.display());
+            std::fs::remove_file(path)?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::create_dir(path)
+}
+
+fn options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.custom_flags(nix::libc::O_NOFOLLOW);
+    options
+}
+
+/// Opens `dir/name` to read, never through a link.
+pub(super) fn read_in(dir: &Path, name: &str) -> io::Result<File> {
+    options().read(true).open(dir.join(name))
+}
+
+/// Opens `dir/name` to add records at its end (created if absent), never through a link.
+pub(super) fn append_in(dir: &Path, name: &str) -> io::Result<File> {
+    options().create(true).append(true).open(dir.join(name))
+}
+
+/// Creates `dir/name` afresh, never through a link.
+pub(super) fn create_in(dir: &Path, name: &str) -> io::Result<File> {
+    options()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(dir.join(name))
+}
+
+/// Opens (creating if need be) one index file to read and write in place. A link found where
+/// the file should be (e.g. to someone else's file, in a shared store) is removed, not
+/// followed, and an empty file made in its place; the flag says whether that happened.
+fn open_own(dir: &Path, name: &str) -> io::Result<(File, bool)> {
+    let path = dir.join(name);
+    let open = || {
+        options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+    };
+    match open() {
+        Ok(f) => Ok((f, false)),
+        Err(e) if e.raw_os_error() == Some(nix::libc::ELOOP) => {
+            tracing::warn!(
+                "{} is a link; replacing it by a file of our own",
+                path.display()
+            );
+            std::fs::remove_file(&path)?;
+            Ok((open()?, true))
+        }
+        Err(e) => Err(io::Error::new(
+            e.kind(),
+            format!("cannot open {}: {e}", path.display()),
+        )),
+    }
 }
 
 impl Index {
@@ -107,20 +186,13 @@ impl Index {
     /// can be trusted as it stands.
     pub fn open(store_dir: &Path) -> io::Result<Index> {
         let dir = store_dir.join(INDEX_DIR);
-        if !dir.is_dir() {
-            std::fs::create_dir(&dir)?;
-        }
-        let open = |name: &str| {
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(dir.join(name))
-        };
-        let meta = open(META)?;
-        let seqs = open(SEQS)?;
-        let table = Table::open(open(STREAMS)?, open(NAMES)?, dir.join(NAMESPACES))?;
+        ensure_plain_dir(&dir)?;
+        let (meta, meta_linked) = open_own(&dir, META)?;
+        let (seqs, seqs_linked) = open_own(&dir, SEQS)?;
+        let (streams, streams_linked) = open_own(&dir, STREAMS)?;
+        let (names, names_linked) = open_own(&dir, NAMES)?;
+        let table = Table::open(streams, names, dir.join(NAMESPACES))?;
+        let linked = meta_linked || seqs_linked || streams_linked || names_linked;
         let mut index = Index {
             dir,
             meta,
@@ -130,8 +202,9 @@ impl Index {
             indexed_seq: 0,
             trusted: false,
             dirty_on_disk: true,
+            mem: None,
         };
-        let table_ok = table.1;
+        let table_ok = table.1 && !linked;
         let mut buf = [0u8; META_LEN];
         let meta_ok = index.meta.read_exact_at(&mut buf, 0).is_ok()
             && &buf[..8] == META_MAGIC
@@ -145,7 +218,8 @@ impl Index {
             index.indexed_seq = word(16);
             index.trusted = flags & FLAG_DIRTY == 0
                 && (same_boot || flags & FLAG_SYNCED != 0)
-                && seqs_len >= index.indexed_seq * RECORD;
+                && seqs_len >= index.indexed_seq * RECORD
+                && index.table.seq == index.indexed_seq;
             index.dirty_on_disk = flags & FLAG_DIRTY != 0;
             if !index.trusted {
                 tracing::info!(
@@ -181,6 +255,9 @@ impl Index {
 
     /// The stream's version and last seq, if it exists.
     pub fn stream(&self, stream: &str) -> io::Result<Option<StreamHead>> {
+        if let Some(mem) = &self.mem {
+            return Ok(mem.streams.get(stream).copied());
+        }
         Ok(self
             .table
             .find(stream.as_bytes())?
@@ -192,11 +269,16 @@ impl Index {
 
     /// Where event `seq` (1..=indexed_seq) lies.
     pub fn place(&self, seq: u64) -> io::Result<Place> {
-        debug_assert!(seq >= 1 && seq <= self.indexed_seq);
+        if seq == 0 || seq > self.indexed_seq {
+            return Err(table::damaged(format!("seq {seq} is not indexed")));
+        }
         let mut buf = [0u8; 2 * RECORD as usize];
         let want = if seq < self.indexed_seq { 32 } else { 16 };
-        self.seqs
-            .read_exact_at(&mut buf[..want], (seq - 1) * RECORD)?;
+        let at = ((seq - 1) * RECORD) as usize;
+        match &self.mem {
+            Some(mem) => buf[..want].copy_from_slice(&mem.records[at..at + want]),
+            None => self.seqs.read_exact_at(&mut buf[..want], at as u64)?,
+        }
         let word = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
         let end = if want == 32 {
             word(16)
@@ -215,6 +297,14 @@ impl Index {
         let Some(last) = entries.last() else {
             return Ok(());
         };
+        if let Some(mem) = &mut self.mem {
+            for e in entries {
+                mem.push(e.seq, &e.stream, e.version, e.offset, e.end);
+            }
+            self.indexed_seq = last.seq;
+            self.indexed_len = last.end;
+            return Ok(());
+        }
         self.begin()?;
         // The head of each stream the batch touches, before it.
         let mut heads: HashMap<&str, StreamHead> = HashMap::new();
@@ -257,6 +347,7 @@ impl Index {
         for stream in new_streams {
             self.table.insert(stream.as_bytes(), heads[stream])?;
         }
+        self.table.commit(last.seq)?;
         self.indexed_seq = last.seq;
         self.indexed_len = last.end;
         self.write_meta(0)
@@ -273,13 +364,31 @@ impl Index {
     }
 
     /// Replaces the whole index by `builder`'s (a rebuild), then syncs it so that it is trusted
-    /// after a reboot too.
+    /// after a reboot too. If the files cannot be written (a full disk, an unwritable
+    /// directory), the index is kept in memory for this handle instead, and left marked dirty
+    /// on disk: reads go on, answered from the log.
     pub fn install(&mut self, builder: Builder) -> io::Result<()> {
+        self.indexed_seq = builder.records.len() as u64 / RECORD;
+        self.indexed_len = builder.end;
+        self.mem = None;
+        if let Err(e) = self.write_files(&builder) {
+            tracing::warn!(
+                "the store's index cannot be written ({e}); answering from the log in memory"
+            );
+            self.mem = Some(builder);
+            let _ = self.write_meta(FLAG_DIRTY);
+        }
+        Ok(())
+    }
+
+    fn write_files(&mut self, builder: &Builder) -> io::Result<()> {
+        crate::failpoints::io_error("index::install").map_or(Ok(()), Err)?;
+        let (seq, len) = (self.indexed_seq, self.indexed_len);
         self.reset()?;
         self.seqs.write_all_at(&builder.records, 0)?;
         self.table.load(&builder.streams, &builder.order)?;
-        self.indexed_seq = builder.records.len() as u64 / RECORD;
-        self.indexed_len = builder.end;
+        self.table.commit(seq)?;
+        (self.indexed_seq, self.indexed_len) = (seq, len);
         self.seqs.sync_data()?;
         self.table.sync()?;
         self.write_meta(FLAG_DIRTY)?;
@@ -290,6 +399,16 @@ impl Index {
 
     /// Every stream name that starts with `prefix`, sorted.
     pub fn streams(&self, prefix: &str) -> io::Result<Vec<String>> {
+        if let Some(mem) = &self.mem {
+            let mut names: Vec<String> = mem
+                .order
+                .iter()
+                .filter(|n| n.starts_with(prefix))
+                .cloned()
+                .collect();
+            names.sort();
+            return Ok(names);
+        }
         self.table.names(prefix.as_bytes())
     }
 }

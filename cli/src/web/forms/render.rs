@@ -1,0 +1,185 @@
+//! The forms as HTML: a label for every field, hints tied to their fields, the error summary at
+//! the top, and the hidden CSRF token and version read.
+
+use super::{Field, Input, Values, ACTIONS};
+use crate::web::http::encode;
+use crate::web::pages::frame;
+use crate::web::sessions::SignedIn;
+use engine::{Failure, FailureKind};
+use maud::{html, Markup};
+
+/// What a form page shows.
+pub struct FormPage<'a> {
+    pub title: String,
+    /// What the form is about (the proposal's title), shown above the heading.
+    pub caption: String,
+    pub action: String,
+    pub back: String,
+    pub who: &'a SignedIn,
+    pub fields: Vec<Field>,
+    pub values: &'a Values,
+    /// The version of the proposal the form was read at.
+    pub version: Option<u64>,
+    /// Whether the form asks for the date the change was taken.
+    pub dated: bool,
+    pub refusal: Option<&'a Failure>,
+}
+
+/// The heading and lines of a refusal, in plain words: the message, then every unmet condition
+/// (the command line's own hints, which name its flags, are left out).
+pub fn summary(failure: &Failure) -> (String, Vec<String>) {
+    if failure.kind == FailureKind::Conflict {
+        let mut lines = vec![
+            "Someone else changed this proposal after you opened this form, so nothing was recorded."
+                .to_string(),
+        ];
+        lines.push(failure.message.clone());
+        lines.push("Open the proposal again to see what changed, then fill in the form again if it is still needed.".to_string());
+        return (
+            "This proposal has changed since you opened the form".to_string(),
+            lines,
+        );
+    }
+    let title = match failure.kind {
+        FailureKind::NotPermitted => "You cannot make this change",
+        FailureKind::Usage => "Check what you entered",
+        _ => "This change was refused",
+    };
+    let lines = std::iter::once(failure.message.as_str())
+        .chain(failure.details.iter().filter_map(|d| without_command(d)))
+        .map(capitalised)
+        .collect();
+    (title.to_string(), lines)
+}
+
+/// A detail without the command line's instructions: "the Board has not voted on it: record the
+/// meeting with `concordat board vote …`" keeps "the Board has not voted on it"; a detail that
+/// is only an instruction is dropped.
+fn without_command(detail: &str) -> Option<&str> {
+    let plain = match detail.find('`') {
+        Some(at) => {
+            let before = &detail[..at];
+            before.rfind(": ").map_or("", |colon| &before[..colon])
+        }
+        None => detail,
+    };
+    let plain = plain.trim();
+    (!plain.is_empty() && !plain.contains("--")).then_some(plain)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The page of a form.
+pub fn form_page(p: &FormPage) -> Markup {
+    let body = html! {
+        @if let Some(f) = p.refusal {
+            @let (title, lines) = summary(f);
+            (frame::error_summary(&title, &lines))
+        }
+        span.hint { (p.caption) }
+        h1 { (p.title) }
+        form method="post" action=(p.action) novalidate {
+            input type="hidden" name="csrf" value=(p.who.csrf);
+            @if let Some(v) = p.version { input type="hidden" name="expect_version" value=(v); }
+            @for f in &p.fields { (field(f, p.values)) }
+            @if p.dated {
+                (field(&Field::new("on", "Date it was taken (optional)", Input::Date)
+                    .hint("Leave blank for today"), p.values))
+            }
+            div { button type="submit" { (p.title) } }
+        }
+        p { a href=(p.back) { "Back without changing anything" } }
+    };
+    frame::page(&p.title, Some(p.who), body)
+}
+
+fn field(f: &Field, values: &Values) -> Markup {
+    let id = format!("f-{}", f.name.replace('.', "-"));
+    let hint_id = format!("{id}-hint");
+    let described = f.hint.as_ref().map(|_| hint_id.clone());
+    let value = values.get(&f.name);
+    html! {
+        @match &f.input {
+            Input::Radios(choices) | Input::Checks(choices) => {
+                fieldset.member {
+                    legend { (f.label) }
+                    @if let Some(h) = &f.hint { p.hint id=(hint_id) { (h) } }
+                    div.radios {
+                        @for (i, (v, label)) in choices.iter().enumerate() {
+                            @let cid = format!("{id}-{i}");
+                            @let checked = match &f.input {
+                                Input::Checks(_) => values.all(&f.name).contains(v),
+                                _ => value == v || (value.is_empty() && i == 0),
+                            };
+                            @let kind = if matches!(f.input, Input::Checks(_)) { "checkbox" } else { "radio" };
+                            input id=(cid) type=(kind) name=(f.name) value=(v) checked[checked];
+                            label for=(cid) { (label) }
+                        }
+                    }
+                }
+            }
+            _ => {
+                label for=(id) { (f.label) }
+                @if let Some(h) = &f.hint { p.hint id=(hint_id) { (h) } }
+                @match &f.input {
+                    Input::Long => { textarea id=(id) name=(f.name) aria-describedby=[&described] { (value) } }
+                    Input::Date => { input id=(id) type="date" name=(f.name) value=(value) aria-describedby=[&described]; }
+                    Input::Choice(choices) => { select id=(id) name=(f.name) aria-describedby=[&described] {
+                        @if f.optional { option value="" { "None" } }
+                        @for (v, label) in choices { option value=(v) selected[value == v] { (label) } }
+                    } }
+                    _ => { input id=(id) type="text" name=(f.name) value=(value) aria-describedby=[&described]; }
+                }
+            }
+        }
+    }
+}
+
+/// The links to every form of proposal `id`, by group, for its page.
+pub fn actions_panel(id: &str) -> Markup {
+    let mut groups: Vec<&str> = Vec::new();
+    for (_, _, _, g) in ACTIONS {
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    html! {
+        h2 #changes { "Make a change" }
+        p.muted { "Each change is checked against the concordat's rules and recorded under your name." }
+        @for g in groups {
+            p { strong { (g) ": " }
+                @for (i, (_, slug, title, _)) in ACTIONS.iter().filter(|a| a.3 == g).enumerate() {
+                    @if i > 0 { " · " }
+                    a href=(format!("/proposals/{}/do/{slug}", encode(id))) { (title) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_command;
+
+    #[test]
+    fn the_command_line_s_instructions_are_left_out() {
+        assert_eq!(
+            without_command("the Shared Services Board has not voted on it: record the meeting with `concordat board vote legal`"),
+            Some("the Shared Services Board has not voted on it")
+        );
+        assert_eq!(
+            without_command("`concordat proposal show legal` shows where it stands"),
+            None
+        );
+        assert_eq!(without_command("give --on 2009-07-01 or later"), None);
+        assert_eq!(
+            without_command("from quick-win it can move to: business-case"),
+            Some("from quick-win it can move to: business-case")
+        );
+    }
+}

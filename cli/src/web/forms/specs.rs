@@ -1,0 +1,262 @@
+//! What each form asks for: its fields, in plain words, with the choices the partnership and the
+//! proposal give (its councils, their Board members, the stages).
+
+use super::{Action, Field, Input};
+use workflows::definition::Stage;
+use workflows::partnership::Partnership;
+use workflows::proposal::ProposalView;
+
+/// What a form is built from: the proposal as read, and the partnership.
+pub struct Ctx<'a> {
+    pub view: &'a ProposalView,
+    pub partnership: &'a Partnership,
+}
+
+impl Ctx<'_> {
+    /// The proposal's councils as (id, name).
+    fn councils(&self) -> Vec<(String, String)> {
+        self.view
+            .councils
+            .iter()
+            .map(|c| {
+                let name = self
+                    .partnership
+                    .councils
+                    .iter()
+                    .find(|k| &k.id == c)
+                    .map_or(c.clone(), |k| k.name.clone());
+                (c.clone(), name)
+            })
+            .collect()
+    }
+
+    /// The Board members of the proposal's councils, with their council's name.
+    pub fn board_members(&self) -> Vec<(String, String)> {
+        self.partnership
+            .councils
+            .iter()
+            .filter(|c| self.view.councils.contains(&c.id))
+            .flat_map(|c| c.board.iter().map(|m| (m.clone(), c.name.clone())))
+            .collect()
+    }
+}
+
+/// A stage id in words: `council-approval` → "Council approval".
+pub fn stage_words(stage: &str) -> String {
+    let text = stage.replace('-', " ");
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn options(pairs: &[(&str, &str)]) -> Input {
+    Input::Choice(
+        pairs
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect(),
+    )
+}
+
+fn reason(label: &str) -> Field {
+    Field::new("reason", label, Input::Long)
+}
+
+/// The fields of `action`'s form (the date taken and the version read are added to every one).
+pub fn fields(action: Action, ctx: &Ctx) -> Vec<Field> {
+    use Action::*;
+    match action {
+        Advance | Hold | Resume | Withdraw | NotPursue | Close | DeclareInterest => stage(action),
+        BusinessCase => business_case(ctx),
+        OpenConsultation | ConsultationResponse | CloseConsultation => consultation(action),
+        BoardVote => board_vote(ctx),
+        CouncilDecision | Review => decisions(action, ctx),
+        DefineKpi | KpiValue | Saving => monitoring(action),
+        AddMilestone | AmendMilestone | CompleteMilestone => milestones(action, ctx),
+    }
+}
+
+fn stage(action: Action) -> Vec<Field> {
+    let stages = Stage::CONTRACT
+        .iter()
+        .map(|s| (s.as_str().to_string(), stage_words(s.as_str())))
+        .collect();
+    match action {
+        Action::Advance => vec![
+            Field::new("to", "Move the proposal to", Input::Choice(stages)),
+            reason("Reason (optional)").optional(),
+        ],
+        Action::Hold => vec![reason("Why it is put on hold")],
+        Action::Resume => vec![reason("Why it resumes")],
+        Action::Withdraw => vec![reason("Why it is withdrawn")],
+        Action::NotPursue => vec![reason("Why it is not pursued")],
+        Action::Close => vec![reason("Why it is closed")],
+        _ => vec![reason("Your interest")
+            .hint("You will take no further part in decisions on this proposal")],
+    }
+}
+
+fn business_case(ctx: &Ctx) -> Vec<Field> {
+    let mut f = vec![
+        Field::new("one_off_cost", "One-off cost in pounds", Input::Text)
+            .hint("For example, 15000.00"),
+        Field::new("annual_saving", "Annual saving in pounds", Input::Text)
+            .hint("For example, 40000.00"),
+    ];
+    for (id, name) in ctx.councils() {
+        let share = format!("{name}: share of the savings, per cent");
+        f.push(
+            Field::new(&format!("share.{id}"), &share, Input::Text)
+                .hint("Leave every share blank to split the savings equally")
+                .optional(),
+        );
+        let cost = format!("{name}: share of the cost, per cent");
+        f.push(
+            Field::new(&format!("cost_share.{id}"), &cost, Input::Text)
+                .hint("Leave blank to share the cost as the savings")
+                .optional(),
+        );
+    }
+    f.push(
+        Field::new("risks", "Risks (optional)", Input::Long)
+            .hint("One risk a line")
+            .optional(),
+    );
+    f
+}
+
+fn consultation(action: Action) -> Vec<Field> {
+    match action {
+        Action::OpenConsultation => vec![Field::new("with", "Who is consulted", Input::Text)
+            .hint("Affected staff and at least one union, separated by commas: for example, staff, unison")],
+        Action::ConsultationResponse => vec![
+            Field::new("party", "Who responded", Input::Text).hint("For example, unison"),
+            Field::new("summary", "Summary of the response", Input::Long),
+        ],
+        _ => vec![],
+    }
+}
+
+fn board_vote(ctx: &Ctx) -> Vec<Field> {
+    let how = [
+        ("absent", "Absent"),
+        ("support", "Support"),
+        ("oppose", "Oppose"),
+        ("abstain", "Abstain"),
+    ];
+    let mut f = vec![Field::new(
+        "meeting",
+        "Date of the Board meeting",
+        Input::Date,
+    )];
+    for (member, council) in ctx.board_members() {
+        let choices = how
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect();
+        let label = format!("{member} ({council})");
+        f.push(Field::new(&format!("vote.{member}"), &label, Input::Radios(choices)).optional());
+    }
+    f
+}
+
+fn decisions(action: Action, ctx: &Ctx) -> Vec<Field> {
+    let councils = Input::Choice(ctx.councils());
+    if action == Action::Review {
+        return vec![
+            Field::new(
+                "kind",
+                "Kind of review",
+                options(&[
+                    ("six-month", "Six-month"),
+                    ("twelve-month", "Twelve-month"),
+                    ("annual", "Annual"),
+                ]),
+            ),
+            Field::new("council", "Council", councils),
+            Field::new(
+                "outcome",
+                "Outcome",
+                options(&[
+                    ("continue", "Continue"),
+                    ("amend", "Amend"),
+                    ("terminate", "Terminate"),
+                ]),
+            ),
+            Field::new("summary", "Summary (optional)", Input::Long).optional(),
+        ];
+    }
+    vec![
+        Field::new("council", "Council", councils),
+        Field::new(
+            "decision",
+            "Decision",
+            options(&[
+                ("approve", "Approve"),
+                ("reject", "Reject"),
+                ("defer", "Defer"),
+            ]),
+        ),
+        Field::new("minute", "Minute reference (optional)", Input::Text).optional(),
+        Field::new(
+            "urgent",
+            "Taken as urgent",
+            options(&[("no", "No"), ("yes", "Yes: exempt from call-in")]),
+        ),
+    ]
+}
+
+fn monitoring(action: Action) -> Vec<Field> {
+    let quarter = || Field::new("quarter", "Quarter", Input::Text).hint("For example, 2009-Q1");
+    match action {
+        Action::DefineKpi => vec![
+            Field::new("name", "Name of the indicator", Input::Text),
+            Field::new("target", "Target", Input::Text).hint("A number, for example 95"),
+            Field::new("unit", "Unit (optional)", Input::Text)
+                .hint("For example, per cent")
+                .optional(),
+        ],
+        Action::KpiValue => vec![
+            Field::new("name", "Name of the indicator", Input::Text),
+            quarter(),
+            Field::new("value", "Value", Input::Text),
+        ],
+        _ => vec![
+            quarter(),
+            Field::new("amount", "Amount saved in pounds", Input::Text)
+                .hint("For example, 10000.00"),
+        ],
+    }
+}
+
+fn milestones(action: Action, ctx: &Ctx) -> Vec<Field> {
+    match action {
+        Action::AddMilestone => vec![
+            Field::new("milestone", "Short name for the milestone", Input::Text)
+                .hint("Lower-case letters, digits and hyphens, for example go-live"),
+            Field::new("title", "Title", Input::Text),
+            Field::new("due", "Due date", Input::Date),
+        ],
+        Action::AmendMilestone => vec![
+            milestone_choice(ctx),
+            Field::new("due", "New due date", Input::Date),
+            reason("Why the date moves"),
+        ],
+        _ => vec![milestone_choice(ctx)],
+    }
+}
+
+fn milestone_choice(ctx: &Ctx) -> Field {
+    Field::new(
+        "milestone",
+        "Milestone",
+        Input::Choice(
+            ctx.view
+                .milestones
+                .iter()
+                .map(|m| (m.id.clone(), m.title.clone()))
+                .collect(),
+        ),
+    )
+}

@@ -1,0 +1,320 @@
+//! Officers act in the browser (issue 23): each role signs in and makes the changes its role
+//! allows through the forms, recorded exactly as the command line records them; refusals come back
+//! beside the form; a form without its token, after the session ended, or from a client not
+//! signed in changes nothing; and two sessions editing one proposal see the conflict.
+
+use crate::support::http::{hidden, Client, Response, Server};
+use crate::support::Env;
+use crate::web::{account, serve_anonymous, PASSWORD};
+use serde_json::Value;
+use std::time::Duration;
+
+const NOW: &str = "2009-07-15T12:00:00+01:00";
+
+/// A store with the 2008 partnership, an account for each officer, and proposal `legal`.
+fn store() -> Env {
+    let env = Env::bromsgrove_redditch(NOW);
+    for actor in ["jce", "bdc-clerk", "rbc-clerk", "audit", "admin"] {
+        account(&env, actor);
+    }
+    env.run_as(
+        "jce",
+        &[
+            "proposal",
+            "new",
+            "--title",
+            "Shared legal",
+            "--service",
+            "legal",
+            "--lead",
+            "bromsgrove",
+            "--on",
+            "2009-07-01",
+        ],
+    )
+    .ok();
+    env
+}
+
+fn show(env: &Env) -> Value {
+    env.json_as("audit", &["proposal", "show", "legal"])
+}
+
+fn head(env: &Env) -> Value {
+    env.json_as("audit", &["audit", "verify"])["head"].clone()
+}
+
+/// The last event of `legal` as `proposal history` prints it.
+fn last_event(env: &Env) -> Value {
+    let history = env.json_as("audit", &["proposal", "history", "legal"]);
+    history.as_array().unwrap().last().unwrap().clone()
+}
+
+#[track_caller]
+fn recorded(r: &Response) {
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.headers["location"], "/proposals/legal");
+}
+
+#[test]
+fn each_role_signs_in_and_acts_within_its_role() {
+    let env = store();
+    let server = serve_anonymous(&env, &[]);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let page = jce.get("/proposals/legal").text();
+    assert!(
+        page.contains("Make a change"),
+        "the programme manager sees the forms"
+    );
+
+    // The programme manager advances the proposal: recorded under jce, as the CLI records it.
+    recorded(&jce.submit("/proposals/legal/do/advance", &[("to", "business-case")]));
+    assert_eq!(show(&env)["stage"], "business-case");
+    let e = last_event(&env);
+    assert_eq!(
+        (e["actor"].as_str(), e["type"].as_str()),
+        (Some("jce"), Some("stage-changed"))
+    );
+    assert_eq!(
+        e["effective_on"], "2009-07-15",
+        "taken today when no date is given"
+    );
+    recorded(&jce.submit(
+        "/proposals/legal/do/business-case",
+        &[
+            ("one_off_cost", "1000"),
+            ("annual_saving", "5000"),
+            ("risks", "staff turnover\n"),
+        ],
+    ));
+    assert_eq!(show(&env)["business_case"]["annual_saving"], "5000.00");
+    recorded(&jce.submit(
+        "/proposals/legal/do/advance",
+        &[("to", "consultation"), ("on", "2009-07-14")],
+    ));
+    assert_eq!(last_event(&env)["effective_on"], "2009-07-14");
+    recorded(&jce.submit(
+        "/proposals/legal/do/open-consultation",
+        &[("with", "staff, unison")],
+    ));
+    recorded(&jce.submit(
+        "/proposals/legal/do/consultation-response",
+        &[("party", "unison"), ("summary", "Content")],
+    ));
+    recorded(&jce.submit("/proposals/legal/do/close-consultation", &[]));
+    recorded(&jce.submit("/proposals/legal/do/advance", &[("to", "council-approval")]));
+
+    // A rule refusal comes back beside the form, every reason listed, and records nothing.
+    let before = head(&env);
+    let refused = jce.submit("/proposals/legal/do/advance", &[("to", "monitoring")]);
+    assert_eq!(refused.status, 422);
+    let text = refused.text();
+    assert!(
+        text.contains("error-summary") && text.contains("This change was refused"),
+        "{text}"
+    );
+    assert!(text.contains("3 conditions are unmet"), "{text}");
+    for unmet in [
+        "Shared Services Board has not voted",
+        "Bromsgrove has not decided yet",
+        "Redditch has not decided yet",
+    ] {
+        assert!(text.contains(unmet), "{unmet}: {text}");
+    }
+    assert!(
+        !text.contains("concordat board vote"),
+        "no command-line syntax"
+    );
+    assert_eq!(head(&env), before);
+
+    // Bromsgrove's clerk records Bromsgrove's decision, and is refused Redditch's.
+    let bdc = Client::signed_in(&server.addr, "bdc-clerk", PASSWORD);
+    recorded(&bdc.submit(
+        "/proposals/legal/do/council-decision",
+        &[
+            ("council", "bromsgrove"),
+            ("decision", "approve"),
+            ("minute", "C/2009/41"),
+        ],
+    ));
+    let e = last_event(&env);
+    assert_eq!(
+        (e["actor"].as_str(), e["data"]["council"].as_str()),
+        (Some("bdc-clerk"), Some("bromsgrove"))
+    );
+    let before = head(&env);
+    let theirs = bdc.submit(
+        "/proposals/legal/do/council-decision",
+        &[("council", "redditch"), ("decision", "approve")],
+    );
+    assert_eq!(theirs.status, 403);
+    assert!(theirs.text().contains("You cannot make this change"));
+    assert!(
+        theirs.text().contains("may not record redditch"),
+        "{}",
+        theirs.text()
+    );
+    assert_eq!(head(&env), before);
+    assert_eq!(show(&env)["approvals"]["redditch"], "pending");
+
+    // Redditch's clerk records Redditch's.
+    let rbc = Client::signed_in(&server.addr, "rbc-clerk", PASSWORD);
+    recorded(&rbc.submit(
+        "/proposals/legal/do/council-decision",
+        &[("council", "redditch"), ("decision", "defer")],
+    ));
+    assert_eq!(show(&env)["approvals"]["redditch"], "defer");
+
+    // The auditor reads everything and can change nothing.
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    let page = audit.get("/proposals/legal");
+    assert_eq!(page.status, 200);
+    assert!(!page.text().contains("Make a change"));
+    assert_eq!(audit.get("/api/proposals/legal").json(), show(&env));
+    let before = head(&env);
+    for (path, fields) in [
+        ("/proposals/legal/do/hold", vec![("reason", "audit")]),
+        (
+            "/proposals/legal/do/council-decision",
+            vec![("council", "redditch"), ("decision", "approve")],
+        ),
+    ] {
+        let r = audit.submit(path, &fields);
+        assert_eq!(r.status, 403, "{path}: {}", r.text());
+    }
+    assert_eq!(head(&env), before, "the auditor changed nothing");
+
+    // The administrator signs in too, and may propose.
+    let admin = Client::signed_in(&server.addr, "admin", PASSWORD);
+    let r = admin.submit(
+        "/new-proposal",
+        &[
+            ("title", "Shared payroll"),
+            ("service", "payroll"),
+            ("lead", "redditch"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.headers["location"], "/proposals/payroll");
+    let created = env.json_as("audit", &["proposal", "show", "payroll"]);
+    assert_eq!(created["created_by"], "admin");
+}
+
+#[test]
+fn forms_without_their_token_after_expiry_or_signed_out_change_nothing() {
+    let env = store();
+    let mut cmd = env.command(&["serve", "--listen", "127.0.0.1:0"]);
+    cmd.env("CONCORDAT_SESSION_IDLE_SECS", "2");
+    let server = Server::start(cmd);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let form = jce.get("/proposals/legal/do/advance").text();
+    let version = hidden(&form, "expect_version").unwrap();
+    let csrf = hidden(&form, "csrf").unwrap();
+    let before = head(&env);
+    let fields = |token: &'static str| {
+        vec![
+            ("to", "business-case"),
+            ("expect_version", version.as_str()),
+            ("csrf", token),
+        ]
+    };
+
+    // No token, a wrong one, another session's.
+    let none = jce.post(
+        "/proposals/legal/do/advance",
+        &[("to", "business-case"), ("expect_version", &version)],
+    );
+    assert_eq!(none.status, 403);
+    assert!(
+        none.text().contains("could not be checked as yours"),
+        "{}",
+        none.text()
+    );
+    assert_eq!(
+        jce.post("/proposals/legal/do/advance", &fields("0000"))
+            .status,
+        403
+    );
+    let other = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let mut stolen = fields("x");
+    stolen[2] = ("csrf", &csrf);
+    assert_eq!(
+        other.post("/proposals/legal/do/advance", &stolen).status,
+        403,
+        "a token is its session's"
+    );
+
+    // A client that is not signed in.
+    let stranger = server.session(&None);
+    let r = stranger.post("/proposals/legal/do/advance", &stolen);
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("not signed in"));
+
+    // The session ran out (idle for longer than CONCORDAT_SESSION_IDLE_SECS).
+    std::thread::sleep(Duration::from_millis(2500));
+    let late = jce.post("/proposals/legal/do/advance", &stolen);
+    assert_eq!(late.status, 401);
+    assert!(
+        late.text().contains("Your session has ended"),
+        "{}",
+        late.text()
+    );
+    let page = jce.get("/");
+    assert_eq!(page.status, 303, "an ended session stays ended");
+
+    assert_eq!(head(&env), before, "nothing was written");
+    assert_eq!(show(&env)["stage"], "quick-win");
+}
+
+#[test]
+fn two_sessions_editing_one_proposal_see_the_conflict() {
+    let env = store();
+    let server = serve_anonymous(&env, &[]);
+    let first = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let second = Client::signed_in(&server.addr, "admin", PASSWORD);
+    // Both open a form on the proposal as it stands (version 1).
+    let a = first.get("/proposals/legal/do/advance").text();
+    let b = second.get("/proposals/legal/do/hold").text();
+    assert_eq!(hidden(&a, "expect_version").as_deref(), Some("1"));
+    assert_eq!(hidden(&b, "expect_version").as_deref(), Some("1"));
+    let post = |client: &Client, html: &str, path: &str, fields: &[(&str, &str)]| {
+        let csrf = hidden(html, "csrf").unwrap();
+        let mut all = fields.to_vec();
+        all.push(("csrf", &csrf));
+        all.push(("expect_version", "1"));
+        client.post(path, &all)
+    };
+    recorded(&post(
+        &first,
+        &a,
+        "/proposals/legal/do/advance",
+        &[("to", "business-case")],
+    ));
+    let late = post(
+        &second,
+        &b,
+        "/proposals/legal/do/hold",
+        &[("reason", "waiting for the budget")],
+    );
+    assert_eq!(late.status, 409);
+    let text = late.text();
+    assert!(
+        text.contains("This proposal has changed since you opened the form"),
+        "{text}"
+    );
+    assert!(
+        text.contains("waiting for the budget"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        hidden(&text, "expect_version").as_deref(),
+        Some("1"),
+        "never silently moved on"
+    );
+    // Only the first change was recorded.
+    let s = show(&env);
+    assert_eq!(
+        (s["stage"].as_str(), s["version"].as_u64()),
+        (Some("business-case"), Some(2))
+    );
+}
