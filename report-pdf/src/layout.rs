@@ -52,8 +52,8 @@ pub fn lay_out(text: &str, height: f32) -> Vec<Vec<Line>> {
             (Style::Title, t)
         } else if let Some(t) = raw.strip_prefix("## ") {
             (Style::Heading, t)
-        } else if raw.starts_with("! ") {
-            (Style::Warning, &raw[2..])
+        } else if let Some(t) = raw.strip_prefix("! ") {
+            (Style::Warning, t)
         } else {
             (Style::Body, raw)
         };
@@ -79,11 +79,15 @@ pub fn lay_out(text: &str, height: f32) -> Vec<Vec<Line>> {
 /// `line` broken at spaces into pieces of at most `width` characters, continuation lines indented
 /// as the first (a word longer than the line is cut).
 fn wrap(line: &str, width: usize) -> Vec<String> {
+    // A line that fits keeps its spacing: the money columns are aligned with spaces.
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
     let indent: String = line.chars().take_while(|c| *c == ' ').collect();
     let mut out = Vec::new();
     let mut current = indent.clone();
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let fits = current.chars().count() + word.chars().count() + 1 <= width;
+        let fits = current.chars().count() + word.chars().count() < width;
         if current.trim().is_empty() || fits {
             if !current.trim().is_empty() {
                 current.push(' ');
@@ -111,6 +115,7 @@ mod tests {
     fn long_lines_wrap_at_words_keeping_the_indent() {
         assert_eq!(wrap("  aaa bbb ccc", 9), ["  aaa bbb", "  ccc"]);
         assert_eq!(wrap("", 9), [""]);
+        assert_eq!(wrap("a    b", 9), ["a    b"]);
         assert_eq!(wrap("abcdefghijk", 5), ["abcde", "fghij", "k"]);
     }
 

@@ -155,7 +155,7 @@ print(json.dumps({c: str(sum((Decimal(r[c]) for r in rows if r[c]), Decimal("0.0
 fn the_csv_adds_up_to_the_reports_totals_and_formulas_stay_text() {
     let mut env = demo();
     env.at("2009-10-02T10:00:00+01:00");
-    let title = "=HYPERLINK(\"http://example.invalid\",\"click\")";
+    let title = "=HYPERLINK(\"http://example.invalid\",\"<b>click</b>\")";
     env.run_as(
         "jce",
         &[
@@ -201,6 +201,14 @@ fn the_csv_adds_up_to_the_reports_totals_and_formulas_stay_text() {
         "{titles:?}"
     );
     assert!(!titles.iter().any(|t| t.as_str().unwrap().starts_with('=')));
+    // The HTML gets the title as a value, escaped: no markup of the proposer's makes it through.
+    let html =
+        String::from_utf8(report(&env, &[&args[..], &["--format", "html"]].concat())).unwrap();
+    assert!(
+        html.contains("&lt;b&gt;click&lt;&#x2f;b&gt;") || html.contains("&lt;b&gt;click&lt;/b&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>click"));
 }
 
 #[test]
