@@ -9,6 +9,7 @@ mod logging;
 mod output;
 mod progress;
 mod remedies;
+mod report_doc;
 mod web;
 
 use commands::Cli;

@@ -20,6 +20,8 @@ mod power_loss;
 mod readme;
 mod refusals;
 mod replay;
+mod report_formats;
+mod report_layouts;
 mod reports;
 mod roles;
 mod sharing;

@@ -434,7 +434,7 @@ fn formats_and_shapes() {
         "## Reviews",
         "## Milestones",
         "## Coming up in 2008/09-Q4",
-        "## Log anchor",
+        "## Appendix for auditors: log anchor",
     ] {
         assert!(md.contains(section), "{section} missing");
     }
@@ -447,7 +447,7 @@ fn formats_and_shapes() {
             "--council",
             "redditch",
             "--format",
-            "csv",
+            "csv-long",
         ],
     );
     let mut lines = csv.lines();
@@ -469,8 +469,8 @@ fn bad_requests_are_refused_with_the_contracts_codes() {
         "quarterly",
         "--quarter",
         "2008/09-Q3",
-        "--format",
-        "pdf",
+        "--layout",
+        "3",
     ])
     .expect_code(2);
     env.run(&[

@@ -1,14 +1,17 @@
 //! `concordat report quarterly`.
 
 use super::GlobalArgs;
+use crate::report_doc::{self, DocFormat};
 use crate::{context, output};
 use clap::{Args, Subcommand, ValueEnum};
 use engine::store::OpenMode;
 use engine::Failure;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use workflows::ops::report::{self, Format};
+use workflows::ops::report;
 use workflows::quarter::Quarter;
+use workflows::report::layout::Layout;
 
 /// The `report` command words.
 #[derive(Debug, Subcommand)]
@@ -26,20 +29,33 @@ pub struct QuarterlyArgs {
     /// One council (default: every council, Markdown one section each, JSON a list).
     #[arg(long, value_name = "COUNCIL")]
     council: Option<String>,
-    /// md (default), csv or json (--json implies json).
+    /// md (default), html, pdf, csv (one row per proposal), csv-long (one fact a row) or json
+    /// (--json implies json).
     #[arg(long, value_enum, default_value_t = FormatArg::Md)]
     format: FormatArg,
     /// What had been recorded by then counts: an RFC 3339 instant, a date (its end) or seq:N
     /// (default: now). The scheduler's known_at reproduces an issued report byte for byte.
     #[arg(long, value_name = "INSTANT|seq:N")]
     known_at: Option<String>,
+    /// The report layout (default: the one an issued report at --known-at used, else the newest).
+    #[arg(long, value_name = "N")]
+    layout: Option<String>,
+    /// A directory holding the council's own copy of the report templates (layout 2).
+    #[arg(long, value_name = "DIR", env = "CONCORDAT_TEMPLATES")]
+    templates: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Md,
+    Html,
+    Pdf,
     Csv,
+    CsvLong,
     Json,
 }
 
@@ -47,10 +63,32 @@ enum FormatArg {
 pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failure> {
     let ReportCommand::Quarterly(args) = cmd;
     let format = match (g.json, args.format) {
-        (true, _) | (_, FormatArg::Json) => Format::Json,
-        (_, FormatArg::Md) => Format::Markdown,
-        (_, FormatArg::Csv) => Format::Csv,
+        (true, _) | (_, FormatArg::Json) => DocFormat::Json,
+        (_, FormatArg::Md) => DocFormat::Markdown,
+        (_, FormatArg::Html) => DocFormat::Html,
+        (_, FormatArg::Pdf) => DocFormat::Pdf,
+        (_, FormatArg::Csv) => DocFormat::Csv,
+        (_, FormatArg::CsvLong) => DocFormat::CsvLong,
     };
+    if format == DocFormat::Pdf && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(Failure::usage("a PDF is not for a terminal")
+            .with_detail("write it to a file: --out report.pdf (or redirect: > report.pdf)"));
+    }
+    let layout = args.layout.as_deref().map(Layout::parse).transpose()?;
+    if let Some(dir) = &args.templates {
+        if !dir.is_dir() {
+            return Err(Failure::usage(format!(
+                "--templates {}: no such directory",
+                dir.display()
+            ))
+            .with_detail(
+                "name a directory holding quarterly.md, quarterly.html and quarterly.txt",
+            ));
+        }
+    }
+    if let Some(path) = &args.out {
+        context::outside_store(g, path, "--out")?;
+    }
     let mut session = context::session(g, OpenMode::Existing).await?;
     let folding = crate::progress::Spinner::start("folding the log");
     let reports = report::quarterly(
@@ -61,17 +99,47 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
     )
     .await?;
     drop(folding);
-    let text = report::render(&reports, format, args.council.is_some());
-    // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
-    let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        output::terminal_text(&text)
-    } else {
-        text
+    let layout = match (layout, &args.known_at) {
+        (Some(l), _) => l,
+        // An issued report is regenerated with the layout it was issued with.
+        (None, Some(_)) => report::issued_layout(&mut session, &reports)
+            .await?
+            .unwrap_or(Layout::CURRENT),
+        (None, None) => Layout::CURRENT,
     };
+    let (bytes, _) = report_doc::document(
+        &reports,
+        format,
+        args.council.is_some(),
+        layout,
+        args.templates.as_deref(),
+    )?;
     // The bytes as rendered, nothing added: an issued report's SHA-256 must come out again.
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush());
+    match &args.out {
+        Some(path) => write_out(path, &bytes)?,
+        None => {
+            // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
+            let bytes = match String::from_utf8(bytes) {
+                Ok(text) if std::io::stdout().is_terminal() => {
+                    output::terminal_text(&text).into_bytes()
+                }
+                Ok(text) => text.into_bytes(),
+                Err(e) => e.into_bytes(),
+            };
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&bytes).and_then(|_| stdout.flush());
+        }
+    }
     super::finish(session).await
+}
+
+/// Writes the report to `path` whole or not at all (synced, renamed into place).
+fn write_out(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| {
+        Failure::usage(format!("cannot write {}: {e}", path.display()))
+            .with_detail("choose a file in a directory you can write to")
+    };
+    let mut partial = crate::files::Partial::create(path).map_err(cannot)?;
+    partial.file.write_all(bytes).map_err(cannot)?;
+    partial.commit()
 }

@@ -5,19 +5,30 @@ use super::reminders::{council_names, facts, snapshot};
 use super::session::Session;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
+use crate::reminders::firing::REPORT_ISSUED;
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::Kind;
+use crate::report::layout::Layout;
+use crate::report::templates::{self, Kind as Template};
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
-use engine::time::{end_of_day, format_instant, parse_instant_or_date, start_of_day};
+use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
 use engine::Failure;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use std::path::Path;
 
-/// The output formats of `report quarterly`.
+/// The output formats of `report quarterly` made here (the PDF is laid out from [`Format::Text`]
+/// by the `concordat-report-pdf` crate, outside the library).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Markdown,
+    Html,
+    /// Fixed-width text: the PDF's content.
+    Text,
+    /// One row per proposal, for spreadsheets.
     Csv,
+    /// The first release's CSV: one fact a row.
+    CsvLong,
     Json,
 }
 
@@ -150,6 +161,10 @@ pub async fn generate(
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
     }
+    let last_recorded_on = match &recorded.head.recorded_at {
+        Some(at) => Some(local_date(parse_instant_or_date(at, &tz, true)?, &tz)),
+        None => None,
+    };
     let log = LogAnchor {
         seq: recorded.head.seq,
         hash: recorded.head.hash.clone(),
@@ -172,24 +187,80 @@ pub async fn generate(
                 upcoming: &upcoming,
                 tz: &tz,
                 log: log.clone(),
+                year_start: start,
+                registered_on: local_date(recorded.registered_at, &tz),
+                last_recorded_on,
             })
         })
         .collect())
 }
 
-/// The reports rendered in `format` (Markdown: one section each; CSV: one table; JSON: one
-/// document, a list unless exactly one council was asked for).
-pub fn render(reports: &[QuarterlyReport], format: Format, one_council: bool) -> String {
-    match format {
-        Format::Markdown => report::markdown::render_all(reports),
-        Format::Csv => report::csv::render_all(reports),
+/// The layout the scheduler recorded for `reports` when it issued them at their `known_at`
+/// (`report-issued`'s `layout`, absent = 1); `None` when they were not issued.
+pub async fn issued_layout(
+    session: &mut Session,
+    reports: &[QuarterlyReport],
+) -> Result<Option<Layout>, Failure> {
+    let mut found = None;
+    for stream in session.store.streams("reminder-quarterly-report:").await? {
+        for e in session.store.read_stream(&stream).await? {
+            let d = &e.data;
+            let same = e.kind == REPORT_ISSUED
+                && reports.iter().any(|r| {
+                    d["council"] == r.council.as_str()
+                        && d["quarter"] == r.quarter.to_string().as_str()
+                        && d["known_at"] == r.known_at.as_str()
+                });
+            if same {
+                let n = d.get("layout").and_then(|l| l.as_u64()).unwrap_or(1);
+                let layout = u32::try_from(n)
+                    .ok()
+                    .and_then(|n| Layout::try_from(n).ok())
+                    .ok_or_else(|| {
+                        Failure::refused(format!(
+                            "event {} records report layout {n}, which this version does not have",
+                            e.seq
+                        ))
+                        .with_detail("regenerate it with the concordat release that issued it")
+                    })?;
+                found = Some(found.map_or(layout, |f: Layout| f.max(layout)));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The reports rendered in `format` with `layout` (Markdown: one section each; CSV: one table;
+/// JSON: one document, a list unless exactly one council was asked for). `templates`: a
+/// council's own copy of the template set (layout 2).
+pub fn render(
+    reports: &[QuarterlyReport],
+    format: Format,
+    one_council: bool,
+    layout: Layout,
+    templates: Option<&Path>,
+) -> Result<String, Failure> {
+    let kind = match format {
+        Format::Markdown if layout == Layout::V1 => {
+            return Ok(report::markdown::render_all(reports))
+        }
+        Format::Html | Format::Text if layout == Layout::V1 => {
+            return Err(Failure::usage("layout 1 had Markdown and CSV only")
+                .with_detail("ask for --format md, or for HTML and PDF with --layout 2"))
+        }
+        Format::Markdown => Template::Markdown,
+        Format::Html => Template::Html,
+        Format::Text => Template::Text,
+        Format::Csv => return report::table::render_all(reports),
+        Format::CsvLong => return Ok(report::csv::render_all(reports)),
         Format::Json => {
             let text = if one_council && reports.len() == 1 {
                 serde_json::to_string_pretty(&reports[0])
             } else {
                 serde_json::to_string_pretty(reports)
             };
-            text.expect("a report always serialises") + "\n"
+            return Ok(text.expect("a report always serialises") + "\n");
         }
-    }
+    };
+    templates::render(reports, kind, templates)
 }

@@ -9,7 +9,7 @@
 //! outbox that cannot be written fails the tick naming the path, with nothing recorded.
 
 use super::reminders::{facts, fired, snapshot};
-use super::report::{generate, KnownAt};
+use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use crate::partnership::Role;
 use crate::proposal::Cut;
@@ -17,7 +17,8 @@ use crate::quarter::Quarter;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::{outbox, stream_of, Kind, Reminder};
-use crate::report::{markdown, QuarterlyReport};
+use crate::report::layout::Layout;
+use crate::report::QuarterlyReport;
 use engine::time::local_date;
 use engine::{Failure, FailureKind, NewEvent};
 use jiff::{SignedDuration, Timestamp};
@@ -154,7 +155,9 @@ async fn write_reports(
     }
     let mut written = Vec::new();
     for r in &reports[&quarter] {
-        let bytes = markdown::render(r).into_bytes();
+        // The current layout, from the bundled templates, recorded with the hash.
+        let one = std::slice::from_ref(r);
+        let bytes = render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
         let stem = format!("{}-{}", slug(&r.quarter.to_string()), r.council);
         let file = match outbox::write(outbox_dir, &stem, &bytes) {
             Ok(file) => file,
@@ -169,6 +172,7 @@ async fn write_reports(
             path: file.path.display().to_string(),
             sha256: hex::encode(Sha256::digest(&bytes)),
             known_at: r.known_at.clone(),
+            layout: Layout::CURRENT.number(),
         };
         written.push((file, issued));
     }

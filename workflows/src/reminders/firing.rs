@@ -5,7 +5,8 @@
 //! Events (their `type` and `data` keys are part of the contract):
 //! - `reminder-fired` on `reminder-<id>`: `{id, kind, due, proposal, council, title, late, fired_at}`;
 //! - `report-issued` on the same stream, one per council, for a quarterly report:
-//!   `{reminder, council, quarter, format, path, sha256, known_at}`.
+//!   `{reminder, council, quarter, format, path, sha256, known_at, layout}` (`layout` absent in
+//!   reports issued before layouts were versioned: layout 1).
 
 use super::{stream_of, Kind, Reminder};
 use engine::time::format_instant;
@@ -49,6 +50,14 @@ pub struct IssuedReport {
     pub sha256: String,
     /// `seq:N`: the log position the report was generated from.
     pub known_at: String,
+    /// The report layout it was rendered with (`report quarterly --known-at` uses it again).
+    #[serde(default = "layout_one")]
+    pub layout: u32,
+}
+
+/// Reports issued before layouts were versioned used layout 1.
+fn layout_one() -> u32 {
+    1
 }
 
 /// Whether a firing at `fired_at` of a reminder due at `due` is late (more than a minute after).
@@ -115,6 +124,7 @@ pub fn report_event(
             "path": report.path,
             "sha256": report.sha256,
             "known_at": report.known_at,
+            "layout": report.layout,
         }),
     }
 }

@@ -322,7 +322,7 @@ fn milestones(out: &mut String, r: &QuarterlyReport) {
     }
 }
 
-fn status(m: &MilestoneLine, last_day: Date) -> String {
+pub(super) fn status(m: &MilestoneLine, last_day: Date) -> String {
     match m.completed_on {
         Some(on) => format!("completed {}", long_date(on)),
         None if m.due < last_day => "open, overdue".into(),
@@ -362,7 +362,7 @@ fn name_of<'a>(r: &'a QuarterlyReport, council: &'a str) -> &'a str {
 }
 
 /// "Business case", "On hold" and so on.
-fn stage_label(stage: &Stage) -> String {
+pub(super) fn stage_label(stage: &Stage) -> String {
     let words = stage.as_str().replace('-', " ");
     let mut chars = words.chars();
     match chars.next() {
@@ -377,11 +377,11 @@ pub fn long_date(d: Date) -> String {
 }
 
 /// Text safe in a table cell: no pipes breaking the row, no line breaks.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
 
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -3,10 +3,18 @@
 //! so the same inputs give the same bytes in every format.
 //!
 //! - [`build`]: the model, from projected proposals and milestones;
-//! - [`markdown`], [`csv`]: the renderings (JSON is the model serialised).
+//! - [`markdown`] (layout 1, frozen) and [`csv`] (`csv-long`): the first release's renderings;
+//! - [`templates`]: layout 2, one template set for Markdown, HTML and the PDF's text;
+//! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
 pub mod csv;
+pub mod layout;
 pub mod markdown;
+pub mod money;
+pub mod table;
+pub mod templates;
+mod view;
+mod warnings;
 
 use crate::definition::Stage;
 use crate::milestone::Milestone;
@@ -43,6 +51,14 @@ pub struct QuarterlyReport {
     pub upcoming_quarter: Quarter,
     pub upcoming: Vec<ReminderView>,
     pub log: LogAnchor,
+    /// The financial year of the quarter, e.g. `2008/09`.
+    pub financial_year: String,
+    /// Each proposal's money for the council, in `proposals` order (layout 2).
+    pub money: Vec<money::ProposalMoney>,
+    pub money_totals: money::MoneyTotals,
+    /// Why the report may not be the whole story (the quarter not over by `known_at`, or outside
+    /// the partnership's life), in plain words.
+    pub warnings: Vec<String>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -171,6 +187,11 @@ pub struct Inputs<'a> {
     pub upcoming: &'a [Reminder],
     pub tz: &'a TimeZone,
     pub log: LogAnchor,
+    pub year_start: crate::quarter::YearStart,
+    /// The local date the partnership was registered.
+    pub registered_on: Date,
+    /// The local date the last event admitted by `known_at` was recorded (none: an empty log).
+    pub last_recorded_on: Option<Date>,
 }
 
 /// Builds one council's report. Deterministic: everything is ordered by id or date.
@@ -265,6 +286,25 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
             .map(|r| r.view(inputs.tz))
             .collect(),
         log: inputs.log.clone(),
+        financial_year: format!(
+            "{}/{:02}",
+            inputs.quarter.year,
+            (inputs.quarter.year + 1) % 100
+        ),
+        money: mine
+            .iter()
+            .map(|p| money::of(p, council, inputs.quarter, inputs.year_start))
+            .collect::<Vec<_>>(),
+        money_totals: money::MoneyTotals::default(),
+        warnings: warnings::of(inputs),
+    }
+    .with_totals()
+}
+
+impl QuarterlyReport {
+    fn with_totals(mut self) -> QuarterlyReport {
+        self.money_totals = money::totals(&self.money);
+        self
     }
 }
 

@@ -1,0 +1,31 @@
+//! The warning lines of a report: a quarter that had not ended by the last event the cut admits
+//! (so more may yet be recorded for it), or that lies outside the partnership's life.
+
+use super::markdown::long_date;
+use super::Inputs;
+
+/// The warnings for the report `inputs` describe, in plain words (none: the report stands).
+pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    if inputs.last_day < inputs.registered_on {
+        out.push(format!(
+            "{} ended on {}, before the partnership was registered on {}: nothing could be recorded for it.",
+            inputs.quarter,
+            long_date(inputs.last_day),
+            long_date(inputs.registered_on)
+        ));
+        return out;
+    }
+    match inputs.last_recorded_on {
+        Some(last) if inputs.last_day <= last => {}
+        Some(last) => out.push(format!(
+            "{} ends on {}, after the last event this report counts (recorded on {}): the quarter \
+             was not over, and more may be recorded for it.",
+            inputs.quarter,
+            long_date(inputs.last_day),
+            long_date(last)
+        )),
+        None => out.push("Nothing had been recorded in the partnership's log by then.".to_string()),
+    }
+    out
+}
