@@ -32,10 +32,13 @@ pub enum AuditCommand {
     Replay(super::replay::ReplayArgs),
     /// List events, filtered by actor and by the date recorded (inclusive).
     Log {
+        /// Only the events this actor recorded, e.g. jce.
         #[arg(long)]
         actor: Option<String>,
+        /// Only events recorded on or after this date (YYYY-MM-DD).
         #[arg(long)]
         from: Option<String>,
+        /// Only events recorded on or before this date (YYYY-MM-DD).
         #[arg(long)]
         to: Option<String>,
     },

@@ -53,6 +53,7 @@ fn check(
 pub enum BoardCommand {
     /// Record the members present at one Board meeting and how they voted, as minuted.
     Vote {
+        /// The proposal's id, e.g. elections.
         id: String,
         /// The meeting date: the vote's effective date.
         #[arg(long, value_name = "DATE", value_parser = values::date)]

@@ -16,6 +16,7 @@ use workflows::ops::input::{Name, Text};
 pub enum ConsultationCommand {
     /// Open a consultation with affected staff and the unions.
     Open {
+        /// The proposal's id, e.g. elections.
         id: String,
         /// The parties consulted, e.g. staff,unison,gmb.
         #[arg(long, value_delimiter = ',', required = true, value_parser = parsed::<Name>)]
@@ -25,9 +26,12 @@ pub enum ConsultationCommand {
     },
     /// Record a party's response.
     Respond {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The party responding, one of those consulted, e.g. unison.
         #[arg(long, value_parser = parsed::<Name>)]
         party: Name,
+        /// A summary of the response, as it should read in the record.
         #[arg(long, value_parser = parsed::<Text>)]
         summary: Text,
         #[command(flatten)]
@@ -35,6 +39,7 @@ pub enum ConsultationCommand {
     },
     /// Close the consultation.
     Close {
+        /// The proposal's id, e.g. elections.
         id: String,
         #[command(flatten)]
         change: ChangeArgs,

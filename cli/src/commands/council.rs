@@ -19,9 +19,12 @@ use workflows::proposal::ProposalEvent;
 pub enum CouncilCommand {
     /// Record a council's decision (its clerk only); the date it was taken goes in --on.
     Decide {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The council deciding, e.g. bromsgrove (the acting clerk's own).
         #[arg(long, value_parser = parsed::<Name>)]
         council: Name,
+        /// What the council decided.
         #[arg(long, value_enum)]
         decision: DecisionArg,
         /// The minute reference.
@@ -37,7 +40,9 @@ pub enum CouncilCommand {
     /// Record scrutiny's call-in of a council's approval inside its call-in window (its clerk).
     #[command(name = "call-in")]
     CallIn {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The council whose approval is called in, e.g. redditch.
         #[arg(long, value_parser = parsed::<Name>)]
         council: Name,
         /// Why scrutiny called it in.
@@ -49,9 +54,12 @@ pub enum CouncilCommand {
     /// Record how scrutiny resolved a call-in: the approval confirmed, or referred back.
     #[command(name = "call-in-resolved")]
     CallInResolved {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The council whose call-in is resolved, e.g. redditch.
         #[arg(long, value_parser = parsed::<Name>)]
         council: Name,
+        /// How scrutiny resolved it.
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
         #[command(flatten)]

@@ -198,6 +198,59 @@ mod tests {
         }
     }
 
+    /// Every visible command has an `about` and every visible argument and flag (the global
+    /// ones too) a `help`: the failure names each that has none. A hidden command, or one under
+    /// a hidden command, and a hidden argument are exempt.
+    #[test]
+    fn every_visible_command_and_argument_has_help() {
+        let all = all();
+        let hidden = |path: &str| {
+            let words: Vec<&str> = path.split(' ').filter(|w| !w.is_empty()).collect();
+            (1..=words.len()).any(|n| {
+                let p = words[..n].join(" ");
+                all.iter().any(|(q, c)| *q == p && c.is_hide_set())
+            })
+        };
+        let mut missing = Vec::new();
+        for (path, cmd) in &all {
+            if hidden(path) {
+                continue;
+            }
+            let shown = if path.is_empty() {
+                "concordat".to_string()
+            } else {
+                format!("concordat {path}")
+            };
+            if cmd.get_about().is_none() {
+                missing.push(format!("`{shown}` has no about"));
+            }
+            for arg in cmd.get_arguments() {
+                if arg.is_hide_set() || arg.get_help().is_some() {
+                    continue;
+                }
+                let name = match (arg.get_long(), arg.get_short()) {
+                    (Some(long), _) => format!("--{long}"),
+                    (None, Some(short)) => format!("-{short}"),
+                    (None, None) => format!("<{}>", arg.get_id()),
+                };
+                let line = if arg.is_global_set() {
+                    format!("the global flag {name} has no help")
+                } else {
+                    format!("{name} of `{shown}` has no help")
+                };
+                if !missing.contains(&line) {
+                    missing.push(line);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{} without help:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+
     #[test]
     fn every_visible_command_has_an_example_and_every_example_a_command() {
         let all = all();

@@ -21,10 +21,13 @@ pub enum MilestoneCommand {
         /// The milestone's id (unique across programme and proposal milestones).
         #[arg(value_parser = parsed::<Id>)]
         milestone_id: Id,
+        /// The milestone's title, e.g. "Phase 2 business cases".
         #[arg(long, value_parser = parsed::<Line>)]
         title: Line,
+        /// The date it is due (YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = values::date)]
         due: Date,
+        /// The proposal it belongs to, e.g. elections (none: a programme milestone).
         #[arg(long)]
         proposal: Option<String>,
         #[command(flatten)]
@@ -32,9 +35,12 @@ pub enum MilestoneCommand {
     },
     /// Move a milestone's due date; the original date, who, when and why are kept.
     Amend {
+        /// The milestone's id, e.g. phase-2.
         id: String,
+        /// The new due date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = values::date)]
         due: Date,
+        /// Why it moved, as it should read in the record.
         #[arg(long, value_parser = parsed::<Text>)]
         reason: Text,
         #[command(flatten)]
@@ -42,6 +48,7 @@ pub enum MilestoneCommand {
     },
     /// Mark a milestone completed.
     Complete {
+        /// The milestone's id, e.g. phase-2.
         id: String,
         #[command(flatten)]
         change: ChangeArgs,

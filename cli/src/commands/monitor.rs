@@ -17,11 +17,15 @@ use workflows::quarter::Quarter;
 pub enum MonitorCommand {
     /// Define a performance indicator (or change its target).
     Kpi {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The indicator's name, e.g. "Cost per elector".
         #[arg(long, value_parser = parsed::<Line>)]
         name: Line,
+        /// The target value, e.g. 1.20.
         #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
         target: Number,
+        /// The unit the indicator is measured in, e.g. GBP or %.
         #[arg(long, value_parser = parsed::<Line>)]
         unit: Option<Line>,
         #[command(flatten)]
@@ -29,11 +33,15 @@ pub enum MonitorCommand {
     },
     /// Record an indicator's value for a financial quarter (e.g. 2008/09-Q3).
     Record {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The indicator's name, as defined with `monitor kpi`.
         #[arg(long, value_parser = parsed::<Line>)]
         name: Line,
+        /// The financial quarter, e.g. 2009/10-Q1.
         #[arg(long, value_parser = parsed::<Quarter>)]
         quarter: Quarter,
+        /// The value measured in that quarter, e.g. 1.15.
         #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
         value: Number,
         #[command(flatten)]
@@ -41,9 +49,12 @@ pub enum MonitorCommand {
     },
     /// Record a quarter's saving; it is split between the councils by the business case's shares.
     Saving {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The financial quarter, e.g. 2008/09-Q4.
         #[arg(long, value_parser = parsed::<Quarter>)]
         quarter: Quarter,
+        /// The saving in the quarter, in pounds.
         #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
         amount: Amount,
         #[command(flatten)]

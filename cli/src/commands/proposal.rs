@@ -21,21 +21,32 @@ pub enum ProposalCommand {
     /// Create a proposal (quick wins start at quick-win, medium- and long-term ones at business-case).
     New(NewCmd),
     /// Show a proposal as it stands now.
-    Show { id: String },
+    Show {
+        /// The proposal's id, e.g. elections.
+        id: String,
+    },
     /// List proposals, optionally at one stage or involving one council.
     List {
+        /// Only proposals at this stage, e.g. consultation or council-approval.
         #[arg(long, value_parser = parsed::<Stage>)]
         stage: Option<Stage>,
+        /// Only proposals this council takes part in, e.g. redditch.
         #[arg(long)]
         council: Option<String>,
     },
     /// Every event of a proposal, with when it was taken and when it was recorded.
-    History { id: String },
+    History {
+        /// The proposal's id, e.g. elections.
+        id: String,
+    },
     /// Move one stage forward, or back to business-case.
     Advance {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// The stage it moves to: the next one, or back to business-case.
         #[arg(long, value_parser = parsed::<Stage>)]
         to: Stage,
+        /// Why, as it should read in the record.
         #[arg(long, value_parser = parsed::<Text>)]
         reason: Option<Text>,
         #[command(flatten)]
@@ -60,8 +71,10 @@ pub enum ProposalCommand {
 /// `proposal new`.
 #[derive(Debug, Args)]
 pub struct NewCmd {
+    /// The proposal's title, e.g. "A single elections team".
     #[arg(long, value_parser = parsed::<Line>)]
     title: Line,
+    /// The service to be shared, e.g. elections (it makes the proposal's id).
     #[arg(long, value_parser = parsed::<Service>)]
     service: Service,
     /// The lead council.
@@ -70,6 +83,7 @@ pub struct NewCmd {
     /// The councils sharing the service (default: every council of the partnership).
     #[arg(long, value_delimiter = ',', value_parser = parsed::<Name>)]
     councils: Option<Vec<Name>>,
+    /// How soon it can be done (default: quick-win; the others start at business-case).
     #[arg(long, value_enum)]
     category: Option<CategoryArg>,
     /// The id (default: the service's slug, then -2, -3… when taken).
@@ -83,6 +97,7 @@ pub struct NewCmd {
 /// `proposal business-case`.
 #[derive(Debug, Args)]
 pub struct BusinessCaseCmd {
+    /// The proposal's id, e.g. elections.
     id: String,
     /// The one-off implementation cost in pounds.
     #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
@@ -106,7 +121,9 @@ pub struct BusinessCaseCmd {
 /// A lifecycle command: an id and a reason.
 #[derive(Debug, Args)]
 pub struct ReasonCmd {
+    /// The proposal's id, e.g. elections.
     id: String,
+    /// Why, as it should read in the record.
     #[arg(long, value_parser = parsed::<Text>)]
     reason: Text,
     #[command(flatten)]

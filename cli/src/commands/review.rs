@@ -16,13 +16,18 @@ use workflows::ops::review as ops;
 pub enum ReviewCommand {
     /// Record a council's review of a live shared service (its clerk only).
     Record {
+        /// The proposal's id, e.g. elections.
         id: String,
+        /// Which review this is.
         #[arg(long, value_enum)]
         kind: ReviewKindArg,
+        /// The council reviewing, e.g. bromsgrove (the acting clerk's own).
         #[arg(long, value_parser = parsed::<Name>)]
         council: Name,
+        /// What the council resolved for the service.
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
+        /// A summary of the review, as it should read in the record.
         #[arg(long, value_parser = parsed::<Text>)]
         summary: Option<Text>,
         #[command(flatten)]
