@@ -1,6 +1,6 @@
 //! Resolving the global options: which store, who is acting, and what time it is.
 
-use crate::commands::GlobalArgs;
+use crate::global::GlobalArgs;
 use engine::store::OpenMode;
 use engine::{open_store, Failure};
 use std::time::Duration;

@@ -5,6 +5,7 @@ mod commands;
 mod context;
 mod demo;
 mod files;
+mod global;
 mod logging;
 mod output;
 mod progress;

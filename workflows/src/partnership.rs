@@ -177,16 +177,33 @@ impl Partnership {
     /// Every rule of the contract the file breaks, each with its line where one can be found.
     fn problems(&self, text: &str) -> Vec<String> {
         let mut problems = Vec::new();
-        let at = |needle: &str| match line_of(text, needle) {
-            Some(n) => format!("line {n}: "),
-            None => String::new(),
-        };
+        let at = |needle: &str| at_line(text, needle);
         if self.councils.len() < 2 {
             problems.push(format!(
                 "a partnership needs at least two councils ([[council]] tables); this file has {}",
                 self.councils.len()
             ));
         }
+        problems.extend(self.id_problems(text));
+        problems.extend(self.actor_problems(text));
+        problems.extend(self.setting_problems(text));
+        problems.extend(self.call_in_problems(text));
+        problems.extend(crate::bounds::problems(self, &|needle| {
+            line_of(text, needle)
+        }));
+        if self.board_rule.min_support_per_council == 0 {
+            problems.push(format!(
+                "{}min_support_per_council must be at least 1",
+                at("min_support_per_council")
+            ));
+        }
+        problems
+    }
+
+    /// Ids that are empty or used twice across councils, board members and actors.
+    fn id_problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let at = |needle: &str| at_line(text, needle);
         let mut seen: HashMap<String, &str> = HashMap::new();
         let mut claim = |id: &str, what: &'static str, problems: &mut Vec<String>| {
             if id.trim().is_empty() {
@@ -209,6 +226,13 @@ impl Partnership {
         for actor in &self.actors {
             claim(&actor.id, "actor", &mut problems);
         }
+        problems
+    }
+
+    /// Actors without roles, clerks without a council, councils that do not exist, bad db_roles.
+    fn actor_problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let at = |needle: &str| at_line(text, needle);
         let council_ids: BTreeSet<&str> = self.councils.iter().map(|c| c.id.as_str()).collect();
         for actor in &self.actors {
             if actor.roles.is_empty() {
@@ -245,6 +269,13 @@ impl Partnership {
                 ));
             }
         }
+        problems
+    }
+
+    /// The store group, time zone, financial year start, schedule and checkpoint key.
+    fn setting_problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let at = |needle: &str| at_line(text, needle);
         if let Some(group) = &self.store_group {
             if !is_group_name(group) {
                 problems.push(format!(
@@ -279,6 +310,12 @@ impl Partnership {
                 ));
             }
         }
+        problems
+    }
+
+    /// Each council's call-in rule.
+    fn call_in_problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
         for council in &self.councils {
             if let Some(rule) = &council.call_in {
                 for (key, problem) in rule.problems() {
@@ -288,15 +325,6 @@ impl Partnership {
                     problems.push(format!("{line}council {:?}: {problem}", council.id));
                 }
             }
-        }
-        problems.extend(crate::bounds::problems(self, &|needle| {
-            line_of(text, needle)
-        }));
-        if self.board_rule.min_support_per_council == 0 {
-            problems.push(format!(
-                "{}min_support_per_council must be at least 1",
-                at("min_support_per_council")
-            ));
         }
         problems
     }
@@ -361,6 +389,14 @@ fn is_group_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// "line N: " for the first line of `text` holding `needle`, or nothing when none does.
+fn at_line(text: &str, needle: &str) -> String {
+    match line_of(text, needle) {
+        Some(n) => format!("line {n}: "),
+        None => String::new(),
+    }
 }
 
 fn line_of(text: &str, needle: &str) -> Option<usize> {

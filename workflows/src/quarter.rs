@@ -138,13 +138,18 @@ impl Quarter {
     }
 }
 
+/// The label of the financial year that starts in `year`: `2008/09`.
+pub fn year_label(year: i16) -> String {
+    format!("{year}/{:02}", (year + 1) % 100)
+}
+
 fn year_start_date(year: i16, start: YearStart) -> Date {
     Date::new(year, start.month, start.day).expect("a year start exists every year")
 }
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{:02}-Q{}", self.year, (self.year + 1) % 100, self.q)
+        write!(f, "{}-Q{}", year_label(self.year), self.q)
     }
 }
 
@@ -172,6 +177,12 @@ impl<'de> Deserialize<'de> for Quarter {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_year_label_names_both_calendar_years() {
+        assert_eq!(year_label(2008), "2008/09");
+        assert_eq!(year_label(1999), "1999/00");
+    }
 
     #[test]
     fn q3_of_2008_09_is_october_to_december() {

@@ -1,5 +1,5 @@
-//! The command tree: global flags, one module per command group, each a clap `Args`/`Subcommand`
-//! plus an `exec` that calls library operations and prints.
+//! The command tree: the top-level parser, one module per command group, each a clap
+//! `Args`/`Subcommand` plus an `exec` that calls library operations and prints.
 
 mod audit;
 mod board;
@@ -23,7 +23,9 @@ mod store;
 mod user;
 mod values;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+// The command groups take the global flags from here, as they always have.
+pub use crate::global::GlobalArgs;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::Session;
@@ -36,31 +38,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Flags every command takes, before or after the command words.
-#[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// The store: a directory (default: $CONCORDAT_STORE, else the platform data dir).
-    #[arg(long, global = true, value_name = "STORE")]
-    pub store: Option<String>,
-    /// Who is acting (default: $CONCORDAT_ACTOR); commands that change the store need one.
-    #[arg(long = "as", id = "acting_as", global = true, value_name = "ACTOR")]
-    pub actor: Option<String>,
-    /// Print exactly one JSON document on stdout.
-    #[arg(long, global = true)]
-    pub json: bool,
-    /// How log lines on stderr look: `text`, or `json` (one object a line, for journald and log
-    /// aggregators); `RUST_LOG` sets what is logged.
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        value_name = "FORMAT",
-        env = "CONCORDAT_LOG_FORMAT",
-        default_value_t = crate::logging::LogFormat::Text
-    )]
-    pub log_format: crate::logging::LogFormat,
 }
 
 /// The command words.

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use workflows::definition::Stage;
 use workflows::ops::input::{repeated, Amount, Id, Line, Name, Service, Share, Text};
 use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
+use workflows::ops::Session;
 use workflows::proposal::view::{HistoryItem, ListItem};
 use workflows::proposal::ProposalView;
 
@@ -132,41 +133,10 @@ pub struct ReasonCmd {
 
 /// Runs a `proposal` command.
 pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Failure> {
-    if let ProposalCommand::New(a) = &cmd {
-        values::once("--councils", a.councils.as_deref().unwrap_or_default())?;
-    }
-    if let ProposalCommand::BusinessCase(a) = &cmd {
-        shares_once("--share", &a.share)?;
-        shares_once("--cost-share", &a.cost_share)?;
-    }
+    lists_once(&cmd)?;
     let mut session = context::session(g, OpenMode::Existing).await?;
     match cmd {
-        ProposalCommand::New(a) => {
-            let args = NewArgs {
-                title: a.title,
-                service: a.service,
-                lead: a.lead,
-                councils: a.councils,
-                category: a.category.map(CategoryArg::category),
-                id: a.id,
-                on: a.on,
-            };
-            let created = ops::new(&mut session, args).await?;
-            output::emit(g.json, &created, |c| {
-                format!(
-                    "Created proposal {} ({} workflow v{}), led by {} with {}\n{} is at {}, version {} (taken {})",
-                    c.id,
-                    c.workflow.name,
-                    c.workflow.version,
-                    c.lead,
-                    c.councils.join(", "),
-                    c.id,
-                    c.stage,
-                    c.version,
-                    c.effective_on
-                )
-            })?;
-        }
+        ProposalCommand::New(a) => new(g, &mut session, a).await?,
         ProposalCommand::Show { id } => {
             let view = ops::show(&mut session, &id).await?;
             output::emit(g.json, &view, human_show)?;
@@ -190,17 +160,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             let r = ops::advance(&mut session, &id, to, reason, &change.change()).await?;
             output::emit(g.json, &r, human_recorded)?;
         }
-        ProposalCommand::BusinessCase(a) => {
-            let args = BusinessCaseArgs {
-                one_off_cost: a.one_off_cost,
-                annual_saving: a.annual_saving,
-                shares: a.share,
-                cost_shares: a.cost_share,
-                risks: a.risk,
-            };
-            let r = ops::business_case(&mut session, &a.id, args, &a.change.change()).await?;
-            output::emit(g.json, &r, human_recorded)?;
-        }
+        ProposalCommand::BusinessCase(a) => business_case(g, &mut session, a).await?,
         ProposalCommand::Hold(a) => lifecycle(g, &mut session, Lifecycle::Hold, a).await?,
         ProposalCommand::Resume(a) => lifecycle(g, &mut session, Lifecycle::Resume, a).await?,
         ProposalCommand::Withdraw(a) => lifecycle(g, &mut session, Lifecycle::Withdraw, a).await?,
@@ -213,6 +173,65 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
         }
     }
     super::finish(session).await
+}
+
+/// Flags given as lists must not name anything twice; checked before the store is opened.
+fn lists_once(cmd: &ProposalCommand) -> Result<(), Failure> {
+    if let ProposalCommand::New(a) = cmd {
+        values::once("--councils", a.councils.as_deref().unwrap_or_default())?;
+    }
+    if let ProposalCommand::BusinessCase(a) = cmd {
+        shares_once("--share", &a.share)?;
+        shares_once("--cost-share", &a.cost_share)?;
+    }
+    Ok(())
+}
+
+/// `proposal new`.
+async fn new(g: &GlobalArgs, session: &mut Session, a: NewCmd) -> Result<(), Failure> {
+    let args = NewArgs {
+        title: a.title,
+        service: a.service,
+        lead: a.lead,
+        councils: a.councils,
+        category: a.category.map(CategoryArg::category),
+        id: a.id,
+        on: a.on,
+    };
+    let created = ops::new(session, args).await?;
+    output::emit(g.json, &created, |c| {
+        format!(
+            "Created proposal {} ({} workflow v{}), led by {} with {}\n{} is at {}, version {} (taken {})",
+            c.id,
+            c.workflow.name,
+            c.workflow.version,
+            c.lead,
+            c.councils.join(", "),
+            c.id,
+            c.stage,
+            c.version,
+            c.effective_on
+        )
+    })?;
+    Ok(())
+}
+
+/// `proposal business-case`.
+async fn business_case(
+    g: &GlobalArgs,
+    session: &mut Session,
+    a: BusinessCaseCmd,
+) -> Result<(), Failure> {
+    let args = BusinessCaseArgs {
+        one_off_cost: a.one_off_cost,
+        annual_saving: a.annual_saving,
+        shares: a.share,
+        cost_shares: a.cost_share,
+        risks: a.risk,
+    };
+    let r = ops::business_case(session, &a.id, args, &a.change.change()).await?;
+    output::emit(g.json, &r, human_recorded)?;
+    Ok(())
 }
 
 /// Refuses shares that give one council twice.
@@ -236,6 +255,17 @@ async fn lifecycle(
 }
 
 fn human_show(v: &ProposalView) -> String {
+    let mut out = show_header(v);
+    out += &show_business_case(v);
+    out += &show_decisions(v);
+    out += &show_kpis(v);
+    out += &show_savings_and_reviews(v);
+    out += &show_milestones_and_next(v);
+    out
+}
+
+/// The id, title, stage, service, councils and dates.
+fn show_header(v: &ProposalView) -> String {
     let mut out = format!("{} — {}\n", v.id, output::field(&v.title));
     out += &format!(
         "  stage {}{}, version {}, {} workflow v{}, round {}\n",
@@ -260,6 +290,12 @@ fn human_show(v: &ProposalView) -> String {
     if let Some(d) = v.went_live {
         out += &format!("  went live {d}\n");
     }
+    out
+}
+
+/// The business case with each council's shares, and its risks.
+fn show_business_case(v: &ProposalView) -> String {
+    let mut out = String::new();
     match &v.business_case {
         None => out += "Business case: none recorded\n",
         Some(b) => {
@@ -290,6 +326,12 @@ fn human_show(v: &ProposalView) -> String {
             }
         }
     }
+    out
+}
+
+/// The consultation, the Board's vote, the councils' decisions and the call-in windows.
+fn show_decisions(v: &ProposalView) -> String {
+    let mut out = String::new();
     out += &format!("Consultation: {}", v.consultation.status);
     if !v.consultation.parties.is_empty() {
         let parties: Vec<String> = v
@@ -320,6 +362,12 @@ fn human_show(v: &ProposalView) -> String {
             status => format!("Call-in: {council} {status} (window until {closes})\n"),
         };
     }
+    out
+}
+
+/// The performance indicators with their values.
+fn show_kpis(v: &ProposalView) -> String {
+    let mut out = String::new();
     if !v.kpis.is_empty() {
         out += "Performance indicators:\n";
         for (name, k) in &v.kpis {
@@ -341,6 +389,12 @@ fn human_show(v: &ProposalView) -> String {
             );
         }
     }
+    out
+}
+
+/// The savings recorded and the councils' reviews.
+fn show_savings_and_reviews(v: &ProposalView) -> String {
+    let mut out = String::new();
     let parts: Vec<String> = v
         .savings
         .by_council
@@ -365,6 +419,12 @@ fn human_show(v: &ProposalView) -> String {
                 .unwrap_or_default()
         );
     }
+    out
+}
+
+/// The milestones, the recusals and the next reminders.
+fn show_milestones_and_next(v: &ProposalView) -> String {
+    let mut out = String::new();
     for m in &v.milestones {
         out += &format!(
             "Milestone {}: {} — due {}{}{}\n",

@@ -2,7 +2,7 @@
 
 mod programme;
 
-use crate::commands::GlobalArgs;
+use crate::global::GlobalArgs;
 use crate::output;
 use engine::Failure;
 use programme::{ILLUSTRATIVE, PROGRAMME};

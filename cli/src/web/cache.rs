@@ -3,8 +3,8 @@
 //! the log up to the head (reading only what was appended since), closes it, and then answers from
 //! that copy through a read-only [`EventStore`], so the library's operations run unchanged.
 
-use crate::commands::GlobalArgs;
 use crate::context;
+use crate::global::GlobalArgs;
 use async_trait::async_trait;
 use engine::store::OpenMode;
 use engine::{AppendRequest, Event, EventStore, Failure, Head, ZERO_HASH};

@@ -18,7 +18,7 @@ mod sessions;
 mod tls;
 mod views;
 
-use crate::commands::GlobalArgs;
+use crate::global::GlobalArgs;
 use clap::Args;
 use engine::Failure;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};

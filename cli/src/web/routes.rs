@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use engine::chain::VerifyReport;
 use engine::Failure;
-use sha2::{Digest, Sha256};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::limit::ConcurrencyLimitLayer;
@@ -23,6 +23,7 @@ use tower::ServiceBuilder;
 use tower_http::timeout::TimeoutLayer;
 use workflows::ops::overview::{timeline, Overview};
 use workflows::ops::replay::Basis;
+use workflows::ops::report_file::{self, Unfit};
 use workflows::ops::{self, Session};
 use workflows::reminders::firing::REPORT_ISSUED;
 
@@ -183,7 +184,7 @@ async fn page_route(
             let checks: Vec<FileCheck> = ov
                 .reports
                 .iter()
-                .map(|r| check_file(&r.path, &r.sha256))
+                .map(|r| report_file::check(std::path::Path::new(&r.path), &r.sha256))
                 .collect();
             Ok(http::html(pages::integrity::page(
                 nav, &ov, &verify, &checks,
@@ -223,15 +224,6 @@ async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure>
     Ok(http::html(pages::proposal::page(
         nav, &ov, entry, &timeline, actions,
     )))
-}
-
-/// Whether the file at `path` is still the one whose SHA-256 was recorded.
-fn check_file(path: &str, sha256: &str) -> FileCheck {
-    match std::fs::read(path) {
-        Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == sha256 => FileCheck::Matches,
-        Ok(_) => FileCheck::Differs,
-        Err(_) => FileCheck::Missing,
-    }
 }
 
 fn not_found() -> Failure {
@@ -281,24 +273,29 @@ async fn report_file(app: &App, seq: &str, who: Option<&SignedIn>) -> Result<Rep
         })?;
     // Only a path the log recorded is ever read.
     let path = std::path::Path::new(event.data["path"].as_str().unwrap_or_default());
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::refused(format!("the report {} cannot be read: {e}", path.display()))
-            .with_detail("the outbox may have been moved; `concordat report quarterly --known-at` makes it again")
-    })?;
     let recorded = event.data["sha256"].as_str().unwrap_or_default();
-    if hex::encode(Sha256::digest(&bytes)) != recorded {
-        let changed = Failure::conflict(format!(
-            "the report file {} has been changed since it was issued, so it is not served",
-            path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ))
-        .with_detail("the log records the file's fingerprint (SHA-256) when it was issued, and the file no longer matches it")
-        .with_detail("ask the partnership's administrator to restore the file from a backup, or to issue the report again");
-        return Ok(frame::failure_page(&changed, who));
-    }
+    let bytes = match report_file::read_checked(path, recorded) {
+        Ok(bytes) => bytes,
+        Err(Unfit::Unreadable(e)) => {
+            return Err(Failure::refused(format!("the report {} cannot be read: {e}", path.display()))
+                .with_detail("the outbox may have been moved; `concordat report quarterly --known-at` makes it again"))
+        }
+        Err(Unfit::Changed) => return Ok(frame::failure_page(&changed(path), who)),
+    };
     let name = path
         .file_name()
         .map_or("report.md".into(), |n| n.to_string_lossy().into_owned());
     Ok(http::download("text/markdown; charset=utf-8", &name, bytes))
+}
+
+/// The refusal of a report file that no longer matches its recorded SHA-256.
+fn changed(path: &std::path::Path) -> Failure {
+    Failure::conflict(format!(
+        "the report file {} has been changed since it was issued, so it is not served",
+        path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ))
+    .with_detail("the log records the file's fingerprint (SHA-256) when it was issued, and the file no longer matches it")
+    .with_detail("ask the partnership's administrator to restore the file from a backup, or to issue the report again")
 }
 
 /// `/api/…`: each endpoint is the CLI command of the same name with `--json`.
@@ -318,7 +315,10 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
         }))),
         ["api", "partnership"] => Ok(http::json(&ops::init::show(&mut s).await?)),
         ["api", "proposals"] => {
-            let stage = target.param("stage").map(stage_named).transpose()?;
+            let stage = target
+                .param("stage")
+                .map(workflows::definition::Stage::from_str)
+                .transpose()?;
             Ok(http::json(
                 &ops::proposal::list(&mut s, stage, target.param("council")).await?,
             ))
@@ -342,18 +342,4 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
         _ => Err(Failure::refused("there is no such endpoint")
             .with_detail("GET /api/ lists them: the same shapes as the command line's --json")),
     }
-}
-
-/// A stage as the command line writes it; anything else is a usage error, as `--stage` has it.
-fn stage_named(text: &str) -> Result<workflows::definition::Stage, Failure> {
-    use workflows::definition::Stage;
-    Stage::CONTRACT
-        .iter()
-        .find(|s| s.as_str() == text)
-        .cloned()
-        .ok_or_else(|| {
-            let all: Vec<&str> = Stage::CONTRACT.iter().map(Stage::as_str).collect();
-            Failure::usage(format!("there is no stage {text:?}"))
-                .with_detail(format!("stages: {}", all.join(", ")))
-        })
 }

@@ -4,7 +4,7 @@
 //! ([`snapshot`], [`facts`], [`outlook`], [`show_view`], [`Basis::cut`], the guards), so a page
 //! shows what `proposal show`, `reminders list` and `audit replay` print.
 
-use super::reminders::{council_names, facts, outlook, snapshot, LIST_DAYS};
+use super::reminders::{council_names, facts, outlook, snapshot, Snapshot, LIST_DAYS};
 use super::replay::Basis;
 use super::session::{PartnershipHistory, Session};
 use crate::definition::{MoveKind, Registry};
@@ -91,47 +91,11 @@ pub async fn overview(
         None => (Cut::LIVE, session.now),
     };
     let snap = snapshot(session, &cut).await?;
-    // The reminders fired and the reports issued under the cut: their streams only.
-    let mut fired = BTreeSet::new();
-    let mut reports = Vec::new();
-    for stream in session.store.streams(FIRED_PREFIX).await? {
-        for event in session.store.read_stream(&stream).await? {
-            if !cut.admits(&event)? {
-                continue;
-            }
-            fired.insert(stream[FIRED_PREFIX.len()..].to_string());
-            if event.kind == REPORT_ISSUED {
-                let s = |k: &str| event.data[k].as_str().unwrap_or_default().to_string();
-                reports.push(IssuedReportEntry {
-                    seq: event.seq,
-                    recorded_at: event.recorded_at.clone(),
-                    council: s("council"),
-                    quarter: s("quarter"),
-                    path: s("path"),
-                    sha256: s("sha256"),
-                    known_at: s("known_at"),
-                });
-            }
-        }
-    }
-    reports.sort_by_key(|r| r.seq);
+    let (fired, reports) = fired_and_reports(session, &cut).await?;
     let outlook = match at {
         // `proposal show`'s own outlook.
         None => outlook(session).await?,
-        // `audit replay`'s: the partnership as recorded by the cut, reminders fired by it, the
-        // next 12 months from the instant.
-        Some(_) => {
-            let p = snap.partnership.latest();
-            Outlook {
-                until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),
-                tz: tz.clone(),
-                year_start: p.year_start(),
-                quarterly: CronSchedule::parse(&p.schedule.quarterly_report)?,
-                lead_days: p.schedule.milestone_lead_days.clone(),
-                council_names: council_names(&snap.partnership),
-                fired: fired.clone(),
-            }
-        }
+        Some(_) => replay_outlook(&snap, instant, &tz, &fired)?,
     };
     let fired = if at.is_some() {
         fired
@@ -170,6 +134,57 @@ pub async fn overview(
         milestones: snap.milestones,
         reminders,
         reports,
+    })
+}
+
+/// The reminders fired and the reports issued under `cut`, read from their streams only.
+async fn fired_and_reports(
+    session: &mut Session,
+    cut: &Cut,
+) -> Result<(BTreeSet<String>, Vec<IssuedReportEntry>), Failure> {
+    let mut fired = BTreeSet::new();
+    let mut reports = Vec::new();
+    for stream in session.store.streams(FIRED_PREFIX).await? {
+        for event in session.store.read_stream(&stream).await? {
+            if !cut.admits(&event)? {
+                continue;
+            }
+            fired.insert(stream[FIRED_PREFIX.len()..].to_string());
+            if event.kind == REPORT_ISSUED {
+                let s = |k: &str| event.data[k].as_str().unwrap_or_default().to_string();
+                reports.push(IssuedReportEntry {
+                    seq: event.seq,
+                    recorded_at: event.recorded_at.clone(),
+                    council: s("council"),
+                    quarter: s("quarter"),
+                    path: s("path"),
+                    sha256: s("sha256"),
+                    known_at: s("known_at"),
+                });
+            }
+        }
+    }
+    reports.sort_by_key(|r| r.seq);
+    Ok((fired, reports))
+}
+
+/// `audit replay`'s outlook: the partnership as recorded by the cut, reminders fired by it, the
+/// next 12 months from the instant.
+fn replay_outlook(
+    snap: &Snapshot,
+    instant: Timestamp,
+    tz: &TimeZone,
+    fired: &BTreeSet<String>,
+) -> Result<Outlook, Failure> {
+    let p = snap.partnership.latest();
+    Ok(Outlook {
+        until: end_of_day(add_months_clamped(local_date(instant, tz), 12), tz),
+        tz: tz.clone(),
+        year_start: p.year_start(),
+        quarterly: CronSchedule::parse(&p.schedule.quarterly_report)?,
+        lead_days: p.schedule.milestone_lead_days.clone(),
+        council_names: council_names(&snap.partnership),
+        fired: fired.clone(),
     })
 }
 

@@ -147,8 +147,6 @@ pub fn show_view_at(
     outlook: &Outlook,
     now: Option<Timestamp>,
 ) -> ProposalView {
-    let (total, by_council) = state.savings_total();
-    let standing = state.board.standing();
     ProposalView {
         id: state.id.clone(),
         title: state.title.clone(),
@@ -160,127 +158,164 @@ pub fn show_view_at(
         version: state.version,
         workflow: state.workflow.clone(),
         business_case: state.business_case.clone(),
-        consultation: ConsultationView {
-            status: state.consultation.status.as_str(),
-            parties: state
-                .consultation
-                .parties
-                .iter()
-                .map(|(p, r)| (p.clone(), if r.is_some() { "responded" } else { "pending" }))
-                .collect(),
-            responses: state
-                .consultation
-                .parties
-                .iter()
-                .filter_map(|(p, r)| r.clone().map(|r| (p.clone(), r)))
-                .collect(),
-            opened_on: state.consultation.opened_on,
-            closed_on: state.consultation.closed_on,
-        },
-        board: BoardView {
-            outcome: standing.map(|v| v.outcome),
-            meeting: standing.map(|v| v.meeting),
-            votes: state
-                .board
-                .votes
-                .iter()
-                .map(|v| BoardVoteView {
-                    meeting: v.meeting,
-                    outcome: v.outcome,
-                    support: v.support.clone(),
-                    oppose: v.oppose.clone(),
-                    abstain: v.abstain.clone(),
-                })
-                .collect(),
-        },
+        consultation: consultation_view(state),
+        board: board_view(state),
         approvals: state
             .approvals()
             .into_iter()
             .map(|(c, d)| (c, d.map_or("pending", |d| d.as_str()).to_string()))
             .collect(),
-        savings: SavingsView {
-            total,
-            by_council,
-            by_quarter: state
-                .savings
-                .iter()
-                .map(|(q, s)| {
-                    (
-                        q.to_string(),
-                        QuarterSavingView {
-                            amount: s.amount,
-                            by_council: s.by_council.clone(),
-                        },
-                    )
-                })
-                .collect(),
-        },
-        reviews: state
-            .reviews
-            .iter()
-            .map(|r| ReviewView {
-                kind: r.kind.as_str(),
-                council: r.council.clone(),
-                outcome: r.outcome.as_str(),
-                summary: r.summary.clone(),
-                on: r.on,
-                by: r.by.clone(),
-                recorded_at: r.recorded_at.clone(),
-            })
-            .collect(),
+        savings: savings_view(state),
+        reviews: reviews_view(state),
         next_reminders: reminders_for(state, outlook),
         created_on: state.created_on,
         created_by: state.created_by.clone(),
         round: state.round,
         held_from: state.held_from.clone(),
         went_live: state.went_live,
-        decisions: state
-            .decisions
-            .iter()
-            .map(|(c, d)| {
-                (
-                    c.clone(),
-                    DecisionView {
-                        decision: d.decision.as_str(),
-                        minute: d.minute.clone(),
-                        on: d.on,
-                        by: d.by.clone(),
-                        decision_body: d.decision_body.map(|b| b.as_str()),
-                        urgent: d.urgent,
-                    },
-                )
-            })
-            .collect(),
-        kpis: state
-            .kpis
-            .iter()
-            .map(|(n, k)| {
-                (
-                    n.clone(),
-                    KpiView {
-                        target: k.target,
-                        unit: k.unit.clone(),
-                        values: k.values.iter().map(|(q, v)| (q.to_string(), *v)).collect(),
-                    },
-                )
-            })
-            .collect(),
+        decisions: decisions_view(state),
+        kpis: kpis_view(state),
         milestones: state.milestones.values().cloned().collect(),
-        recused: state
-            .recused
-            .iter()
-            .map(|(a, r)| {
-                (
-                    a.clone(),
-                    RecusalView {
-                        reason: r.reason.clone(),
-                        on: r.on,
-                    },
-                )
-            })
-            .collect(),
+        recused: recused_view(state),
         call_in: call_in_view(state, now, &outlook.tz),
     }
+}
+
+/// The consultation: each party responded or pending, and the responses.
+fn consultation_view(state: &ProposalState) -> ConsultationView {
+    ConsultationView {
+        status: state.consultation.status.as_str(),
+        parties: state
+            .consultation
+            .parties
+            .iter()
+            .map(|(p, r)| (p.clone(), if r.is_some() { "responded" } else { "pending" }))
+            .collect(),
+        responses: state
+            .consultation
+            .parties
+            .iter()
+            .filter_map(|(p, r)| r.clone().map(|r| (p.clone(), r)))
+            .collect(),
+        opened_on: state.consultation.opened_on,
+        closed_on: state.consultation.closed_on,
+    }
+}
+
+/// The Board's standing outcome and every vote.
+fn board_view(state: &ProposalState) -> BoardView {
+    let standing = state.board.standing();
+    BoardView {
+        outcome: standing.map(|v| v.outcome),
+        meeting: standing.map(|v| v.meeting),
+        votes: state
+            .board
+            .votes
+            .iter()
+            .map(|v| BoardVoteView {
+                meeting: v.meeting,
+                outcome: v.outcome,
+                support: v.support.clone(),
+                oppose: v.oppose.clone(),
+                abstain: v.abstain.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The savings recorded: in total, per council and per quarter.
+fn savings_view(state: &ProposalState) -> SavingsView {
+    let (total, by_council) = state.savings_total();
+    SavingsView {
+        total,
+        by_council,
+        by_quarter: state
+            .savings
+            .iter()
+            .map(|(q, s)| {
+                (
+                    q.to_string(),
+                    QuarterSavingView {
+                        amount: s.amount,
+                        by_council: s.by_council.clone(),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The councils' reviews.
+fn reviews_view(state: &ProposalState) -> Vec<ReviewView> {
+    state
+        .reviews
+        .iter()
+        .map(|r| ReviewView {
+            kind: r.kind.as_str(),
+            council: r.council.clone(),
+            outcome: r.outcome.as_str(),
+            summary: r.summary.clone(),
+            on: r.on,
+            by: r.by.clone(),
+            recorded_at: r.recorded_at.clone(),
+        })
+        .collect()
+}
+
+/// Each council's decision.
+fn decisions_view(state: &ProposalState) -> BTreeMap<String, DecisionView> {
+    state
+        .decisions
+        .iter()
+        .map(|(c, d)| {
+            (
+                c.clone(),
+                DecisionView {
+                    decision: d.decision.as_str(),
+                    minute: d.minute.clone(),
+                    on: d.on,
+                    by: d.by.clone(),
+                    decision_body: d.decision_body.map(|b| b.as_str()),
+                    urgent: d.urgent,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The performance indicators with their values per quarter.
+fn kpis_view(state: &ProposalState) -> BTreeMap<String, KpiView> {
+    state
+        .kpis
+        .iter()
+        .map(|(n, k)| {
+            (
+                n.clone(),
+                KpiView {
+                    target: k.target,
+                    unit: k.unit.clone(),
+                    values: k.values.iter().map(|(q, v)| (q.to_string(), *v)).collect(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Who has declared an interest, since when and why.
+fn recused_view(state: &ProposalState) -> BTreeMap<String, RecusalView> {
+    state
+        .recused
+        .iter()
+        .map(|(a, r)| {
+            (
+                a.clone(),
+                RecusalView {
+                    reason: r.reason.clone(),
+                    on: r.on,
+                },
+            )
+        })
+        .collect()
 }
 
 /// One line of `proposal list`.

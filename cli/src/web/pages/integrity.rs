@@ -6,13 +6,7 @@ use engine::chain::VerifyReport;
 use maud::{html, Markup};
 use workflows::ops::overview::{IssuedReportEntry, Overview};
 
-/// What the file of an issued report holds now, against the hash the log recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileCheck {
-    Matches,
-    Differs,
-    Missing,
-}
+pub use workflows::ops::report_file::FileCheck;
 
 /// The integrity page; `checks` holds one [`FileCheck`] per report of `ov.reports`.
 pub fn page(nav: &Nav, ov: &Overview, verify: &VerifyReport, checks: &[FileCheck]) -> Markup {

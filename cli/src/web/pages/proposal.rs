@@ -1,5 +1,6 @@
 //! One proposal: its state as `proposal show` has it, and its timeline with both times of every
-//! event, who recorded it, and its data (amendments included).
+//! event, who recorded it, and what it recorded in the words `proposal history` uses (workflows'
+//! one `describe`).
 
 use super::{council_names, layout, name_of, pounds, stage_badge, Nav};
 use maud::{html, Markup};
@@ -196,23 +197,8 @@ fn timeline_table(timeline: &[HistoryItem]) -> Markup {
                 tr data-seq=(e.seq) {
                     td.n { (e.seq) } td.n { (e.version) } td.t { (e.effective_on) } td.t { (e.recorded_at) }
                     td { (e.actor) } td { (e.kind) }
-                    td { (details(&e.data)) }
+                    td { (e.describe()) }
                 }
-            }
-        }
-    }
-}
-
-/// An event's data as `key: value` lines (nested values as compact JSON), escaped by maud.
-fn details(data: &serde_json::Value) -> Markup {
-    let Some(map) = data.as_object() else {
-        return html! { code { (data.to_string()) } };
-    };
-    html! {
-        @for (k, value) in map {
-            @if !(value.is_null() || value.as_array().is_some_and(|a| a.is_empty())) {
-                div { span.muted { (k) ": " }
-                    @match value { serde_json::Value::String(s) => (s), other => code { (other.to_string()) } } }
             }
         }
     }

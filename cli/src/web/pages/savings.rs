@@ -1,118 +1,32 @@
 //! Savings: what each council has saved, per financial quarter, per year and this year to date,
 //! as a chart and a table, with each council's share; and each proposal's agreed shares.
-//! Amounts are the parts the library apportioned when each saving was recorded; this page only adds.
+//! The sums and shares are `workflows::ops::savings`'s, exact to the penny; this page only lays them out.
 
 use super::savings_chart::chart;
 use super::{council_names, layout, name_of, pounds, Nav};
 use maud::{html, Markup};
-use std::collections::{BTreeMap, BTreeSet};
 use workflows::money::Money;
 use workflows::ops::overview::Overview;
-use workflows::quarter::Quarter;
+use workflows::ops::savings::{self, Savings};
+use workflows::quarter::{year_label, Quarter};
 
-/// Savings summed per quarter and council.
-pub struct Table {
-    /// Councils in the partnership's order (then any others).
-    pub councils: Vec<String>,
-    /// Quarter label → council → amount.
-    pub by_quarter: BTreeMap<String, BTreeMap<String, Money>>,
-}
-
-impl Table {
-    /// Sums every proposal's recorded savings.
-    pub fn of(ov: &Overview) -> Table {
-        let mut by_quarter: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
-        let mut seen = BTreeSet::new();
-        for e in &ov.proposals {
-            for (q, s) in &e.view.savings.by_quarter {
-                for (c, m) in &s.by_council {
-                    let slot = by_quarter
-                        .entry(q.clone())
-                        .or_default()
-                        .entry(c.clone())
-                        .or_default();
-                    *slot = *slot + *m;
-                    seen.insert(c.clone());
-                }
-            }
-        }
-        let mut councils: Vec<String> = ov
-            .partnership
-            .latest()
-            .council_ids()
-            .into_iter()
-            .filter(|c| seen.contains(c))
-            .collect();
-        councils.extend(
-            seen.into_iter()
-                .filter(|c| !councils.contains(c))
-                .collect::<Vec<_>>(),
-        );
-        Table {
-            councils,
-            by_quarter,
-        }
-    }
-
-    fn get(&self, q: &str, c: &str) -> Money {
-        self.by_quarter
-            .get(q)
-            .and_then(|m| m.get(c))
-            .copied()
-            .unwrap_or_default()
-    }
-
-    fn quarter_total(&self, q: &str) -> Money {
-        self.by_quarter
-            .get(q)
-            .map(|m| m.values().copied().sum())
-            .unwrap_or_default()
-    }
-
-    /// Per council, the sum over the quarters `keep` admits.
-    fn sum(&self, keep: impl Fn(&Quarter) -> bool) -> BTreeMap<String, Money> {
-        let mut out: BTreeMap<String, Money> = BTreeMap::new();
-        for (q, m) in &self.by_quarter {
-            if Quarter::parse(q).is_ok_and(|q| keep(&q)) {
-                for (c, v) in m {
-                    let slot = out.entry(c.clone()).or_default();
-                    *slot = *slot + *v;
-                }
-            }
-        }
-        out
-    }
-}
-
-/// `part` as a percentage of `whole`, two decimals.
+/// `part` as a percentage of `whole`, two decimals, exact.
 fn share(part: Money, whole: Money) -> String {
-    if whole.pence == 0 {
-        return "—".into();
-    }
-    format!("{:.2}%", part.pence as f64 * 100.0 / whole.pence as f64)
-}
-
-/// The financial year `2008/09` of a quarter.
-fn year_label(year: i16) -> String {
-    format!("{year}/{:02}", (year + 1) % 100)
+    savings::share(part, whole).map_or_else(|| "—".into(), |p| format!("{p}%"))
 }
 
 /// The savings page.
 pub fn page(nav: &Nav, ov: &Overview) -> Markup {
     let names = council_names(ov);
-    let t = Table::of(ov);
+    let t = Savings::of(ov);
     let at = if ov.as_of.is_some() { ov.at } else { nav.now };
     let today = engine::time::local_date(at, &ov.tz);
     let current = Quarter::containing(today, ov.year_start);
-    let ytd = t.sum(|q| q.year == current.year && q.q <= current.q);
+    let ytd = t.year_to_date(current);
     let all = t.sum(|_| true);
     let grand: Money = all.values().copied().sum();
     let ytd_total: Money = ytd.values().copied().sum();
-    let years: BTreeSet<i16> = t
-        .by_quarter
-        .keys()
-        .filter_map(|q| Quarter::parse(q).ok().map(|q| q.year))
-        .collect();
+    let years = t.years();
     let body = html! {
         h1 { "Savings" }
         p.muted { "Each saving is split between the councils by the proposal's agreed shares, to the penny, when it is recorded. "
@@ -130,7 +44,7 @@ pub fn page(nav: &Nav, ov: &Overview) -> Markup {
                         td.n { (pounds(t.quarter_total(q))) } }
                 }
                 @for y in &years {
-                    @let sums = t.sum(|q| q.year == *y);
+                    @let sums = t.year(*y);
                     tr { th { "Year " (year_label(*y)) }
                         @for c in &t.councils { th.n { (pounds(sums.get(c).copied().unwrap_or_default())) } }
                         th.n { (pounds(sums.values().copied().sum())) } }

@@ -1,11 +1,11 @@
 //! The savings chart, drawn by hand in SVG: one group of bars per financial quarter, one bar per
 //! council, with a scale in pounds and a legend.
 
-use super::savings::Table;
 use super::{name_of, pounds};
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 use workflows::money::Money;
+use workflows::ops::savings::Savings as Table;
 
 const COLOURS: [&str; 6] = [
     "#1f6f8b", "#e07a1f", "#3a9d5d", "#9b4f96", "#c23b3b", "#6b6b6b",
