@@ -157,6 +157,14 @@ pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
             old.schedule.milestone_lead_days, new.schedule.milestone_lead_days
         ));
     }
+    if old.calendar_domain() != new.calendar_domain() {
+        // The calendar's UIDs change with it: subscribers see new events.
+        out.push(format!(
+            "calendar domain: {} → {}",
+            old.calendar_domain(),
+            new.calendar_domain()
+        ));
+    }
     if let Some(change) = key_change(old, new) {
         out.push(change);
     }
