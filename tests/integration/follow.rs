@@ -152,4 +152,7 @@ fn audit_follow_from_beyond_the_head_waits_and_from_zero_is_usage() {
     assert_eq!(ahead.until(1), &export[head + 1..]);
     assert_eq!(ahead.stop("-TERM"), 0);
     env.run(&["audit", "follow", "--from", "0"]).expect_code(2);
+    // An actor given must be registered, as for every read.
+    env.run(&["--as", "nobody", "audit", "follow"])
+        .expect_code(5);
 }

@@ -5,7 +5,8 @@
 //! when they change opens the store, writes what is new and closes it again, so every other command
 //! keeps writing beside it (as `scheduler run` does). Only acknowledged events are ever written: an
 //! append holds the store until its events are durable. On PostgreSQL, which has no such lock, one
-//! connection is kept and asked for new events every poll.
+//! connection is kept and asked for new events every poll. A busy store or a lost connection is
+//! retried with backoff after the first round; anything else ends the command with its exit code.
 
 use super::scheduler::Stop;
 use super::GlobalArgs;
@@ -84,23 +85,33 @@ pub async fn exec(g: &GlobalArgs, args: FollowArgs) -> Result<ExitCode, Failure>
     let mut watch = Watch::new(&location);
     let mut next = args.from;
     let mut first = true;
+    let mut failures: u32 = 0;
     loop {
         if watch.due() {
             match round(&mut watch, &location, &actor, next).await {
-                Ok(Some(seq)) => next = seq,
+                Ok(Some(seq)) => (next, failures) = (seq, 0),
                 // Stdout closed by its reader (`| head`): the follower's work is done.
                 Ok(None) => return Ok(ExitCode::SUCCESS),
-                // Busy (another command is writing): the next poll tries again.
-                Err(e) if e.kind == FailureKind::Conflict && !first => {}
+                // Busy, or the database gone for a while: try again, less often each time. Who
+                // may read and what the log holds will not change by waiting.
+                Err(e) if !first && retryable(&e) => {
+                    failures += 1;
+                    tracing::warn!(cause = %e.message, next_seq = next, "audit follow round failed, retrying");
+                }
                 Err(e) => return Err(e),
             }
             first = false;
         }
+        let wait = POLL * 2u32.pow(failures.min(6));
         tokio::select! {
-            _ = tokio::time::sleep(POLL) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = stop.requested() => return Ok(ExitCode::SUCCESS),
         }
     }
+}
+
+fn retryable(failure: &Failure) -> bool {
+    matches!(failure.kind, FailureKind::Conflict | FailureKind::Internal)
 }
 
 /// One round: open (or reuse) the store, write what is new, release it; the seq to read next, or
