@@ -12,6 +12,7 @@ mod elections_story;
 mod events;
 mod failover;
 mod faults;
+mod follow;
 mod hostile;
 mod init_errors;
 mod logs;

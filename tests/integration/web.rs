@@ -154,7 +154,11 @@ fn the_api_answers_in_the_cli_s_json_shapes() {
     );
     let ics = server.ok("/calendar.ics");
     assert!(ics.headers["content-type"].starts_with("text/calendar"));
-    assert_eq!(ics.text(), env.run(&["reminders", "ics"]).ok().stdout);
+    // The served feed links back to the server it came from.
+    let base = server.url("");
+    let cli_ics = env.run(&["reminders", "ics", "--base-url", &base]);
+    assert_eq!(ics.text(), cli_ics.ok().stdout);
+    assert!(ics.text().contains(&format!("URL:{base}/")));
 
     // Failures carry the CLI's error document and an HTTP status of the same meaning.
     let missing = server.get("/api/proposals/no-such-thing");

@@ -133,6 +133,10 @@ pub struct Partnership {
     /// none: the store is its owner's alone (0700).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_group: Option<String>,
+    /// The DNS name that makes the calendar feed's UIDs unique to this partnership
+    /// (`ID@DOMAIN`); none: derived from the name (see [`crate::reminders::ics::derived_domain`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     #[serde(rename = "council", default)]
     pub councils: Vec<Council>,
     #[serde(default)]
@@ -284,6 +288,14 @@ impl Partnership {
                 ));
             }
         }
+        if let Some(domain) = &self.domain {
+            if !crate::reminders::ics::is_dns_name(domain) {
+                problems.push(format!(
+                    "{}domain {domain:?} is not a DNS name: labels of letters, digits and '-' joined by dots, at least two (e.g. \"shared.bromsgrove.gov.uk\")",
+                    at("domain")
+                ));
+            }
+        }
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
             problems.push(format!(
                 "{}timezone {:?} is not an IANA time zone name (e.g. \"Europe/London\")",
@@ -333,6 +345,13 @@ impl Partnership {
     /// `audit verify` reports as warnings for a log that keeps working.
     pub fn bound_warnings(&self) -> Vec<String> {
         crate::bounds::problems(self, &|_| None)
+    }
+
+    /// The domain of the calendar feed's UIDs: `domain`, else one derived from the name.
+    pub fn calendar_domain(&self) -> String {
+        self.domain
+            .clone()
+            .unwrap_or_else(|| crate::reminders::ics::derived_domain(&self.name))
     }
 
     /// The partnership's time zone (validated on load).

@@ -28,6 +28,9 @@ pub enum AuditCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print each event as its export line (JSON) as it is appended, from --from on, until
+    /// SIGINT or SIGTERM; never holds the store, so other commands keep writing.
+    Follow(super::follow::FollowArgs),
     /// Every proposal as it stood at a date: by when decisions were taken, or by what was recorded.
     Replay(super::replay::ReplayArgs),
     /// List events, filtered by actor and by the date recorded (inclusive).
@@ -84,6 +87,7 @@ pub async fn exec(g: &GlobalArgs, cmd: AuditCommand) -> Result<ExitCode, Failure
     match cmd {
         AuditCommand::Verify { file, head } => verify(g, file, head).await,
         AuditCommand::Replay(args) => super::replay::exec(g, args).await,
+        AuditCommand::Follow(args) => super::follow::exec(g, args).await,
         AuditCommand::Prove {
             event,
             from,

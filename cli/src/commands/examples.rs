@@ -56,6 +56,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "concordat audit verify --file export.jsonl --head 5f55fcecb802030438c5a1aaf8002f56ba623a578fdff1cdac2e1c0b495b6441",
     ]),
     ("audit export", &["concordat audit export --out export.jsonl"]),
+    ("audit follow", &["concordat audit follow --from 1 > events.jsonl"]),
     ("audit replay", &["concordat --as audit audit replay --as-of 2009-01-22 --basis effective"]),
     ("audit log", &["concordat --as audit audit log --actor rbc-clerk --from 2009-01-01 --to 2009-03-31"]),
     ("audit prove", &[

@@ -9,6 +9,7 @@ mod completions;
 mod consultation;
 mod council;
 mod examples;
+mod follow;
 mod init;
 mod milestone;
 mod monitor;

@@ -92,6 +92,15 @@ fn human(v: &PartnershipView) -> String {
         "Quarterly reports: {}; milestone reminders {:?} days ahead\n",
         p.schedule.quarterly_report, p.schedule.milestone_lead_days
     );
+    out += &format!(
+        "Calendar domain: {}{}\n",
+        p.calendar_domain(),
+        if p.domain.is_none() {
+            " (from the name)"
+        } else {
+            ""
+        }
+    );
     out += &match &p.checkpoint_key {
         Some(key) => format!("Checkpoint key: {key}\n"),
         None => "Checkpoint key: none (checkpoints are not signed)\n".to_string(),

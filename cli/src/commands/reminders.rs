@@ -1,11 +1,13 @@
 //! `concordat reminders list|ics`.
 
-use super::GlobalArgs;
+use super::{values, GlobalArgs};
 use crate::{context, output};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use engine::store::OpenMode;
 use engine::Failure;
+use jiff::civil::Date;
 use std::process::ExitCode;
+use workflows::reminders::ics::{self, BaseUrl};
 use workflows::reminders::ReminderView;
 
 /// The `reminders` command words.
@@ -17,8 +19,28 @@ pub enum RemindersCommand {
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
     },
-    /// An iCalendar (RFC 5545) feed of the next 12 months' reminders.
-    Ics,
+    /// An iCalendar (RFC 5545) feed of the next 12 months' reminders (and those of the last 90
+    /// days not yet fired).
+    Ics(IcsArgs),
+}
+
+/// Arguments of `reminders ics`.
+#[derive(Debug, Args)]
+pub struct IcsArgs {
+    /// The first date to include, in the partnership's time zone (default: --overdue-days before now).
+    #[arg(long, value_name = "DATE", value_parser = values::date, conflicts_with = "overdue_days")]
+    pub from: Option<Date>,
+    /// The last date to include, in the partnership's time zone (default: 12 months from today).
+    #[arg(long, value_name = "DATE", value_parser = values::date)]
+    pub until: Option<Date>,
+    /// How many days back reminders already due and not yet fired are kept.
+    #[arg(long, value_name = "DAYS", default_value_t = ics::OVERDUE_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(ics::MAX_OVERDUE_DAYS)))]
+    pub overdue_days: u32,
+    /// The web application's address (e.g. https://concordat.example.org): each event links to
+    /// its page. Without it, events carry no link.
+    #[arg(long, value_name = "URL", env = "CONCORDAT_BASE_URL", value_parser = values::parsed::<BaseUrl>)]
+    pub base_url: Option<BaseUrl>,
 }
 
 /// Runs a `reminders` command.
@@ -29,8 +51,14 @@ pub async fn exec(g: &GlobalArgs, cmd: RemindersCommand) -> Result<ExitCode, Fai
             let list = workflows::ops::reminders::list(&mut session, until.as_deref()).await?;
             output::emit(g.json, &list, human)?;
         }
-        RemindersCommand::Ics => {
-            let feed = workflows::ops::reminders::ics(&mut session).await?;
+        RemindersCommand::Ics(args) => {
+            let request = ics::Request {
+                from: args.from,
+                until: args.until,
+                overdue_days: Some(args.overdue_days),
+                base_url: args.base_url,
+            };
+            let feed = workflows::ops::reminders::ics(&mut session, &request).await?;
             let doc = serde_json::json!({ "ics": feed });
             output::emit(g.json, &doc, |_| feed.clone())?;
         }

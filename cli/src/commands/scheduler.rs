@@ -100,14 +100,15 @@ impl Clock {
     }
 }
 
-/// Stops on SIGINT or SIGTERM, registered before the first round so no signal is lost.
-struct Stop {
+/// Stops on SIGINT or SIGTERM, registered before the first round so no signal is lost (`audit
+/// follow` stops the same way).
+pub(crate) struct Stop {
     interrupt: Signal,
     terminate: Signal,
 }
 
 impl Stop {
-    fn new() -> Result<Stop, Failure> {
+    pub(crate) fn new() -> Result<Stop, Failure> {
         let install = |kind| {
             signal(kind).map_err(|e| Failure::internal(format!("cannot listen for signals: {e}")))
         };
@@ -118,7 +119,7 @@ impl Stop {
     }
 
     /// Waits for a stop request; returns the signal's name.
-    async fn requested(&mut self) -> &'static str {
+    pub(crate) async fn requested(&mut self) -> &'static str {
         tokio::select! {
             _ = self.interrupt.recv() => "SIGINT",
             _ = self.terminate.recv() => "SIGTERM",

@@ -192,7 +192,15 @@ async fn page_route(
         }
         ["calendar.ics"] => {
             let (mut session, _) = app.cache.session().await?;
-            let feed = ops::reminders::ics(&mut session).await?;
+            // Links go back to this server, as the visitor reached it.
+            let scheme = if app.config.tls { "https" } else { "http" };
+            let request = workflows::reminders::ics::Request {
+                base_url: format!("{scheme}://{}", host.unwrap_or("127.0.0.1"))
+                    .parse()
+                    .ok(),
+                ..Default::default()
+            };
+            let feed = ops::reminders::ics(&mut session, &request).await?;
             Ok(http::reply(
                 200,
                 "text/calendar; charset=utf-8",

@@ -157,6 +157,14 @@ pub fn differences(old: &Partnership, new: &Partnership) -> Vec<String> {
             old.schedule.milestone_lead_days, new.schedule.milestone_lead_days
         ));
     }
+    if old.calendar_domain() != new.calendar_domain() {
+        // The calendar's UIDs change with it: subscribers see new events.
+        out.push(format!(
+            "calendar domain: {} → {}",
+            old.calendar_domain(),
+            new.calendar_domain()
+        ));
+    }
     if let Some(change) = key_change(old, new) {
         out.push(change);
     }
@@ -211,6 +219,34 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = include_str!("../../../examples/bromsgrove-redditch.toml");
+
+    #[test]
+    fn a_calendar_domain_change_is_named_even_when_only_derived() {
+        let old = Partnership::from_toml(EXAMPLE).unwrap();
+        let pinned =
+            Partnership::from_toml(&format!("domain = \"shared.worcs.example\"\n{EXAMPLE}"))
+                .unwrap();
+        assert_eq!(
+            differences(&old, &pinned),
+            ["calendar domain: bromsgrove-and-redditch.concordat.invalid → shared.worcs.example"]
+        );
+        let mut renamed = old.clone();
+        renamed.name = "Worcestershire Shared Services".into();
+        assert_eq!(
+            differences(&old, &renamed),
+            [
+                "renamed \"Bromsgrove and Redditch\" → \"Worcestershire Shared Services\"",
+                "calendar domain: bromsgrove-and-redditch.concordat.invalid → worcestershire-shared-services.concordat.invalid"
+            ]
+        );
+        let mut same = pinned.clone();
+        same.name = "Worcestershire Shared Services".into();
+        assert_eq!(
+            differences(&pinned, &same).len(),
+            1,
+            "a pinned domain does not move"
+        );
+    }
 
     #[test]
     fn a_checkpoint_key_change_is_named_alone_or_bundled() {

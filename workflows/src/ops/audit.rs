@@ -81,6 +81,18 @@ pub async fn export_with_progress(
         .await
 }
 
+/// One round of `audit follow`: writes every event from seq `next` on as its export line (the
+/// lines `audit export` writes, byte for byte) and returns the seq to read from next time.
+pub async fn follow_round(
+    session: &mut Session,
+    next: u64,
+    out: &mut (dyn Write + Send),
+) -> Result<u64, Failure> {
+    session.check_reader().await?;
+    let written = session.store.export_lines(next, out).await?;
+    Ok(next + written)
+}
+
 /// A writer that passes bytes on and tells `progress` how many whole lines went by.
 struct LineCounter<'a, W: Write + ?Sized> {
     inner: &'a mut W,

@@ -179,15 +179,23 @@ pub async fn list(
     Ok(pending.iter().map(|r| r.view(&tz)).collect())
 }
 
-/// `reminders ics`: the feed of the reminders not yet fired due in the next 12 months (already-due
-/// ones included), stamped now.
-pub async fn ics(session: &mut Session) -> Result<String, Failure> {
+/// `reminders ics`: the feed of the reminders not yet fired due in the request's window (default:
+/// from 90 days ago to 12 months ahead), stamped now.
+pub async fn ics(session: &mut Session, request: &ics::Request) -> Result<String, Failure> {
     session.check_reader().await?;
     let p = session.partnership().await?.latest().clone();
-    let tz = p.tz();
-    let horizon = add_months_clamped(local_date(session.now, &tz), 12);
-    let (_, pending) = pending(session, end_of_day(horizon, &tz)).await?;
-    Ok(ics::calendar(&p.name, &p.timezone, &pending, session.now))
+    let (from, until) = request.bounds(session.now, &p.tz())?;
+    let (facts, mut pending) = pending(session, until).await?;
+    pending.retain(|r| r.due >= from);
+    let domain = p.calendar_domain();
+    let feed = ics::Feed {
+        name: &p.name,
+        timezone: &p.timezone,
+        domain: &domain,
+        base_url: request.base_url.as_ref(),
+        now: session.now,
+    };
+    Ok(ics::calendar(&feed, &facts, &pending))
 }
 
 /// How far ahead `proposal show` looks for `next_reminders`.
