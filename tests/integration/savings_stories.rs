@@ -41,8 +41,15 @@ fn in_principle(env: &Env, clerk: &str, council: &str, minute: &str) -> Run {
     env.run_as(
         clerk,
         &[
-            "council", "in-principle", "elections", "--council", council, "--minute", minute,
-            "--on", "2008-09-17",
+            "council",
+            "in-principle",
+            "elections",
+            "--council",
+            council,
+            "--minute",
+            minute,
+            "--on",
+            "2008-09-17",
         ],
     )
 }
@@ -54,12 +61,32 @@ fn proposed_and_approved_in_principle() -> Env {
         &env,
         "jce",
         &[
-            "proposal", "new", "--title", "A single elections team", "--service", "elections",
-            "--lead", "bromsgrove", "--on", "2008-09-01",
+            "proposal",
+            "new",
+            "--title",
+            "A single elections team",
+            "--service",
+            "elections",
+            "--lead",
+            "bromsgrove",
+            "--on",
+            "2008-09-01",
         ],
     );
-    in_principle(&env, "bdc-clerk", "bromsgrove", "BDC Council 17 Sep 2008, 2.1.4").ok();
-    in_principle(&env, "rbc-clerk", "redditch", "RBC Council 17 Sep 2008, 2.1.4").ok();
+    in_principle(
+        &env,
+        "bdc-clerk",
+        "bromsgrove",
+        "BDC Council 17 Sep 2008, 2.1.4",
+    )
+    .ok();
+    in_principle(
+        &env,
+        "rbc-clerk",
+        "redditch",
+        "RBC Council 17 Sep 2008, 2.1.4",
+    )
+    .ok();
     env
 }
 
@@ -88,22 +115,44 @@ fn live(env: &mut Env) {
         env,
         "bdc-clerk",
         &[
-            "council", "decide", "elections", "--council", "bromsgrove", "--decision", "approve",
-            "--on", "2008-12-10",
+            "council",
+            "decide",
+            "elections",
+            "--council",
+            "bromsgrove",
+            "--decision",
+            "approve",
+            "--on",
+            "2008-12-10",
         ],
     );
     ok(
         env,
         "rbc-clerk",
         &[
-            "council", "decide", "elections", "--council", "redditch", "--decision", "approve",
-            "--on", "2009-01-21",
+            "council",
+            "decide",
+            "elections",
+            "--council",
+            "redditch",
+            "--decision",
+            "approve",
+            "--on",
+            "2009-01-21",
         ],
     );
     ok(
         env,
         "jce",
-        &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2009-03-02"],
+        &[
+            "proposal",
+            "advance",
+            "elections",
+            "--to",
+            "monitoring",
+            "--on",
+            "2009-03-02",
+        ],
     );
 }
 
@@ -138,29 +187,77 @@ fn both_councils_approve_the_quick_win_in_principle_on_17_september_2008() {
     // Not the councils' decisions.
     assert_eq!(view["approvals"]["bromsgrove"], "pending");
     assert_eq!(view["approvals"]["redditch"], "pending");
-    let text = ok(&env, "audit", &["proposal", "show", "elections"]).stdout.clone();
-    assert!(text.contains("In principle: redditch on 2008-09-17"), "{text}");
-    let history = ok(&env, "audit", &["proposal", "history", "elections"]).stdout.clone();
+    let text = ok(&env, "audit", &["proposal", "show", "elections"])
+        .stdout
+        .clone();
     assert!(
-        history.contains("bromsgrove approved in principle (minute: BDC Council 17 Sep 2008, 2.1.4)"),
+        text.contains("In principle: redditch on 2008-09-17"),
+        "{text}"
+    );
+    let history = ok(&env, "audit", &["proposal", "history", "elections"])
+        .stdout
+        .clone();
+    assert!(
+        history
+            .contains("bromsgrove approved in principle (minute: BDC Council 17 Sep 2008, 2.1.4)"),
         "{history}"
     );
     // The quarter's report to each council lists them.
-    let report = ok(&env, "audit", &["report", "quarterly", "--quarter", "2008/09-Q2", "--council", "redditch"]).stdout.clone();
-    assert!(report.contains("Approved in principle this quarter"), "{report}");
+    let report = ok(
+        &env,
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2008/09-Q2",
+            "--council",
+            "redditch",
+        ],
+    )
+    .stdout
+    .clone();
+    assert!(
+        report.contains("Approved in principle this quarter"),
+        "{report}"
+    );
     assert!(report.contains("| elections | Bromsgrove District Council | 17 September 2008 | BDC Council 17 Sep 2008, 2.1.4 |"), "{report}");
-    let json = env.json_as("audit", &["report", "quarterly", "--quarter", "2008/09-Q2", "--council", "bromsgrove", "--format", "json"]);
+    let json = env.json_as(
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2008/09-Q2",
+            "--council",
+            "bromsgrove",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(json["in_principle"][1]["council"], "redditch", "{json}");
 
     // At council approval only a decision counts; going live still needs both.
     to_council_approval(&mut env);
     let late = in_principle(&env, "bdc-clerk", "bromsgrove", "BDC Council 10 Dec 2008");
     late.expect_code(3);
-    assert!(late.stderr.contains("before council approval"), "{}", late.stderr);
+    assert!(
+        late.stderr.contains("before council approval"),
+        "{}",
+        late.stderr
+    );
     refused(
         &env,
         "jce",
-        &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2008-12-01"],
+        &[
+            "proposal",
+            "advance",
+            "elections",
+            "--to",
+            "monitoring",
+            "--on",
+            "2008-12-01",
+        ],
         3,
         &["bromsgrove", "redditch"],
     );
@@ -172,17 +269,35 @@ fn a_quarters_saving_is_corrected_with_a_reason_and_the_history_keeps_both() {
     to_council_approval(&mut env);
     live(&mut env);
     env.at("2009-04-03T10:00:00+01:00");
-    ok(&env, "jce", &words(&saving("2008/09-Q4", "£1,500", "2009-03-31", &[])));
+    ok(
+        &env,
+        "jce",
+        &words(&saving("2008/09-Q4", "£1,500", "2009-03-31", &[])),
+    );
     // A second figure is refused, naming the quarter, the figure and the way to replace it.
     let second = saving("2008/09-Q4", "1,450.00", "2009-04-20", &[]);
-    let text = refused(&env, "jce", &words(&second), 3, &["2008/09-Q4", "£1,500.00"]);
+    let text = refused(
+        &env,
+        "jce",
+        &words(&second),
+        3,
+        &["2008/09-Q4", "£1,500.00"],
+    );
     let plain = env.run_as("jce", &words(&second));
-    assert!(plain.stderr.contains("--correct") && plain.stderr.contains("--reason"), "{text}\n{}", plain.stderr);
+    assert!(
+        plain.stderr.contains("--correct") && plain.stderr.contains("--reason"),
+        "{text}\n{}",
+        plain.stderr
+    );
     // --correct needs a reason.
     let no_reason = saving("2008/09-Q4", "1,450.00", "2009-04-20", &["--correct"]);
     env.run_as("jce", &words(&no_reason)).expect_code(2);
     let why = ["--correct", "--reason", "A printing invoice counted twice"];
-    ok(&env, "jce", &words(&saving("2008/09-Q4", "1,450.00", "2009-04-20", &why)));
+    ok(
+        &env,
+        "jce",
+        &words(&saving("2008/09-Q4", "1,450.00", "2009-04-20", &why)),
+    );
     let view = show(&env);
     let q4 = &view["savings"]["by_quarter"]["2008/09-Q4"];
     assert_eq!(q4["amount"], "1450.00", "{view}");
@@ -200,9 +315,38 @@ fn a_quarters_saving_is_corrected_with_a_reason_and_the_history_keeps_both() {
         .collect();
     assert_eq!(figures, ["1500.00", "1450.00"]);
     // The quarter's report stands as it was at its end; the next one notes the correction.
-    let q4_report = ok(&env, "audit", &["report", "quarterly", "--quarter", "2008/09-Q4", "--council", "bromsgrove"]).stdout.clone();
-    assert!(q4_report.contains("£1,500.00") && !q4_report.contains("Corrected figures"), "{q4_report}");
-    let q1_report = ok(&env, "audit", &["report", "quarterly", "--quarter", "2009/10-Q1", "--council", "bromsgrove"]).stdout.clone();
+    let q4_report = ok(
+        &env,
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2008/09-Q4",
+            "--council",
+            "bromsgrove",
+        ],
+    )
+    .stdout
+    .clone();
+    assert!(
+        q4_report.contains("£1,500.00") && !q4_report.contains("Corrected figures"),
+        "{q4_report}"
+    );
+    let q1_report = ok(
+        &env,
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2009/10-Q1",
+            "--council",
+            "bromsgrove",
+        ],
+    )
+    .stdout
+    .clone();
     assert!(
         q1_report.contains("| elections | 2008/09-Q4 | correction | £1,450.00 | £725.00 | £1,500.00 | A printing invoice counted twice | 20 April 2009 |"),
         "{q1_report}"
@@ -215,12 +359,20 @@ fn a_shortfall_is_split_to_the_penny_and_reported() {
     to_council_approval(&mut env);
     live(&mut env);
     env.at("2009-07-02T10:00:00+01:00");
-    ok(&env, "jce", &words(&saving("2008/09-Q4", "1500", "2009-03-31", &[])));
+    ok(
+        &env,
+        "jce",
+        &words(&saving("2008/09-Q4", "1500", "2009-03-31", &[])),
+    );
     // A shortfall needs a reason.
     let bare = saving("2009/10-Q1", "-250.01", "2009-06-30", &[]);
     refused(&env, "jce", &words(&bare), 2, &["shortfall", "reason"]);
     let why = ["--reason", "Agency staff for the county elections"];
-    ok(&env, "jce", &words(&saving("2009/10-Q1", "-250.01", "2009-06-30", &why)));
+    ok(
+        &env,
+        "jce",
+        &words(&saving("2009/10-Q1", "-250.01", "2009-06-30", &why)),
+    );
     // By hand: 25,001p at 50% is 12,500.5p each; the odd penny goes to the lead, Bromsgrove.
     let view = show(&env);
     let q1 = &view["savings"]["by_quarter"]["2009/10-Q1"];
@@ -231,12 +383,37 @@ fn a_shortfall_is_split_to_the_penny_and_reported() {
     assert_eq!(view["savings"]["total"], "1249.99");
     assert_eq!(view["savings"]["by_council"]["bromsgrove"], "624.99");
     assert_eq!(view["savings"]["by_council"]["redditch"], "625.00");
-    let report = ok(&env, "audit", &["report", "quarterly", "--quarter", "2009/10-Q1", "--council", "redditch"]).stdout.clone();
+    let report = ok(
+        &env,
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2009/10-Q1",
+            "--council",
+            "redditch",
+        ],
+    )
+    .stdout
+    .clone();
     assert!(
         report.contains("| elections | 2009/10-Q1 | shortfall | -£250.01 | -£125.00 | — | Agency staff for the county elections | 30 June 2009 |"),
         "{report}"
     );
-    let json = env.json_as("audit", &["report", "quarterly", "--quarter", "2009/10-Q1", "--council", "redditch", "--format", "json"]);
+    let json = env.json_as(
+        "audit",
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2009/10-Q1",
+            "--council",
+            "redditch",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(json["savings"]["quarter_council"], "-125.00", "{json}");
     assert_eq!(json["adjustments"][0]["amount_council"], "-125.00");
 }
@@ -248,9 +425,21 @@ fn quarters_not_yet_ended_or_before_go_live_are_refused() {
     live(&mut env);
     env.at("2009-06-29T10:00:00+01:00");
     let early = saving("2009/10-Q1", "100", "2009-06-29", &[]);
-    refused(&env, "jce", &words(&early), 3, &["2009/10-Q1", "has not ended", "2009-06-30"]);
+    refused(
+        &env,
+        "jce",
+        &words(&early),
+        3,
+        &["2009/10-Q1", "has not ended", "2009-06-30"],
+    );
     let before = saving("2008/09-Q3", "100", "2009-06-29", &[]);
-    refused(&env, "jce", &words(&before), 3, &["2008/09-Q3", "went live on 2009-03-02"]);
+    refused(
+        &env,
+        "jce",
+        &words(&before),
+        3,
+        &["2008/09-Q3", "went live on 2009-03-02"],
+    );
     // Nothing was written.
     assert_eq!(show(&env)["savings"]["total"], "0.00");
 }
@@ -272,10 +461,18 @@ fn money_in_other_forms_is_refused_in_one_plain_line() {
             &["is not a sum of money", "1500, 1500.50, 1,500.00 or £1,500"],
         );
         let plain = env.run_as("jce", &words(&args));
-        let lines: Vec<&str> = plain.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = plain
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         assert!(lines.len() <= 2, "one or two plain lines: {}", plain.stderr);
     }
     assert_eq!(show(&env)["version"], version, "nothing written");
-    ok(&env, "jce", &words(&saving("2008/09-Q4", "1,500.5", "2009-03-31", &[])));
+    ok(
+        &env,
+        "jce",
+        &words(&saving("2008/09-Q4", "1,500.5", "2009-03-31", &[])),
+    );
     assert_eq!(show(&env)["savings"]["total"], "1500.50");
 }

@@ -7,7 +7,8 @@ use crate::money::Money;
 use engine::Failure;
 
 /// The forms a sum may take, in one plain line (a refusal's second line).
-pub const ACCEPTED: &str = "write pounds like 1500, 1500.50, 1,500.00 or £1,500: digits, commas only \
+pub const ACCEPTED: &str =
+    "write pounds like 1500, 1500.50, 1,500.00 or £1,500: digits, commas only \
 between groups of three, at most two decimals, no exponent";
 
 /// Parses a sum of pounds (negative with a leading `-`); every refusal is a usage failure.
@@ -66,9 +67,8 @@ fn whole_pounds(whole: &str) -> Result<i64, &'static str> {
     if whole.contains(',') {
         let mut groups = whole.split(',');
         let first = groups.next().unwrap_or_default();
-        let grouped = digits(first)
-            && first.len() <= 3
-            && groups.all(|g| g.len() == 3 && digits(g));
+        let grouped =
+            digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g));
         if !grouped {
             return Err("commas go only between groups of three digits");
         }
@@ -86,7 +86,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn pence(text: &str) -> i64 {
-        parse(text).unwrap_or_else(|e| panic!("{text:?}: {}", e.message)).pence
+        parse(text)
+            .unwrap_or_else(|e| panic!("{text:?}: {}", e.message))
+            .pence
     }
 
     #[test]
@@ -105,9 +107,31 @@ mod tests {
     #[test]
     fn other_forms_are_refused_with_the_form_that_would_do() {
         for bad in [
-            "1e3", "1E3", "1,5,0,0", "15,00", "1,50", ",500", "1500,", "1.234", "", "  ", "£",
-            "-", "1500.", ".5", "+5", "forty", "1 500", "1_500", "£-5", "--5", "1,500.5.0",
-            "1,0000", "NaN", "inf", "0x10",
+            "1e3",
+            "1E3",
+            "1,5,0,0",
+            "15,00",
+            "1,50",
+            ",500",
+            "1500,",
+            "1.234",
+            "",
+            "  ",
+            "£",
+            "-",
+            "1500.",
+            ".5",
+            "+5",
+            "forty",
+            "1 500",
+            "1_500",
+            "£-5",
+            "--5",
+            "1,500.5.0",
+            "1,0000",
+            "NaN",
+            "inf",
+            "0x10",
         ] {
             let failure = parse(bad).expect_err(bad);
             assert_eq!(failure.kind, engine::FailureKind::Usage, "{bad:?}");
@@ -115,9 +139,15 @@ mod tests {
             assert!(!failure.message.contains('\n'), "one line: {bad:?}");
         }
         assert!(parse("1e3").unwrap_err().message.contains("exponent"));
-        assert!(parse("15,00").unwrap_err().message.contains("groups of three"));
+        assert!(parse("15,00")
+            .unwrap_err()
+            .message
+            .contains("groups of three"));
         assert!(parse("1.234").unwrap_err().message.contains("two decimals"));
-        assert!(parse("92233720368547758.08").unwrap_err().message.contains("too large"));
+        assert!(parse("92233720368547758.08")
+            .unwrap_err()
+            .message
+            .contains("too large"));
     }
 
     proptest! {

@@ -128,7 +128,11 @@ fn saving(d: &SavingRecorded) -> String {
         .iter()
         .map(|(c, m)| format!("{c} {}", gbp(*m)))
         .collect();
-    let what = if d.amount.pence < 0 { "shortfall" } else { "saving" };
+    let what = if d.amount.pence < 0 {
+        "shortfall"
+    } else {
+        "saving"
+    };
     let mut out = format!(
         "{what} for {}: {} ({})",
         d.quarter,

@@ -14,18 +14,29 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 enum Op {
     Advance(usize),
-    Case { valid: bool },
+    Case {
+        valid: bool,
+    },
     Hold,
     Resume,
     Withdraw,
     NotPursue,
     Close,
-    Open { staff: bool, union: bool },
+    Open {
+        staff: bool,
+        union: bool,
+    },
     CloseConsultation,
     Vote(u8),
-    Decide { council: usize, decision: u8 },
+    Decide {
+        council: usize,
+        decision: u8,
+    },
     /// A quarter's saving (negative: a shortfall), for the last quarter ended; or its correction.
-    Saving { pence: i64, correct: bool },
+    Saving {
+        pence: i64,
+        correct: bool,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -175,12 +186,10 @@ impl Model {
                 let after_go_live = self
                     .went_live
                     .is_some_and(|d| quarter.last_day(Default::default()) >= d);
-                live && after_go_live
-                    && self.savings.contains(&quarter) == *correct
-                    && {
-                        self.savings.insert(quarter);
-                        true
-                    }
+                live && after_go_live && self.savings.contains(&quarter) == *correct && {
+                    self.savings.insert(quarter);
+                    true
+                }
             }
         }
     }

@@ -47,7 +47,14 @@ fn at_council_approval(bromsgrove_percent: u32) -> Log {
         .unwrap();
     log.run("rbc-clerk", "2008-09-17", in_principle("redditch"))
         .unwrap();
-    let share = |c: &str, p: u32| (c.to_string(), Percent { hundredths: p * 100 });
+    let share = |c: &str, p: u32| {
+        (
+            c.to_string(),
+            Percent {
+                hundredths: p * 100,
+            },
+        )
+    };
     let case = C::BusinessCase {
         one_off_cost: Money::from_pence(1_500_000),
         annual_saving: Money::from_pence(1_800_000),
@@ -103,9 +110,16 @@ fn live(bromsgrove_percent: u32) -> Log {
 fn approvals_in_principle_are_shown_but_never_count_as_decisions() {
     let mut log = at_council_approval(50);
     let state = log.state();
-    let councils: Vec<&str> = state.in_principle.iter().map(|p| p.council.as_str()).collect();
+    let councils: Vec<&str> = state
+        .in_principle
+        .iter()
+        .map(|p| p.council.as_str())
+        .collect();
     assert_eq!(councils, ["bromsgrove", "redditch"]);
-    assert!(state.in_principle.iter().all(|p| p.on.to_string() == "2008-09-17"));
+    assert!(state
+        .in_principle
+        .iter()
+        .all(|p| p.on.to_string() == "2008-09-17"));
     assert!(state.decisions.is_empty());
     assert!(state.approvals().iter().all(|(_, d)| d.is_none()));
     // Going live still needs both councils' decisions.
@@ -113,7 +127,11 @@ fn approvals_in_principle_are_shown_but_never_count_as_decisions() {
     assert!(failure.message.contains("unmet"), "{}", failure.message);
     // At council approval and after, only a decision counts: no approval in principle.
     let failure = refused(log.run("bdc-clerk", "2008-11-22", in_principle("bromsgrove")));
-    assert!(failure.message.contains("before council approval"), "{}", failure.message);
+    assert!(
+        failure.message.contains("before council approval"),
+        "{}",
+        failure.message
+    );
     let view = show_view(&log.state(), &log.outlook());
     assert_eq!(view.in_principle.len(), 2);
     assert_eq!(view.approvals["bromsgrove"], "pending");
@@ -136,10 +154,22 @@ fn only_a_council_of_the_proposal_approves_in_principle() {
 #[test]
 fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
     let mut log = live(50);
-    log.run("jce", "2009-03-31", saving("2008/09-Q4", 150_000, false, None))
-        .unwrap();
-    let failure = refused(log.run("jce", "2009-04-20", saving("2008/09-Q4", 145_000, false, None)));
-    assert!(failure.message.contains("2008/09-Q4"), "{}", failure.message);
+    log.run(
+        "jce",
+        "2009-03-31",
+        saving("2008/09-Q4", 150_000, false, None),
+    )
+    .unwrap();
+    let failure = refused(log.run(
+        "jce",
+        "2009-04-20",
+        saving("2008/09-Q4", 145_000, false, None),
+    ));
+    assert!(
+        failure.message.contains("2008/09-Q4"),
+        "{}",
+        failure.message
+    );
     assert!(failure.message.contains("£1,500.00"), "{}", failure.message);
     assert!(failure.remedies.iter().any(|r| r.get::<Remedy>()
         == Some(&Remedy::CorrectSaving {
@@ -147,8 +177,12 @@ fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
             quarter: Quarter::parse("2008/09-Q4").unwrap()
         })));
     let reason = Some("an invoice counted twice");
-    log.run("jce", "2009-04-20", saving("2008/09-Q4", 145_000, true, reason))
-        .unwrap();
+    log.run(
+        "jce",
+        "2009-04-20",
+        saving("2008/09-Q4", 145_000, true, reason),
+    )
+    .unwrap();
     let state = log.state();
     let q4 = &state.savings[&Quarter::parse("2008/09-Q4").unwrap()];
     assert_eq!(q4.amount, Money::from_pence(145_000));
@@ -156,7 +190,11 @@ fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
     assert_eq!(q4.by_council["bromsgrove"], Money::from_pence(72_500));
     assert_eq!(state.savings_total().0, Money::from_pence(145_000));
     // History keeps both figures; a correction of a quarter with none is refused.
-    let kinds = log.events.iter().filter(|e| e.kind == "saving-recorded").count();
+    let kinds = log
+        .events
+        .iter()
+        .filter(|e| e.kind == "saving-recorded")
+        .count();
     assert_eq!(kinds, 2);
     refused(log.run("jce", "2009-07-01", saving("2009/10-Q1", 1, true, reason)));
 }
@@ -165,8 +203,12 @@ fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
 fn a_shortfall_is_split_as_its_absolute_amount_then_negated() {
     let mut log = live(60);
     let why = Some("agency staff for the county elections");
-    log.run("jce", "2009-06-30", saving("2009/10-Q1", -100_001, false, why))
-        .unwrap();
+    log.run(
+        "jce",
+        "2009-06-30",
+        saving("2009/10-Q1", -100_001, false, why),
+    )
+    .unwrap();
     let state = log.state();
     let q1 = &state.savings[&Quarter::parse("2009/10-Q1").unwrap()];
     // By hand: 60% of 100,001p is 60,000.6p and 40% is 40,000.4p; the odd penny goes to the
@@ -176,7 +218,11 @@ fn a_shortfall_is_split_as_its_absolute_amount_then_negated() {
     assert!(q1.is_shortfall());
     let mut positive = live(60);
     positive
-        .run("jce", "2009-06-30", saving("2009/10-Q1", 100_001, false, None))
+        .run(
+            "jce",
+            "2009-06-30",
+            saving("2009/10-Q1", 100_001, false, None),
+        )
         .unwrap();
     let p = &positive.state().savings[&Quarter::parse("2009/10-Q1").unwrap()];
     for (council, part) in &q1.by_council {
@@ -188,9 +234,19 @@ fn a_shortfall_is_split_as_its_absolute_amount_then_negated() {
 fn quarters_not_yet_ended_or_ended_before_go_live_are_refused() {
     let mut log = live(50);
     let failure = refused(log.run("jce", "2009-06-29", saving("2009/10-Q1", 100, false, None)));
-    assert!(failure.message.contains("2009-06-30"), "{}", failure.message);
+    assert!(
+        failure.message.contains("2009-06-30"),
+        "{}",
+        failure.message
+    );
     let failure = refused(log.run("jce", "2009-04-01", saving("2008/09-Q3", 100, false, None)));
-    assert!(failure.message.contains("before elections went live on 2009-03-02"), "{}", failure.message);
+    assert!(
+        failure
+            .message
+            .contains("before elections went live on 2009-03-02"),
+        "{}",
+        failure.message
+    );
     // The quarter of go-live itself counts, from the day it ends.
     log.run("jce", "2009-03-31", saving("2008/09-Q4", 100, false, None))
         .unwrap();

@@ -46,7 +46,11 @@ pub fn adjustments(inputs: &Inputs<'_>, mine: &[&ProposalState]) -> Vec<Adjustme
                 proposal: p.id.clone(),
                 quarter: *quarter,
                 amount: s.amount,
-                amount_council: s.by_council.get(inputs.council).copied().unwrap_or_default(),
+                amount_council: s
+                    .by_council
+                    .get(inputs.council)
+                    .copied()
+                    .unwrap_or_default(),
                 corrects: s.corrects,
                 reason: s.reason.clone(),
                 on: s.on,
