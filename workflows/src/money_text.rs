@@ -46,7 +46,7 @@ pub fn parse(text: &str) -> Result<Money, Failure> {
         }
         Some(_) => return Err(refuse("after the point come one or two digits of pence")),
     };
-    let pounds = whole_pounds(whole).map_err(|why| refuse(why))?;
+    let pounds = whole_pounds(whole).map_err(refuse)?;
     let pence = pounds
         .checked_mul(100)
         .and_then(|p| p.checked_add(pence_part))
