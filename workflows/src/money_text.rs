@@ -73,7 +73,7 @@ fn whole_pounds(whole: &str) -> Result<i64, &'static str> {
             return Err("commas go only between groups of three digits");
         }
     } else if !digits(whole) {
-        return Err("pounds are written in digits (no exponent or other signs)");
+        return Err("it is not written in digits (an exponent or another sign)");
     }
     let bare: String = whole.chars().filter(|c| *c != ',').collect();
     bare.parse::<i64>().map_err(|_| "it is too large a sum")

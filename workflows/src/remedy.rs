@@ -69,6 +69,8 @@ pub enum Remedy {
         id: String,
         quarter: crate::quarter::Quarter,
     },
+    /// Say why (a correction, a shortfall).
+    GiveReason,
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

@@ -72,14 +72,19 @@ pub async fn saving_with(
 ) -> Result<Recorded, Failure> {
     let amount = amount.0;
     if note.reason.is_none() && (note.correct || amount.pence < 0) {
-        let what = if note.correct {
-            "a correction"
+        let (what, example) = if note.correct {
+            ("a correction", "an invoice counted twice")
         } else {
-            "a shortfall (a negative amount)"
+            (
+                "a shortfall (a negative amount)",
+                "agency staff for the elections",
+            )
         };
         return Err(
-            Failure::usage(format!("{what} needs a reason: none was given"))
-                .with_detail("give the reason, e.g. the invoice that was counted twice"),
+            Failure::usage(format!("{what} needs a reason: none was given")).with_detail_remedy(
+                format!("say why, e.g. {example}"),
+                crate::remedy::Remedy::GiveReason,
+            ),
         );
     }
     let command = ProposalCommand::RecordSaving {

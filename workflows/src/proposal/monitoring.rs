@@ -115,8 +115,10 @@ fn saving_allowed(
             "{quarter} has not ended on {}: it ends on {last_day}",
             ctx.date
         ))
-        .with_detail("a quarter's saving is recorded once the quarter has ended")
-        .with_remedy(Remedy::DateFrom { date: last_day }));
+        .with_detail_remedy(
+            "a quarter's saving is recorded once the quarter has ended",
+            Remedy::DateFrom { date: last_day },
+        ));
     }
     if let Some(live) = state.went_live.filter(|live| last_day < *live) {
         return Err(Failure::refused(format!(
