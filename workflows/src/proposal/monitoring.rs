@@ -140,6 +140,14 @@ fn saving_allowed(
             "{id} has no saving for {quarter} to correct"
         ))
         .with_detail("record the quarter's figure without correcting it")),
+        // A correction replaces the figure from its date on, so it is not dated before it.
+        (Some(recorded), true) if ctx.date < recorded.on => Err(Failure::refused(format!(
+            "the correction is dated {}, before the figure it corrects ({} for {quarter}, dated {})",
+            ctx.date,
+            pounds(recorded.amount),
+            recorded.on
+        ))
+        .with_remedy(Remedy::DateFrom { date: recorded.on })),
         (recorded, _) => Ok(recorded.map(|r| r.amount)),
     }
 }

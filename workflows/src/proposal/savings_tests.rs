@@ -156,7 +156,7 @@ fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
     let mut log = live(50);
     log.run(
         "jce",
-        "2009-03-31",
+        "2009-04-10",
         saving("2008/09-Q4", 150_000, false, None),
     )
     .unwrap();
@@ -177,6 +177,12 @@ fn a_second_figure_for_a_quarter_is_a_correction_with_a_reason() {
             quarter: Quarter::parse("2008/09-Q4").unwrap()
         })));
     let reason = Some("an invoice counted twice");
+    let early = refused(log.run("jce", "2009-04-05", saving("2008/09-Q4", 1, true, reason)));
+    assert!(
+        early.message.contains("before the figure it corrects"),
+        "{}",
+        early.message
+    );
     log.run(
         "jce",
         "2009-04-20",
