@@ -109,6 +109,10 @@ fn proposal(remedy: &Remedy) -> String {
         FindSeq => "give a seq from `concordat audit log`".into(),
         SignCheckpoint => "`concordat checkpoint sign` makes one of the log now".into(),
         VerifySource => "verify the source with `concordat audit verify`".into(),
+        GiveReason => "give it with --reason TEXT".into(),
+        CorrectSaving { id, quarter } => format!(
+            "to replace it, give the figure with --correct and why: `concordat monitor saving {id} --quarter {quarter} --amount GBP --correct --reason TEXT`"
+        ),
     }
 }
 

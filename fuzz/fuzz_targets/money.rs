@@ -1,6 +1,6 @@
 //! Fuzzes money and percentages as the command line reads them (`--one-off-cost`, `--share`,
-//! `--amount`), and apportionment: parsing never panics; what parses prints and parses back to
-//! itself; shares that sum to 100 % split any parsed sum so the parts sum exactly to the whole.
+//! `--amount`), and apportionment: parsing never panics; what parses prints (plainly and as
+//! `pounds`) and parses back to itself; shares that sum to 100 % split any parsed sum so the parts sum exactly to the whole.
 //!
 //! Input: text fields separated by `\n`: a sum, then percentages (one per council).
 
@@ -8,7 +8,7 @@
 
 use engine::FailureKind;
 use libfuzzer_sys::fuzz_target;
-use workflows::money::{apportion, apportion_equally, Money, Percent, WHOLE};
+use workflows::money::{apportion, apportion_equally, pounds, Money, Percent, WHOLE};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
             // The command line's amount accepts exactly the non-negative sums.
             let amount = total.parse::<workflows::ops::input::Amount>();
             assert_eq!(amount.is_ok(), m.pence >= 0, "{total:?} as an amount");
+            // What the reports print (`£1,500.00`, `-£5.00`) reads back as itself.
+            assert_eq!(Money::parse(&pounds(m)).ok(), Some(m), "{m} as pounds");
             Some(m)
         }
         Err(e) => {

@@ -25,6 +25,7 @@ mod report_formats;
 mod report_layouts;
 mod reports;
 mod roles;
+mod savings_stories;
 mod sharing;
 mod shell;
 mod snapshots;

@@ -82,7 +82,7 @@ fn programme() -> Env {
             "--amount",
             "10000.01",
             "--on",
-            "2008-12-20",
+            "2008-12-31",
         ],
     )
     .ok();
@@ -178,6 +178,9 @@ fn an_issued_report_is_reproduced_byte_for_byte_after_back_dated_events() {
             "2008/09-Q3",
             "--amount",
             "12500",
+            "--correct",
+            "--reason",
+            "A second invoice credited",
             "--on",
             "2008-12-31",
         ],
@@ -243,7 +246,7 @@ fn an_issued_report_is_reproduced_byte_for_byte_after_back_dated_events() {
             "--amount",
             "3000",
             "--on",
-            "2009-01-20",
+            "2009-03-31",
         ],
     )
     .ok();
@@ -333,6 +336,9 @@ fn an_event_effective_after_the_quarter_changes_nothing_in_it() {
             "2008/09-Q3",
             "--amount",
             "99999",
+            "--correct",
+            "--reason",
+            "Found after the quarter's report",
             "--on",
             "2009-01-15",
         ],

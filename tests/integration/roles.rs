@@ -88,7 +88,7 @@ fn table() -> Vec<Row> {
             MANAGERS,
         ),
         row(
-            "monitor saving e-{n} --quarter 2008/09-Q3 --amount 4500",
+            "monitor saving e-{n} --quarter 2008/09-Q3 --amount 4500 --on 2008-12-31",
             MANAGERS,
         ),
         row(

@@ -9,6 +9,7 @@ pub mod definition;
 pub mod identity;
 pub mod milestone;
 pub mod money;
+pub mod money_text;
 pub mod ops;
 pub mod partnership;
 pub mod permissions;

@@ -18,28 +18,22 @@ impl Money {
         Money { pence }
     }
 
-    /// Parses pounds as written on the command line (`40000`, `40000.50`); at most two decimals.
+    /// Parses pounds as people write them (`40000`, `40000.50`, `£40,000`, `-250`): the one
+    /// parser, see [`crate::money_text`].
     pub fn parse(text: &str) -> Result<Money, Failure> {
-        let hint = "write pounds with at most two decimals, e.g. 40000 or 40000.50";
-        let trimmed = text.trim().trim_start_matches('£').replace(',', "");
-        let value = Decimal::from_str(&trimmed).map_err(|_| {
-            Failure::usage(format!("{text:?} is not a sum of money")).with_detail(hint)
-        })?;
-        if value.normalize().scale() > 2 {
-            return Err(Failure::usage(format!(
-                "{text} has more than two decimals: money is counted in whole pence"
-            ))
-            .with_detail(hint));
+        crate::money_text::parse(text)
+    }
+
+    /// Parses a sum that cannot be negative (`what` names it in the refusal, e.g. "a cost").
+    pub fn parse_non_negative(text: &str, what: &str) -> Result<Money, Failure> {
+        let money = Money::parse(text)?;
+        if money.pence < 0 {
+            return Err(
+                Failure::usage(format!("{what} cannot be negative (got {})", text.trim()))
+                    .with_detail("give an amount of zero or more"),
+            );
         }
-        let too_large = || Failure::usage(format!("{text} is too large a sum")).with_detail(hint);
-        let pence = value
-            .checked_mul(Decimal::from(100))
-            .ok_or_else(too_large)?
-            .trunc()
-            .to_string()
-            .parse::<i64>()
-            .map_err(|_| too_large())?;
-        Ok(Money { pence })
+        Ok(money)
     }
 }
 

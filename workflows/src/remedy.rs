@@ -64,6 +64,13 @@ pub enum Remedy {
     SignCheckpoint,
     /// Verify the source store's log.
     VerifySource,
+    /// Give the quarter's figure again as a correction, with the reason.
+    CorrectSaving {
+        id: String,
+        quarter: crate::quarter::Quarter,
+    },
+    /// Say why (a correction, a shortfall).
+    GiveReason,
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

@@ -1,4 +1,4 @@
-//! `concordat council decide|call-in|call-in-resolved`.
+//! `concordat council decide|in-principle|call-in|call-in-resolved`.
 
 use super::common::{human_recorded, ChangeArgs, DecisionArg};
 use super::values::parsed;
@@ -48,6 +48,21 @@ pub enum CouncilCommand {
         /// Why scrutiny called it in.
         #[arg(long, value_parser = parsed::<Text>)]
         reason: Text,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record a council's approval in principle (its clerk), at a stage before council approval;
+    /// shown with the proposal, never counted as the council's decision.
+    #[command(name = "in-principle")]
+    InPrinciple {
+        /// The proposal's id, e.g. elections.
+        id: String,
+        /// The council approving in principle, e.g. bromsgrove (the acting clerk's own).
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
+        /// The minute reference, e.g. "BDC Council 17 Sep 2008, minute 2.1.4".
+        #[arg(long, value_parser = parsed::<Line>)]
+        minute: Line,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -142,6 +157,12 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             )
             .await?
         }
+        CouncilCommand::InPrinciple {
+            id,
+            council,
+            minute,
+            change,
+        } => ops::in_principle(&mut session, &id, council, minute, &change.change()).await?,
     };
     output::emit(g.json, &recorded, human)?;
     super::finish(session).await
@@ -176,6 +197,12 @@ fn human(r: &Recorded) -> String {
         }
         Ok(ProposalEvent::CallInResolved(_)) => {
             out += "\nThe approval no longer counts: the council must decide again";
+        }
+        Ok(ProposalEvent::InPrincipleApproved(d)) => {
+            out += &format!(
+                "\nNot {}'s decision: that is recorded with `concordat council decide` at council-approval",
+                d.council
+            );
         }
         _ => {}
     }

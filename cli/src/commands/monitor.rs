@@ -8,7 +8,7 @@ use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
-use workflows::ops::input::{Amount, Line, Number};
+use workflows::ops::input::{Line, Number, SignedAmount, Text};
 use workflows::ops::monitor as ops;
 use workflows::quarter::Quarter;
 
@@ -47,16 +47,25 @@ pub enum MonitorCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
-    /// Record a quarter's saving; it is split between the councils by the business case's shares.
+    /// Record a quarter's saving (or shortfall) once the quarter has ended; it is split between the
+    /// councils by the business case's shares. A second figure for a quarter needs --correct.
     Saving {
         /// The proposal's id, e.g. elections.
         id: String,
         /// The financial quarter, e.g. 2008/09-Q4.
         #[arg(long, value_parser = parsed::<Quarter>)]
         quarter: Quarter,
-        /// The saving in the quarter, in pounds.
-        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Amount>)]
-        amount: Amount,
+        /// The saving in the quarter, in pounds: 1500, 1500.50, 1,500.00 or £1,500; negative
+        /// (e.g. -250) for a shortfall, which needs --reason. The quarter must have ended by --on.
+        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<SignedAmount>)]
+        amount: SignedAmount,
+        /// Replace the figure already recorded for the quarter (the history keeps both; the
+        /// correction is the one that counts). Needs --reason.
+        #[arg(long, requires = "reason")]
+        correct: bool,
+        /// Why: required with --correct and for a shortfall.
+        #[arg(long, value_parser = parsed::<Text>)]
+        reason: Option<Text>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -84,8 +93,13 @@ pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failu
             id,
             quarter,
             amount,
+            correct,
+            reason,
             change,
-        } => ops::saving(&mut session, &id, quarter, amount, &change.change()).await?,
+        } => {
+            let note = ops::SavingNote { correct, reason };
+            ops::saving_with(&mut session, &id, quarter, amount, note, &change.change()).await?
+        }
     };
     output::emit(g.json, &recorded, human_recorded)?;
     super::finish(session).await

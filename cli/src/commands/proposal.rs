@@ -10,6 +10,7 @@ use engine::Failure;
 use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::definition::Stage;
+use workflows::money::pounds;
 use workflows::ops::input::{repeated, Amount, Id, Line, Name, Service, Share, Text};
 use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
 use workflows::ops::Session;
@@ -353,6 +354,14 @@ fn show_decisions(v: &ProposalView) -> String {
         .map(|(c, d)| format!("{c} {d}"))
         .collect();
     out += &format!("Council decisions: {}\n", approvals.join(", "));
+    for p in &v.in_principle {
+        out += &format!(
+            "In principle: {} on {} (minute: {}); not its decision\n",
+            p.council,
+            p.on,
+            output::field(&p.minute)
+        );
+    }
     for (council, c) in &v.call_in {
         let closes = c.closes.as_deref().unwrap_or("-");
         out += &match c.status {
@@ -406,6 +415,17 @@ fn show_savings_and_reviews(v: &ProposalView) -> String {
         v.savings.total,
         parts.join(", ")
     );
+    for (quarter, s) in &v.savings.by_quarter {
+        if let Some(was) = s.corrects {
+            out += &format!("  {quarter}: {} corrects {}", pounds(s.amount), pounds(was));
+        } else if s.amount.pence < 0 {
+            out += &format!("  {quarter}: a shortfall, {}", pounds(s.amount));
+        } else {
+            continue;
+        }
+        let reason = s.reason.as_deref().map(output::field).unwrap_or_default();
+        out += &format!(" ({reason})\n");
+    }
     for r in &v.reviews {
         out += &format!(
             "Review: {} {} on {}: {}{}\n",

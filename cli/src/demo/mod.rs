@@ -185,6 +185,7 @@ fn tour(s: &DemoSummary) -> String {
     out += "               Quick wins: elections (Bromsgrove leads), community safety (Redditch leads), performance and\n";
     out += "               financial management, equality and diversity, member development; the Head of Financial\n";
     out += "               Services vacancy goes to a business case; the Benefits Services Manager is not pursued.\n";
+    out += "  17 Sep 2008  Both Councils approve the quick wins in principle (not yet their decisions).\n";
     out += "  Sep 2008     Payroll moves to Redditch: business case, consultation with staff and unions, a consensus\n";
     out += "               at the Board, approval by both councils; live on 1 Oct 2008, saving £40,000 a year, 50/50.\n";
     out += "  Oct 2008     Community safety is put on hold over grant funding.\n";

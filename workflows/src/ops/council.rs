@@ -1,5 +1,6 @@
-//! `council decide`: a council's Cabinet or Full Council decision, recorded by its clerk; and
-//! `council call-in|call-in-resolved`: scrutiny's call-in of an approval inside its window.
+//! `council decide`: a council's Cabinet or Full Council decision, recorded by its clerk;
+//! `council call-in|call-in-resolved`: scrutiny's call-in of an approval inside its window; and
+//! `council in-principle`: an approval in principle at an earlier stage.
 
 use super::change::{change, Change, Recorded};
 use super::input::{Line, Name, Text};
@@ -73,6 +74,22 @@ pub async fn resolve(
     let command = ProposalCommand::ResolveCallIn {
         council: council.0,
         outcome,
+    };
+    change(session, id, command, c).await
+}
+
+/// `council in-principle ID --council COUNCIL --minute REF`: the council's approval in principle,
+/// before council approval (never counted as its decision).
+pub async fn in_principle(
+    session: &mut Session,
+    id: &str,
+    council: Name,
+    minute: Line,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let command = ProposalCommand::InPrinciple {
+        council: council.0,
+        minute: minute.0,
     };
     change(session, id, command, c).await
 }

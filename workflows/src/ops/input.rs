@@ -199,14 +199,18 @@ pub struct Amount(pub Money);
 impl FromStr for Amount {
     type Err = Failure;
     fn from_str(text: &str) -> Result<Amount, Failure> {
-        let money = Money::parse(text)?;
-        if money.pence < 0 {
-            return Err(
-                Failure::usage(format!("a sum cannot be negative (got {text})"))
-                    .with_detail("give an amount of zero or more"),
-            );
-        }
-        Ok(Amount(money))
+        Money::parse_non_negative(text, "a sum").map(Amount)
+    }
+}
+
+/// A sum of pounds that may be negative (a quarter's shortfall: `-250`, `-£1,250.50`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedAmount(pub Money);
+
+impl FromStr for SignedAmount {
+    type Err = Failure;
+    fn from_str(text: &str) -> Result<SignedAmount, Failure> {
+        Money::parse(text).map(SignedAmount)
     }
 }
 
@@ -270,6 +274,11 @@ mod tests {
         assert!("high".parse::<Number>().is_err());
         assert!("-5".parse::<Amount>().is_err());
         assert_eq!("5".parse::<Amount>().unwrap().0, Money::from_pence(500));
+        assert_eq!(
+            "-£1,250.5".parse::<SignedAmount>().unwrap().0,
+            Money::from_pence(-125_050)
+        );
+        assert!("1e3".parse::<SignedAmount>().is_err());
         assert!("abc".parse::<HashHex>().is_err());
     }
 }

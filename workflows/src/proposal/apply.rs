@@ -112,6 +112,7 @@ impl ProposalState {
             recused: Default::default(),
             holds: Vec::new(),
             steps: Vec::new(),
+            in_principle: Vec::new(),
         })
     }
 
@@ -168,6 +169,8 @@ impl ProposalState {
                     amount: d.amount,
                     by_council: d.by_council,
                     on,
+                    corrects: d.corrects,
+                    reason: d.reason,
                 };
                 self.savings.insert(d.quarter, saving);
             }
@@ -182,6 +185,12 @@ impl ProposalState {
                     m.apply(event)?;
                 }
             }
+            E::InPrincipleApproved(d) => self.in_principle.push(InPrinciple {
+                council: d.council,
+                minute: d.minute,
+                on,
+                by: event.actor.clone(),
+            }),
             // A second creation is not one; types added by later versions change nothing this
             // version knows about.
             E::ProposalCreated(_) | E::Other(_) => {}

@@ -112,7 +112,12 @@ pub enum ProposalCommand {
     },
     RecordSaving {
         quarter: Quarter,
+        /// Negative: a shortfall.
         amount: Money,
+        /// Replaces the figure already recorded for the quarter.
+        correct: bool,
+        /// Why (required for a correction and for a shortfall).
+        reason: Option<String>,
     },
     RecordReview {
         kind: ReviewKind,
@@ -132,6 +137,11 @@ pub enum ProposalCommand {
     },
     CompleteMilestone {
         id: String,
+    },
+    /// `council`'s approval in principle, before council approval (never its decision).
+    InPrinciple {
+        council: String,
+        minute: String,
     },
 }
 
@@ -159,6 +169,8 @@ impl ProposalCommand {
             AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
                 Act::ManageMilestones
             }
+            // Recorded as the council's decisions are: by its clerk.
+            InPrinciple { council, .. } => Act::RecordCouncilDecision(council.clone()),
         }
     }
 
@@ -172,6 +184,7 @@ impl ProposalCommand {
             CouncilDecide { .. } => "the council decision",
             CallIn { .. } => "the call-in",
             ResolveCallIn { .. } => "the call-in's resolution",
+            InPrinciple { .. } => "the approval in principle",
             _ => "the change",
         }
     }

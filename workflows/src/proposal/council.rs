@@ -55,3 +55,29 @@ pub fn decide_decision(
         },
     )))
 }
+
+/// The `in-principle-approved` event: a council's approval in principle, at a stage before council
+/// approval (from then on only its decision counts). It never counts as the council's decision.
+pub fn decide_in_principle(
+    state: &ProposalState,
+    ctx: &Ctx,
+    council: &str,
+    minute: &str,
+) -> Result<Draft, Failure> {
+    let before = [Stage::QuickWin, Stage::BusinessCase, Stage::Consultation];
+    if !before.contains(&state.stage) && !state.has_ended() && state.stage != Stage::OnHold {
+        return Err(Failure::refused(format!(
+            "{} is at {}: an approval in principle comes before council approval",
+            state.id, state.stage
+        ))
+        .with_detail("from council approval on, record the council's decision instead"));
+    }
+    at(state, &before, "record an approval in principle", None)?;
+    proposal_council(state, ctx, council)?;
+    Ok(Draft::of(ProposalEvent::InPrincipleApproved(
+        InPrincipleApproved {
+            council: council.to_string(),
+            minute: minute.to_string(),
+        },
+    )))
+}

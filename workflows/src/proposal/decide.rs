@@ -11,7 +11,7 @@ use super::consultation;
 use super::council::{self, Decided};
 use super::events::*;
 use super::guards;
-use super::monitoring::{self, Review};
+use super::monitoring::{self, Review, SavingEntry};
 use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
@@ -131,6 +131,9 @@ pub fn decide(
             milestone::decide_amend(own_milestone(state, id)?, *due, reason)
         }
         CompleteMilestone { id } => milestone::decide_complete(own_milestone(state, id)?),
+        InPrinciple { council, minute } => {
+            council::decide_in_principle(state, ctx, council, minute)
+        }
         CallIn { council, reason } => {
             proposal_council(state, ctx, council)?;
             call_in::decide_call_in(state, ctx, council, reason)
@@ -219,7 +222,21 @@ fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Resul
             quarter,
             value,
         } => monitoring::decide_record_kpi(state, name, *quarter, *value),
-        RecordSaving { quarter, amount } => monitoring::decide_saving(state, *quarter, *amount),
+        RecordSaving {
+            quarter,
+            amount,
+            correct,
+            reason,
+        } => monitoring::decide_saving(
+            state,
+            ctx,
+            SavingEntry {
+                quarter: *quarter,
+                amount: *amount,
+                correct: *correct,
+                reason: reason.as_deref(),
+            },
+        ),
         RecordReview {
             kind,
             council,

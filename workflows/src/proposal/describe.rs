@@ -4,6 +4,7 @@
 use super::event::ProposalEvent;
 use super::events::*;
 use crate::definition::MoveKind;
+use crate::money::Money;
 
 /// What the event of `kind` with `data` recorded, in words (data this version cannot read: its
 /// type's name).
@@ -66,19 +67,7 @@ impl ProposalEvent {
                 d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
             ),
             E::KpiValueRecorded(d) => format!("{} for {}: {}", d.name, d.quarter, d.value),
-            E::SavingRecorded(d) => {
-                let parts: Vec<String> = d
-                    .by_council
-                    .iter()
-                    .map(|(c, m)| format!("{c} £{m}"))
-                    .collect();
-                format!(
-                    "saving for {}: £{} ({})",
-                    d.quarter,
-                    d.amount,
-                    parts.join(", ")
-                )
-            }
+            E::SavingRecorded(d) => saving(d),
             E::ReviewRecorded(d) => format!(
                 "{}'s {} review: {}{}",
                 d.council,
@@ -95,6 +84,10 @@ impl ProposalEvent {
                 d.id, d.previous_due, d.due, d.original_due, d.reason
             ),
             E::MilestoneCompleted(d) => format!("milestone {} completed (due {})", d.id, d.due),
+            E::InPrincipleApproved(d) => format!(
+                "{} approved in principle (minute: {}); not its decision, which comes at council approval",
+                d.council, d.minute
+            ),
             E::Other(kind) => kind.replace('-', " "),
         }
     }
@@ -119,6 +112,40 @@ fn moved(d: &StageChanged) -> String {
         other => other.as_str().replace('-', " "),
     };
     format!("{verb} from {} to {}{round}{reason}", d.from, d.to)
+}
+
+/// `£10000.00`, or `-£250.00` for a shortfall (the sign before the pound sign).
+fn gbp(m: Money) -> String {
+    match m.pence < 0 {
+        true => format!("-£{}", Money::from_pence(-m.pence)),
+        false => format!("£{m}"),
+    }
+}
+
+fn saving(d: &SavingRecorded) -> String {
+    let parts: Vec<String> = d
+        .by_council
+        .iter()
+        .map(|(c, m)| format!("{c} {}", gbp(*m)))
+        .collect();
+    let what = if d.amount.pence < 0 {
+        "shortfall"
+    } else {
+        "saving"
+    };
+    let mut out = format!(
+        "{what} for {}: {} ({})",
+        d.quarter,
+        gbp(d.amount),
+        parts.join(", ")
+    );
+    if let Some(was) = d.corrects {
+        out += &format!("; corrects {}", gbp(was));
+    }
+    if let Some(reason) = &d.reason {
+        out += &format!(": {reason}");
+    }
+    out
 }
 
 fn business_case(d: &BusinessCaseRecorded) -> String {

@@ -47,6 +47,8 @@ pub const MILESTONE_ADDED: &str = "milestone-added";
 pub const MILESTONE_AMENDED: &str = "milestone-amended";
 /// A milestone was completed.
 pub const MILESTONE_COMPLETED: &str = "milestone-completed";
+/// A council approved the proposal in principle before council approval: never its decision.
+pub const IN_PRINCIPLE_APPROVED: &str = "in-principle-approved";
 
 /// The workflow a proposal runs under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,7 +282,8 @@ pub struct KpiValueRecorded {
     pub value: Decimal,
 }
 
-/// `saving-recorded`: the latest record for a quarter stands.
+/// `saving-recorded`: the latest record for a quarter stands. A negative amount is a shortfall
+/// (split as its absolute amount, then negated); a second figure for a quarter is a correction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavingRecorded {
     pub quarter: Quarter,
@@ -290,6 +293,12 @@ pub struct SavingRecorded {
     #[serde(default)]
     pub equal_shares: bool,
     pub by_council: BTreeMap<String, Money>,
+    /// On a correction: the figure it replaces (absent on a quarter's first figure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<Money>,
+    /// Why: required for a correction and for a shortfall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 pub use crate::reminders::ReviewKind;
@@ -349,6 +358,14 @@ pub struct MilestoneAmended {
 pub struct MilestoneCompleted {
     pub id: String,
     pub due: String,
+}
+
+/// `in-principle-approved`: a council's approval in principle (its minute), before council
+/// approval. It is not the council's decision: the move to monitoring never counts it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InPrincipleApproved {
+    pub council: String,
+    pub minute: String,
 }
 
 /// An event decided, ready to be given a stream, actor and date.

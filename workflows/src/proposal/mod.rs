@@ -33,6 +33,8 @@ mod call_in_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod savings_tests;
+#[cfg(test)]
 pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use super::events::*;
 use super::refusal::{ended, live, on_hold, proposal_council};
 use super::state::ProposalState;
 use crate::definition::Stage;
-use crate::money::{Money, Percent};
+use crate::money::{pounds, Money, Percent};
 use crate::proposal::event::ProposalEvent;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
@@ -64,14 +64,27 @@ pub fn decide_record_kpi(
     )))
 }
 
+/// A quarter's saving as a command gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavingEntry<'a> {
+    pub quarter: Quarter,
+    /// Negative: a shortfall.
+    pub amount: Money,
+    /// Replaces the figure already recorded for the quarter.
+    pub correct: bool,
+    pub reason: Option<&'a str>,
+}
+
 /// The `saving-recorded` event: a quarter's saving apportioned by the business case's shares.
 pub fn decide_saving(
     state: &ProposalState,
-    quarter: Quarter,
-    amount: Money,
+    ctx: &Ctx,
+    entry: SavingEntry,
 ) -> Result<Draft, Failure> {
     let id = &state.id;
     live(state, "record a saving")?;
+    let corrects = saving_allowed(state, ctx, &entry)?;
+    let (quarter, amount) = (entry.quarter, entry.amount);
     let case = state.business_case.as_ref().ok_or_else(|| {
         Failure::refused(format!("{id} has no business case to apportion savings by"))
             .with_remedy(Remedy::RecordBusinessCase { id: id.clone() })
@@ -83,7 +96,60 @@ pub fn decide_saving(
         by_council: split(amount, &shares, case.equal_shares, &state.lead),
         shares: case.shares.clone(),
         equal_shares: case.equal_shares,
+        corrects,
+        reason: entry.reason.map(str::to_string),
     })))
+}
+
+/// Refuses a quarter not yet ended on the saving's date, one that ended before go-live, a second
+/// figure that is not a correction and a correction of nothing; else the figure a correction replaces.
+fn saving_allowed(
+    state: &ProposalState,
+    ctx: &Ctx,
+    entry: &SavingEntry,
+) -> Result<Option<Money>, Failure> {
+    let (id, quarter) = (&state.id, entry.quarter);
+    let last_day = quarter.last_day(ctx.partnership.year_start());
+    if last_day > ctx.date {
+        return Err(Failure::refused(format!(
+            "{quarter} has not ended on {}: it ends on {last_day}",
+            ctx.date
+        ))
+        .with_detail_remedy(
+            "a quarter's saving is recorded once the quarter has ended",
+            Remedy::DateFrom { date: last_day },
+        ));
+    }
+    if let Some(live) = state.went_live.filter(|live| last_day < *live) {
+        return Err(Failure::refused(format!(
+            "{quarter} ended on {last_day}, before {id} went live on {live}"
+        ))
+        .with_detail("savings are recorded for the quarters from go-live on"));
+    }
+    match (state.savings.get(&quarter), entry.correct) {
+        (Some(recorded), false) => Err(Failure::refused(format!(
+            "{id} already has a saving of {} for {quarter} (recorded for {})",
+            pounds(recorded.amount),
+            recorded.on
+        ))
+        .with_remedy(Remedy::CorrectSaving {
+            id: id.clone(),
+            quarter,
+        })),
+        (None, true) => Err(Failure::refused(format!(
+            "{id} has no saving for {quarter} to correct"
+        ))
+        .with_detail("record the quarter's figure without correcting it")),
+        // A correction replaces the figure from its date on, so it is not dated before it.
+        (Some(recorded), true) if ctx.date < recorded.on => Err(Failure::refused(format!(
+            "the correction is dated {}, before the figure it corrects ({} for {quarter}, dated {})",
+            ctx.date,
+            pounds(recorded.amount),
+            recorded.on
+        ))
+        .with_remedy(Remedy::DateFrom { date: recorded.on })),
+        (recorded, _) => Ok(recorded.map(|r| r.amount)),
+    }
 }
 
 /// What a council's review found.

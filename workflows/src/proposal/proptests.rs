@@ -14,17 +14,29 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 enum Op {
     Advance(usize),
-    Case { valid: bool },
+    Case {
+        valid: bool,
+    },
     Hold,
     Resume,
     Withdraw,
     NotPursue,
     Close,
-    Open { staff: bool, union: bool },
+    Open {
+        staff: bool,
+        union: bool,
+    },
     CloseConsultation,
     Vote(u8),
-    Decide { council: usize, decision: u8 },
-    Saving(i64),
+    Decide {
+        council: usize,
+        decision: u8,
+    },
+    /// A quarter's saving (negative: a shortfall), for the last quarter ended; or its correction.
+    Saving {
+        pence: i64,
+        correct: bool,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -40,7 +52,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::CloseConsultation),
         2 => (0u8..3).prop_map(Op::Vote),
         3 => (0usize..2, 0u8..3).prop_map(|(council, decision)| Op::Decide { council, decision }),
-        2 => (0i64..10_000_000).prop_map(Op::Saving),
+        2 => (-100_000i64..10_000_000, any::<bool>())
+            .prop_map(|(pence, correct)| Op::Saving { pence, correct }),
     ]
 }
 
@@ -54,6 +67,9 @@ struct Model {
     consultation: Option<(bool, bool, bool)>,
     board: Option<bool>,
     approvals: BTreeMap<usize, u8>,
+    went_live: Option<jiff::civil::Date>,
+    /// The quarters with a figure.
+    savings: std::collections::BTreeSet<Quarter>,
 }
 
 const COUNCILS: [&str; 2] = ["bromsgrove", "redditch"];
@@ -66,8 +82,8 @@ const MAIN: [Stage; 5] = [
 ];
 
 impl Model {
-    /// Applies `op` if the rules accept it; returns whether they did.
-    fn step(&mut self, op: &Op) -> bool {
+    /// Applies `op` on `day` if the rules accept it; returns whether they did.
+    fn step(&mut self, op: &Op, day: jiff::civil::Date) -> bool {
         use Stage::*;
         let s = self.stage.clone();
         match op {
@@ -92,6 +108,9 @@ impl Model {
                     _ => false,
                 };
                 if ok {
+                    if to == Monitoring {
+                        self.went_live = Some(day);
+                    }
                     self.stage = to;
                 }
                 ok
@@ -160,11 +179,25 @@ impl Model {
                     true
                 }
             }
-            Op::Saving(_) => {
-                matches!(s, Monitoring | Closed) || (s == OnHold && self.held == Some(Monitoring))
+            Op::Saving { correct, .. } => {
+                let live = matches!(s, Monitoring | Closed)
+                    || (s == OnHold && self.held == Some(Monitoring));
+                let quarter = last_ended(day);
+                let after_go_live = self
+                    .went_live
+                    .is_some_and(|d| quarter.last_day(Default::default()) >= d);
+                live && after_go_live && self.savings.contains(&quarter) == *correct && {
+                    self.savings.insert(quarter);
+                    true
+                }
             }
         }
     }
+}
+
+/// The last quarter ended by `day`.
+fn last_ended(day: jiff::civil::Date) -> Quarter {
+    Quarter::containing(day, Default::default()).previous()
 }
 
 fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
@@ -253,16 +286,15 @@ fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
                 },
             )
         }
-        Op::Saving(pence) => {
-            let quarter = Quarter::containing(day, Default::default());
-            (
-                "jce",
-                C::RecordSaving {
-                    quarter,
-                    amount: Money::from_pence(*pence),
-                },
-            )
-        }
+        Op::Saving { pence, correct } => (
+            "jce",
+            C::RecordSaving {
+                quarter: last_ended(day),
+                amount: Money::from_pence(*pence),
+                correct: *correct,
+                reason: Some(reason()),
+            },
+        ),
     }
 }
 
@@ -297,6 +329,8 @@ proptest! {
             consultation: None,
             board: None,
             approvals: BTreeMap::new(),
+            went_live: None,
+            savings: Default::default(),
         };
         let mut day = jiff::civil::date(2008, 9, 1);
         for op in &ops {
@@ -304,7 +338,7 @@ proptest! {
             let before = log.events.len();
             let (actor, cmd) = command(op, day);
             let accepted = log.run(actor, &day.to_string(), cmd).is_ok();
-            let expected = model.step(op);
+            let expected = model.step(op, day);
             prop_assert_eq!(accepted, expected, "{:?} at {:?}", op, model.stage);
             prop_assert_eq!(log.events.len(), before + usize::from(accepted));
             let state = log.state();

@@ -155,12 +155,34 @@ pub struct Kpi {
     pub values: BTreeMap<Quarter, Decimal>,
 }
 
-/// A quarter's saving, as last recorded.
+/// A quarter's saving, as last recorded (a correction replaces the figure before it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Saving {
     pub amount: Money,
     pub by_council: BTreeMap<String, Money>,
     pub on: Date,
+    /// The figure this one corrected (None: the quarter's first figure).
+    #[serde(default)]
+    pub corrects: Option<Money>,
+    /// Why it was corrected, or why there was a shortfall.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Saving {
+    /// A shortfall: less than nothing was saved.
+    pub fn is_shortfall(&self) -> bool {
+        self.amount.pence < 0
+    }
+}
+
+/// A council's approval in principle (never its decision).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InPrinciple {
+    pub council: String,
+    pub minute: String,
+    pub on: Date,
+    pub by: String,
 }
 
 /// A council's review.
@@ -237,6 +259,9 @@ pub struct ProposalState {
     pub recused: BTreeMap<String, Recusal>,
     pub holds: Vec<HoldPeriod>,
     pub steps: Vec<StageStep>,
+    /// The councils' approvals in principle, in the order recorded.
+    #[serde(default)]
+    pub in_principle: Vec<InPrinciple>,
 }
 
 impl ProposalState {

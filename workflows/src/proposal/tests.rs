@@ -399,35 +399,14 @@ fn savings_split_to_the_penny_and_sum_to_the_total() {
     )
     .unwrap();
     assert!(log
-        .run(
-            "jce",
-            "2009-01-01",
-            C::RecordSaving {
-                quarter: "2008/09-Q3".parse_q(),
-                amount: Money::from_pence(1)
-            }
-        )
+        .run("jce", "2009-01-01", saving("2008/09-Q3", 1))
         .is_err());
     log.run("jce", "2009-03-02", advance(Stage::Monitoring))
         .unwrap();
-    log.run(
-        "jce",
-        "2009-03-31",
-        C::RecordSaving {
-            quarter: "2008/09-Q4".parse_q(),
-            amount: Money::from_pence(150_001),
-        },
-    )
-    .unwrap();
-    log.run(
-        "jce",
-        "2009-06-30",
-        C::RecordSaving {
-            quarter: "2009/10-Q1".parse_q(),
-            amount: Money::from_pence(3),
-        },
-    )
-    .unwrap();
+    log.run("jce", "2009-03-31", saving("2008/09-Q4", 150_001))
+        .unwrap();
+    log.run("jce", "2009-06-30", saving("2009/10-Q1", 3))
+        .unwrap();
     let (total, parts) = log.state().savings_total();
     assert_eq!(total.pence, 150_004);
     assert_eq!(parts.values().map(|m| m.pence).sum::<i64>(), 150_004);
@@ -435,6 +414,16 @@ fn savings_split_to_the_penny_and_sum_to_the_total() {
         parts["bromsgrove"].pence, 75_003,
         "odd pence go to the lead, bromsgrove"
     );
+}
+
+/// A quarter's first figure, of `pence`.
+fn saving(quarter: &str, pence: i64) -> C {
+    C::RecordSaving {
+        quarter: quarter.parse_q(),
+        amount: Money::from_pence(pence),
+        correct: false,
+        reason: None,
+    }
 }
 
 trait ParseQ {

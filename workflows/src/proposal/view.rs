@@ -46,6 +46,17 @@ pub struct ProposalView {
     pub recused: BTreeMap<String, RecusalView>,
     /// Each council whose approval has a call-in window (or was urgent): its status and end.
     pub call_in: BTreeMap<String, CallInView>,
+    /// The councils' approvals in principle (never their decisions), oldest first.
+    pub in_principle: Vec<InPrincipleView>,
+}
+
+/// A council's approval in principle.
+#[derive(Debug, Clone, Serialize)]
+pub struct InPrincipleView {
+    pub council: String,
+    pub on: Date,
+    pub minute: String,
+    pub by: String,
 }
 
 /// The business case with each council's part of the saving and of the cost: as the state has it.
@@ -105,6 +116,12 @@ pub struct SavingsView {
 pub struct QuarterSavingView {
     pub amount: Money,
     pub by_council: BTreeMap<String, Money>,
+    /// On a corrected quarter: the figure the correction replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<Money>,
+    /// Why it was corrected, or why there was a shortfall.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A council's review.
@@ -178,6 +195,16 @@ pub fn show_view_at(
         milestones: state.milestones.values().cloned().collect(),
         recused: recused_view(state),
         call_in: call_in_view(state, now, &outlook.tz),
+        in_principle: state
+            .in_principle
+            .iter()
+            .map(|p| InPrincipleView {
+                council: p.council.clone(),
+                on: p.on,
+                minute: p.minute.clone(),
+                by: p.by.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -238,6 +265,8 @@ fn savings_view(state: &ProposalState) -> SavingsView {
                     QuarterSavingView {
                         amount: s.amount,
                         by_council: s.by_council.clone(),
+                        corrects: s.corrects,
+                        reason: s.reason.clone(),
                     },
                 )
             })

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod layout;
 pub mod markdown;
 pub mod money;
+pub mod notes;
 pub mod table;
 pub mod templates;
 mod view;
@@ -59,6 +60,12 @@ pub struct QuarterlyReport {
     /// Why the report may not be the whole story (the quarter not over by `known_at`, or outside
     /// the partnership's life), in plain words.
     pub warnings: Vec<String>,
+    /// Savings corrected or short (layout 2; absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<notes::AdjustmentLine>,
+    /// Approvals in principle given in the quarter (layout 2; absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub in_principle: Vec<notes::InPrincipleLine>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -297,6 +304,8 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
             .collect::<Vec<_>>(),
         money_totals: money::MoneyTotals::default(),
         warnings: warnings::of(inputs),
+        adjustments: notes::adjustments(inputs, &mine),
+        in_principle: notes::in_principle(inputs, &mine),
     }
     .with_totals()
 }

@@ -87,6 +87,21 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "outcome": h.outcome, "summary": h.summary, "by": h.by,
         })).collect::<Vec<_>>(),
         "milestones": milestones(r),
+        "adjustments": r.adjustments.iter().map(|a| json!({
+            "proposal": a.proposal, "quarter": a.quarter.to_string(),
+            "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
+                (true, true) => "correction, a shortfall",
+                (true, false) => "correction",
+                (false, _) => "shortfall",
+            },
+            "amount": pounds(a.amount), "amount_council": pounds(a.amount_council),
+            "corrects": a.corrects.map(pounds).unwrap_or_else(|| "—".into()),
+            "reason": a.reason.clone().unwrap_or_else(|| "—".into()), "on": long_date(a.on),
+        })).collect::<Vec<_>>(),
+        "in_principle": r.in_principle.iter().map(|a| json!({
+            "proposal": a.proposal, "council": name(&a.council), "on": long_date(a.on),
+            "minute": a.minute,
+        })).collect::<Vec<_>>(),
         "upcoming_quarter": r.upcoming_quarter.to_string(),
         "upcoming": r.upcoming.iter().map(|u| json!({
             "when": when(&u.due), "title": u.title, "id": u.id,
