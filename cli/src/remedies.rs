@@ -109,6 +109,7 @@ fn proposal(remedy: &Remedy) -> String {
         FindSeq => "give a seq from `concordat audit log`".into(),
         SignCheckpoint => "`concordat checkpoint sign` makes one of the log now".into(),
         VerifySource => "verify the source with `concordat audit verify`".into(),
+        MeetingFrom { date } => format!("give --meeting {date} or later"),
     }
 }
 

@@ -64,6 +64,8 @@ pub enum Remedy {
     SignCheckpoint,
     /// Verify the source store's log.
     VerifySource,
+    /// Date the Board vote at a meeting on or after `date`.
+    MeetingFrom { date: Date },
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

@@ -181,7 +181,7 @@ async fn verify(
     file: Option<PathBuf>,
     head: Option<HashHex>,
 ) -> Result<ExitCode, Failure> {
-    let (report, warnings, session) = match file {
+    let (report, warnings, date_order_warnings, session) = match file {
         Some(path) => {
             let f = std::fs::File::open(&path).map_err(|e| {
                 Failure::usage(format!("cannot read {}: {e}", path.display()))
@@ -189,7 +189,7 @@ async fn verify(
             })?;
             let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
             let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()));
-            (report?, Vec::new(), None)
+            (report?, Vec::new(), Vec::new(), None)
         }
         None => {
             let mut session = context::session_despite_loss(g).await?;
@@ -213,16 +213,20 @@ async fn verify(
                     None => shortfall.describe(),
                 });
             }
-            let warnings = match report.ok {
-                true => workflows::ops::audit::partnership_warnings(&mut session).await?,
-                false => Vec::new(),
+            let (warnings, date_order) = match report.ok {
+                true => (
+                    workflows::ops::audit::partnership_warnings(&mut session).await?,
+                    workflows::ops::date_order::warnings(&mut session).await?,
+                ),
+                false => (Vec::new(), Vec::new()),
             };
-            (report, warnings, Some(session))
+            (report, warnings, date_order, Some(session))
         }
     };
     let doc = Verified {
         report: report.clone(),
         warnings,
+        date_order_warnings,
     };
     output::emit(g.json, &doc, |v| {
         let r = &v.report;
@@ -233,6 +237,9 @@ async fn verify(
             );
             for w in &v.warnings {
                 out += &format!("\nwarning: {w}");
+            }
+            for w in &v.date_order_warnings {
+                out += &format!("\nwarning: out of date order: {}", w.message);
             }
             out
         } else {
@@ -266,6 +273,9 @@ struct Verified {
     report: engine::chain::VerifyReport,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
+    /// Events dated before what they depend on (issue 20): recorded before the date-order rules,
+    /// put right with `proposal correct-date`. Not a chain failure.
+    date_order_warnings: Vec<workflows::ops::date_order::DateOrderWarning>,
 }
 
 fn human_log(events: &[Event]) -> String {

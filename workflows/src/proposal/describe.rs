@@ -95,6 +95,14 @@ impl ProposalEvent {
                 d.id, d.previous_due, d.due, d.original_due, d.reason
             ),
             E::MilestoneCompleted(d) => format!("milestone {} completed (due {})", d.id, d.due),
+            E::DateCorrected(d) => format!(
+                "the date of seq {} ({}) corrected from {} to {}: {}",
+                d.seq,
+                d.kind.replace('-', " "),
+                d.from,
+                d.to,
+                d.reason
+            ),
             E::Other(kind) => kind.replace('-', " "),
         }
     }

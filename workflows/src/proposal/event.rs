@@ -33,6 +33,7 @@ pub enum ProposalEvent {
     MilestoneAdded(MilestoneAdded),
     MilestoneAmended(MilestoneAmended),
     MilestoneCompleted(MilestoneCompleted),
+    DateCorrected(DateCorrected),
     /// A type a later version added: this version folds it as nothing and names it by its type.
     Other(String),
 }
@@ -64,6 +65,7 @@ impl ProposalEvent {
             MILESTONE_ADDED => MilestoneAdded(data(d)?),
             MILESTONE_AMENDED => MilestoneAmended(data(d)?),
             MILESTONE_COMPLETED => MilestoneCompleted(data(d)?),
+            DATE_CORRECTED => DateCorrected(data(d)?),
             other => Other(other.to_string()),
         })
     }
@@ -101,6 +103,7 @@ impl ProposalEvent {
             MilestoneAdded(d) => serde_json::to_value(d),
             MilestoneAmended(d) => serde_json::to_value(d),
             MilestoneCompleted(d) => serde_json::to_value(d),
+            DateCorrected(d) => serde_json::to_value(d),
             Other(_) => Ok(Value::Object(Default::default())),
         };
         value.expect("event data always serialises")
@@ -128,6 +131,7 @@ impl ProposalEvent {
             MilestoneAdded(_) => MILESTONE_ADDED,
             MilestoneAmended(_) => MILESTONE_AMENDED,
             MilestoneCompleted(_) => MILESTONE_COMPLETED,
+            DateCorrected(_) => DATE_CORRECTED,
             Other(kind) => kind,
         }
     }

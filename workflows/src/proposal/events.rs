@@ -47,6 +47,9 @@ pub const MILESTONE_ADDED: &str = "milestone-added";
 pub const MILESTONE_AMENDED: &str = "milestone-amended";
 /// A milestone was completed.
 pub const MILESTONE_COMPLETED: &str = "milestone-completed";
+/// A wrong effective date of an earlier event of the stream put right: who, when (the event's own
+/// `recorded_at`), why. The projection reads the corrected event as taken on `to`.
+pub const DATE_CORRECTED: &str = "date-corrected";
 
 /// The workflow a proposal runs under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,6 +352,17 @@ pub struct MilestoneAmended {
 pub struct MilestoneCompleted {
     pub id: String,
     pub due: String,
+}
+
+/// `date-corrected`: event `seq` (of type `kind`, recorded as taken on `from`) was taken on `to`,
+/// which is also this event's own effective date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateCorrected {
+    pub seq: u64,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
 }
 
 /// An event decided, ready to be given a stream, actor and date.

@@ -237,6 +237,9 @@ pub struct ProposalState {
     pub recused: BTreeMap<String, Recusal>,
     pub holds: Vec<HoldPeriod>,
     pub steps: Vec<StageStep>,
+    /// What the date-order rules read: the seq and date of each event they may name.
+    #[serde(default)]
+    pub marks: super::date_order::Marks,
 }
 
 impl ProposalState {
