@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(super) enum Op {
     Advance(usize),
     Case { valid: bool },
     Hold,
@@ -27,7 +27,7 @@ enum Op {
     Saving(i64),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(super) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0usize..10).prop_map(Op::Advance),
         2 => any::<bool>().prop_map(|valid| Op::Case { valid }),
@@ -167,7 +167,7 @@ impl Model {
     }
 }
 
-fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
+pub(super) fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
     let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let reason = || "because".to_string();
     match op {

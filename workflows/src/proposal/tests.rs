@@ -266,13 +266,22 @@ fn the_board_rule_and_the_latest_meeting() {
         log.state().board.standing().unwrap().outcome,
         BoardOutcome::NotRecommended
     );
-    // A vote of an earlier meeting recorded later does not displace the latest meeting.
-    log.run(
-        "jce",
-        "2008-12-01",
-        vote("2008-11-10", &["bdc-leader", "rbc-leader"], &[]),
-    )
-    .unwrap();
+    // A vote of an earlier meeting recorded later is refused: the latest meeting stands the same
+    // in seq order and by date, so it never displaces the latest meeting.
+    let e = log
+        .run(
+            "jce",
+            "2008-11-10",
+            vote("2008-11-10", &["bdc-leader", "rbc-leader"], &[]),
+        )
+        .unwrap_err();
+    assert!(e.message.contains("cannot be dated 2008-11-10"), "{e:?}");
+    assert!(
+        e.details
+            .iter()
+            .any(|d| d.contains("the Board vote (seq") && d.contains("2008-12-01")),
+        "{e:?}"
+    );
     let view = show_view(&log.state(), &log.outlook());
     assert_eq!(view.board.outcome, Some(BoardOutcome::NotRecommended));
     assert_eq!(view.board.meeting, Some(date(2008, 12, 1)));
