@@ -275,6 +275,7 @@ struct Verified {
     warnings: Vec<String>,
     /// Events dated before what they depend on (issue 20): recorded before the date-order rules,
     /// put right with `proposal correct-date`. Not a chain failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     date_order_warnings: Vec<workflows::ops::date_order::DateOrderWarning>,
 }
 
