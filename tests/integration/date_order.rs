@@ -13,17 +13,158 @@ use serde_json::Value;
 fn approved_by_both() -> Env {
     let mut env = Env::bromsgrove_redditch("2008-09-01T10:00:00+01:00");
     let steps: &[(&str, &str, &[&str])] = &[
-        ("2008-09-01T10:00:00+01:00", "jce", &["proposal", "new", "--title", "A single elections team", "--service", "elections", "--lead", "bromsgrove", "--on", "2008-09-01"]),
-        ("2008-09-18T09:40:00+01:00", "jce", &["proposal", "advance", "elections", "--to", "business-case", "--on", "2008-09-17"]),
-        ("2008-10-20T15:00:00+01:00", "jce", &["proposal", "business-case", "elections", "--one-off-cost", "15000", "--annual-saving", "18000", "--on", "2008-10-20"]),
-        ("2008-10-20T15:01:00+01:00", "jce", &["proposal", "advance", "elections", "--to", "consultation", "--on", "2008-10-20"]),
-        ("2008-10-21T10:00:00+01:00", "jce", &["consultation", "open", "elections", "--with", "staff,unison", "--on", "2008-10-21"]),
-        ("2008-11-04T10:00:00+00:00", "jce", &["board", "vote", "elections", "--meeting", "2008-11-03", "--support", "bdc-leader,bdc-member-2,rbc-leader,rbc-member-2", "--abstain", "rbc-member-3"]),
-        ("2008-11-14T16:00:00+00:00", "jce", &["consultation", "respond", "elections", "--party", "staff", "--summary", "Support one team", "--on", "2008-11-14"]),
-        ("2008-11-21T12:00:00+00:00", "jce", &["consultation", "close", "elections", "--on", "2008-11-21"]),
-        ("2008-11-21T12:01:00+00:00", "jce", &["proposal", "advance", "elections", "--to", "council-approval", "--on", "2008-11-21"]),
-        ("2008-12-15T09:00:00+00:00", "bdc-clerk", &["council", "decide", "elections", "--council", "bromsgrove", "--decision", "approve", "--minute", "BDC Council 10 Dec 2008", "--on", "2008-12-10"]),
-        ("2009-01-26T14:00:00+00:00", "rbc-clerk", &["council", "decide", "elections", "--council", "redditch", "--decision", "approve", "--minute", "RBC Council 21 Jan 2009", "--on", "2009-01-21"]),
+        (
+            "2008-09-01T10:00:00+01:00",
+            "jce",
+            &[
+                "proposal",
+                "new",
+                "--title",
+                "A single elections team",
+                "--service",
+                "elections",
+                "--lead",
+                "bromsgrove",
+                "--on",
+                "2008-09-01",
+            ],
+        ),
+        (
+            "2008-09-18T09:40:00+01:00",
+            "jce",
+            &[
+                "proposal",
+                "advance",
+                "elections",
+                "--to",
+                "business-case",
+                "--on",
+                "2008-09-17",
+            ],
+        ),
+        (
+            "2008-10-20T15:00:00+01:00",
+            "jce",
+            &[
+                "proposal",
+                "business-case",
+                "elections",
+                "--one-off-cost",
+                "15000",
+                "--annual-saving",
+                "18000",
+                "--on",
+                "2008-10-20",
+            ],
+        ),
+        (
+            "2008-10-20T15:01:00+01:00",
+            "jce",
+            &[
+                "proposal",
+                "advance",
+                "elections",
+                "--to",
+                "consultation",
+                "--on",
+                "2008-10-20",
+            ],
+        ),
+        (
+            "2008-10-21T10:00:00+01:00",
+            "jce",
+            &[
+                "consultation",
+                "open",
+                "elections",
+                "--with",
+                "staff,unison",
+                "--on",
+                "2008-10-21",
+            ],
+        ),
+        (
+            "2008-11-04T10:00:00+00:00",
+            "jce",
+            &[
+                "board",
+                "vote",
+                "elections",
+                "--meeting",
+                "2008-11-03",
+                "--support",
+                "bdc-leader,bdc-member-2,rbc-leader,rbc-member-2",
+                "--abstain",
+                "rbc-member-3",
+            ],
+        ),
+        (
+            "2008-11-14T16:00:00+00:00",
+            "jce",
+            &[
+                "consultation",
+                "respond",
+                "elections",
+                "--party",
+                "staff",
+                "--summary",
+                "Support one team",
+                "--on",
+                "2008-11-14",
+            ],
+        ),
+        (
+            "2008-11-21T12:00:00+00:00",
+            "jce",
+            &["consultation", "close", "elections", "--on", "2008-11-21"],
+        ),
+        (
+            "2008-11-21T12:01:00+00:00",
+            "jce",
+            &[
+                "proposal",
+                "advance",
+                "elections",
+                "--to",
+                "council-approval",
+                "--on",
+                "2008-11-21",
+            ],
+        ),
+        (
+            "2008-12-15T09:00:00+00:00",
+            "bdc-clerk",
+            &[
+                "council",
+                "decide",
+                "elections",
+                "--council",
+                "bromsgrove",
+                "--decision",
+                "approve",
+                "--minute",
+                "BDC Council 10 Dec 2008",
+                "--on",
+                "2008-12-10",
+            ],
+        ),
+        (
+            "2009-01-26T14:00:00+00:00",
+            "rbc-clerk",
+            &[
+                "council",
+                "decide",
+                "elections",
+                "--council",
+                "redditch",
+                "--decision",
+                "approve",
+                "--minute",
+                "RBC Council 21 Jan 2009",
+                "--on",
+                "2009-01-21",
+            ],
+        ),
     ];
     for (now, actor, args) in steps {
         env.at(now);
@@ -62,7 +203,11 @@ fn refusal(env: &Env, actor: &str, args: &[&str], code: i32) -> (String, Vec<Str
     all.extend_from_slice(args);
     let run = env.run_as(actor, &all);
     run.expect_code(code);
-    assert!(run.stdout.is_empty(), "a refusal prints nothing: {}", run.stdout);
+    assert!(
+        run.stdout.is_empty(),
+        "a refusal prints nothing: {}",
+        run.stdout
+    );
     let error = run.error_json()["error"].clone();
     let details = error["details"]
         .as_array()
@@ -89,26 +234,50 @@ fn a_go_live_dated_before_the_approvals_is_refused_naming_both() {
     let (message, details) = refusal(
         &env,
         "jce",
-        &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2008-11-01"],
+        &[
+            "proposal",
+            "advance",
+            "elections",
+            "--to",
+            "monitoring",
+            "--on",
+            "2008-11-01",
+        ],
         3,
     );
-    assert!(message.contains("go-live") && message.contains("2008-11-01"), "{message}");
+    assert!(
+        message.contains("go-live") && message.contains("2008-11-01"),
+        "{message}"
+    );
     let named = |council: &str, seq: u64, date: &str| {
         details.iter().any(|d| {
-            d.contains(&format!("{council}'s decision (approve) (seq {seq}) is dated {date}"))
+            d.contains(&format!(
+                "{council}'s decision (approve) (seq {seq}) is dated {date}"
+            ))
         })
     };
     assert!(named("bromsgrove", bromsgrove, "2008-12-10"), "{details:?}");
     assert!(named("redditch", redditch, "2009-01-21"), "{details:?}");
     assert!(
-        details.last().unwrap().ends_with("give --on 2009-01-21 or later"),
+        details
+            .last()
+            .unwrap()
+            .ends_with("give --on 2009-01-21 or later"),
         "{details:?}"
     );
     assert_eq!(version(&env), before, "nothing was written");
     // Dated on or after the last approval it goes live, and the replay by date agrees.
     env.json_as(
         "jce",
-        &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2009-03-02"],
+        &[
+            "proposal",
+            "advance",
+            "elections",
+            "--to",
+            "monitoring",
+            "--on",
+            "2009-03-02",
+        ],
     );
     assert_eq!(stage_on(&env, "2008-11-02"), "consultation");
     assert_eq!(stage_on(&env, "2009-03-01"), "council-approval");
@@ -123,10 +292,23 @@ fn a_decision_dated_before_council_approval_is_refused() {
     let (message, details) = refusal(
         &env,
         "rbc-clerk",
-        &["council", "decide", "elections", "--council", "redditch", "--decision", "defer", "--on", "2008-11-20"],
+        &[
+            "council",
+            "decide",
+            "elections",
+            "--council",
+            "redditch",
+            "--decision",
+            "defer",
+            "--on",
+            "2008-11-20",
+        ],
         3,
     );
-    assert!(message.contains("redditch's decision (defer)") && message.contains("2008-11-20"), "{message}");
+    assert!(
+        message.contains("redditch's decision (defer)") && message.contains("2008-11-20"),
+        "{message}"
+    );
     assert!(
         details.iter().any(|d| d.contains(&format!(
             "the move to council-approval (seq {entry}) is dated 2008-11-21"
@@ -137,11 +319,23 @@ fn a_decision_dated_before_council_approval_is_refused() {
     let (_, details) = refusal(
         &env,
         "rbc-clerk",
-        &["council", "decide", "elections", "--council", "redditch", "--decision", "defer", "--on", "2009-01-20"],
+        &[
+            "council",
+            "decide",
+            "elections",
+            "--council",
+            "redditch",
+            "--decision",
+            "defer",
+            "--on",
+            "2009-01-20",
+        ],
         3,
     );
     assert!(
-        details.iter().any(|d| d.contains("redditch's decision (approve)") && d.contains("2009-01-21")),
+        details
+            .iter()
+            .any(|d| d.contains("redditch's decision (approve)") && d.contains("2009-01-21")),
         "{details:?}"
     );
 }
@@ -188,7 +382,15 @@ fn an_old_log_out_of_order_warns_and_a_correction_puts_it_right() {
     old.at("2009-03-02T09:00:00+00:00");
     old.json_as(
         "jce",
-        &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2009-03-02"],
+        &[
+            "proposal",
+            "advance",
+            "elections",
+            "--to",
+            "monitoring",
+            "--on",
+            "2009-03-02",
+        ],
     );
     let go_live = seq_of(&old, "stage-changed");
     let redditch = seq_of(&old, "council-decision-recorded");
@@ -210,15 +412,32 @@ fn an_old_log_out_of_order_warns_and_a_correction_puts_it_right() {
         && w["on"] == "2008-11-01"));
     let text = env.run(&["audit", "verify"]);
     text.ok();
-    assert!(text.stdout.contains("warning: out of date order: elections: the go-live"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("warning: out of date order: elections: the go-live"),
+        "{}",
+        text.stdout
+    );
     // The replay shows what never happened: live before either council approved.
     assert_eq!(stage_on(&env, "2008-11-02"), "monitoring");
 
     // Only whoever may record a move may correct its date; the new date must keep the order too.
     let seq = go_live.to_string();
     let correct = |on: &'static str| -> Vec<String> {
-        ["proposal", "correct-date", "elections", "--seq", &seq, "--on", on, "--reason", "entered as 1 Nov 2008; live on 2 Mar 2009"]
-            .iter().map(|s| s.to_string()).collect()
+        [
+            "proposal",
+            "correct-date",
+            "elections",
+            "--seq",
+            &seq,
+            "--on",
+            on,
+            "--reason",
+            "entered as 1 Nov 2008; live on 2 Mar 2009",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     };
     let args = correct("2009-03-02");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -226,15 +445,26 @@ fn an_old_log_out_of_order_warns_and_a_correction_puts_it_right() {
     let early = correct("2009-01-01");
     let early: Vec<&str> = early.iter().map(String::as_str).collect();
     let (message, details) = refusal(&env, "jce", &early, 3);
-    assert!(message.contains(&format!("seq {go_live}")) && message.contains("2009-01-01"), "{message}");
-    assert!(details.iter().any(|d| d.contains(&format!("(seq {redditch}), dated 2009-01-21"))), "{details:?}");
+    assert!(
+        message.contains(&format!("seq {go_live}")) && message.contains("2009-01-01"),
+        "{message}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains(&format!("(seq {redditch}), dated 2009-01-21"))),
+        "{details:?}"
+    );
 
     let done = env.json_as("jce", &args);
     assert_eq!(done["event"], "date-corrected");
     assert_eq!(done["effective_on"], "2009-03-02");
     assert_eq!(done["data"]["seq"], go_live);
     assert_eq!(done["data"]["from"], "2008-11-01");
-    assert_eq!(done["data"]["reason"], "entered as 1 Nov 2008; live on 2 Mar 2009");
+    assert_eq!(
+        done["data"]["reason"],
+        "entered as 1 Nov 2008; live on 2 Mar 2009"
+    );
     // The projection honours it: the replay by date, the proposal's go-live, and verify agree.
     assert_eq!(stage_on(&env, "2008-11-02"), "consultation");
     assert_eq!(stage_on(&env, "2009-03-02"), "monitoring");

@@ -62,9 +62,9 @@ pub fn act_for(event: &ProposalEvent) -> Option<Act> {
     use ProposalEvent as E;
     Some(match event {
         E::StageChanged(_) | E::BusinessCaseRecorded(_) => Act::ShapeProposal,
-        E::ConsultationOpened(_) | E::ConsultationResponseRecorded(_) | E::ConsultationClosed(_) => {
-            Act::Consult
-        }
+        E::ConsultationOpened(_)
+        | E::ConsultationResponseRecorded(_)
+        | E::ConsultationClosed(_) => Act::Consult,
         E::BoardVoteRecorded(_) => Act::RecordBoardVote,
         E::CouncilDecisionRecorded(d) => Act::RecordCouncilDecision(d.council.clone()),
         E::CallInRequested(d) => Act::RecordCallIn(d.council.clone()),
@@ -121,13 +121,12 @@ pub fn decide_correction(
     let mut dates = corrections(events, &Cut::LIVE)?;
     let from = as_corrected(event, &dates).effective_on.clone();
     if from == to.to_string() {
-        return Err(Failure::refused(format!(
-            "seq {seq} ({}) is already dated {to}",
-            event.kind
-        ))
-        .with_remedy(Remedy::ShowHistory {
-            id: state.id.clone(),
-        }));
+        return Err(
+            Failure::refused(format!("seq {seq} ({}) is already dated {to}", event.kind))
+                .with_remedy(Remedy::ShowHistory {
+                    id: state.id.clone(),
+                }),
+        );
     }
     if to < state.created_on {
         return Err(Failure::refused(format!(
@@ -168,10 +167,7 @@ fn refusal(state: &ProposalState, seq: u64, to: Date, found: &[Breach]) -> Failu
             if b.seq == Some(seq) {
                 Unmet::met_by(condition, Remedy::DateFrom { date: b.after.on })
             } else {
-                Unmet::plain(format!(
-                    "{condition}: date seq {seq} on or before {}",
-                    b.on
-                ))
+                Unmet::plain(format!("{condition}: date seq {seq} on or before {}", b.on))
             }
         })
         .collect();

@@ -58,7 +58,10 @@ pub const BY_EVENT: &[(&str, &[Anchor])] = &[
     (CONSULTATION_RESPONSE_RECORDED, &[ConsultationOpening]),
     (CONSULTATION_CLOSED, &[ConsultationOpening, LastResponse]),
     (BOARD_VOTE_RECORDED, &[StageEntry, PreviousBoardVote]),
-    (COUNCIL_DECISION_RECORDED, &[StageEntry, OwnPreviousDecision]),
+    (
+        COUNCIL_DECISION_RECORDED,
+        &[StageEntry, OwnPreviousDecision],
+    ),
     (CALL_IN_REQUESTED, &[OwnApproval]),
     (CALL_IN_RESOLVED, &[OwnCallIn]),
     (KPI_VALUE_RECORDED, &[GoLive]),

@@ -32,8 +32,7 @@ fn step() -> impl Strategy<Value = Step> {
 fn stage_by_steps(live: &ProposalState, first: &Stage, day: Date) -> Stage {
     live.steps
         .iter()
-        .filter(|s| s.on <= day)
-        .last()
+        .rfind(|s| s.on <= day)
         .map(|s| s.to.clone())
         .unwrap_or_else(|| first.clone())
 }
@@ -60,17 +59,25 @@ fn unmet_on(state: &ProposalState, day: Date) -> Vec<&'static str> {
         unmet.push("no complete consultation");
     }
     if matches!(stage, Monitoring | Closed) {
-        if !state.board.standing().is_some_and(|v| v.outcome.recommends()) {
+        if !state
+            .board
+            .standing()
+            .is_some_and(|v| v.outcome.recommends())
+        {
             unmet.push("no Board recommendation");
         }
-        if !state.approvals().iter().all(|(_, d)| *d == Some(Decision::Approve)) {
+        if !state
+            .approvals()
+            .iter()
+            .all(|(_, d)| *d == Some(Decision::Approve))
+        {
             unmet.push("a council has not approved");
         }
-        if !state.went_live.is_some_and(|d| d <= day) {
+        if state.went_live.is_none_or(|d| d > day) {
             unmet.push("not live yet");
         }
     }
-    if !state.savings.is_empty() && !state.went_live.is_some_and(|d| d <= day) {
+    if !state.savings.is_empty() && state.went_live.is_none_or(|d| d > day) {
         unmet.push("a saving before go-live");
     }
     unmet
