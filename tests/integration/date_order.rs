@@ -410,6 +410,19 @@ fn an_old_log_out_of_order_warns_and_a_correction_puts_it_right() {
     assert!(found.iter().any(|w| w["depends_on_seq"] == redditch
         && w["depends_on_date"] == "2009-01-21"
         && w["on"] == "2008-11-01"));
+    // An auditor verifying the export itself hears the same.
+    let from_file = env.run(&[
+        "--json",
+        "audit",
+        "verify",
+        "--file",
+        file.to_str().unwrap(),
+    ]);
+    from_file.ok();
+    assert_eq!(
+        from_file.json()["date_order_warnings"],
+        Value::Array(found.clone())
+    );
     let text = env.run(&["audit", "verify"]);
     text.ok();
     assert!(

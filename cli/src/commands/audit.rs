@@ -188,8 +188,12 @@ async fn verify(
                     .with_detail("give the path of an export made by `concordat audit export`")
             })?;
             let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
-            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()));
-            (report?, Vec::new(), Vec::new(), None)
+            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()))?;
+            let date_order = match report.ok {
+                true => workflows::ops::date_order::warnings_of_log(read_export(&path)?)?,
+                false => Vec::new(),
+            };
+            (report, Vec::new(), date_order, None)
         }
         None => {
             let mut session = context::session_despite_loss(g).await?;
@@ -263,6 +267,20 @@ async fn verify(
         }
         Ok(ExitCode::from(6))
     }
+}
+
+/// The events of an export whose chain verified (so every line reads as an event).
+fn read_export(path: &std::path::Path) -> Result<Vec<Event>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).map_err(|e| {
+                Failure::integrity(format!("a line of {} is not an event: {e}", path.display()))
+            })
+        })
+        .collect()
 }
 
 /// `audit verify`'s document: the contract's keys, and `warnings` (issue 18): values recorded

@@ -7,9 +7,10 @@ use super::session::Session;
 use crate::definition::Registry;
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
 use crate::proposal::{correction, date_order};
-use engine::Failure;
+use engine::{Event, Failure};
 use jiff::civil::Date;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `proposal correct-date ID --seq N --on DATE --reason TEXT`: records that event `seq` of the
 /// proposal was taken on `on`, by whoever may record an event of its kind.
@@ -56,10 +57,33 @@ pub struct DateOrderWarning {
 /// Every event of every proposal dated before what it depends on (its dates as corrected), in seq
 /// order. A log recorded before the date-order rules may hold some; the chain is intact all the same.
 pub async fn warnings(session: &mut Session) -> Result<Vec<DateOrderWarning>, Failure> {
+    let mut streams = Vec::new();
+    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        streams.push((stream, events));
+    }
+    warnings_in(streams)
+}
+
+/// [`warnings`] of a log read some other way (an export): all its events, oldest first.
+pub fn warnings_of_log(events: Vec<Event>) -> Result<Vec<DateOrderWarning>, Failure> {
+    let mut streams: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    for event in events {
+        if event.stream.starts_with(PROPOSAL_STREAM_PREFIX) {
+            streams.entry(event.stream.clone()).or_default().push(event);
+        }
+    }
+    warnings_in(streams)
+}
+
+/// The warnings of each proposal stream (its name and its events in seq order).
+fn warnings_in(
+    streams: impl IntoIterator<Item = (String, Vec<Event>)>,
+) -> Result<Vec<DateOrderWarning>, Failure> {
     let registry = Registry::standard();
     let mut out = Vec::new();
-    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
-        let events = correction::corrected(&session.store.read_stream(&stream).await?)?;
+    for (stream, events) in streams {
+        let events = correction::corrected(&events)?;
         let proposal = stream[PROPOSAL_STREAM_PREFIX.len()..].to_string();
         for b in date_order::scan(&events, &registry)? {
             out.push(DateOrderWarning {

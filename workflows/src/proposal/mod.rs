@@ -33,6 +33,8 @@ pub use view::{show_view, show_view_at, ProposalView};
 #[cfg(test)]
 mod call_in_tests;
 #[cfg(test)]
+mod correction_tests;
+#[cfg(test)]
 mod date_order_proptests;
 #[cfg(test)]
 mod proptests;

@@ -9,7 +9,7 @@ use crate::money::{Money, Percent};
 use engine::FailureKind;
 use jiff::civil::date;
 
-fn advance(to: Stage) -> C {
+pub(super) fn advance(to: Stage) -> C {
     C::Advance { to, reason: None }
 }
 
@@ -46,7 +46,7 @@ fn vote(meeting: &str, support: &[&str], abstain: &[&str]) -> C {
     }
 }
 
-fn decide(council: &str, decision: Decision) -> C {
+pub(super) fn decide(council: &str, decision: Decision) -> C {
     C::CouncilDecide {
         council: council.into(),
         decision,
@@ -56,7 +56,7 @@ fn decide(council: &str, decision: Decision) -> C {
 }
 
 /// Elections taken to council approval, with a recommending Board.
-fn at_council_approval() -> Log {
+pub(super) fn at_council_approval() -> Log {
     let mut log = Log::elections();
     log.run("jce", "2008-09-17", advance(Stage::BusinessCase))
         .unwrap();
