@@ -38,7 +38,7 @@ pub fn corrections(events: &[Event], cut: &Cut) -> Result<BTreeMap<u64, Date>, F
 /// `event` as taken on its corrected date, if `dates` corrects it (else itself, unchanged).
 pub fn as_corrected<'e>(event: &'e Event, dates: &BTreeMap<u64, Date>) -> Cow<'e, Event> {
     match dates.get(&event.seq) {
-        Some(date) if *date.to_string() != event.effective_on => {
+        Some(date) if date.to_string() != event.effective_on => {
             let mut corrected = event.clone();
             corrected.effective_on = date.to_string();
             Cow::Owned(corrected)
@@ -57,7 +57,8 @@ pub fn corrected(events: &[Event]) -> Result<Vec<Event>, Failure> {
 }
 
 /// Who may correct the date of `event`: whoever may record an event of its kind (a council's clerk
-/// for that council's decision). None: its date is not corrected this way.
+/// for that council's decision). None: its date is not corrected this way (a creation, an
+/// interest declaration, which only the declaring actor records, a correction, a later type).
 pub fn act_for(event: &ProposalEvent) -> Option<Act> {
     use ProposalEvent as E;
     Some(match event {
@@ -69,7 +70,6 @@ pub fn act_for(event: &ProposalEvent) -> Option<Act> {
         E::CouncilDecisionRecorded(d) => Act::RecordCouncilDecision(d.council.clone()),
         E::CallInRequested(d) => Act::RecordCallIn(d.council.clone()),
         E::CallInResolved(d) => Act::RecordCallIn(d.council.clone()),
-        E::InterestDeclared(_) => Act::DeclareInterest,
         E::KpiDefined(_) | E::KpiValueRecorded(_) | E::SavingRecorded(_) => Act::Monitor,
         E::ReviewRecorded(d) => Act::RecordReview(d.council.clone()),
         E::MilestoneAdded(_) | E::MilestoneAmended(_) | E::MilestoneCompleted(_) => {
@@ -98,10 +98,12 @@ pub fn target<'e>(
     let decoded = ProposalEvent::read(event)?;
     if act_for(&decoded).is_none() {
         return Err(Failure::refused(format!(
-            "the date of seq {seq} ({}) cannot be corrected: only the dates of the proposal's steps are",
+            "the date of seq {seq} ({}) cannot be corrected this way",
             event.kind
         ))
-        .with_detail("a proposal's creation, and a correction, keep the date they were recorded with"));
+        .with_detail(
+            "a proposal's creation, an interest declaration and a correction keep the date they were recorded with",
+        ));
     }
     Ok((event, decoded))
 }

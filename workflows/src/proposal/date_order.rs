@@ -326,7 +326,7 @@ pub fn breaches(
 }
 
 /// Refuses `event` dated `on` (exit 3) when it would be dated before what it depends on, naming
-/// both events and both dates; `meeting` says the date is a Board meeting's.
+/// both events and both dates, with the date from which it would keep the order.
 pub fn check(
     state: &ProposalState,
     definition: &WorkflowDefinition,
