@@ -113,6 +113,7 @@ fn proposal(remedy: &Remedy) -> String {
         CorrectSaving { id, quarter } => format!(
             "to replace it, give the figure with --correct and why: `concordat monitor saving {id} --quarter {quarter} --amount GBP --correct --reason TEXT`"
         ),
+        MeetingFrom { date } => format!("give --meeting {date} or later"),
     }
 }
 

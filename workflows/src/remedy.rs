@@ -71,6 +71,8 @@ pub enum Remedy {
     },
     /// Say why (a correction, a shortfall).
     GiveReason,
+    /// Date the Board vote at a meeting on or after `date`.
+    MeetingFrom { date: Date },
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

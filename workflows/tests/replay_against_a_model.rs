@@ -210,12 +210,14 @@ proptest! {
         let recorded: Vec<Timestamp> = (0..steps.len())
             .map(|k| date(2009, 1, 2).checked_add(Span::new().days(2 * k as i64)).unwrap().at(18, 0, 0, 0).to_zoned(tz.clone()).unwrap().timestamp())
             .collect();
-        // Nothing may be dated before the proposal was created, so back-dating stops there.
+        // Each step depends on the one before it, and dates keep the order decisions were taken
+        // in (issue 20), so back-dating stops at the date of the step before.
         let mut taken: Vec<Date> = (0..steps.len())
             .map(|k| recorded[k].to_zoned(tz.clone()).date().checked_sub(Span::new().days(backdating[k])).unwrap())
             .collect();
-        let created = taken[0];
-        taken.iter_mut().for_each(|d| *d = (*d).max(created));
+        for k in 1..taken.len() {
+            taken[k] = taken[k].max(taken[k - 1]);
+        }
 
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {

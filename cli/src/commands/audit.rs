@@ -185,15 +185,19 @@ async fn verify(
     file: Option<PathBuf>,
     head: Option<HashHex>,
 ) -> Result<ExitCode, Failure> {
-    let (report, warnings, session) = match file {
+    let (report, warnings, date_order_warnings, session) = match file {
         Some(path) => {
             let f = std::fs::File::open(&path).map_err(|e| {
                 Failure::usage(format!("cannot read {}: {e}", path.display()))
                     .with_detail("give the path of an export made by `concordat audit export`")
             })?;
             let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
-            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()));
-            (report?, Vec::new(), None)
+            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()))?;
+            let date_order = match report.ok {
+                true => workflows::ops::date_order::warnings_of_log(read_export(&path)?)?,
+                false => Vec::new(),
+            };
+            (report, Vec::new(), date_order, None)
         }
         None => {
             let mut session = context::session_despite_loss(g).await?;
@@ -217,16 +221,20 @@ async fn verify(
                     None => shortfall.describe(),
                 });
             }
-            let warnings = match report.ok {
-                true => workflows::ops::audit::partnership_warnings(&mut session).await?,
-                false => Vec::new(),
+            let (warnings, date_order) = match report.ok {
+                true => (
+                    workflows::ops::audit::partnership_warnings(&mut session).await?,
+                    workflows::ops::date_order::warnings(&mut session).await?,
+                ),
+                false => (Vec::new(), Vec::new()),
             };
-            (report, warnings, Some(session))
+            (report, warnings, date_order, Some(session))
         }
     };
     let doc = Verified {
         report: report.clone(),
         warnings,
+        date_order_warnings,
     };
     output::emit(g.json, &doc, |v| {
         let r = &v.report;
@@ -237,6 +245,9 @@ async fn verify(
             );
             for w in &v.warnings {
                 out += &format!("\nwarning: {w}");
+            }
+            for w in &v.date_order_warnings {
+                out += &format!("\nwarning: out of date order: {}", w.message);
             }
             out
         } else {
@@ -262,6 +273,20 @@ async fn verify(
     }
 }
 
+/// The events of an export whose chain verified (so every line reads as an event).
+fn read_export(path: &std::path::Path) -> Result<Vec<Event>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).map_err(|e| {
+                Failure::integrity(format!("a line of {} is not an event: {e}", path.display()))
+            })
+        })
+        .collect()
+}
+
 /// `audit verify`'s document: the contract's keys, and `warnings` (issue 18): values recorded
 /// before today's limits, which keep working but an auditor should know of.
 #[derive(serde::Serialize)]
@@ -270,6 +295,10 @@ struct Verified {
     report: engine::chain::VerifyReport,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
+    /// Events dated before what they depend on (issue 20): recorded before the date-order rules,
+    /// put right with `proposal correct-date`. Not a chain failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    date_order_warnings: Vec<workflows::ops::date_order::DateOrderWarning>,
 }
 
 fn human_log(events: &[Event]) -> String {

@@ -21,7 +21,7 @@ pub struct ChangeArgs {
 }
 
 /// A version as `--expect-version` takes it, refused in plain words otherwise.
-fn version(text: &str) -> Result<u64, String> {
+pub(super) fn version(text: &str) -> Result<u64, String> {
     text.trim().parse().map_err(|_| {
         "a version is a whole number: the \"version\" that `concordat proposal show ID` prints"
             .to_string()

@@ -29,6 +29,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("proposal not-pursue", &["concordat --as jce proposal not-pursue payroll --reason \"No saving after the business case\""]),
     ("proposal close", &["concordat --as jce proposal close payroll --reason \"Service ended by agreement\""]),
     ("proposal declare-interest", &["concordat --as bdc-clerk proposal declare-interest elections --reason \"Spouse works in the elections team\""]),
+    ("proposal correct-date", &["concordat --as jce proposal correct-date elections --seq 57 --on 2009-03-02 --reason \"Go-live was entered as 1 Nov 2008; the service went live on 2 Mar 2009\""]),
     ("consultation", &["concordat --as jce consultation open elections --with staff,unison,gmb"]),
     ("consultation open", &["concordat --as jce consultation open elections --with staff,unison,gmb --on 2008-10-21"]),
     ("consultation respond", &["concordat --as jce consultation respond elections --party staff --summary \"Support one team\" --on 2008-11-14"]),

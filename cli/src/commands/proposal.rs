@@ -1,4 +1,4 @@
-//! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
+//! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest|correct-date`.
 
 use super::common::{human_recorded, CategoryArg, ChangeArgs};
 use super::values::{self, parsed};
@@ -68,6 +68,28 @@ pub enum ProposalCommand {
     Close(ReasonCmd),
     /// Declare an interest: the acting actor may no longer change this proposal.
     DeclareInterest(ReasonCmd),
+    /// Put right the date an earlier event was recorded as taken on (a correcting event: who, when,
+    /// why; the log is never rewritten), by whoever may record an event of its kind.
+    CorrectDate(CorrectDateCmd),
+}
+
+/// `proposal correct-date`.
+#[derive(Debug, Args)]
+pub struct CorrectDateCmd {
+    /// The proposal's id, e.g. elections.
+    id: String,
+    /// The seq of the event whose date was wrong (`proposal history` lists them).
+    #[arg(long, value_name = "N")]
+    seq: u64,
+    /// The date it was really taken (YYYY-MM-DD): the correction's own effective date too.
+    #[arg(long, value_name = "DATE", value_parser = values::date)]
+    on: Date,
+    /// Why the recorded date was wrong, as it should read in the record.
+    #[arg(long, value_parser = parsed::<Text>)]
+    reason: Text,
+    /// Refuse (exit 4) unless the proposal is still at this version.
+    #[arg(long, value_name = "N", value_parser = super::common::version)]
+    expect_version: Option<u64>,
 }
 
 /// `proposal new`.
@@ -171,6 +193,18 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
         ProposalCommand::Close(a) => lifecycle(g, &mut session, Lifecycle::Close, a).await?,
         ProposalCommand::DeclareInterest(a) => {
             lifecycle(g, &mut session, Lifecycle::DeclareInterest, a).await?
+        }
+        ProposalCommand::CorrectDate(a) => {
+            let r = workflows::ops::date_order::correct_date(
+                &mut session,
+                &a.id,
+                a.seq,
+                a.on,
+                a.reason,
+                a.expect_version,
+            )
+            .await?;
+            output::emit(g.json, &r, human_recorded)?;
         }
     }
     super::finish(session).await

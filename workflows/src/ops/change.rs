@@ -6,7 +6,7 @@ use super::session::Session;
 use crate::definition::{Registry, Stage};
 use crate::partnership::Actor;
 use crate::permissions::{self, Act};
-use crate::proposal::events::Draft;
+use crate::proposal::events::{Draft, DATE_CORRECTED};
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
 use crate::proposal::{
     decide, project, snapshot, stream_of, Ctx, Cut, ProposalCommand, ProposalState,
@@ -169,11 +169,15 @@ async fn fold_live(
     };
     let state = match saved {
         // The snapshot folds the stream's first `version` events if its last is the one there.
+        // A date correction since the snapshot re-dates earlier events: only a refold honours it.
         Some(mut state)
             if (state.version as usize)
                 .checked_sub(1)
                 .and_then(|i| events.get(i))
-                .is_some_and(|e| e.seq == state.last_seq) =>
+                .is_some_and(|e| e.seq == state.last_seq)
+                && !events[state.version as usize..]
+                    .iter()
+                    .any(|e| e.kind == DATE_CORRECTED) =>
         {
             for event in &events[state.version as usize..] {
                 state.apply(event)?;

@@ -8,6 +8,7 @@ pub mod change;
 pub mod checkpoint;
 pub mod consultation;
 pub mod council;
+pub mod date_order;
 pub mod init;
 pub mod input;
 pub mod milestone;

@@ -196,9 +196,12 @@ pub async fn timeline(
     cut: &Cut,
 ) -> Result<Vec<HistoryItem>, Failure> {
     let mut items = Vec::new();
-    for event in session.store.read_stream(&stream_of(id)).await? {
-        if cut.admits(&event)? {
-            items.push(history_item(&event));
+    let events = session.store.read_stream(&stream_of(id)).await?;
+    // An event whose date was corrected counts at its corrected date (shown as recorded).
+    let dates = crate::proposal::correction::corrections(&events, cut)?;
+    for event in &events {
+        if cut.admits(&crate::proposal::correction::as_corrected(event, &dates))? {
+            items.push(history_item(event));
         }
     }
     Ok(items)

@@ -3,6 +3,7 @@
 
 use super::reminders::{council_names, snapshot};
 use super::session::Session;
+use crate::proposal::correction;
 use crate::proposal::{show_view_at, Cut, ProposalView, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::STREAM_PREFIX as FIRED_PREFIX;
 use crate::reminders::Outlook;
@@ -84,7 +85,10 @@ pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<
     let events = session.store.read_from(1).await?;
     let mut fired = BTreeSet::new();
     let mut timelines: BTreeMap<String, Vec<TimelineEntry>> = BTreeMap::new();
+    // A proposal's event whose date was corrected is on the timeline at its corrected date.
+    let dates = correction::corrections(&events, &cut)?;
     for event in &events {
+        let event = &*correction::as_corrected(event, &dates);
         if !cut.admits(event)? {
             continue;
         }

@@ -4,6 +4,8 @@
 //! The fold records facts; it never enforces rules (guards do that before an event is written), so
 //! any subset of a stream that a cut admits folds without error.
 
+use super::correction;
+use super::date_order::Marks;
 use super::event::ProposalEvent;
 use super::events::{self, *};
 use super::state::*;
@@ -66,7 +68,10 @@ pub fn project(
     cut: &Cut,
 ) -> Result<Option<ProposalState>, Failure> {
     let mut state: Option<ProposalState> = None;
+    let dates = correction::corrections(events, cut)?;
     for event in events {
+        // An event whose date was corrected counts, and folds, as taken on the corrected date.
+        let event = &*correction::as_corrected(event, &dates);
         if !cut.admits(event)? {
             continue;
         }
@@ -85,6 +90,7 @@ impl ProposalState {
     /// The state a `proposal-created` event starts.
     pub fn created(event: &Event) -> Result<ProposalState, Failure> {
         let data: ProposalCreated = events::read(event)?;
+        let created_on = event_date(event, &event.effective_on)?;
         Ok(ProposalState {
             id: data.id,
             title: data.title,
@@ -97,7 +103,7 @@ impl ProposalState {
             held_from: None,
             version: event.version,
             last_seq: event.seq,
-            created_on: event_date(event, &event.effective_on)?,
+            created_on,
             created_by: event.actor.clone(),
             round: 1,
             business_case: None,
@@ -113,6 +119,7 @@ impl ProposalState {
             holds: Vec::new(),
             steps: Vec::new(),
             in_principle: Vec::new(),
+            marks: Marks::created(event.seq, created_on),
         })
     }
 
@@ -121,7 +128,9 @@ impl ProposalState {
     pub fn apply(&mut self, event: &Event) -> Result<(), Failure> {
         use ProposalEvent as E;
         let on = event_date(event, &event.effective_on)?;
-        match ProposalEvent::read(event)? {
+        let decoded = ProposalEvent::read(event)?;
+        self.marks.note(&decoded, event.seq, on);
+        match decoded {
             E::StageChanged(d) => self.stage_changed(d, event, on),
             E::BusinessCaseRecorded(recorded) => {
                 self.business_case = Some(BusinessCase {
@@ -138,7 +147,8 @@ impl ProposalState {
                 self.consultation.closed_on = Some(on);
             }
             E::BoardVoteRecorded(d) => self.board.votes.push(BoardVote {
-                meeting: event_date(event, &d.meeting)?,
+                // The meeting is the vote's effective date (as corrected, if it was).
+                meeting: on,
                 support: d.support,
                 oppose: d.oppose,
                 abstain: d.abstain,
@@ -194,6 +204,9 @@ impl ProposalState {
             // A second creation is not one; types added by later versions change nothing this
             // version knows about.
             E::ProposalCreated(_) | E::Other(_) => {}
+            // Honoured by `project`, which reads the corrected event as taken on the new date;
+            // a state folded event by event is refolded from the stream (`ops::change`).
+            E::DateCorrected(_) => {}
         }
         self.version = event.version;
         self.last_seq = event.seq;

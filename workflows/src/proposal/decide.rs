@@ -9,6 +9,7 @@ use super::call_in;
 use super::command::{Ctx, NewProposal, ProposalCommand};
 use super::consultation;
 use super::council::{self, Decided};
+use super::date_order;
 use super::events::*;
 use super::guards;
 use super::monitoring::{self, Review, SavingEntry};
@@ -108,7 +109,7 @@ pub fn decide(
     let definition = ctx
         .registry
         .get(&state.workflow.name, state.workflow.version)?;
-    match command {
+    let draft = match command {
         Advance { to, reason } => advance(state, definition, to, reason.as_deref(), ctx),
         Hold { reason } => lifecycle(state, definition, MoveKind::Hold, reason),
         Resume { reason } => lifecycle(state, definition, MoveKind::Resume, reason),
@@ -143,7 +144,10 @@ pub fn decide(
             call_in::decide_resolution(state, ctx, council, *outcome)
         }
         _ => record(state, definition, command, ctx),
-    }
+    }?;
+    // The guards held in seq order; the date must also keep the order decisions were taken in.
+    date_order::check(state, definition, &draft.event, ctx.date)?;
+    Ok(draft)
 }
 
 /// The event of a command that records something without moving the proposal on.

@@ -88,6 +88,14 @@ impl ProposalEvent {
                 "{} approved in principle (minute: {}); not its decision, which comes at council approval",
                 d.council, d.minute
             ),
+            E::DateCorrected(d) => format!(
+                "the date of seq {} ({}) corrected from {} to {}: {}",
+                d.seq,
+                d.kind.replace('-', " "),
+                d.from,
+                d.to,
+                d.reason
+            ),
             E::Other(kind) => kind.replace('-', " "),
         }
     }

@@ -34,6 +34,7 @@ pub enum ProposalEvent {
     MilestoneAmended(MilestoneAmended),
     MilestoneCompleted(MilestoneCompleted),
     InPrincipleApproved(InPrincipleApproved),
+    DateCorrected(DateCorrected),
     /// A type a later version added: this version folds it as nothing and names it by its type.
     Other(String),
 }
@@ -66,6 +67,7 @@ impl ProposalEvent {
             MILESTONE_AMENDED => MilestoneAmended(data(d)?),
             MILESTONE_COMPLETED => MilestoneCompleted(data(d)?),
             IN_PRINCIPLE_APPROVED => InPrincipleApproved(data(d)?),
+            DATE_CORRECTED => DateCorrected(data(d)?),
             other => Other(other.to_string()),
         })
     }
@@ -104,6 +106,7 @@ impl ProposalEvent {
             MilestoneAmended(d) => serde_json::to_value(d),
             MilestoneCompleted(d) => serde_json::to_value(d),
             InPrincipleApproved(d) => serde_json::to_value(d),
+            DateCorrected(d) => serde_json::to_value(d),
             Other(_) => Ok(Value::Object(Default::default())),
         };
         value.expect("event data always serialises")
@@ -132,6 +135,7 @@ impl ProposalEvent {
             MilestoneAmended(_) => MILESTONE_AMENDED,
             MilestoneCompleted(_) => MILESTONE_COMPLETED,
             InPrincipleApproved(_) => IN_PRINCIPLE_APPROVED,
+            DateCorrected(_) => DATE_CORRECTED,
             Other(kind) => kind,
         }
     }

@@ -49,6 +49,9 @@ pub const MILESTONE_AMENDED: &str = "milestone-amended";
 pub const MILESTONE_COMPLETED: &str = "milestone-completed";
 /// A council approved the proposal in principle before council approval: never its decision.
 pub const IN_PRINCIPLE_APPROVED: &str = "in-principle-approved";
+/// A wrong effective date of an earlier event of the stream put right: who, when (the event's own
+/// `recorded_at`), why. The projection reads the corrected event as taken on `to`.
+pub const DATE_CORRECTED: &str = "date-corrected";
 
 /// The workflow a proposal runs under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,6 +369,17 @@ pub struct MilestoneCompleted {
 pub struct InPrincipleApproved {
     pub council: String,
     pub minute: String,
+}
+
+/// `date-corrected`: event `seq` (of type `kind`, recorded as taken on `from`) was taken on `to`,
+/// which is also this event's own effective date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateCorrected {
+    pub seq: u64,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
 }
 
 /// An event decided, ready to be given a stream, actor and date.

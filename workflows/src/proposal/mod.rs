@@ -7,7 +7,9 @@ pub mod business_case;
 pub mod call_in;
 pub mod command;
 pub mod consultation;
+pub mod correction;
 pub mod council;
+pub mod date_order;
 pub mod decide;
 pub mod describe;
 pub mod event;
@@ -30,6 +32,10 @@ pub use view::{show_view, show_view_at, ProposalView};
 
 #[cfg(test)]
 mod call_in_tests;
+#[cfg(test)]
+mod correction_tests;
+#[cfg(test)]
+mod date_order_proptests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(super) enum Op {
     Advance(usize),
     Case {
         valid: bool,
@@ -39,7 +39,7 @@ enum Op {
     },
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(super) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0usize..10).prop_map(Op::Advance),
         2 => any::<bool>().prop_map(|valid| Op::Case { valid }),
@@ -200,7 +200,7 @@ fn last_ended(day: jiff::civil::Date) -> Quarter {
     Quarter::containing(day, Default::default()).previous()
 }
 
-fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
+pub(super) fn command(op: &Op, day: jiff::civil::Date) -> (&'static str, C) {
     let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let reason = || "because".to_string();
     match op {

@@ -262,6 +262,9 @@ pub struct ProposalState {
     /// The councils' approvals in principle, in the order recorded.
     #[serde(default)]
     pub in_principle: Vec<InPrinciple>,
+    /// What the date-order rules read: the seq and date of each event they may name.
+    #[serde(default)]
+    pub marks: super::date_order::Marks,
 }
 
 impl ProposalState {

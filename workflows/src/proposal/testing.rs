@@ -159,6 +159,21 @@ impl Log {
         self.events.last().expect("just pushed")
     }
 
+    /// Decides a correction of event `seq`'s date to `date` by `actor` and appends it.
+    pub fn correct(&mut self, actor: &str, seq: u64, date: &str) -> Result<&Event, Failure> {
+        let day = parse_date(date)?;
+        let state = self.state();
+        let draft = super::correction::decide_correction(
+            &self.events,
+            &state,
+            &self.registry,
+            seq,
+            day,
+            "recorded with the wrong date",
+        )?;
+        Ok(self.seal(&draft.kind(), draft.data(), actor, date, None))
+    }
+
     /// The live state.
     pub fn state(&self) -> ProposalState {
         self.cut(&Cut::LIVE).expect("the proposal exists")

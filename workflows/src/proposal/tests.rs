@@ -9,7 +9,7 @@ use crate::money::{Money, Percent};
 use engine::FailureKind;
 use jiff::civil::date;
 
-fn advance(to: Stage) -> C {
+pub(super) fn advance(to: Stage) -> C {
     C::Advance { to, reason: None }
 }
 
@@ -46,7 +46,7 @@ fn vote(meeting: &str, support: &[&str], abstain: &[&str]) -> C {
     }
 }
 
-fn decide(council: &str, decision: Decision) -> C {
+pub(super) fn decide(council: &str, decision: Decision) -> C {
     C::CouncilDecide {
         council: council.into(),
         decision,
@@ -56,7 +56,7 @@ fn decide(council: &str, decision: Decision) -> C {
 }
 
 /// Elections taken to council approval, with a recommending Board.
-fn at_council_approval() -> Log {
+pub(super) fn at_council_approval() -> Log {
     let mut log = Log::elections();
     log.run("jce", "2008-09-17", advance(Stage::BusinessCase))
         .unwrap();
@@ -266,13 +266,22 @@ fn the_board_rule_and_the_latest_meeting() {
         log.state().board.standing().unwrap().outcome,
         BoardOutcome::NotRecommended
     );
-    // A vote of an earlier meeting recorded later does not displace the latest meeting.
-    log.run(
-        "jce",
-        "2008-12-01",
-        vote("2008-11-10", &["bdc-leader", "rbc-leader"], &[]),
-    )
-    .unwrap();
+    // A vote of an earlier meeting recorded later is refused: the latest meeting stands the same
+    // in seq order and by date, so it never displaces the latest meeting.
+    let e = log
+        .run(
+            "jce",
+            "2008-11-10",
+            vote("2008-11-10", &["bdc-leader", "rbc-leader"], &[]),
+        )
+        .unwrap_err();
+    assert!(e.message.contains("cannot be dated 2008-11-10"), "{e:?}");
+    assert!(
+        e.details
+            .iter()
+            .any(|d| d.contains("the Board vote (seq") && d.contains("2008-12-01")),
+        "{e:?}"
+    );
     let view = show_view(&log.state(), &log.outlook());
     assert_eq!(view.board.outcome, Some(BoardOutcome::NotRecommended));
     assert_eq!(view.board.meeting, Some(date(2008, 12, 1)));

@@ -1,0 +1,103 @@
+//! `proposal correct-date` (a wrong effective date put right by a correcting event) and the
+//! date-order warnings `audit verify` gives for a log recorded before the rules.
+
+use super::change::{self, Recorded};
+use super::input::Text;
+use super::session::Session;
+use crate::definition::Registry;
+use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
+use crate::proposal::{correction, date_order};
+use engine::{Event, Failure};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `proposal correct-date ID --seq N --on DATE --reason TEXT`: records that event `seq` of the
+/// proposal was taken on `on`, by whoever may record an event of its kind.
+pub async fn correct_date(
+    session: &mut Session,
+    id: &str,
+    seq: u64,
+    on: Date,
+    reason: Text,
+    expect_version: Option<u64>,
+) -> Result<Recorded, Failure> {
+    let loaded = change::load(session, id).await?;
+    // Who may correct it depends on what it is, so the event is found first.
+    let (_, event) = correction::target(&loaded.events, &loaded.state, seq)?;
+    let act = correction::act_for(&event)
+        .ok_or_else(|| Failure::internal("a correctable event names who may record it"))?;
+    let actor = change::permitted(session, on, &act).await?;
+    change::check_current(&loaded.state, &actor.id, expect_version)?;
+    let registry = Registry::standard();
+    let draft = correction::decide_correction(
+        &loaded.events,
+        &loaded.state,
+        &registry,
+        seq,
+        on,
+        &reason.0,
+    )?;
+    change::commit(session, loaded.state, draft, &actor.id, on).await
+}
+
+/// An event of a proposal dated before what it depends on: both events, both dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateOrderWarning {
+    pub proposal: String,
+    pub seq: u64,
+    pub event: String,
+    pub on: Date,
+    pub depends_on_seq: u64,
+    pub depends_on: String,
+    pub depends_on_date: Date,
+    pub message: String,
+}
+
+/// Every event of every proposal dated before what it depends on (its dates as corrected), in seq
+/// order. A log recorded before the date-order rules may hold some; the chain is intact all the same.
+pub async fn warnings(session: &mut Session) -> Result<Vec<DateOrderWarning>, Failure> {
+    let mut streams = Vec::new();
+    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        streams.push((stream, events));
+    }
+    warnings_in(streams)
+}
+
+/// [`warnings`] of a log read some other way (an export): all its events, oldest first.
+pub fn warnings_of_log(events: Vec<Event>) -> Result<Vec<DateOrderWarning>, Failure> {
+    let mut streams: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    for event in events {
+        if event.stream.starts_with(PROPOSAL_STREAM_PREFIX) {
+            streams.entry(event.stream.clone()).or_default().push(event);
+        }
+    }
+    warnings_in(streams)
+}
+
+/// The warnings of each proposal stream (its name and its events in seq order).
+fn warnings_in(
+    streams: impl IntoIterator<Item = (String, Vec<Event>)>,
+) -> Result<Vec<DateOrderWarning>, Failure> {
+    let registry = Registry::standard();
+    let mut out = Vec::new();
+    for (stream, events) in streams {
+        let events = correction::corrected(&events)?;
+        let proposal = stream[PROPOSAL_STREAM_PREFIX.len()..].to_string();
+        for b in date_order::scan(&events, &registry)? {
+            out.push(DateOrderWarning {
+                proposal: proposal.clone(),
+                seq: b.seq.unwrap_or_default(),
+                event: b.what.clone(),
+                on: b.on,
+                depends_on_seq: b.after.seq,
+                depends_on: b.after.what.clone(),
+                depends_on_date: b.after.on,
+                message: format!("{proposal}: {}", b.describe()),
+            });
+        }
+    }
+    out.sort_by_key(|w| w.seq);
+    Ok(out)
+}
