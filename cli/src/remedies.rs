@@ -109,6 +109,19 @@ fn proposal(remedy: &Remedy) -> String {
         FindSeq => "give a seq from `concordat audit log`".into(),
         SignCheckpoint => "`concordat checkpoint sign` makes one of the log now".into(),
         VerifySource => "verify the source with `concordat audit verify`".into(),
+        LeaveFirst { council, proposals } => format!(
+            "{council}'s clerk records its leaving first, e.g. `concordat council leave {} --council {council} --on DATE --minute REF`{}",
+            proposals.first().map(String::as_str).unwrap_or("ID"),
+            if proposals.len() > 1 {
+                format!(" (and for {})", proposals[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ),
+        GiveRemainingShares { councils } => format!(
+            "give one --share COUNCIL=PERCENT for each of {}, summing to 100",
+            councils.join(", ")
+        ),
     }
 }
 

@@ -62,6 +62,7 @@ fuzz_target!(|data: &[u8]| {
             due: other,
             completed: false,
         }],
+        ends: None,
     };
     // A year and a day after the registration: never more quarterly firings than the bound.
     let until = since + jiff::SignedDuration::from_hours(24 * 367);

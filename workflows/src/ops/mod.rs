@@ -7,6 +7,7 @@ pub mod board;
 pub mod change;
 pub mod checkpoint;
 pub mod consultation;
+pub mod end;
 pub mod council;
 pub mod init;
 pub mod input;

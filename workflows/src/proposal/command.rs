@@ -133,6 +133,20 @@ pub enum ProposalCommand {
     CompleteMilestone {
         id: String,
     },
+    /// `council` leaves the live service, by its own recorded decision.
+    Leave {
+        council: String,
+        minute: String,
+    },
+    /// New shares of the savings, in force once every remaining council consents.
+    VaryShares {
+        shares: Vec<(String, Percent)>,
+    },
+    /// `council` consents to the pending variation of shares.
+    Consent {
+        council: String,
+        minute: String,
+    },
 }
 
 impl ProposalCommand {
@@ -159,6 +173,10 @@ impl ProposalCommand {
             AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
                 Act::ManageMilestones
             }
+            Leave { council, .. } | Consent { council, .. } => {
+                Act::RecordCouncilDecision(council.clone())
+            }
+            VaryShares { .. } => Act::ShapeProposal,
         }
     }
 
@@ -172,6 +190,9 @@ impl ProposalCommand {
             CouncilDecide { .. } => "the council decision",
             CallIn { .. } => "the call-in",
             ResolveCallIn { .. } => "the call-in's resolution",
+            Leave { .. } => "the leaving",
+            VaryShares { .. } => "the variation of shares",
+            Consent { .. } => "the consent",
             _ => "the change",
         }
     }

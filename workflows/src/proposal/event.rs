@@ -33,6 +33,9 @@ pub enum ProposalEvent {
     MilestoneAdded(MilestoneAdded),
     MilestoneAmended(MilestoneAmended),
     MilestoneCompleted(MilestoneCompleted),
+    CouncilLeft(CouncilLeft),
+    ShareVariationProposed(ShareVariationProposed),
+    ShareVariationConsented(ShareVariationConsented),
     /// A type a later version added: this version folds it as nothing and names it by its type.
     Other(String),
 }
@@ -64,6 +67,9 @@ impl ProposalEvent {
             MILESTONE_ADDED => MilestoneAdded(data(d)?),
             MILESTONE_AMENDED => MilestoneAmended(data(d)?),
             MILESTONE_COMPLETED => MilestoneCompleted(data(d)?),
+            COUNCIL_LEFT => CouncilLeft(data(d)?),
+            SHARE_VARIATION_PROPOSED => ShareVariationProposed(data(d)?),
+            SHARE_VARIATION_CONSENTED => ShareVariationConsented(data(d)?),
             other => Other(other.to_string()),
         })
     }
@@ -101,6 +107,9 @@ impl ProposalEvent {
             MilestoneAdded(d) => serde_json::to_value(d),
             MilestoneAmended(d) => serde_json::to_value(d),
             MilestoneCompleted(d) => serde_json::to_value(d),
+            CouncilLeft(d) => serde_json::to_value(d),
+            ShareVariationProposed(d) => serde_json::to_value(d),
+            ShareVariationConsented(d) => serde_json::to_value(d),
             Other(_) => Ok(Value::Object(Default::default())),
         };
         value.expect("event data always serialises")
@@ -128,6 +137,9 @@ impl ProposalEvent {
             MilestoneAdded(_) => MILESTONE_ADDED,
             MilestoneAmended(_) => MILESTONE_AMENDED,
             MilestoneCompleted(_) => MILESTONE_COMPLETED,
+            CouncilLeft(_) => COUNCIL_LEFT,
+            ShareVariationProposed(_) => SHARE_VARIATION_PROPOSED,
+            ShareVariationConsented(_) => SHARE_VARIATION_CONSENTED,
             Other(kind) => kind,
         }
     }

@@ -16,8 +16,10 @@ pub mod guards;
 pub mod monitoring;
 pub mod refusal;
 pub mod reminders;
+pub mod shares;
 pub mod snapshot;
 pub mod state;
+pub mod terms;
 pub mod view;
 
 pub use apply::{project, Cut};
