@@ -243,7 +243,11 @@ pub fn apportion_equally(total: Money, parties: &[String], lead: &str) -> Vec<(S
 /// rounded down, then the pence left over go one at a time by largest remainder, ties to `tie`,
 /// then in the order given; a negative total is split as its absolute amount, then negated. With
 /// weights summing to 100 % this is [`apportion`]; with equal weights, [`apportion_equally`].
-pub fn apportion_pro_rata(total: Money, weights: &[(String, u64)], tie: &str) -> Vec<(String, Money)> {
+pub fn apportion_pro_rata(
+    total: Money,
+    weights: &[(String, u64)],
+    tie: &str,
+) -> Vec<(String, Money)> {
     let sum: i128 = weights.iter().map(|(_, w)| i128::from(*w)).sum();
     assert!(sum > 0, "a split needs some weight");
     let total_abs = i128::from(total.pence.unsigned_abs());

@@ -456,8 +456,10 @@ impl PartnershipHistory {
         let mut ended = None;
         for event in events {
             if event.kind == PARTNERSHIP_ENDED {
-                let end: PartnershipEnd = serde_json::from_value(event.data.clone())
-                    .map_err(|e| Failure::integrity(format!("event {} does not hold an end: {e}", event.seq)))?;
+                let end: PartnershipEnd =
+                    serde_json::from_value(event.data.clone()).map_err(|e| {
+                        Failure::integrity(format!("event {} does not hold an end: {e}", event.seq))
+                    })?;
                 ended = Some(Ended {
                     on: parse_date(&event.effective_on)?,
                     minute: end.minute,

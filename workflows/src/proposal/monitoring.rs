@@ -1,10 +1,10 @@
 //! A live service's monitoring: performance indicators and their quarterly values, savings
 //! apportioned by the business case's shares, and the councils' reviews.
 
-use super::shares;
 use super::command::Ctx;
 use super::events::*;
 use super::refusal::{ended, live, on_hold, proposal_council};
+use super::shares;
 use super::state::ProposalState;
 use crate::definition::Stage;
 use crate::money::Money;
@@ -78,8 +78,10 @@ pub fn decide_saving(
     })?;
     // The shares in force for the quarter (a council that left takes no part; varied shares).
     let terms = shares::in_force(state, quarter).ok_or_else(|| {
-        Failure::refused(format!("no council takes a share of {id}'s savings in {quarter}"))
-            .with_remedy(Remedy::ShowProposal { id: id.clone() })
+        Failure::refused(format!(
+            "no council takes a share of {id}'s savings in {quarter}"
+        ))
+        .with_remedy(Remedy::ShowProposal { id: id.clone() })
     })?;
     Ok(Draft::of(ProposalEvent::SavingRecorded(SavingRecorded {
         quarter,

@@ -215,7 +215,11 @@ fn variations_view(state: &ProposalState) -> Vec<ShareVariationView> {
                 by: v.by.clone(),
                 shares: v.shares.clone(),
                 consents: v.consents.clone(),
-                awaiting: if v.replaced { vec![] } else { awaiting(state, v) },
+                awaiting: if v.replaced {
+                    vec![]
+                } else {
+                    awaiting(state, v)
+                },
                 status: match (v.replaced, from) {
                     (true, _) => "replaced",
                     (false, Some(_)) => "in-force",

@@ -49,6 +49,11 @@ mod tests {
         assert!(!due(Kind::QuarterlyReport, "2017-04-01T08:00:00Z"));
         assert!(due(Kind::AnnualReview, "2016-11-15T09:00:00Z"));
         assert!(!due(Kind::AnnualReview, "2016-11-16T09:00:00Z"));
-        assert!(falls_due(None, &reminder(Kind::AnnualReview, "2030-01-01T09:00:00Z"), &tz, start));
+        assert!(falls_due(
+            None,
+            &reminder(Kind::AnnualReview, "2030-01-01T09:00:00Z"),
+            &tz,
+            start
+        ));
     }
 }
