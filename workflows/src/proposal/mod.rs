@@ -35,6 +35,8 @@ mod call_in_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod shares_tests;
+#[cfg(test)]
 pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
