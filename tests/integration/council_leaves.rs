@@ -415,6 +415,8 @@ fn a_council_leaves_and_the_two_that_remain_share_its_part_pro_rata() {
         ],
     );
     assert_eq!(q1_report["proposals"], serde_json::json!([]));
+    let said = q1_report["warnings"].to_string();
+    assert!(said.contains("Wychavon District Council left"), "{said}");
     assert_eq!(q1_report["savings"]["quarter_council"], "0.00");
     let q1_bromsgrove = env.json_as(
         "audit",
