@@ -562,6 +562,26 @@ fn shares_are_varied_with_every_remaining_councils_consent_then_the_partnership_
     );
     let show = env.json_as("audit", &["proposal", "show", "revenues"]);
     assert_eq!(show["share_variations"][1]["in_force_from"], "2016/17-Q3");
+    // What the business case's £4,000 a year means for Bromsgrove, by the shares in force.
+    let expected = |quarter: &str| {
+        let r = env.json_as(
+            "audit",
+            &[
+                "report",
+                "quarterly",
+                "--quarter",
+                quarter,
+                "--council",
+                "bromsgrove",
+                "--format",
+                "json",
+            ],
+        );
+        r["money"][0]["expected_annual_council"].clone()
+    };
+    assert_eq!(expected("2015/16-Q4"), "1333.20");
+    assert_eq!(expected("2016/17-Q2"), "2194.57");
+    assert_eq!(expected("2016/17-Q3"), "2400.00");
     assert_eq!(
         show["savings"]["by_quarter"]["2016/17-Q2"]["by_council"]["bromsgrove"],
         "548.64"
