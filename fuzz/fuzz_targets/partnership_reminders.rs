@@ -136,6 +136,9 @@ fn render_reports(p: &Partnership, facts: &Facts, registered: Date, due: Date) {
                     hash: "0".repeat(64),
                     checkpoint: format!("concordat/fuzz\n1\n{}=\n", "A".repeat(43)),
                 },
+                year_start: facts.year_start,
+                registered_on: registered,
+                last_recorded_on: Some(registered),
             })
         })
         .collect();
