@@ -50,19 +50,18 @@ fn consent(council: &str) -> C {
 
 /// A three-council service live from 1 April 2009, shares 33.33 / 27.42 / 39.25, lead bromsgrove.
 fn live() -> Log {
-    live_with([3333, 2742, 3925])
+    live_with(Some([3333, 2742, 3925]))
 }
 
 /// The three-council service live from 1 April 2009 with these hundredths (bromsgrove, redditch,
-/// wychavon), lead bromsgrove.
-fn live_with(hundredths: [u32; 3]) -> Log {
+/// wychavon), or equal shares (none given), lead bromsgrove.
+fn live_with(hundredths: Option<[u32; 3]>) -> Log {
     let mut log = Log::in_partnership(&three(), "revenues");
     log.create(Category::MediumTerm, "2009-01-05").unwrap();
-    let shares = [
-        ("bromsgrove", hundredths[0]),
-        ("redditch", hundredths[1]),
-        ("wychavon", hundredths[2]),
-    ];
+    let councils = ["bromsgrove", "redditch", "wychavon"];
+    let shares: Vec<(&str, u32)> = hundredths
+        .map(|h| councils.into_iter().zip(h).collect())
+        .unwrap_or_default();
     let steps = [
         C::BusinessCase {
             one_off_cost: Money::from_pence(0),
@@ -177,6 +176,21 @@ fn the_leaver_takes_nothing_from_the_quarter_it_leaves_in() {
     assert!(log
         .run("bdc-clerk", "2010-08-01", leave("bromsgrove"))
         .is_err());
+}
+
+#[test]
+fn equal_shares_stay_exactly_equal_among_the_councils_that_remain() {
+    let mut log = live_with(None);
+    log.run("wdc-clerk", "2010-04-01", leave("wychavon"))
+        .unwrap();
+    log.run("jce", "2010-06-30", saving("2010/11-Q1", 101))
+        .unwrap();
+    // 101p between two: 50p each and the odd penny to the lead.
+    assert_eq!(
+        parts(&log, "2010/11-Q1"),
+        pence(&[("bromsgrove", 51), ("redditch", 50)])
+    );
+    assert!(in_force(&log.state(), q("2010/11-Q1")).unwrap().equal);
 }
 
 #[test]
@@ -353,7 +367,7 @@ proptest! {
         prop_assume!(hundredths.iter().all(|h| *h > 0));
         let councils = ["bromsgrove", "redditch", "wychavon"];
         let clerks = ["bdc-clerk", "rbc-clerk", "wdc-clerk"];
-        let mut log = live_with(hundredths);
+        let mut log = live_with(Some(hundredths));
         let record = |log: &mut Log| log.run("jce", "2010-06-30", saving("2010/11-Q1", pence)).map(|_| ());
         if saving_first {
             record(&mut log).unwrap();
