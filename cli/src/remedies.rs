@@ -114,6 +114,19 @@ fn proposal(remedy: &Remedy) -> String {
             "to replace it, give the figure with --correct and why: `concordat monitor saving {id} --quarter {quarter} --amount GBP --correct --reason TEXT`"
         ),
         MeetingFrom { date } => format!("give --meeting {date} or later"),
+        LeaveFirst { council, proposals } => format!(
+            "{council}'s clerk records its leaving first, e.g. `concordat council leave {} --council {council} --on DATE --minute REF`{}",
+            proposals.first().map(String::as_str).unwrap_or("ID"),
+            if proposals.len() > 1 {
+                format!(" (and for {})", proposals[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ),
+        GiveRemainingShares { councils } => format!(
+            "give one --share COUNCIL=PERCENT for each of {}, summing to 100",
+            councils.join(", ")
+        ),
     }
 }
 

@@ -6,6 +6,7 @@
 mod architecture;
 mod call_in;
 mod checkpoints;
+mod council_leaves;
 mod date_order;
 mod db_roles;
 mod durability;

@@ -232,6 +232,48 @@ pub fn apportion_equally(total: Money, parties: &[String], lead: &str) -> Vec<(S
         .collect()
 }
 
+/// Splits `total` pro rata to `weights` (any positive whole numbers, e.g. the hundredths of the
+/// shares of the councils that remain after one left) to the penny: each party gets its exact part
+/// rounded down, then the pence left over go one at a time by largest remainder, ties to `tie`,
+/// then in the order given; a negative total is split as its absolute amount, then negated. With
+/// weights summing to 100 % this is [`apportion`]; with equal weights, [`apportion_equally`].
+pub fn apportion_pro_rata(
+    total: Money,
+    weights: &[(String, u64)],
+    tie: &str,
+) -> Vec<(String, Money)> {
+    let sum: i128 = weights.iter().map(|(_, w)| i128::from(*w)).sum();
+    assert!(sum > 0, "a split needs some weight");
+    let total_abs = i128::from(total.pence.unsigned_abs());
+    let mut parts: Vec<(i128, i128)> = weights
+        .iter()
+        .map(|(_, w)| {
+            let exact = total_abs * i128::from(*w);
+            (exact / sum, exact % sum)
+        })
+        .collect();
+    let mut left = total_abs - parts.iter().map(|(floor, _)| floor).sum::<i128>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    // Largest remainder first; among equals the tie council, then the order given.
+    order.sort_by_key(|&i| (std::cmp::Reverse(parts[i].1), weights[i].0 != tie, i));
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        parts[i].0 += 1;
+        left -= 1;
+    }
+    let sign = if total.pence < 0 { -1 } else { 1 };
+    weights
+        .iter()
+        .zip(parts)
+        .map(|((c, _), (pence, _))| {
+            let pence = i64::try_from(pence).expect("a part is no larger than the whole");
+            (c.clone(), Money::from_pence(sign * pence))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

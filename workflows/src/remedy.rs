@@ -73,6 +73,14 @@ pub enum Remedy {
     GiveReason,
     /// Date the Board vote at a meeting on or after `date`.
     MeetingFrom { date: Date },
+    /// `council` records leaving each of `proposals` (its own decision) before it leaves the
+    /// partnership.
+    LeaveFirst {
+        council: String,
+        proposals: Vec<String>,
+    },
+    /// Give each of `councils` (those that remain in a live service) a share summing to 100.
+    GiveRemainingShares { councils: Vec<String> },
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

@@ -1,4 +1,4 @@
-//! `concordat council decide|in-principle|call-in|call-in-resolved`.
+//! `concordat council decide|in-principle|call-in|call-in-resolved|leave|consent`.
 
 use super::common::{human_recorded, ChangeArgs, DecisionArg};
 use super::values::parsed;
@@ -77,6 +77,34 @@ pub enum CouncilCommand {
         /// How scrutiny resolved it.
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record a council's own decision to leave a live service (its clerk); from the quarter
+    /// containing --on its share of the savings goes to the councils that remain.
+    Leave {
+        /// The proposal's id, e.g. elections.
+        id: String,
+        /// The council leaving, e.g. wychavon (the acting clerk's own).
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
+        /// The minute of the council's decision to leave.
+        #[arg(long, value_parser = parsed::<Line>)]
+        minute: Line,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Record a council's consent to the pending variation of shares (its clerk); the new
+    /// shares are in force once every remaining council has consented.
+    Consent {
+        /// The proposal's id, e.g. elections.
+        id: String,
+        /// The council consenting, e.g. redditch (the acting clerk's own).
+        #[arg(long, value_parser = parsed::<Name>)]
+        council: Name,
+        /// The minute of the council's consent.
+        #[arg(long, value_parser = parsed::<Line>)]
+        minute: Line,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -163,6 +191,18 @@ pub async fn exec(g: &GlobalArgs, cmd: CouncilCommand) -> Result<ExitCode, Failu
             minute,
             change,
         } => ops::in_principle(&mut session, &id, council, minute, &change.change()).await?,
+        CouncilCommand::Leave {
+            id,
+            council,
+            minute,
+            change,
+        } => ops::leave(&mut session, &id, council, minute, &change.change()).await?,
+        CouncilCommand::Consent {
+            id,
+            council,
+            minute,
+            change,
+        } => ops::consent(&mut session, &id, council, minute, &change.change()).await?,
     };
     output::emit(g.json, &recorded, human)?;
     super::finish(session).await

@@ -1,5 +1,6 @@
-//! `concordat partnership show|amend`.
+//! `concordat partnership show|amend|end`.
 
+use super::values::parsed;
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
@@ -7,6 +8,7 @@ use engine::store::OpenMode;
 use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::init::PartnershipView;
+use workflows::ops::input::Line;
 
 /// The `partnership` command words.
 #[derive(Debug, Subcommand)]
@@ -20,6 +22,16 @@ pub enum PartnershipCommand {
         /// The date the amendment takes effect (default: today).
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
+    },
+    /// Record the partnership's end (an admin): after --on nothing falls due but the report of
+    /// the quarter containing it.
+    End {
+        /// The date the partnership ends (default: today).
+        #[arg(long, value_name = "DATE", value_parser = super::values::date)]
+        on: Option<jiff::civil::Date>,
+        /// The minute of the decision to end it.
+        #[arg(long, value_parser = parsed::<Line>)]
+        minute: Line,
     },
 }
 
@@ -48,6 +60,21 @@ pub async fn exec(g: &GlobalArgs, cmd: PartnershipCommand) -> Result<ExitCode, F
                     out += &format!("  {c}\n");
                 }
                 out
+            })?;
+            super::finish(session).await
+        }
+        PartnershipCommand::End { on, minute } => {
+            let mut session = context::session(g, OpenMode::Existing).await?;
+            let ended = workflows::ops::end::end(&mut session, on, minute).await?;
+            output::emit(g.json, &ended, |e| {
+                format!(
+                    "Partnership {} ends on {} (minute: {}, seq {}): the report for {} is the last; nothing falls due after it\n",
+                    output::field(&e.partnership),
+                    e.effective_on,
+                    output::field(&e.minute),
+                    e.seq,
+                    e.final_quarter
+                )
             })?;
             super::finish(session).await
         }
@@ -107,6 +134,13 @@ fn human(v: &PartnershipView) -> String {
     };
     for k in &v.checkpoint_key_changes {
         out += &format!("  from {}: {}\n", k.effective_on, k.change);
+    }
+    if let Some(end) = &v.ended {
+        out += &format!(
+            "Ended on {} (minute: {})\n",
+            end.on,
+            output::field(&end.minute)
+        );
     }
     if !v.amendments.is_empty() {
         out += &format!("Amended with effect from: {}\n", v.amendments.join(", "));

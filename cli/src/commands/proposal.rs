@@ -71,6 +71,17 @@ pub enum ProposalCommand {
     /// Put right the date an earlier event was recorded as taken on (a correcting event: who, when,
     /// why; the log is never rewritten), by whoever may record an event of its kind.
     CorrectDate(CorrectDateCmd),
+    /// Propose new shares of a live service's savings: in force, from the quarter of the last
+    /// consent, once every remaining council consents (`council consent`).
+    VaryShares {
+        /// The proposal's id, e.g. elections.
+        id: String,
+        /// COUNCIL=PERCENT of the savings, one for each council that remains, summing to 100.
+        #[arg(long, required = true, value_parser = parsed::<Share>)]
+        share: Vec<Share>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
 }
 
 /// `proposal correct-date`.
@@ -206,6 +217,10 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             .await?;
             output::emit(g.json, &r, human_recorded)?;
         }
+        ProposalCommand::VaryShares { id, share, change } => {
+            let r = ops::vary_shares(&mut session, &id, share, &change.change()).await?;
+            output::emit(g.json, &r, human_recorded)?;
+        }
     }
     super::finish(session).await
 }
@@ -218,6 +233,9 @@ fn lists_once(cmd: &ProposalCommand) -> Result<(), Failure> {
     if let ProposalCommand::BusinessCase(a) = cmd {
         shares_once("--share", &a.share)?;
         shares_once("--cost-share", &a.cost_share)?;
+    }
+    if let ProposalCommand::VaryShares { share, .. } = cmd {
+        shares_once("--share", share)?;
     }
     Ok(())
 }
@@ -296,6 +314,44 @@ fn human_show(v: &ProposalView) -> String {
     out += &show_kpis(v);
     out += &show_savings_and_reviews(v);
     out += &show_milestones_and_next(v);
+    out += &show_terms(v);
+    out
+}
+
+/// The councils that left and the variations of shares, with their consents.
+fn show_terms(v: &ProposalView) -> String {
+    let mut out = String::new();
+    for (council, l) in &v.left {
+        out += &format!(
+            "Left: {council} on {} (minute: {}); from {} its share goes to {}\n",
+            l.on,
+            output::field(&l.minute),
+            l.from_quarter,
+            l.remaining.join(", ")
+        );
+    }
+    for s in &v.share_variations {
+        let shares: Vec<String> = s.shares.iter().map(|(c, p)| format!("{c} {p}%")).collect();
+        out += &format!(
+            "Shares varied ({}), proposed {} by {}: {}\n",
+            s.status,
+            s.proposed_on,
+            s.by,
+            shares.join(", ")
+        );
+        for (council, c) in &s.consents {
+            out += &format!(
+                "  {council} consented on {} (minute: {})\n",
+                c.on,
+                output::field(&c.minute)
+            );
+        }
+        if let Some(q) = s.in_force_from {
+            out += &format!("  in force from {q}\n");
+        } else if !s.awaiting.is_empty() {
+            out += &format!("  awaiting consent from {}\n", s.awaiting.join(", "));
+        }
+    }
     out
 }
 

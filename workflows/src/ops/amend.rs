@@ -4,9 +4,13 @@
 
 use super::change;
 use super::session::{Session, PARTNERSHIP_AMENDED, PARTNERSHIP_STREAM};
+use crate::definition::Stage;
 use crate::partnership::Partnership;
 use crate::permissions::Act;
+use crate::proposal::ProposalState;
+use crate::remedy::Remedy;
 use engine::{Expectation, Failure, NewEvent};
+use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -48,6 +52,7 @@ pub async fn amend(
             .with_details(refusals)
             .with_detail("keep timezone and financial_year_start as they are"));
     }
+    still_in_live_services(session, &old, &new, date).await?;
     let changes = differences(&old, &new);
     if changes.is_empty() {
         return Err(Failure::refused(format!(
@@ -85,6 +90,61 @@ pub async fn amend(
         version: written[0].version,
         changes,
     })
+}
+
+/// Refuses an amendment that removes a council still taking part in a live service (in monitoring,
+/// or on hold from it) on `date`: it must record leaving each one first (its own decision).
+async fn still_in_live_services(
+    session: &mut Session,
+    old: &Partnership,
+    new: &Partnership,
+    date: Date,
+) -> Result<(), Failure> {
+    let removed: Vec<&String> = old
+        .councils
+        .iter()
+        .map(|c| &c.id)
+        .filter(|c| new.council(c).is_none())
+        .collect();
+    if removed.is_empty() {
+        return Ok(());
+    }
+    let proposals = change::load_all(session).await?;
+    let mut failure: Option<Failure> = None;
+    for council in removed {
+        let live: Vec<String> = proposals
+            .iter()
+            .filter(|p| still_in(p, council, date))
+            .map(|p| p.id.clone())
+            .collect();
+        if live.is_empty() {
+            continue;
+        }
+        let line = format!(
+            "{council} is still in the live service{} {}",
+            if live.len() == 1 { "" } else { "s" },
+            live.join(", ")
+        );
+        let remedy = Remedy::LeaveFirst {
+            council: council.clone(),
+            proposals: live,
+        };
+        failure = Some(match failure {
+            None => Failure::refused(format!(
+                "the amendment removes a council from the partnership on {date} while it still takes part in a live service"
+            ))
+            .with_detail_remedy(line, remedy),
+            Some(f) => f.with_detail_remedy(line, remedy),
+        });
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+/// Whether `council` still takes part in live service `p` on `date` (it has not left by then).
+fn still_in(p: &ProposalState, council: &str, date: Date) -> bool {
+    let live = p.stage == Stage::Monitoring || p.held_from.as_ref() == Some(&Stage::Monitoring);
+    live && p.councils.iter().any(|c| c == council)
+        && p.left.get(council).is_none_or(|l| l.on > date)
 }
 
 /// What changes from `old` to `new`, one plain line each.

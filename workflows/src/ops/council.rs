@@ -1,6 +1,7 @@
 //! `council decide`: a council's Cabinet or Full Council decision, recorded by its clerk;
 //! `council call-in|call-in-resolved`: scrutiny's call-in of an approval inside its window; and
 //! `council in-principle`: an approval in principle at an earlier stage.
+//! `council leave|consent`: a council leaving a live service, or consenting to new shares.
 
 use super::change::{change, Change, Recorded};
 use super::input::{Line, Name, Text};
@@ -88,6 +89,38 @@ pub async fn in_principle(
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::InPrinciple {
+        council: council.0,
+        minute: minute.0,
+    };
+    change(session, id, command, c).await
+}
+
+/// `council leave ID --council COUNCIL --minute REF`: the council leaves the live service; from the
+/// quarter containing `--on` its share of the savings goes to the councils that remain.
+pub async fn leave(
+    session: &mut Session,
+    id: &str,
+    council: Name,
+    minute: Line,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let command = ProposalCommand::Leave {
+        council: council.0,
+        minute: minute.0,
+    };
+    change(session, id, command, c).await
+}
+
+/// `council consent ID --council COUNCIL --minute REF`: the council consents to the pending
+/// variation of shares.
+pub async fn consent(
+    session: &mut Session,
+    id: &str,
+    council: Name,
+    minute: Line,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let command = ProposalCommand::Consent {
         council: council.0,
         minute: minute.0,
     };

@@ -72,6 +72,15 @@ pub struct PartnershipView {
     /// Each change of the checkpoint verifier key, with the date it took effect (issue 18: a key
     /// is never swapped unannounced).
     pub checkpoint_key_changes: Vec<KeyChange>,
+    /// The partnership's recorded end (`partnership end`), if any.
+    pub ended: Option<EndView>,
+}
+
+/// The partnership's end, as `partnership show` gives it.
+#[derive(Debug, Serialize)]
+pub struct EndView {
+    pub on: String,
+    pub minute: String,
 }
 
 /// One change of the checkpoint verifier key.
@@ -104,5 +113,9 @@ pub async fn show(session: &mut Session) -> Result<PartnershipView, Failure> {
                 })
             })
             .collect(),
+        ended: history.ended().map(|e| EndView {
+            on: e.on.to_string(),
+            minute: e.minute.clone(),
+        }),
     })
 }

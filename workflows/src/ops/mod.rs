@@ -9,6 +9,7 @@ pub mod checkpoint;
 pub mod consultation;
 pub mod council;
 pub mod date_order;
+pub mod end;
 pub mod init;
 pub mod input;
 pub mod milestone;

@@ -185,6 +185,7 @@ fn replay_outlook(
         lead_days: p.schedule.milestone_lead_days.clone(),
         council_names: council_names(&snap.partnership),
         fired: fired.clone(),
+        ends: snap.partnership.ended().map(|e| e.on),
     })
 }
 

@@ -205,6 +205,20 @@ pub async fn business_case(
     change(session, id, command, c).await
 }
 
+/// `proposal vary-shares ID --share COUNCIL=PERCENT…`: new shares of a live service's savings,
+/// in force once every remaining council consents.
+pub async fn vary_shares(
+    session: &mut Session,
+    id: &str,
+    shares: Vec<Share>,
+    c: &Change,
+) -> Result<Recorded, Failure> {
+    let command = ProposalCommand::VaryShares {
+        shares: input::shares(shares)?,
+    };
+    change(session, id, command, c).await
+}
+
 /// The lifecycle commands that take only a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {

@@ -135,6 +135,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         council_names: council_names(&snapshot.partnership),
         proposals: snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        ends: snapshot.partnership.ended().map(|e| e.on),
     })
 }
 
@@ -217,6 +218,7 @@ pub async fn outlook(session: &mut Session) -> Result<Outlook, Failure> {
         lead_days: p.schedule.milestone_lead_days.clone(),
         council_names: council_names(&history),
         fired: fired(session).await?,
+        ends: history.ended().map(|e| e.on),
     })
 }
 

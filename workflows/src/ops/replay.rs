@@ -110,6 +110,7 @@ pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<
         lead_days: p.schedule.milestone_lead_days.clone(),
         council_names: council_names(&snap.partnership),
         fired,
+        ends: snap.partnership.ended().map(|e| e.on),
     };
     let proposals = snap
         .proposals

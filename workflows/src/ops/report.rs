@@ -2,7 +2,7 @@
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
 use super::reminders::{council_names, facts, snapshot};
-use super::session::Session;
+use super::session::{PartnershipHistory, Session};
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
 use crate::reminders::firing::REPORT_ISSUED;
@@ -13,6 +13,7 @@ use crate::report::templates::{self, Kind as Template};
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
 use engine::Failure;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use std::path::Path;
@@ -131,7 +132,9 @@ pub async fn generate(
     let (first_day, last_day) = (quarter.first_day(start), quarter.last_day(start));
     let at_end = recorded.partnership.on(last_day).clone();
     let councils: Vec<String> = match council {
-        Some(c) if at_end.council(c).is_some() => vec![c.to_string()],
+        // A council that has left the partnership still gets its report (without the services
+        // it left); one that had not joined by the quarter's end has none.
+        Some(c) if was_council_by(&recorded.partnership, c, last_day) => vec![c.to_string()],
         Some(c) => {
             return Err(Failure::refused(format!(
                 "{c:?} was not a council of the partnership at the end of {quarter}"
@@ -193,6 +196,15 @@ pub async fn generate(
             })
         })
         .collect())
+}
+
+/// Whether `council` was a council of the partnership at some time up to `date`.
+fn was_council_by(history: &PartnershipHistory, council: &str, date: Date) -> bool {
+    history
+        .versions()
+        .iter()
+        .filter(|(from, _)| from.is_none_or(|f| f <= date))
+        .any(|(_, p)| p.council(council).is_some())
 }
 
 /// The layout the scheduler recorded for `reports` when it issued them at their `known_at`

@@ -120,6 +120,8 @@ impl ProposalState {
             steps: Vec::new(),
             in_principle: Vec::new(),
             marks: Marks::created(event.seq, created_on),
+            left: Default::default(),
+            share_variations: Vec::new(),
         })
     }
 
@@ -207,10 +209,63 @@ impl ProposalState {
             // Honoured by `project`, which reads the corrected event as taken on the new date;
             // a state folded event by event is refolded from the stream (`ops::change`).
             E::DateCorrected(_) => {}
+            E::CouncilLeft(d) => self.council_left(d, event, on),
+            E::ShareVariationProposed(d) => self.variation_proposed(d, event, on),
+            E::ShareVariationConsented(d) => self.variation_consented(d, event, on),
+        }
+        if super::shares::reapportions(&event.kind) {
+            super::shares::reapportion(self);
         }
         self.version = event.version;
         self.last_seq = event.seq;
         Ok(())
+    }
+
+    fn council_left(&mut self, d: CouncilLeft, event: &Event, on: Date) {
+        let left = Left {
+            on,
+            from_quarter: d.from_quarter,
+            minute: d.minute,
+            by: event.actor.clone(),
+            remaining: d.remaining,
+        };
+        self.left.insert(d.council, left);
+    }
+
+    fn variation_proposed(&mut self, d: ShareVariationProposed, event: &Event, on: Date) {
+        // A new variation replaces one still waiting for consents.
+        let waiting: Vec<bool> = self
+            .share_variations
+            .iter()
+            .map(|v| super::shares::in_force_from(self, v).is_none())
+            .collect();
+        for (v, waiting) in self.share_variations.iter_mut().zip(waiting) {
+            v.replaced |= waiting;
+        }
+        self.share_variations.push(ShareVariation {
+            seq: event.seq,
+            proposed_on: on,
+            by: event.actor.clone(),
+            shares: d.shares,
+            consents: Default::default(),
+            replaced: false,
+        });
+    }
+
+    fn variation_consented(&mut self, d: ShareVariationConsented, event: &Event, on: Date) {
+        if let Some(v) = self
+            .share_variations
+            .iter_mut()
+            .find(|v| v.seq == d.variation)
+        {
+            let consent = Consent {
+                on,
+                quarter: d.quarter,
+                minute: d.minute,
+                by: event.actor.clone(),
+            };
+            v.consents.insert(d.council, consent);
+        }
     }
 
     fn council_decided(

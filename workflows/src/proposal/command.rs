@@ -143,6 +143,20 @@ pub enum ProposalCommand {
         council: String,
         minute: String,
     },
+    /// `council` leaves the live service, by its own recorded decision.
+    Leave {
+        council: String,
+        minute: String,
+    },
+    /// New shares of the savings, in force once every remaining council consents.
+    VaryShares {
+        shares: Vec<(String, Percent)>,
+    },
+    /// `council` consents to the pending variation of shares.
+    Consent {
+        council: String,
+        minute: String,
+    },
 }
 
 impl ProposalCommand {
@@ -171,6 +185,10 @@ impl ProposalCommand {
             }
             // Recorded as the council's decisions are: by its clerk.
             InPrinciple { council, .. } => Act::RecordCouncilDecision(council.clone()),
+            Leave { council, .. } | Consent { council, .. } => {
+                Act::RecordCouncilDecision(council.clone())
+            }
+            VaryShares { .. } => Act::ShapeProposal,
         }
     }
 
@@ -185,6 +203,9 @@ impl ProposalCommand {
             CallIn { .. } => "the call-in",
             ResolveCallIn { .. } => "the call-in's resolution",
             InPrinciple { .. } => "the approval in principle",
+            Leave { .. } => "the leaving",
+            VaryShares { .. } => "the variation of shares",
+            Consent { .. } => "the consent",
             _ => "the change",
         }
     }

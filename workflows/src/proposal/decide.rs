@@ -15,6 +15,7 @@ use super::guards;
 use super::monitoring::{self, Review, SavingEntry};
 use super::refusal::{ended, held, on_hold, own_milestone, proposal_council};
 use super::state::ProposalState;
+use super::terms;
 use crate::definition::{MoveKind, Stage, WorkflowDefinition, SHARED_SERVICE_PROPOSAL};
 use crate::milestone;
 use crate::proposal::event::ProposalEvent;
@@ -143,6 +144,9 @@ pub fn decide(
             proposal_council(state, ctx, council)?;
             call_in::decide_resolution(state, ctx, council, *outcome)
         }
+        Leave { council, minute } => terms::decide_leave(state, ctx, council, minute),
+        VaryShares { shares } => terms::decide_vary(state, ctx, shares),
+        Consent { council, minute } => terms::decide_consent(state, ctx, council, minute),
         _ => record(state, definition, command, ctx),
     }?;
     // The guards held in seq order; the date must also keep the order decisions were taken in.

@@ -97,6 +97,30 @@ impl ProposalEvent {
                 d.reason
             ),
             E::Other(kind) => kind.replace('-', " "),
+            E::CouncilLeft(d) => format!(
+                "{} left the service (minute: {}); from {} its share goes to {}, pro rata",
+                d.council,
+                d.minute,
+                d.from_quarter,
+                names(&d.remaining)
+            ),
+            E::ShareVariationProposed(d) => {
+                let shares: Vec<String> =
+                    d.shares.iter().map(|(c, p)| format!("{c} {p}%")).collect();
+                format!(
+                    "new shares of the savings proposed: {}{}; in force once every council consents",
+                    shares.join(", "),
+                    if d.replaces_pending {
+                        " (replacing the variation awaiting consent)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            E::ShareVariationConsented(d) => format!(
+                "{} consented to the new shares proposed at seq {} (minute: {})",
+                d.council, d.variation, d.minute
+            ),
         }
     }
 }

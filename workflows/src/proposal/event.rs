@@ -35,6 +35,9 @@ pub enum ProposalEvent {
     MilestoneCompleted(MilestoneCompleted),
     InPrincipleApproved(InPrincipleApproved),
     DateCorrected(DateCorrected),
+    CouncilLeft(CouncilLeft),
+    ShareVariationProposed(ShareVariationProposed),
+    ShareVariationConsented(ShareVariationConsented),
     /// A type a later version added: this version folds it as nothing and names it by its type.
     Other(String),
 }
@@ -68,6 +71,9 @@ impl ProposalEvent {
             MILESTONE_COMPLETED => MilestoneCompleted(data(d)?),
             IN_PRINCIPLE_APPROVED => InPrincipleApproved(data(d)?),
             DATE_CORRECTED => DateCorrected(data(d)?),
+            COUNCIL_LEFT => CouncilLeft(data(d)?),
+            SHARE_VARIATION_PROPOSED => ShareVariationProposed(data(d)?),
+            SHARE_VARIATION_CONSENTED => ShareVariationConsented(data(d)?),
             other => Other(other.to_string()),
         })
     }
@@ -107,6 +113,9 @@ impl ProposalEvent {
             MilestoneCompleted(d) => serde_json::to_value(d),
             InPrincipleApproved(d) => serde_json::to_value(d),
             DateCorrected(d) => serde_json::to_value(d),
+            CouncilLeft(d) => serde_json::to_value(d),
+            ShareVariationProposed(d) => serde_json::to_value(d),
+            ShareVariationConsented(d) => serde_json::to_value(d),
             Other(_) => Ok(Value::Object(Default::default())),
         };
         value.expect("event data always serialises")
@@ -136,6 +145,9 @@ impl ProposalEvent {
             MilestoneCompleted(_) => MILESTONE_COMPLETED,
             InPrincipleApproved(_) => IN_PRINCIPLE_APPROVED,
             DateCorrected(_) => DATE_CORRECTED,
+            CouncilLeft(_) => COUNCIL_LEFT,
+            ShareVariationProposed(_) => SHARE_VARIATION_PROPOSED,
+            ShareVariationConsented(_) => SHARE_VARIATION_CONSENTED,
             Other(kind) => kind,
         }
     }

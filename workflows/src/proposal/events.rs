@@ -53,6 +53,14 @@ pub const IN_PRINCIPLE_APPROVED: &str = "in-principle-approved";
 /// `recorded_at`), why. The projection reads the corrected event as taken on `to`.
 pub const DATE_CORRECTED: &str = "date-corrected";
 
+/// A council left a live service by its own decision: from `from_quarter` its money goes to the
+/// councils that remain.
+pub const COUNCIL_LEFT: &str = "council-left";
+/// The programme manager proposed new shares of the savings of a live service.
+pub const SHARE_VARIATION_PROPOSED: &str = "share-variation-proposed";
+/// A council consented to the pending variation of shares.
+pub const SHARE_VARIATION_CONSENTED: &str = "share-variation-consented";
+
 /// The workflow a proposal runs under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkflowRef {
@@ -380,6 +388,39 @@ pub struct DateCorrected {
     pub from: String,
     pub to: String,
     pub reason: String,
+}
+
+/// `council-left`: the council's own recorded decision to leave a live service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouncilLeft {
+    pub council: String,
+    pub minute: String,
+    /// The quarter containing the effective date: from it on, the council takes no part.
+    pub from_quarter: Quarter,
+    /// The councils that remain, in the partnership's order (the first takes a tied penny when
+    /// the lead has left).
+    pub remaining: Vec<String>,
+}
+
+/// `share-variation-proposed`: new shares of the savings, in force once every council named
+/// consents (a pending variation is replaced by a new one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareVariationProposed {
+    pub shares: BTreeMap<String, Percent>,
+    /// Whether it replaces a variation still waiting for consents.
+    #[serde(default)]
+    pub replaces_pending: bool,
+}
+
+/// `share-variation-consented`: a council's consent to the pending variation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareVariationConsented {
+    pub council: String,
+    pub minute: String,
+    /// The quarter containing the consent's date (the variation is in force from the latest).
+    pub quarter: Quarter,
+    /// The seq of the `share-variation-proposed` event consented to.
+    pub variation: u64,
 }
 
 /// An event decided, ready to be given a stream, actor and date.

@@ -18,8 +18,10 @@ pub mod guards;
 pub mod monitoring;
 pub mod refusal;
 pub mod reminders;
+pub mod shares;
 pub mod snapshot;
 pub mod state;
+pub mod terms;
 pub mod view;
 
 pub use apply::{project, Cut};
@@ -40,6 +42,8 @@ mod date_order_proptests;
 mod proptests;
 #[cfg(test)]
 mod savings_tests;
+#[cfg(test)]
+mod shares_tests;
 #[cfg(test)]
 pub(crate) mod testing;
 #[cfg(test)]

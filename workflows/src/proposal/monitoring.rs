@@ -1,13 +1,13 @@
 //! A live service's monitoring: performance indicators and their quarterly values, savings
 //! apportioned by the business case's shares, and the councils' reviews.
 
-use super::business_case::{ordered, split};
 use super::command::Ctx;
 use super::events::*;
 use super::refusal::{ended, live, on_hold, proposal_council};
+use super::shares;
 use super::state::ProposalState;
 use crate::definition::Stage;
-use crate::money::{pounds, Money, Percent};
+use crate::money::{pounds, Money};
 use crate::proposal::event::ProposalEvent;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
@@ -85,17 +85,23 @@ pub fn decide_saving(
     live(state, "record a saving")?;
     let corrects = saving_allowed(state, ctx, &entry)?;
     let (quarter, amount) = (entry.quarter, entry.amount);
-    let case = state.business_case.as_ref().ok_or_else(|| {
+    state.business_case.as_ref().ok_or_else(|| {
         Failure::refused(format!("{id} has no business case to apportion savings by"))
             .with_remedy(Remedy::RecordBusinessCase { id: id.clone() })
     })?;
-    let shares: Vec<(String, Percent)> = ordered(state, &case.shares);
+    // The shares in force for the quarter (a council that left takes no part; varied shares).
+    let terms = shares::in_force(state, quarter).ok_or_else(|| {
+        Failure::refused(format!(
+            "no council takes a share of {id}'s savings in {quarter}"
+        ))
+        .with_remedy(Remedy::ShowProposal { id: id.clone() })
+    })?;
     Ok(Draft::of(ProposalEvent::SavingRecorded(SavingRecorded {
         quarter,
         amount,
-        by_council: split(amount, &shares, case.equal_shares, &state.lead),
-        shares: case.shares.clone(),
-        equal_shares: case.equal_shares,
+        by_council: terms.split(amount),
+        shares: terms.shares,
+        equal_shares: terms.equal,
         corrects,
         reason: entry.reason.map(str::to_string),
     })))

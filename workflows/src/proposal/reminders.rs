@@ -22,7 +22,8 @@ pub fn proposal_facts(state: &ProposalState) -> ProposalFacts {
     ProposalFacts {
         id: state.id.clone(),
         title: state.title.clone(),
-        councils: state.councils.clone(),
+        // A council that recorded leaving is owed no more reviews of the service.
+        councils: super::shares::remaining(state),
         went_live: state.went_live,
         activity: if state.has_ended() {
             Activity::Ended

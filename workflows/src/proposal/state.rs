@@ -8,7 +8,7 @@ use super::events::{
 use crate::constitution::DecisionBody;
 use crate::definition::{Category, MoveKind, Stage};
 use crate::milestone::Milestone;
-use crate::money::Money;
+use crate::money::{Money, Percent};
 use crate::quarter::Quarter;
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -225,6 +225,40 @@ pub struct Recusal {
     pub on: Date,
 }
 
+/// A council's recorded decision to leave a live service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Left {
+    pub on: Date,
+    /// The first quarter it takes no part in (the one containing `on`).
+    pub from_quarter: Quarter,
+    pub minute: String,
+    pub by: String,
+    /// The councils that remained, in the partnership's order.
+    pub remaining: Vec<String>,
+}
+
+/// A proposed variation of the shares of the savings and the consents recorded to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareVariation {
+    /// The seq of its `share-variation-proposed` event (consents name it).
+    pub seq: u64,
+    pub proposed_on: Date,
+    pub by: String,
+    pub shares: BTreeMap<String, Percent>,
+    pub consents: BTreeMap<String, Consent>,
+    /// Replaced by a later proposal before every council consented.
+    pub replaced: bool,
+}
+
+/// A council's consent to a variation of shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub on: Date,
+    pub quarter: Quarter,
+    pub minute: String,
+    pub by: String,
+}
+
 /// A proposal as its events (all of them, or those a cut admits) describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalState {
@@ -265,6 +299,12 @@ pub struct ProposalState {
     /// What the date-order rules read: the seq and date of each event they may name.
     #[serde(default)]
     pub marks: super::date_order::Marks,
+    /// The councils that left the service, by their own recorded decision.
+    #[serde(default)]
+    pub left: BTreeMap<String, Left>,
+    /// Every variation of shares proposed after go-live, oldest first.
+    #[serde(default)]
+    pub share_variations: Vec<ShareVariation>,
 }
 
 impl ProposalState {

@@ -194,6 +194,7 @@ impl Log {
                 .collect(),
             fired: Default::default(),
             until: "2010-12-31T23:59:59Z".parse().unwrap(),
+            ends: self.history.ended().map(|e| e.on),
         }
     }
 

@@ -48,6 +48,25 @@ pub struct ProposalView {
     pub call_in: BTreeMap<String, CallInView>,
     /// The councils' approvals in principle (never their decisions), oldest first.
     pub in_principle: Vec<InPrincipleView>,
+    /// Each council that left the service: when, from which quarter, by which minute.
+    pub left: BTreeMap<String, super::state::Left>,
+    /// Every variation of the shares proposed after go-live, oldest first, with its consents.
+    pub share_variations: Vec<ShareVariationView>,
+}
+
+/// A variation of the shares: proposed, consented to, and in force or not.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareVariationView {
+    pub proposed_on: Date,
+    pub by: String,
+    pub shares: BTreeMap<String, crate::money::Percent>,
+    pub consents: BTreeMap<String, super::state::Consent>,
+    /// The councils whose consent is still needed.
+    pub awaiting: Vec<String>,
+    /// `pending`, `in-force` (every council consented) or `replaced`.
+    pub status: &'static str,
+    /// The first quarter it is in force for (that of the last consent).
+    pub in_force_from: Option<crate::quarter::Quarter>,
 }
 
 /// A council's approval in principle.
@@ -205,7 +224,38 @@ pub fn show_view_at(
                 by: p.by.clone(),
             })
             .collect(),
+        left: state.left.clone(),
+        share_variations: variations_view(state),
     }
+}
+
+/// The variations of shares with their consents and status.
+fn variations_view(state: &ProposalState) -> Vec<ShareVariationView> {
+    use super::shares::{awaiting, in_force_from};
+    state
+        .share_variations
+        .iter()
+        .map(|v| {
+            let from = in_force_from(state, v);
+            ShareVariationView {
+                proposed_on: v.proposed_on,
+                by: v.by.clone(),
+                shares: v.shares.clone(),
+                consents: v.consents.clone(),
+                awaiting: if v.replaced {
+                    vec![]
+                } else {
+                    awaiting(state, v)
+                },
+                status: match (v.replaced, from) {
+                    (true, _) => "replaced",
+                    (false, Some(_)) => "in-force",
+                    (false, None) => "pending",
+                },
+                in_force_from: from,
+            }
+        })
+        .collect()
 }
 
 /// The consultation: each party responded or pending, and the responses.

@@ -82,6 +82,7 @@ mod tests {
                 call_in: windows,
             }],
             milestones: vec![],
+            ends: None,
         }
     }
 

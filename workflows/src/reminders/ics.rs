@@ -370,6 +370,7 @@ mod tests {
             quarterly: CronSchedule::parse("0 0 9 1 Jan,Apr,Jul,Oct *").unwrap(),
             since: "2008-09-01T16:45:00Z".parse().unwrap(),
             lead_days: vec![14, 1],
+            ends: None,
             council_names: [
                 ("bromsgrove", "Bromsgrove District Council"),
                 ("redditch", "Redditch Borough Council"),

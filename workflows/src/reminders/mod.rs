@@ -15,6 +15,7 @@
 //! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end).
 
 pub mod call_in;
+pub mod end;
 pub mod firing;
 pub mod ics;
 pub mod outbox;

@@ -22,6 +22,8 @@ pub struct Outlook {
     pub fired: BTreeSet<String>,
     /// Reminders due up to this instant (inclusive) are shown; already-due unfired ones too.
     pub until: Timestamp,
+    /// The date the partnership ended, if it has.
+    pub ends: Option<jiff::civil::Date>,
 }
 
 impl Outlook {
@@ -42,6 +44,7 @@ impl Outlook {
             council_names: self.council_names.clone(),
             proposals: vec![proposal],
             milestones,
+            ends: self.ends,
         };
         facts
             .reminders_of(&id, self.until)

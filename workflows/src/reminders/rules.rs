@@ -82,6 +82,9 @@ pub struct Facts {
     pub council_names: BTreeMap<String, String>,
     pub proposals: Vec<ProposalFacts>,
     pub milestones: Vec<MilestoneFacts>,
+    /// The date the partnership ended, if it has: nothing falls due after it but the report of
+    /// the quarter containing it ([`super::end`]).
+    pub ends: Option<Date>,
 }
 
 /// 09:00 local: when review and milestone reminders fall due.
@@ -99,6 +102,7 @@ impl Facts {
         for milestone in &self.milestones {
             all.extend(self.milestone_reminders(milestone, until));
         }
+        all.retain(|r| super::end::falls_due(self.ends, r, &self.tz, self.year_start));
         all.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
         all
     }

@@ -20,6 +20,7 @@ mod warnings;
 use crate::definition::Stage;
 use crate::milestone::Milestone;
 use crate::money::{Money, Percent};
+use crate::proposal::shares::{in_force, takes_part};
 use crate::proposal::state::ProposalState;
 use crate::quarter::Quarter;
 use crate::reminders::rules::{answered_annual_years, review_occurrences};
@@ -79,7 +80,8 @@ pub struct ProposalLine {
     pub lead: String,
     pub councils: Vec<String>,
     pub went_live: Option<Date>,
-    /// This council's share of the savings (business case), if one was recorded.
+    /// This council's share of the savings in force for the quarter (the business case's, or
+    /// varied), if one was recorded.
     pub share: Option<Percent>,
 }
 
@@ -207,7 +209,8 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
     let mut mine: Vec<&ProposalState> = inputs
         .proposals
         .iter()
-        .filter(|p| p.councils.iter().any(|c| c == council))
+        // A proposal the council left by the quarter is no longer its to report.
+        .filter(|p| takes_part(p, council, inputs.quarter))
         .collect();
     mine.sort_by(|a, b| a.id.cmp(&b.id));
 
@@ -221,10 +224,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
             lead: p.lead.clone(),
             councils: p.councils.clone(),
             went_live: p.went_live,
-            share: p
-                .business_case
-                .as_ref()
-                .and_then(|b| b.shares.get(council).copied()),
+            share: in_force(p, inputs.quarter).and_then(|s| s.shares.get(council).copied()),
         })
         .collect();
 
@@ -322,9 +322,9 @@ fn concerns(r: &Reminder, council: &str, proposals: &[ProposalState]) -> bool {
     match (&r.council, &r.proposal) {
         (Some(c), _) => c == council,
         (None, None) => true,
-        (None, Some(p)) => proposals
-            .iter()
-            .any(|s| &s.id == p && s.councils.iter().any(|c| c == council)),
+        (None, Some(p)) => proposals.iter().any(|s| {
+            &s.id == p && s.councils.iter().any(|c| c == council) && !s.left.contains_key(council)
+        }),
     }
 }
 

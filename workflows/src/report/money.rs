@@ -3,6 +3,7 @@
 //! what the business case expected over the same quarters.
 
 use crate::money::Money;
+use crate::proposal::shares::in_force;
 use crate::proposal::state::{ProposalState, Saving};
 use crate::quarter::{Quarter, YearStart};
 use serde::Serialize;
@@ -20,7 +21,7 @@ pub struct ProposalMoney {
     /// Every quarter recorded up to this one.
     pub since_go_live: Option<Money>,
     pub since_go_live_council: Option<Money>,
-    /// The business case's annual saving, for the council.
+    /// The business case's annual saving, for the council (by the shares in force for the quarter).
     pub expected_annual_council: Option<Money>,
     /// A quarter of it for each quarter of the financial year to date in which the service was live.
     pub expected_year_to_date_council: Option<Money>,
@@ -49,10 +50,12 @@ pub fn of(p: &ProposalState, council: &str, quarter: Quarter, start: YearStart) 
         .collect();
     let since: Vec<&Saving> = p.savings.range(..=quarter).map(|(_, s)| s).collect();
     let this = p.savings.get(&quarter);
-    let expected_annual = p
-        .business_case
-        .as_ref()
-        .and_then(|b| b.annual_saving_by_council.get(council).copied());
+    // The business case's annual saving split by the shares in force for the quarter (after a
+    // council left, or the shares were varied, the remaining councils expect more or less).
+    let expected_annual = p.business_case.as_ref().and_then(|b| {
+        let by_council = in_force(p, quarter)?.split(b.annual_saving);
+        by_council.get(council).copied()
+    });
     let live_quarters = p.went_live.map(|live| {
         (1..=quarter.q)
             .filter(|q| {

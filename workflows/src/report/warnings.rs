@@ -1,5 +1,6 @@
 //! The warning lines of a report: a quarter that had not ended by the last event the cut admits
-//! (so more may yet be recorded for it), or that lies outside the partnership's life.
+//! (so more may yet be recorded for it), or that lies outside the partnership's life; a service
+//! the council left in the quarter.
 
 use super::markdown::long_date;
 use super::Inputs;
@@ -27,5 +28,30 @@ pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
         )),
         None => out.push("Nothing had been recorded in the partnership's log by then.".to_string()),
     }
+    out.extend(left_in_quarter(inputs));
     out
+}
+
+/// A line for each service the council left in the quarter: from it on, the service is no longer
+/// in its reports (its share goes to the councils that remain).
+fn left_in_quarter(inputs: &Inputs<'_>) -> Vec<String> {
+    inputs
+        .proposals
+        .iter()
+        .filter_map(|p| {
+            let left = p.left.get(inputs.council)?;
+            (left.from_quarter == inputs.quarter).then(|| {
+                format!(
+                    "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
+                    inputs.council_name,
+                    p.title,
+                    p.id,
+                    long_date(left.on),
+                    left.minute,
+                    inputs.quarter,
+                    left.remaining.join(", ")
+                )
+            })
+        })
+        .collect()
 }
