@@ -8,6 +8,7 @@ mod call_in;
 mod checkpoints;
 mod db_roles;
 mod durability;
+mod e2e;
 mod elections_story;
 mod events;
 mod failover;

@@ -10,11 +10,13 @@ use engine::Failure;
 use jiff::civil::Date;
 use std::process::ExitCode;
 use workflows::definition::Stage;
+use workflows::money::pounds;
 use workflows::ops::input::{repeated, Amount, Id, Line, Name, Service, Share, Text};
 use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs};
 use workflows::ops::Session;
 use workflows::proposal::view::{HistoryItem, ListItem};
 use workflows::proposal::ProposalView;
+use workflows::words;
 
 /// The `proposal` command words.
 #[derive(Debug, Subcommand)]
@@ -208,7 +210,7 @@ async fn new(g: &GlobalArgs, session: &mut Session, a: NewCmd) -> Result<(), Fai
             c.lead,
             c.councils.join(", "),
             c.id,
-            c.stage,
+            words::stage_lower(&c.stage),
             c.version,
             c.effective_on
         )
@@ -269,10 +271,10 @@ fn show_header(v: &ProposalView) -> String {
     let mut out = format!("{} — {}\n", v.id, output::field(&v.title));
     out += &format!(
         "  stage {}{}, version {}, {} workflow v{}, round {}\n",
-        v.stage,
+        words::stage(&v.stage),
         v.held_from
             .as_ref()
-            .map(|s| format!(" (held from {s})"))
+            .map(|s| format!(" (held from {})", words::stage_lower(s)))
             .unwrap_or_default(),
         v.version,
         v.workflow.name,
@@ -300,16 +302,18 @@ fn show_business_case(v: &ProposalView) -> String {
         None => out += "Business case: none recorded\n",
         Some(b) => {
             out += &format!(
-                "Business case ({}): one-off cost £{}, annual saving £{}\n",
-                b.recorded_on, b.one_off_cost, b.annual_saving
+                "Business case ({}): one-off cost {}, annual saving {}\n",
+                b.recorded_on,
+                pounds(b.one_off_cost),
+                pounds(b.annual_saving)
             );
             for c in &v.councils {
                 out += &format!(
-                    "  {c}: {}% of savings (£{} a year), {}% of the cost (£{})\n",
+                    "  {c}: {}% of savings ({} a year), {}% of the cost ({})\n",
                     b.shares.get(c).map(|p| p.to_string()).unwrap_or_default(),
                     b.annual_saving_by_council
                         .get(c)
-                        .map(|m| m.to_string())
+                        .map(|m| pounds(*m))
                         .unwrap_or_default(),
                     b.cost_shares
                         .get(c)
@@ -317,7 +321,7 @@ fn show_business_case(v: &ProposalView) -> String {
                         .unwrap_or_default(),
                     b.one_off_cost_by_council
                         .get(c)
-                        .map(|m| m.to_string())
+                        .map(|m| pounds(*m))
                         .unwrap_or_default()
                 );
             }
@@ -399,11 +403,11 @@ fn show_savings_and_reviews(v: &ProposalView) -> String {
         .savings
         .by_council
         .iter()
-        .map(|(c, m)| format!("{c} £{m}"))
+        .map(|(c, m)| format!("{c} {}", pounds(*m)))
         .collect();
     out += &format!(
-        "Savings recorded: £{} ({})\n",
-        v.savings.total,
+        "Savings recorded: {} ({})\n",
+        pounds(v.savings.total),
         parts.join(", ")
     );
     for r in &v.reviews {

@@ -4,6 +4,8 @@
 use super::event::ProposalEvent;
 use super::events::*;
 use crate::definition::MoveKind;
+use crate::money::pounds;
+use crate::words::{self, date_text, stage_lower};
 
 /// What the event of `kind` with `data` recorded, in words (data this version cannot read: its
 /// type's name).
@@ -33,7 +35,7 @@ impl ProposalEvent {
                 d.service,
                 d.lead,
                 names(&d.councils),
-                d.stage
+                stage_lower(&d.stage)
             ),
             E::StageChanged(d) => moved(d),
             E::BusinessCaseRecorded(d) => business_case(d),
@@ -48,7 +50,9 @@ impl ProposalEvent {
             E::CouncilDecisionRecorded(d) => council_decision(d),
             E::CallInRequested(d) => format!(
                 "{}'s approval called in (window until {}): {}",
-                d.council, d.closes, d.reason
+                d.council,
+                stamped(&d.closes),
+                d.reason
             ),
             E::CallInResolved(d) => format!(
                 "{}'s call-in resolved: {}",
@@ -70,31 +74,39 @@ impl ProposalEvent {
                 let parts: Vec<String> = d
                     .by_council
                     .iter()
-                    .map(|(c, m)| format!("{c} £{m}"))
+                    .map(|(c, m)| format!("{c} {}", pounds(*m)))
                     .collect();
                 format!(
-                    "saving for {}: £{} ({})",
+                    "saving for {}: {} ({})",
                     d.quarter,
-                    d.amount,
+                    pounds(d.amount),
                     parts.join(", ")
                 )
             }
             E::ReviewRecorded(d) => format!(
                 "{}'s {} review: {}{}",
                 d.council,
-                d.kind.as_str(),
-                d.outcome.as_str(),
+                d.kind.as_str().replace('-', " "),
+                d.outcome.as_str().replace('-', " "),
                 d.summary
                     .as_ref()
                     .map(|x| format!(" ({x})"))
                     .unwrap_or_default()
             ),
-            E::MilestoneAdded(d) => format!("milestone {} added: {}, due {}", d.id, d.title, d.due),
+            E::MilestoneAdded(d) => {
+                format!("milestone \"{}\" added, due {}", d.title, date_text(&d.due))
+            }
             E::MilestoneAmended(d) => format!(
-                "milestone {} moved from {} to {} (originally {}): {}",
-                d.id, d.previous_due, d.due, d.original_due, d.reason
+                "milestone {} moved from {} to {} (first due {}): {}",
+                d.id,
+                date_text(&d.previous_due),
+                date_text(&d.due),
+                date_text(&d.original_due),
+                d.reason
             ),
-            E::MilestoneCompleted(d) => format!("milestone {} completed (due {})", d.id, d.due),
+            E::MilestoneCompleted(d) => {
+                format!("milestone {} completed (due {})", d.id, date_text(&d.due))
+            }
             E::Other(kind) => kind.replace('-', " "),
         }
     }
@@ -116,31 +128,31 @@ fn moved(d: &StageChanged) -> String {
         MoveKind::Back => "moved back".to_string(),
         MoveKind::Hold => "put on hold".to_string(),
         MoveKind::Resume => "resumed".to_string(),
-        other => other.as_str().replace('-', " "),
+        MoveKind::Withdraw => "withdrawn".to_string(),
+        MoveKind::NotPursue => "not to be pursued".to_string(),
+        MoveKind::Close => "closed".to_string(),
+        MoveKind::Reject => "rejected".to_string(),
     };
-    format!("{verb} from {} to {}{round}{reason}", d.from, d.to)
+    format!(
+        "{verb}: from {} to {}{round}{reason}",
+        stage_lower(&d.from),
+        stage_lower(&d.to)
+    )
 }
 
 fn business_case(d: &BusinessCaseRecorded) -> String {
     let mut out = format!(
-        "business case: one-off cost £{}, annual saving £{}",
-        d.one_off_cost, d.annual_saving
+        "business case: one-off cost {}, annual saving {}",
+        pounds(d.one_off_cost),
+        pounds(d.annual_saving)
     );
     let text = |x: Option<String>| x.unwrap_or_default();
     for (council, share) in &d.shares {
         out += &format!(
-            "\n    {council}: {share}% of savings (£{} a year), {}% of the cost (£{})",
-            text(
-                d.annual_saving_by_council
-                    .get(council)
-                    .map(|m| m.to_string())
-            ),
+            "\n    {council}: {share}% of savings ({} a year), {}% of the cost ({})",
+            text(d.annual_saving_by_council.get(council).map(|m| pounds(*m))),
             text(d.cost_shares.get(council).map(|p| p.to_string())),
-            text(
-                d.one_off_cost_by_council
-                    .get(council)
-                    .map(|m| m.to_string())
-            )
+            text(d.one_off_cost_by_council.get(council).map(|m| pounds(*m)))
         );
     }
     out
@@ -154,8 +166,8 @@ fn board_vote(d: &BoardVoteRecorded) -> String {
         .collect();
     format!(
         "Board meeting of {}: {} ({})",
-        d.meeting,
-        d.outcome.as_str(),
+        date_text(&d.meeting),
+        d.outcome.as_str().replace('-', " "),
         tallies.join("; ")
     )
 }
@@ -169,7 +181,7 @@ fn council_decision(d: &CouncilDecisionRecorded) -> String {
     let moved = d
         .moves_to
         .as_ref()
-        .map(|m| format!("; the proposal is now {m}"))
+        .map(|m| format!("; the proposal is now at {}", stage_lower(m)))
         .unwrap_or_default();
     let body = d
         .decision_body
@@ -177,12 +189,23 @@ fn council_decision(d: &CouncilDecisionRecorded) -> String {
         .unwrap_or_default();
     let call_in = match (d.urgent, &d.call_in_closes) {
         (Some(true), _) => "; urgent, exempt from call-in".to_string(),
-        (_, Some(closes)) => format!("; call-in window until {closes}"),
+        (_, Some(closes)) => format!("; call-in window until {}", stamped(closes)),
         _ => String::new(),
     };
-    format!(
-        "{}{body} decided {}{minute}{moved}{call_in}",
-        d.council,
-        d.decision.as_str()
-    )
+    let decided = match d.decision {
+        Decision::Approve => "approved it",
+        Decision::Reject => "rejected it",
+        Decision::Defer => "deferred its decision",
+    };
+    format!("{}{body} {decided}{minute}{moved}{call_in}", d.council)
+}
+
+/// A date or an instant as stored, in words at the wall-clock time it was stamped with.
+fn stamped(text: &str) -> String {
+    match text.parse::<jiff::civil::DateTime>() {
+        Ok(dt) if text.contains('T') => {
+            format!("{}, {}", words::date(dt.date()), words::time(dt.time()))
+        }
+        _ => date_text(text),
+    }
 }

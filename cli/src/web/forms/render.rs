@@ -67,6 +67,32 @@ fn without_command(detail: &str) -> Option<&str> {
     (!plain.is_empty() && !plain.contains("--")).then_some(plain)
 }
 
+/// Each line of a refusal with the id of the field it names (by its name or its label), so the
+/// summary links to it.
+fn linked(lines: &[String], fields: &[Field]) -> Vec<(String, Option<String>)> {
+    lines
+        .iter()
+        .map(|l| {
+            let text = l.to_lowercase();
+            let field = fields.iter().find(|f| {
+                let label = f.label.to_lowercase();
+                let label = label.trim_end_matches(" (optional)");
+                text.contains(&f.name.replace('_', " ")) || text.contains(label)
+            });
+            (l.clone(), field.map(field_id))
+        })
+        .collect()
+}
+
+/// The id of field `f`'s input (of its first choice, for radios and checkboxes).
+fn field_id(f: &Field) -> String {
+    let id = format!("f-{}", f.name.replace('.', "-"));
+    match f.input {
+        Input::Radios(_) | Input::Checks(_) => format!("{id}-0"),
+        _ => id,
+    }
+}
+
 fn capitalised(text: &str) -> String {
     let mut c = text.chars();
     c.next()
@@ -79,7 +105,7 @@ pub fn form_page(p: &FormPage) -> Markup {
     let body = html! {
         @if let Some(f) = p.refusal {
             @let (title, lines) = summary(f);
-            (frame::error_summary(&title, &lines))
+            (frame::error_summary_linked(&title, &linked(&lines, &p.fields)))
         }
         span.hint { (p.caption) }
         h1 { (p.title) }
