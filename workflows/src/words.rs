@@ -42,6 +42,35 @@ pub fn stage(stage: &Stage) -> String {
     known.to_string()
 }
 
+/// `text` with every stage id in it (`council-approval`) written in words ("council approval"):
+/// for showing a refusal worded for the command line to a person.
+pub fn stages_in(text: &str) -> String {
+    let mut out = text.to_string();
+    for s in Stage::CONTRACT {
+        let id = s.as_str();
+        if !id.contains('-') {
+            continue;
+        }
+        let mut done = String::new();
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(id) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + id.len()..].chars().next();
+            let joined = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+            done += &rest[..at];
+            if joined(before) || joined(after) {
+                done += id;
+            } else {
+                done += &stage_lower(&s);
+            }
+            rest = &rest[at + id.len()..];
+        }
+        done += rest;
+        out = done;
+    }
+    out
+}
+
 /// A stage's name in words, lower case, for the middle of a sentence ("moved to business case").
 pub fn stage_lower(s: &Stage) -> String {
     stage(s).to_lowercase()
@@ -142,6 +171,10 @@ mod tests {
             assert!(name.chars().next().unwrap().is_uppercase());
         }
         assert_eq!(stage(&Stage::NotPursued), "Not pursued");
+        assert_eq!(
+            stages_in("cannot advance x from council-approval to monitoring; my-on-hold-x"),
+            "cannot advance x from council approval to monitoring; my-on-hold-x"
+        );
         assert_eq!(stage(&Stage::Other("board-review".into())), "Board review");
     }
 }

@@ -290,7 +290,7 @@ async fn report_file(app: &App, seq: &str, who: Option<&SignedIn>) -> Result<Rep
         Ok(bytes) => bytes,
         Err(Unfit::Unreadable(e)) => {
             return Err(Failure::refused(format!("the report {} cannot be read: {e}", path.display()))
-                .with_detail("the outbox may have been moved; `concordat report quarterly --known-at` makes it again"))
+                .with_detail("the outbox may have been moved; the partnership's administrator can make the report again"))
         }
         Err(Unfit::Changed) => return Ok(frame::failure_page(&changed(path), who)),
     };

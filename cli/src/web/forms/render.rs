@@ -47,7 +47,7 @@ pub fn summary(failure: &Failure) -> (String, Vec<String>) {
     };
     let lines = std::iter::once(failure.message.as_str())
         .chain(failure.details.iter().filter_map(|d| without_command(d)))
-        .map(capitalised)
+        .map(|l| capitalised(&workflows::words::stages_in(l)))
         .collect();
     (title.to_string(), lines)
 }

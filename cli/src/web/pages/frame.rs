@@ -94,7 +94,9 @@ pub fn plain_failure(failure: &engine::Failure) -> String {
     text + "."
 }
 
+/// `text` capitalised, its stage ids in words.
 fn capitalised(text: &str) -> String {
+    let text = workflows::words::stages_in(text);
     let mut c = text.chars();
     match c.next() {
         Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),

@@ -81,7 +81,8 @@ const STYLE: &str = r#"
 .skip{position:absolute;left:-9999px}.skip:focus{left:.5rem;top:.5rem;z-index:2;background:#ffdd00;color:#0b0c0c;padding:.3rem .6rem}
 header{background:#123c5a;color:#fff;padding:.6rem 1.2rem;display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:center}
 header a{color:#fff;text-decoration:none;margin-right:.9rem;font-weight:600}header a.on{border-bottom:3px solid #f2c14e}
-header .name{font-size:1.1rem;margin-right:1rem}header form.asof-form{margin-left:auto;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;font-size:.9rem}
+header .name{font-size:1.1rem;margin-right:1rem}header details.asof-box{margin-left:auto;font-size:.9rem}header summary{font-weight:600}
+header form.asof-form{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-top:.3rem}
 header input,header select,header button{font:inherit;padding:.2rem .4rem}header .who{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
 header .who button{padding:.2rem .6rem;background:#fff;color:#123c5a;border:0;font-weight:600}
 main{padding:1rem 1.2rem;max-width:1280px}h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.15rem;margin:1.4rem 0 .5rem}
@@ -89,7 +90,7 @@ a{color:#1d4f91}a:hover{color:#0b2c55}
 :focus{outline:3px solid #ffdd00;outline-offset:0}a:focus{background:#ffdd00;color:#0b0c0c;box-shadow:0 3px #0b0c0c}
 input:focus,select:focus,button:focus,textarea:focus{outline:3px solid #ffdd00;box-shadow:0 0 0 5px #0b0c0c}
 .asof{padding:.45rem 1.2rem;background:#fff4d6;border-bottom:1px solid #e6d39c;font-size:.95rem}.asof.live{background:#e7f3ea;border-color:#b9dcc2}
-.scroll{overflow-x:auto;max-width:100%;margin:.3rem 0 1rem}
+.scroll{overflow-x:auto;max-width:100%;margin:.3rem 0 1rem;position:relative}
 table{border-collapse:collapse;background:#fff;min-width:40%}th,td{border:1px solid #c9d1da;padding:.35rem .55rem;text-align:left;vertical-align:top}
 caption{text-align:left;font-weight:600;padding:.2rem 0;caption-side:top}
 th{background:#eef1f5;font-weight:600}td.t{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -105,7 +106,10 @@ ol.story{padding-left:1.4rem}ol.story li{margin:.5rem 0}ol.story .when{font-weig
 figure svg{width:100%;height:auto;max-width:960px}details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 @media (max-width:40rem){
-header{padding:.5rem .7rem}header form.asof-form{margin-left:0;width:100%}main{padding:.7rem}
+header{padding:.5rem .7rem}header details.asof-box{margin-left:0;width:100%}main{padding:.7rem}
+table.pipeline,table.pipeline tbody,table.pipeline tr,table.pipeline th,table.pipeline td{display:block;width:100%}
+table.pipeline thead{position:absolute;left:-9999px}table.pipeline tr{border-bottom:3px solid #c9d1da}
+table.pipeline td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#454f59}
 .asof{padding:.45rem .7rem}h1{font-size:1.3rem}table{min-width:0}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
 .filters label{width:100%}.filters select,.filters input{width:100%}
 }
@@ -147,6 +151,8 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                         }
                     }
                     @if let Some(who) = &nav.user { (frame::user_bar(who)) }
+                    details.asof-box open[nav.as_of.is_some()] {
+                    summary { "Show an earlier date" }
                     form.asof-form method="get" action=(nav.path) {
                         label for="as_of" { "Show as of" }
                         input #as_of type="date" name="as_of" value=[nav.as_of.as_deref().map(|a| a.get(..10).unwrap_or(a))];
@@ -157,6 +163,7 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                         }
                         button type="submit" { "Show" }
                         a href=(nav.live(&nav.path)) { "Today" }
+                    }
                     }
                 }
                 (banner(nav, ov))

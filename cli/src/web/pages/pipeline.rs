@@ -198,11 +198,11 @@ fn stage_table(nav: &Nav, ov: &Overview, stage: &Stage, rows: &[&Entry], can_act
                     tr data-id=(v.id) {
                         th scope="row" { a href=(nav.href(&format!("/proposals/{}", super::encode(&v.id)), &[])) { (v.title) }
                              br; span.muted { "Reference " (v.id) } }
-                        td { (name_of(&names, &v.lead)) }
-                        td { @for (i, c) in v.councils.iter().enumerate() {
+                        td data-label="Lead council" { (name_of(&names, &v.lead)) }
+                        td data-label="Councils" { @for (i, c) in v.councils.iter().enumerate() {
                             @if i > 0 { ", " } (name_of(&names, c)) } }
-                        td { (category_words(v.category)) }
-                        td { (next_step(&v.id, &e.next_step, can_act)) }
+                        td data-label="Category" { (category_words(v.category)) }
+                        td data-label="Next step" { (next_step(&v.id, &e.next_step, can_act)) }
                     }
                 }
             }
