@@ -187,7 +187,7 @@ fn stage_table(nav: &Nav, ov: &Overview, stage: &Stage, rows: &[&Entry], can_act
     let names = council_names(ov);
     let table = html! {
         table.pipeline {
-            caption { h2 style="margin:0" { (stage_badge(stage)) " " (rows.len()) (if rows.len() == 1 { " proposal" } else { " proposals" }) } }
+            caption.shown { h2 style="margin:0" { (stage_badge(stage)) " " (rows.len()) (if rows.len() == 1 { " proposal" } else { " proposals" }) } }
             thead { tr {
                 th scope="col" { "Proposal" } th scope="col" { "Lead council" } th scope="col" { "Councils" }
                 th scope="col" { "Category" } th scope="col" { "Next step" }
