@@ -244,3 +244,30 @@ fn no_page_shows_the_command_line_s_dialect() {
     assert!(seen.len() > 20, "the demo's pages were reached: {seen:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn overdue_reminders_are_marked_and_counted_not_listed_for_years() {
+    let mut env = demo();
+    account(&env, "audit");
+    // Eighteen months on, with no scheduler run since: reminders pile up.
+    env.at("2011-01-10T12:00:00+00:00");
+    let reminders = env.json_as("audit", &["reminders", "list"]);
+    let now = "2011-01-10T12:00:00+00:00";
+    let overdue = reminders
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["due"].as_str().unwrap() < now)
+        .count();
+    assert!(overdue > 3, "the demo has overdue reminders by then");
+    let server = serve_anonymous(&env, &[]);
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    let page = audit.get("/upcoming").text();
+    assert!(
+        page.contains(&format!("<span class=\"overdue\">{overdue} overdue</span>")),
+        "counted: {overdue}"
+    );
+    let folded = &page[page.find("<details>").expect("folded away")..];
+    let folded = &folded[..folded.find("</details>").unwrap()];
+    assert_eq!(folded.matches("data-reminder=").count(), overdue);
+}
