@@ -123,21 +123,18 @@ fn moved(d: &StageChanged) -> String {
     } else {
         ""
     };
-    let verb = match d.action {
-        MoveKind::Advance => "moved".to_string(),
-        MoveKind::Back => "moved back".to_string(),
-        MoveKind::Hold => "put on hold".to_string(),
-        MoveKind::Resume => "resumed".to_string(),
-        MoveKind::Withdraw => "withdrawn".to_string(),
-        MoveKind::NotPursue => "not to be pursued".to_string(),
-        MoveKind::Close => "closed".to_string(),
-        MoveKind::Reject => "rejected".to_string(),
+    let (from, to) = (stage_lower(&d.from), stage_lower(&d.to));
+    let what = match d.action {
+        MoveKind::Advance => format!("moved from {from} to {to}"),
+        MoveKind::Back => format!("moved back from {from} to {to}"),
+        MoveKind::Resume => format!("resumed at {to}"),
+        MoveKind::Hold => format!("put on hold at {from}"),
+        MoveKind::Withdraw => format!("withdrawn at {from}"),
+        MoveKind::NotPursue => format!("not to be pursued, at {from}"),
+        MoveKind::Close => format!("closed, from {from}"),
+        MoveKind::Reject => format!("rejected at {from}"),
     };
-    format!(
-        "{verb}: from {} to {}{round}{reason}",
-        stage_lower(&d.from),
-        stage_lower(&d.to)
-    )
+    format!("{what}{round}{reason}")
 }
 
 fn business_case(d: &BusinessCaseRecorded) -> String {
@@ -181,7 +178,7 @@ fn council_decision(d: &CouncilDecisionRecorded) -> String {
     let moved = d
         .moves_to
         .as_ref()
-        .map(|m| format!("; the proposal is now at {}", stage_lower(m)))
+        .map(|m| format!("; the proposal is now {}", stage_lower(m)))
         .unwrap_or_default();
     let body = d
         .decision_body

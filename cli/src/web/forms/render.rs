@@ -74,10 +74,13 @@ fn linked(lines: &[String], fields: &[Field]) -> Vec<(String, Option<String>)> {
         .iter()
         .map(|l| {
             let text = l.to_lowercase();
+            // A field is named by its label, or by its name when that is a word of its own
+            // ("to" or "on" would match any sentence).
             let field = fields.iter().find(|f| {
                 let label = f.label.to_lowercase();
                 let label = label.trim_end_matches(" (optional)");
-                text.contains(&f.name.replace('_', " ")) || text.contains(label)
+                let name = f.name.replace('_', " ");
+                text.contains(label) || (name.len() > 4 && text.contains(&name))
             });
             (l.clone(), field.map(field_id))
         })
@@ -190,7 +193,23 @@ pub fn actions_panel(id: &str) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use super::without_command;
+    use super::{linked, without_command};
+    use crate::web::forms::{Field, Input};
+
+    #[test]
+    fn a_refusal_links_to_the_field_it_names() {
+        let fields = vec![
+            Field::new("to", "Move the proposal to", Input::Text),
+            Field::new("one_off_cost", "One-off cost in pounds", Input::Text),
+        ];
+        let lines = vec![
+            "Cannot advance it yet: 2 conditions are unmet".to_string(),
+            "The one off cost is not an amount of money".to_string(),
+        ];
+        let got = linked(&lines, &fields);
+        assert_eq!(got[0].1, None, "\"to\" alone names no field");
+        assert_eq!(got[1].1.as_deref(), Some("f-one_off_cost"));
+    }
 
     #[test]
     fn the_command_line_s_instructions_are_left_out() {

@@ -69,8 +69,8 @@ mod tests {
     #[test]
     fn descriptions_read_as_sentences() {
         assert_eq!(
-            first_line("moved: from a to b\n  more"),
-            "Moved: from a to b."
+            first_line("moved from a to b\n  more"),
+            "Moved from a to b."
         );
     }
 }
