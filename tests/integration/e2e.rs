@@ -271,3 +271,62 @@ fn overdue_reminders_are_marked_and_counted_not_listed_for_years() {
     let folded = &folded[..folded.find("</details>").unwrap()];
     assert_eq!(folded.matches("data-reminder=").count(), overdue);
 }
+
+/// The `data-id`s of a page, in order.
+fn ids(html: &str) -> Vec<String> {
+    html.split("data-id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_pipeline_is_paged_filtered_and_searched_with_plain_links() {
+    let env = officers();
+    for n in 1..=55 {
+        let title = format!("Shared service number {n}");
+        let service = format!("service{n}");
+        env.run_as(
+            "jce",
+            &[
+                "proposal",
+                "new",
+                "--title",
+                &title,
+                "--service",
+                &service,
+                "--lead",
+                "bromsgrove",
+            ],
+        )
+        .ok();
+    }
+    env.run_as(
+        "jce",
+        &["proposal", "advance", "service7", "--to", "business-case"],
+    )
+    .ok();
+    let server = serve_anonymous(&env, &[]);
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    let first = audit.get("/").text();
+    assert_eq!(ids(&first).len(), 50, "50 a page");
+    assert!(first.contains("page 1 of 2"));
+    assert!(
+        first.contains("href=\"/?page=2\""),
+        "a plain link to the next page"
+    );
+    let second = ids(&audit.get("/?page=2").text());
+    assert_eq!(second.len(), 5);
+    let all: BTreeSet<String> = ids(&first).into_iter().chain(second).collect();
+    assert_eq!(all.len(), 55, "every proposal on one page or the other");
+
+    let staged = ids(&audit.get("/?stage=business-case").text());
+    assert_eq!(staged, vec!["service7".to_string()]);
+    let found = ids(&audit.get("/?q=number+12").text());
+    assert_eq!(found, vec!["service12".to_string()], "by title");
+    let found = ids(&audit.get("/?q=SERVICE3").text());
+    assert!(found.contains(&"service3".to_string()) && found.contains(&"service30".to_string()));
+    let none = audit.get("/?q=nothing+like+it&council=redditch").text();
+    assert!(ids(&none).is_empty() && none.contains("No proposal matches."));
+}
