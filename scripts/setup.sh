@@ -16,6 +16,7 @@ command -v strace >/dev/null 2>&1 || need strace "the durability test traces fda
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
     || need chromium "the web view's screenshots"
 command -v pdftotext >/dev/null 2>&1 || need poppler-utils "reading generated PDFs"
+command -v npm >/dev/null 2>&1 || need npm "installing axe-core for the accessibility scan"
 command -v man >/dev/null 2>&1 || need man-db "rendering the generated man pages"
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
     && [ -z "${CONCORDAT_TEST_POSTGRES:-}" ]; then
@@ -23,7 +24,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 command -v python3 >/dev/null 2>&1 || need python3 "the independent iCalendar, JCS and bank-holiday checks"
 pip_missing=()
-for module in icalendar holidays; do
+# playwright drives Debian's chromium in the end-to-end tests (its own browser download is never run)
+for module in icalendar holidays playwright; do
     python3 -c "import $module" 2>/dev/null || pip_missing+=("$module")
 done
 if [ "${#pip_missing[@]}" -gt 0 ] && ! python3 -m pip --version >/dev/null 2>&1; then
@@ -57,3 +59,9 @@ for module in "${pip_missing[@]}"; do
         || python3 -m pip install -q --break-system-packages "$module" \
         || { echo "setup: could not install the Python package $module: python3 -m pip install $module" >&2; exit 1; }
 done
+# axe-core for the accessibility scan, from the committed lock file, into tests/e2e/node_modules
+e2e="$(dirname "$0")/../tests/e2e"
+if [ ! -f "$e2e/node_modules/axe-core/axe.min.js" ]; then
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error) \
+        || { echo "setup: could not install axe-core: (cd tests/e2e && npm ci)" >&2; exit 1; }
+fi

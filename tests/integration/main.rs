@@ -10,6 +10,7 @@ mod council_leaves;
 mod date_order;
 mod db_roles;
 mod durability;
+mod e2e;
 mod elections_story;
 mod events;
 mod failover;

@@ -18,3 +18,4 @@ pub mod quarter;
 pub mod remedy;
 pub mod reminders;
 pub mod report;
+pub mod words;

@@ -121,7 +121,7 @@ pub fn human_recorded(r: &Recorded) -> String {
         r.id,
         r.describe(),
         r.id,
-        r.stage,
+        workflows::words::stage_lower(&r.stage),
         r.version,
         r.effective_on,
         r.recorded_at,

@@ -16,6 +16,7 @@ use workflows::ops::proposal::{self as ops, BusinessCaseArgs, Lifecycle, NewArgs
 use workflows::ops::Session;
 use workflows::proposal::view::{HistoryItem, ListItem};
 use workflows::proposal::ProposalView;
+use workflows::words;
 
 /// The `proposal` command words.
 #[derive(Debug, Subcommand)]
@@ -261,7 +262,7 @@ async fn new(g: &GlobalArgs, session: &mut Session, a: NewCmd) -> Result<(), Fai
             c.lead,
             c.councils.join(", "),
             c.id,
-            c.stage,
+            words::stage_lower(&c.stage),
             c.version,
             c.effective_on
         )
@@ -360,10 +361,10 @@ fn show_header(v: &ProposalView) -> String {
     let mut out = format!("{} — {}\n", v.id, output::field(&v.title));
     out += &format!(
         "  stage {}{}, version {}, {} workflow v{}, round {}\n",
-        v.stage,
+        words::stage(&v.stage),
         v.held_from
             .as_ref()
-            .map(|s| format!(" (held from {s})"))
+            .map(|s| format!(" (held from {})", words::stage_lower(s)))
             .unwrap_or_default(),
         v.version,
         v.workflow.name,
@@ -391,16 +392,18 @@ fn show_business_case(v: &ProposalView) -> String {
         None => out += "Business case: none recorded\n",
         Some(b) => {
             out += &format!(
-                "Business case ({}): one-off cost £{}, annual saving £{}\n",
-                b.recorded_on, b.one_off_cost, b.annual_saving
+                "Business case ({}): one-off cost {}, annual saving {}\n",
+                b.recorded_on,
+                pounds(b.one_off_cost),
+                pounds(b.annual_saving)
             );
             for c in &v.councils {
                 out += &format!(
-                    "  {c}: {}% of savings (£{} a year), {}% of the cost (£{})\n",
+                    "  {c}: {}% of savings ({} a year), {}% of the cost ({})\n",
                     b.shares.get(c).map(|p| p.to_string()).unwrap_or_default(),
                     b.annual_saving_by_council
                         .get(c)
-                        .map(|m| m.to_string())
+                        .map(|m| pounds(*m))
                         .unwrap_or_default(),
                     b.cost_shares
                         .get(c)
@@ -408,7 +411,7 @@ fn show_business_case(v: &ProposalView) -> String {
                         .unwrap_or_default(),
                     b.one_off_cost_by_council
                         .get(c)
-                        .map(|m| m.to_string())
+                        .map(|m| pounds(*m))
                         .unwrap_or_default()
                 );
             }
@@ -498,11 +501,11 @@ fn show_savings_and_reviews(v: &ProposalView) -> String {
         .savings
         .by_council
         .iter()
-        .map(|(c, m)| format!("{c} £{m}"))
+        .map(|(c, m)| format!("{c} {}", pounds(*m)))
         .collect();
     out += &format!(
-        "Savings recorded: £{} ({})\n",
-        v.savings.total,
+        "Savings recorded: {} ({})\n",
+        pounds(v.savings.total),
         parts.join(", ")
     );
     for (quarter, s) in &v.savings.by_quarter {

@@ -60,12 +60,12 @@ fn human(r: &Replay) -> String {
             .map(|(c, d)| format!("{c} {d}"))
             .collect();
         out += &format!(
-            "  stage {}, version {}; board {}; councils: {}; savings recorded £{}\n",
-            v.stage.as_str(),
+            "  stage {}, version {}; board {}; councils: {}; savings recorded {}\n",
+            workflows::words::stage(&v.stage),
             v.version,
             v.board.outcome.map(|o| o.as_str()).unwrap_or("no vote yet"),
             approvals.join(", "),
-            v.savings.total
+            workflows::money::pounds(v.savings.total)
         );
         out += "  taken       recorded                    by          what\n";
         for e in &p.timeline {

@@ -104,6 +104,11 @@ fn is_public(method: &Method, path: &str) -> bool {
 
 /// A visitor who has not signed in: pages send them to sign in, and come back after.
 fn refuse(method: &Method, uri: &axum::http::Uri, expired: bool) -> Reply {
+    // A browser asks for the icon on its own while the sign-in page is open: sending it to sign
+    // in would set a new sign-in token under the form's feet, and the form would be refused.
+    if uri.path() == "/favicon.ico" {
+        return http::reply(404, "text/plain; charset=utf-8", b"no icon".to_vec());
+    }
     let api = uri.path().starts_with("/api") || uri.path() == "/calendar.ics";
     if api {
         let mut r = http::json_failure(

@@ -79,7 +79,10 @@ async fn read(
     let target = Target::parse(&uri);
     let api = target.segments.first().is_some_and(|s| s == "api");
     let nav = Nav {
-        as_of: target.param("as_of").map(str::to_string),
+        as_of: target
+            .param("as_of")
+            .filter(|a| !a.trim().is_empty())
+            .map(str::to_string),
         basis: Basis::Effective,
         now: jiff::Timestamp::UNIX_EPOCH,
         user: who.map(|w| w.0),
@@ -160,9 +163,19 @@ async fn page_route(
     match segs.as_slice() {
         [] | ["proposals"] => {
             let ov = read_overview(app, nav).await?;
+            let given = |k: &str| {
+                target
+                    .param(k)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            };
             let filters = pages::pipeline::Filters {
-                council: target.param("council").map(str::to_string),
-                category: target.param("category").map(str::to_string),
+                stage: given("stage"),
+                council: given("council"),
+                category: given("category"),
+                search: given("q"),
+                page: given("page").and_then(|p| p.parse().ok()).unwrap_or(1),
             };
             let new = can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none();
             Ok(http::html(pages::pipeline::page(nav, &ov, &filters, new)))
@@ -235,8 +248,7 @@ async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure>
 }
 
 fn not_found() -> Failure {
-    Failure::refused("there is no such page")
-        .with_detail("the pages are /, /proposals/ID, /savings, /upcoming, /integrity and /api/")
+    Failure::refused("there is no such page").with_detail("the pipeline links to every page")
 }
 
 /// Verifies the chain by reading the store itself (not the copy), streamed as `audit verify`
@@ -286,7 +298,7 @@ async fn report_file(app: &App, seq: &str, who: Option<&SignedIn>) -> Result<Rep
         Ok(bytes) => bytes,
         Err(Unfit::Unreadable(e)) => {
             return Err(Failure::refused(format!("the report {} cannot be read: {e}", path.display()))
-                .with_detail("the outbox may have been moved; `concordat report quarterly --known-at` makes it again"))
+                .with_detail("the outbox may have been moved; the partnership's administrator can make the report again"))
         }
         Err(Unfit::Changed) => return Ok(frame::failure_page(&changed(path), who)),
     };

@@ -7,12 +7,13 @@
 use super::reminders::{council_names, facts, outlook, snapshot, Snapshot, LIST_DAYS};
 use super::replay::Basis;
 use super::session::{PartnershipHistory, Session};
-use crate::definition::{MoveKind, Registry};
+use crate::definition::{MoveKind, Registry, Stage};
 use crate::milestone::Milestone;
 use crate::proposal::guards::unmet_all;
 use crate::proposal::view::{history_item, HistoryItem};
 use crate::proposal::{show_view, stream_of, Cut, ProposalState, ProposalView};
 use crate::quarter::YearStart;
+use crate::remedy::Remedy;
 use crate::reminders::firing::{REPORT_ISSUED, STREAM_PREFIX as FIRED_PREFIX};
 use crate::reminders::{Outlook, ReminderView};
 use engine::schedule::{add_months_clamped, CronSchedule};
@@ -30,6 +31,15 @@ pub struct NextStep {
     pub action: String,
     /// Each guard condition of that move not yet met, in the guards' own words.
     pub unmet: Vec<String>,
+    /// The move itself, as data (None: nothing moves it on), for a page to offer its form.
+    #[serde(skip)]
+    pub kind: Option<MoveKind>,
+    /// The stage that move leads to.
+    #[serde(skip)]
+    pub to: Option<Stage>,
+    /// What would meet each unmet condition, in `unmet`'s order.
+    #[serde(skip)]
+    pub remedies: Vec<Option<Remedy>>,
 }
 
 /// One proposal: its `proposal show` view and its next step.
@@ -210,7 +220,13 @@ pub async fn timeline(
 
 /// The move the proposal's workflow allows next from its stage, with that move's unmet guards.
 pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
-    let step = |action: String, unmet: Vec<String>| NextStep { action, unmet };
+    let step = |action: String, unmet: Vec<String>| NextStep {
+        action,
+        unmet,
+        kind: None,
+        to: None,
+        remedies: Vec::new(),
+    };
     let Ok(definition) = registry.get(&state.workflow.name, state.workflow.version) else {
         return step(format!("unknown workflow {}", state.workflow.name), vec![]);
     };
@@ -219,22 +235,34 @@ pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
     }
     if state.stage == definition.hold_stage {
         let back = state.held_from.as_ref().map_or("", |s| s.as_str());
-        return step(format!("resume (to {back})"), vec![]);
+        return NextStep {
+            kind: Some(MoveKind::Resume),
+            to: state.held_from.clone(),
+            ..step(format!("resume (to {back})"), vec![])
+        };
     }
     match definition.find(MoveKind::Advance, &state.stage, None) {
         Some(m) => {
             let to = m.to.as_ref().map_or("", |s| s.as_str());
             let unmet = unmet_all(&m.guards, state);
-            step(
-                format!("advance to {to}"),
-                unmet.into_iter().map(|u| u.condition).collect(),
-            )
+            NextStep {
+                kind: Some(MoveKind::Advance),
+                to: m.to.clone(),
+                remedies: unmet.iter().map(|u| u.remedy.clone()).collect(),
+                ..step(
+                    format!("advance to {to}"),
+                    unmet.into_iter().map(|u| u.condition).collect(),
+                )
+            }
         }
         None => match definition.find(MoveKind::Close, &state.stage, None) {
-            Some(_) => step(
-                "monitor: savings, indicators and reviews until it closes".into(),
-                vec![],
-            ),
+            Some(_) => NextStep {
+                kind: Some(MoveKind::Close),
+                ..step(
+                    "monitor: savings, indicators and reviews until it closes".into(),
+                    vec![],
+                )
+            },
             None => step("none".into(), vec![]),
         },
     }

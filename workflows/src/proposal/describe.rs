@@ -4,7 +4,8 @@
 use super::event::ProposalEvent;
 use super::events::*;
 use crate::definition::MoveKind;
-use crate::money::Money;
+use crate::money::pounds;
+use crate::words::{self, date_text, stage_lower};
 
 /// What the event of `kind` with `data` recorded, in words (data this version cannot read: its
 /// type's name).
@@ -34,7 +35,7 @@ impl ProposalEvent {
                 d.service,
                 d.lead,
                 names(&d.councils),
-                d.stage
+                stage_lower(&d.stage)
             ),
             E::StageChanged(d) => moved(d),
             E::BusinessCaseRecorded(d) => business_case(d),
@@ -49,7 +50,9 @@ impl ProposalEvent {
             E::CouncilDecisionRecorded(d) => council_decision(d),
             E::CallInRequested(d) => format!(
                 "{}'s approval called in (window until {}): {}",
-                d.council, d.closes, d.reason
+                d.council,
+                stamped(&d.closes),
+                d.reason
             ),
             E::CallInResolved(d) => format!(
                 "{}'s call-in resolved: {}",
@@ -71,19 +74,27 @@ impl ProposalEvent {
             E::ReviewRecorded(d) => format!(
                 "{}'s {} review: {}{}",
                 d.council,
-                d.kind.as_str(),
-                d.outcome.as_str(),
+                d.kind.as_str().replace('-', " "),
+                d.outcome.as_str().replace('-', " "),
                 d.summary
                     .as_ref()
                     .map(|x| format!(" ({x})"))
                     .unwrap_or_default()
             ),
-            E::MilestoneAdded(d) => format!("milestone {} added: {}, due {}", d.id, d.title, d.due),
+            E::MilestoneAdded(d) => {
+                format!("milestone \"{}\" added, due {}", d.title, date_text(&d.due))
+            }
             E::MilestoneAmended(d) => format!(
-                "milestone {} moved from {} to {} (originally {}): {}",
-                d.id, d.previous_due, d.due, d.original_due, d.reason
+                "milestone {} moved from {} to {} (first due {}): {}",
+                d.id,
+                date_text(&d.previous_due),
+                date_text(&d.due),
+                date_text(&d.original_due),
+                d.reason
             ),
-            E::MilestoneCompleted(d) => format!("milestone {} completed (due {})", d.id, d.due),
+            E::MilestoneCompleted(d) => {
+                format!("milestone {} completed (due {})", d.id, date_text(&d.due))
+            }
             E::InPrincipleApproved(d) => format!(
                 "{} approved in principle (minute: {}); not its decision, which comes at council approval",
                 d.council, d.minute
@@ -92,8 +103,8 @@ impl ProposalEvent {
                 "the date of seq {} ({}) corrected from {} to {}: {}",
                 d.seq,
                 d.kind.replace('-', " "),
-                d.from,
-                d.to,
+                date_text(&d.from),
+                date_text(&d.to),
                 d.reason
             ),
             E::Other(kind) => kind.replace('-', " "),
@@ -136,29 +147,27 @@ fn moved(d: &StageChanged) -> String {
     } else {
         ""
     };
-    let verb = match d.action {
-        MoveKind::Advance => "moved".to_string(),
-        MoveKind::Back => "moved back".to_string(),
-        MoveKind::Hold => "put on hold".to_string(),
-        MoveKind::Resume => "resumed".to_string(),
-        other => other.as_str().replace('-', " "),
+    let (from, to) = (stage_lower(&d.from), stage_lower(&d.to));
+    let what = match d.action {
+        MoveKind::Advance => format!("moved from {from} to {to}"),
+        MoveKind::Back => format!("moved back from {from} to {to}"),
+        MoveKind::Resume => format!("resumed at {to}"),
+        MoveKind::Hold => format!("put on hold at {from}"),
+        MoveKind::Withdraw => format!("withdrawn at {from}"),
+        MoveKind::NotPursue => format!("not to be pursued, at {from}"),
+        MoveKind::Close => format!("closed, from {from}"),
+        MoveKind::Reject => format!("rejected at {from}"),
     };
-    format!("{verb} from {} to {}{round}{reason}", d.from, d.to)
+    format!("{what}{round}{reason}")
 }
 
 /// `£10000.00`, or `-£250.00` for a shortfall (the sign before the pound sign).
-fn gbp(m: Money) -> String {
-    match m.pence < 0 {
-        true => format!("-£{}", Money::from_pence(-m.pence)),
-        false => format!("£{m}"),
-    }
-}
 
 fn saving(d: &SavingRecorded) -> String {
     let parts: Vec<String> = d
         .by_council
         .iter()
-        .map(|(c, m)| format!("{c} {}", gbp(*m)))
+        .map(|(c, m)| format!("{c} {}", pounds(*m)))
         .collect();
     let what = if d.amount.pence < 0 {
         "shortfall"
@@ -168,11 +177,11 @@ fn saving(d: &SavingRecorded) -> String {
     let mut out = format!(
         "{what} for {}: {} ({})",
         d.quarter,
-        gbp(d.amount),
+        pounds(d.amount),
         parts.join(", ")
     );
     if let Some(was) = d.corrects {
-        out += &format!("; corrects {}", gbp(was));
+        out += &format!("; corrects {}", pounds(was));
     }
     if let Some(reason) = &d.reason {
         out += &format!(": {reason}");
@@ -182,24 +191,17 @@ fn saving(d: &SavingRecorded) -> String {
 
 fn business_case(d: &BusinessCaseRecorded) -> String {
     let mut out = format!(
-        "business case: one-off cost £{}, annual saving £{}",
-        d.one_off_cost, d.annual_saving
+        "business case: one-off cost {}, annual saving {}",
+        pounds(d.one_off_cost),
+        pounds(d.annual_saving)
     );
     let text = |x: Option<String>| x.unwrap_or_default();
     for (council, share) in &d.shares {
         out += &format!(
-            "\n    {council}: {share}% of savings (£{} a year), {}% of the cost (£{})",
-            text(
-                d.annual_saving_by_council
-                    .get(council)
-                    .map(|m| m.to_string())
-            ),
+            "\n    {council}: {share}% of savings ({} a year), {}% of the cost ({})",
+            text(d.annual_saving_by_council.get(council).map(|m| pounds(*m))),
             text(d.cost_shares.get(council).map(|p| p.to_string())),
-            text(
-                d.one_off_cost_by_council
-                    .get(council)
-                    .map(|m| m.to_string())
-            )
+            text(d.one_off_cost_by_council.get(council).map(|m| pounds(*m)))
         );
     }
     out
@@ -213,8 +215,8 @@ fn board_vote(d: &BoardVoteRecorded) -> String {
         .collect();
     format!(
         "Board meeting of {}: {} ({})",
-        d.meeting,
-        d.outcome.as_str(),
+        date_text(&d.meeting),
+        d.outcome.as_str().replace('-', " "),
         tallies.join("; ")
     )
 }
@@ -228,7 +230,7 @@ fn council_decision(d: &CouncilDecisionRecorded) -> String {
     let moved = d
         .moves_to
         .as_ref()
-        .map(|m| format!("; the proposal is now {m}"))
+        .map(|m| format!("; the proposal is now {}", stage_lower(m)))
         .unwrap_or_default();
     let body = d
         .decision_body
@@ -236,12 +238,23 @@ fn council_decision(d: &CouncilDecisionRecorded) -> String {
         .unwrap_or_default();
     let call_in = match (d.urgent, &d.call_in_closes) {
         (Some(true), _) => "; urgent, exempt from call-in".to_string(),
-        (_, Some(closes)) => format!("; call-in window until {closes}"),
+        (_, Some(closes)) => format!("; call-in window until {}", stamped(closes)),
         _ => String::new(),
     };
-    format!(
-        "{}{body} decided {}{minute}{moved}{call_in}",
-        d.council,
-        d.decision.as_str()
-    )
+    let decided = match d.decision {
+        Decision::Approve => "approved it",
+        Decision::Reject => "rejected it",
+        Decision::Defer => "deferred its decision",
+    };
+    format!("{}{body} {decided}{minute}{moved}{call_in}", d.council)
+}
+
+/// A date or an instant as stored, in words at the wall-clock time it was stamped with.
+fn stamped(text: &str) -> String {
+    match text.parse::<jiff::civil::DateTime>() {
+        Ok(dt) if text.contains('T') => {
+            format!("{}, {}", words::date(dt.date()), words::time(dt.time()))
+        }
+        _ => date_text(text),
+    }
 }

@@ -47,7 +47,7 @@ pub fn summary(failure: &Failure) -> (String, Vec<String>) {
     };
     let lines = std::iter::once(failure.message.as_str())
         .chain(failure.details.iter().filter_map(|d| without_command(d)))
-        .map(capitalised)
+        .map(|l| capitalised(&workflows::words::stages_in(l)))
         .collect();
     (title.to_string(), lines)
 }
@@ -67,6 +67,35 @@ fn without_command(detail: &str) -> Option<&str> {
     (!plain.is_empty() && !plain.contains("--")).then_some(plain)
 }
 
+/// Each line of a refusal with the id of the field it names (by its name or its label), so the
+/// summary links to it.
+fn linked(lines: &[String], fields: &[Field]) -> Vec<(String, Option<String>)> {
+    lines
+        .iter()
+        .map(|l| {
+            let text = l.to_lowercase();
+            // A field is named by its label, or by its name when that is a word of its own
+            // ("to" or "on" would match any sentence).
+            let field = fields.iter().find(|f| {
+                let label = f.label.to_lowercase();
+                let label = label.trim_end_matches(" (optional)");
+                let name = f.name.replace('_', " ");
+                text.contains(label) || (name.len() > 4 && text.contains(&name))
+            });
+            (l.clone(), field.map(field_id))
+        })
+        .collect()
+}
+
+/// The id of field `f`'s input (of its first choice, for radios and checkboxes).
+fn field_id(f: &Field) -> String {
+    let id = format!("f-{}", f.name.replace('.', "-"));
+    match f.input {
+        Input::Radios(_) | Input::Checks(_) => format!("{id}-0"),
+        _ => id,
+    }
+}
+
 fn capitalised(text: &str) -> String {
     let mut c = text.chars();
     c.next()
@@ -79,7 +108,7 @@ pub fn form_page(p: &FormPage) -> Markup {
     let body = html! {
         @if let Some(f) = p.refusal {
             @let (title, lines) = summary(f);
-            (frame::error_summary(&title, &lines))
+            (frame::error_summary_linked(&title, &linked(&lines, &p.fields)))
         }
         span.hint { (p.caption) }
         h1 { (p.title) }
@@ -164,7 +193,23 @@ pub fn actions_panel(id: &str) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use super::without_command;
+    use super::{linked, without_command};
+    use crate::web::forms::{Field, Input};
+
+    #[test]
+    fn a_refusal_links_to_the_field_it_names() {
+        let fields = vec![
+            Field::new("to", "Move the proposal to", Input::Text),
+            Field::new("one_off_cost", "One-off cost in pounds", Input::Text),
+        ];
+        let lines = vec![
+            "Cannot advance it yet: 2 conditions are unmet".to_string(),
+            "The one off cost is not an amount of money".to_string(),
+        ];
+        let got = linked(&lines, &fields);
+        assert_eq!(got[0].1, None, "\"to\" alone names no field");
+        assert_eq!(got[1].1.as_deref(), Some("f-one_off_cost"));
+    }
 
     #[test]
     fn the_command_line_s_instructions_are_left_out() {

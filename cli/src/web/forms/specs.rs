@@ -41,13 +41,9 @@ impl Ctx<'_> {
     }
 }
 
-/// A stage id in words: `council-approval` → "Council approval".
+/// A stage id in words (`council-approval` → "Council approval"): workflows' one name for it.
 pub fn stage_words(stage: &str) -> String {
-    let text = stage.replace('-', " ");
-    let mut c = text.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    workflows::words::stage(&Stage::named(stage))
 }
 
 fn options(pairs: &[(&str, &str)]) -> Input {

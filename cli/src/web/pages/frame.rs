@@ -20,7 +20,9 @@ button{font:inherit;font-weight:600;padding:.5rem 1rem;margin-top:1.2rem;backgro
 header.top button{margin:0;padding:.2rem .6rem;background:#fff;color:#123c5a;box-shadow:none}
 :focus{outline:3px solid #ffdd00;outline-offset:0}
 .error-summary{border:4px solid #d4351c;padding:1rem;margin:0 0 1rem}.error-summary h2{margin:0 0 .5rem;font-size:1.2rem}
-.error-summary li,.field-error{color:#d4351c;font-weight:700}.notice{border-left:5px solid #1d70b8;padding:.5rem 1rem;background:#f3f2f1}
+.error-summary li,.field-error{color:#b3261e;font-weight:700}.error-summary a{color:#b3261e}
+a{color:#1d4f91}a:focus{background:#ffdd00;color:#0b0c0c;box-shadow:0 3px #0b0c0c;outline:3px solid transparent}
+@media (max-width:40rem){header.top .who{margin-left:0}main{padding:.7rem}h1{font-size:1.35rem}}.notice{border-left:5px solid #1d70b8;padding:.5rem 1rem;background:#f3f2f1}
 .radios label{display:inline;font-weight:400;margin:0 1rem 0 .3rem}.member{margin:.4rem 0}
 "#;
 
@@ -28,7 +30,7 @@ header.top button{margin:0;padding:.2rem .6rem;background:#fff;color:#123c5a;box
 pub fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang="en-GB" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -62,14 +64,24 @@ pub fn user_bar(who: &SignedIn) -> Markup {
     }
 }
 
-/// The error summary at the top of a refused form: what was wrong, every unmet condition.
-pub fn error_summary(title: &str, lines: &[String]) -> Markup {
+/// The error summary at the top of a refused form: what was wrong, every unmet condition, each
+/// linked to the field it is about when there is one (`(line, Some(field id))`).
+pub fn error_summary_linked(title: &str, lines: &[(String, Option<String>)]) -> Markup {
     html! {
-        div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+        div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
             h2 #error-summary-title { (title) }
-            ul { @for l in lines { li { (l) } } }
+            ul { @for (l, field) in lines { li { @match field {
+                Some(id) => a href=(format!("#{id}")) { (l) },
+                None => (l),
+            } } } }
         }
     }
+}
+
+/// The error summary of lines about no one field.
+pub fn error_summary(title: &str, lines: &[String]) -> Markup {
+    let lines: Vec<(String, Option<String>)> = lines.iter().map(|l| (l.clone(), None)).collect();
+    error_summary_linked(title, &lines)
 }
 
 /// A failure's message and details as one plain sentence or two.
@@ -82,7 +94,9 @@ pub fn plain_failure(failure: &engine::Failure) -> String {
     text + "."
 }
 
+/// `text` capitalised, its stage ids in words.
 fn capitalised(text: &str) -> String {
+    let text = workflows::words::stages_in(text);
     let mut c = text.chars();
     match c.next() {
         Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
@@ -126,7 +140,7 @@ pub fn sign_in(f: &SignInForm) -> Markup {
         None,
         html! {
             h1 { "Sign in" }
-            @if let Some(e) = f.error { (error_summary("There is a problem", &[e.to_string()])) }
+            @if let Some(e) = f.error { (error_summary_linked("There is a problem", &[(e.to_string(), Some("actor".to_string()))])) }
             @if let Some(n) = f.notice { p.notice role="status" { (n) } }
             form method="post" action="/sign-in" novalidate {
                 input type="hidden" name="csrf" value=(f.token);

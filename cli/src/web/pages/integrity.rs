@@ -1,10 +1,11 @@
 //! Integrity: the result of verifying the chain (as `audit verify` has it), the head, and the
 //! quarterly reports the scheduler issued, to download, each checked against its recorded SHA-256.
 
-use super::{council_names, layout, name_of, Nav};
+use super::{council_names, layout, name_of, scroll, Nav};
 use engine::chain::VerifyReport;
 use maud::{html, Markup};
 use workflows::ops::overview::{IssuedReportEntry, Overview};
+use workflows::words;
 
 pub use workflows::ops::report_file::FileCheck;
 
@@ -27,29 +28,30 @@ pub fn page(nav: &Nav, ov: &Overview, verify: &VerifyReport, checks: &[FileCheck
         .collect();
     let body = html! {
         h1 { "Integrity" }
-        h2 { "The chain" }
+        h2 { "The record of decisions" }
         @if verify.ok {
-            p #verify.ok { "Verified: " (verify.events) " events, the chain is unbroken." }
+            p #verify.ok { "Checked: all " (verify.events) " entries are in order and unaltered (the chain is unbroken)." }
         } @else {
-            p #verify.bad { "BROKEN: the chain breaks at seq " (verify.first_bad_seq.unwrap_or(0)) ": "
+            p #verify.bad { "BROKEN: entry " (verify.first_bad_seq.unwrap_or(0)) " does not follow from the one before it: "
                 (verify.problem.as_deref().unwrap_or("it does not follow")) ". "
-                (verify.events) " events verify before it." }
+                "The " (verify.events) " entries before it check out." }
         }
-        table {
-            tr { th { "Head (last good event's hash)" } td { code #head { (verify.head) } } }
-            tr { th { "Events" } td { (verify.events) } }
+        (scroll("The record's fingerprint", html! { table {
+            caption { "The record's fingerprint, to compare with a published report" }
+            tr { th scope="row" { "Fingerprint of the last entry (SHA-256)" } td { code #head { (verify.head) } } }
+            tr { th scope="row" { "Entries" } td { (verify.events) } }
             @if ov.as_of.is_some() {
-                tr { th { "Head as of the replay" } td { "seq " (ov.head.seq) " · " code { (ov.head.hash) } } }
+                tr { th scope="row" { "Fingerprint at the date shown" } td { "entry " (ov.head.seq) ": " code { (ov.head.hash) } } }
             }
-        }
-        p.muted { "Checked just now by reading the whole log from the store, as "
-                  code { "concordat audit verify" } " does. Anyone can check an export with any RFC 8785 and SHA-256 library." }
+        } }))
+        p.muted { "Checked just now by reading the whole record from the store. Anyone can check an exported copy "
+                  "with any RFC 8785 and SHA-256 library." }
         h2 { "Latest quarterly reports" }
         @if ov.reports.is_empty() { p { "No report issued yet." } }
-        @else { (reports(nav, &names, &latest)) }
+        @else { (reports(nav, ov, &names, &latest)) }
         @if !earlier.is_empty() {
             h2 { "Earlier reports" }
-            (reports(nav, &names, &earlier))
+            (reports(nav, ov, &names, &earlier))
         }
     };
     layout(nav, ov, "/integrity", "Integrity", body)
@@ -57,23 +59,37 @@ pub fn page(nav: &Nav, ov: &Overview, verify: &VerifyReport, checks: &[FileCheck
 
 fn reports(
     nav: &Nav,
+    ov: &Overview,
     names: &std::collections::BTreeMap<String, String>,
     list: &[(&IssuedReportEntry, FileCheck)],
 ) -> Markup {
     html! {
-        table.reports {
-            tr { th { "Quarter" } th { "Council" } th { "Issued (recorded)" } th { "Known at" } th { "SHA-256" } th { "File" } }
+        (scroll("Quarterly reports", html! { table.reports {
+            caption { "Quarterly reports issued, each checked against the fingerprint recorded when it was issued" }
+            tr { th scope="col" { "Quarter" } th scope="col" { "Council" } th scope="col" { "Issued" } th scope="col" { "Covers" } th scope="col" { "Fingerprint (SHA-256)" } th scope="col" { "File" } }
             @for (r, check) in list {
                 tr data-seq=(r.seq) {
-                    td.t { (r.quarter) } td { (name_of(names, &r.council)) } td.t { (r.recorded_at) } td { code { (r.known_at) } }
+                    th scope="row" { (r.quarter) } td { (name_of(names, &r.council)) } td.t { (words::date_or_instant(&r.recorded_at, &ov.tz)) }
+                    td { (known(&r.known_at, &ov.tz)) }
                     td { code { (r.sha256) } }
                     td { @match check {
-                        FileCheck::Matches => { a href=(nav.href(&format!("/reports/{}", r.seq), &[])) { "download" } " " span.ok { "matches" } }
-                        FileCheck::Differs => { a href=(nav.href(&format!("/reports/{}", r.seq), &[])) { "download" } " " span.bad { "differs from the recorded hash" } }
+                        FileCheck::Matches => { a href=(nav.href(&format!("/reports/{}", r.seq), &[])) { "Download" span.vh { " the " (r.quarter) " report for " (name_of(names, &r.council)) } } " " span.ok { "matches" } }
+                        FileCheck::Differs => { a href=(nav.href(&format!("/reports/{}", r.seq), &[])) { "Download" } " " span.bad { "differs from the recorded fingerprint" } }
                         FileCheck::Missing => span.bad { "not in the outbox" },
                     } }
                 }
             }
-        }
+        } }))
+    }
+}
+
+/// What a report covers: the entries known when it was made, in words.
+fn known(known_at: &str, tz: &jiff::tz::TimeZone) -> String {
+    match known_at.strip_prefix("seq:") {
+        Some(n) => format!("The first {n} entries"),
+        None => format!(
+            "Entries recorded by {}",
+            words::date_or_instant(known_at, tz)
+        ),
     }
 }

@@ -2,14 +2,20 @@
 //! event, who recorded it, and what it recorded in the words `proposal history` uses (workflows'
 //! one `describe`).
 
-use super::{council_names, layout, name_of, pounds, stage_badge, Nav};
+use super::next::next_step;
+use super::pipeline::category_words;
+use super::story::{story, who};
+use super::{council_names, layout, name_of, pounds, scroll, stage_badge, Nav};
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 use workflows::milestone::Milestone;
 use workflows::ops::overview::{Entry, Overview};
 use workflows::proposal::view::HistoryItem;
+use workflows::reminders::ReminderView;
+use workflows::words::{self, date};
 
-/// The proposal page of `entry`, with its `timeline` under the same cut.
+/// The proposal page of `entry`, with its `timeline` under the same cut; `can_act`: the visitor
+/// may make changes (the next step links to its form).
 pub fn page(
     nav: &Nav,
     ov: &Overview,
@@ -19,85 +25,118 @@ pub fn page(
 ) -> Markup {
     let names = council_names(ov);
     let v = &entry.view;
-    let api = format!("/api/proposals/{}", super::encode(&v.id));
+    let can_act = actions.is_some();
     let body = html! {
-        h1 { (v.title) " " (stage_badge(v.stage.as_str())) }
-        p.muted {
-            code { (v.id) } " · service " (v.service) " · " (v.category.as_str())
-            " · workflow " (v.workflow.name) " v" (v.workflow.version)
-            " · version " span #version { (v.version) } " · round " (v.round)
-            " · created " (v.created_on.to_string()) " by " (v.created_by)
-            " · " a href=(api) { "JSON" }
-        }
+        h1 { (v.title) " " (stage_badge(&v.stage)) }
+        (facts(ov, entry, &names))
+        h2 #next { "What happens next" }
+        p { (next_step(&v.id, &entry.next_step, can_act)) }
         @if let Some(actions) = actions { (actions) }
-        table {
-            tr { th { "Stage" } td #stage { (v.stage.as_str())
-                @if let Some(h) = &v.held_from { " (held from " (h.as_str()) ")" } } }
-            tr { th { "Lead council" } td { (name_of(&names, &v.lead)) } }
-            tr { th { "Councils" } td { @for (i, c) in v.councils.iter().enumerate() {
-                @if i > 0 { ", " } (name_of(&names, c)) } } }
-            tr { th { "Next step" } td {
-                (entry.next_step.action)
-                @if !entry.next_step.unmet.is_empty() {
-                    ul.unmet { @for u in &entry.next_step.unmet { li { (u) } } }
-                }
-            } }
-            @if let Some(live) = v.went_live { tr { th { "Went live" } td { (live.to_string()) } } }
-        }
+        (story(ov, timeline))
         (business_case(entry, &names))
-        h2 { "Consultation" }
-        p { "Status: " strong { (v.consultation.status) }
-            @if let Some(d) = v.consultation.opened_on { " · opened " (d.to_string()) }
-            @if let Some(d) = v.consultation.closed_on { " · closed " (d.to_string()) } }
-        @if !v.consultation.parties.is_empty() {
-            table { tr { th { "Party" } th { "Status" } th { "Response" } }
-                @for (party, status) in &v.consultation.parties {
-                    tr { td { (party) } td { (status) } td { (v.consultation.responses.get(party).map_or("", String::as_str)) } }
-                }
-            }
-        }
-        h2 { "Shared Services Board" }
-        p { "Standing outcome: " strong { (v.board.outcome.map_or("no vote yet", |o| o.as_str())) }
-            @if let Some(m) = v.board.meeting { " (meeting of " (m.to_string()) ")" } }
-        @if !v.board.votes.is_empty() {
-            table { tr { th { "Meeting" } th { "Outcome" } th { "Support" } th { "Oppose" } th { "Abstain" } }
-                @for vote in &v.board.votes {
-                    tr { td { (vote.meeting.to_string()) } td { (vote.outcome.as_str()) }
-                         td { (vote.support.join(", ")) } td { (vote.oppose.join(", ")) } td { (vote.abstain.join(", ")) } }
-                }
-            }
-        }
-        h2 { "Councils' decisions" }
-        table { tr { th { "Council" } th { "Decision" } th { "Minute" } th { "Taken" } th { "By" } }
-            @for (council, decision) in &v.approvals {
-                @let d = v.decisions.get(council);
-                tr data-council=(council) { td { (name_of(&names, council)) } td.decision { (decision) }
-                     td { (d.and_then(|d| d.minute.as_deref()).unwrap_or("")) }
-                     td { (d.map(|d| d.on.to_string()).unwrap_or_default()) }
-                     td { (d.map_or("", |d| d.by.as_str())) } }
-            }
-        }
+        (consultation(entry))
+        (board(entry))
+        (decisions(ov, entry, &names))
         (savings(entry, &names))
         (reviews_and_kpis(entry, &names))
         (milestones(&v.milestones))
-        h2 { "Next reminders" }
-        @if v.next_reminders.is_empty() { p.muted { "None in the next 12 months." } }
-        @else {
-            table { tr { th { "Due" } th { "Kind" } th { "What" } }
-                @for r in &v.next_reminders {
-                    tr data-reminder=(r.id) { td.t { (r.due) } td { (r.kind.as_str()) } td { (r.title) } }
-                }
-            }
-        }
+        (reminders(ov, &v.next_reminders, &names))
         @if !v.recused.is_empty() {
             h2 { "Declared interests" }
-            table { tr { th { "Actor" } th { "Since" } th { "Reason" } }
-                @for (actor, r) in &v.recused { tr { td { (actor) } td { (r.on.to_string()) } td { (r.reason) } } }
-            }
+            (scroll("Declared interests", html! { table { caption { "Who has declared an interest and stepped back" }
+                tr { th scope="col" { "Who" } th scope="col" { "Since" } th scope="col" { "Reason" } }
+                @for (actor, r) in &v.recused { tr { td { (who(ov, actor)) } td { (date(r.on)) } td { (r.reason) } } }
+            } }))
         }
-        (timeline_table(timeline))
+        p.muted { "The same information for other programs: " a href=(format!("/api/proposals/{}", super::encode(&v.id))) { "this proposal as data" } "." }
     };
     layout(nav, ov, "", &v.title, body)
+}
+
+/// The proposal's facts: reference, stage, councils, who created it and when.
+fn facts(ov: &Overview, entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
+    let v = &entry.view;
+    html! {
+        dl.facts data-version=(v.version) {
+            dt { "Reference" } dd { (v.id) }
+            dt { "Stage" } dd #stage data-stage=(v.stage.as_str()) { (words::stage(&v.stage))
+                @if let Some(h) = &v.held_from { " (on hold from " (words::stage_lower(h)) ")" } }
+            dt { "Service" } dd { (v.service) }
+            dt { "Category" } dd { (category_words(v.category)) }
+            dt { "Lead council" } dd { (name_of(names, &v.lead)) }
+            dt { "Councils" } dd { @for (i, c) in v.councils.iter().enumerate() {
+                @if i > 0 { ", " } (name_of(names, c)) } }
+            dt { "Proposed" } dd { (date(v.created_on)) " by " (who(ov, &v.created_by)) }
+            @if v.round > 1 { dt { "Round" } dd { (v.round) " (it went back for another round of decisions)" } }
+            @if let Some(live) = v.went_live { dt { "Went live" } dd { (date(live)) } }
+        }
+    }
+}
+
+fn consultation(entry: &Entry) -> Markup {
+    let c = &entry.view.consultation;
+    html! {
+        h2 { "Consultation" }
+        p { (words::capitalised(&c.status.replace('-', " ")))
+            @if let Some(d) = c.opened_on { ", opened " (date(d)) }
+            @if let Some(d) = c.closed_on { ", closed " (date(d)) } "." }
+        @if !c.parties.is_empty() {
+            (scroll("Consultation", html! { table { caption { "Who was consulted and what they said" }
+                tr { th scope="col" { "Consulted" } th scope="col" { "Status" } th scope="col" { "Response" } }
+                @for (party, status) in &c.parties {
+                    tr { th scope="row" { (party) } td { (words::capitalised(&status.replace('-', " "))) }
+                         td { (c.responses.get(party).map_or("", String::as_str)) } }
+                }
+            } }))
+        }
+    }
+}
+
+fn board(entry: &Entry) -> Markup {
+    let b = &entry.view.board;
+    html! {
+        h2 { "Shared Services Board" }
+        p { @match (b.outcome, b.meeting) {
+            (Some(o), Some(m)) => { "At its meeting of " (date(m)) " the Board's outcome was: " strong { (o.as_str().replace('-', " ")) } "." }
+            _ => "The Board has not voted yet.",
+        } }
+        @if !b.votes.is_empty() {
+            (scroll("Board votes", html! { table { caption { "How Board members voted" }
+                tr { th scope="col" { "Meeting" } th scope="col" { "Outcome" } th scope="col" { "Support" } th scope="col" { "Oppose" } th scope="col" { "Abstain" } }
+                @for vote in &b.votes {
+                    tr { th scope="row" { (date(vote.meeting)) } td { (vote.outcome.as_str().replace('-', " ")) }
+                         td { (vote.support.join(", ")) } td { (vote.oppose.join(", ")) } td { (vote.abstain.join(", ")) } }
+                }
+            } }))
+        }
+    }
+}
+
+fn decisions(ov: &Overview, entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
+    let v = &entry.view;
+    html! {
+        h2 { "Councils' decisions" }
+        (scroll("Councils' decisions", html! { table { caption { "Each council's decision" }
+            tr { th scope="col" { "Council" } th scope="col" { "Decision" } th scope="col" { "Minute" } th scope="col" { "Taken" } th scope="col" { "Recorded by" } }
+            @for (council, decision) in &v.approvals {
+                @let d = v.decisions.get(council);
+                tr data-council=(council) { th scope="row" { (name_of(names, council)) }
+                     td.decision data-decision=(decision) { (words::capitalised(&decision.replace('-', " "))) }
+                     td { (d.and_then(|d| d.minute.as_deref()).unwrap_or("")) }
+                     td { (d.map(|d| date(d.on)).unwrap_or_default()) }
+                     td { (d.map_or(String::new(), |d| who(ov, &d.by))) } }
+            }
+        } }))
+    }
+}
+
+/// The reminders of the next 12 months; those already due (not yet sent) are marked and counted.
+fn reminders(ov: &Overview, list: &[ReminderView], names: &BTreeMap<String, String>) -> Markup {
+    html! {
+        h2 { "Reminders" }
+        @if list.is_empty() { p.muted { "None in the next 12 months." } }
+        @else { (super::upcoming::reminder_table(ov, list, names, None)) }
+    }
 }
 
 fn business_case(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
@@ -107,17 +146,18 @@ fn business_case(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
         @match &v.business_case {
             None => p.muted { "None recorded." },
             Some(b) => {
-                p { "One-off cost " strong { (pounds(b.one_off_cost)) } " · annual saving " strong { (pounds(b.annual_saving)) }
-                    " · recorded " (b.recorded_on.to_string())
-                    @if b.equal_shares { " · savings split equally" } }
-                table { tr { th { "Council" } th.n { "Share of savings" } th.n { "Annual saving" } th.n { "Share of cost" } th.n { "One-off cost" } }
+                p { "One-off cost " strong { (pounds(b.one_off_cost)) } ", saving " strong { (pounds(b.annual_saving)) } " a year"
+                    ", recorded " (date(b.recorded_on))
+                    @if b.equal_shares { "; savings split equally" } "." }
+                (scroll("Business case shares", html! { table { caption { "Each council's share" }
+                    tr { th scope="col" { "Council" } th.n scope="col" { "Share of savings" } th.n scope="col" { "Saving a year" } th.n scope="col" { "Share of cost" } th.n scope="col" { "One-off cost" } }
                     @for (council, share) in &b.shares {
-                        tr { td { (name_of(names, council)) } td.n { (share.to_string()) "%" }
+                        tr { th scope="row" { (name_of(names, council)) } td.n { (share.to_string()) "%" }
                              td.n { (b.annual_saving_by_council.get(council).map(|m| pounds(*m)).unwrap_or_default()) }
                              td.n { (b.cost_shares.get(council).map(|p| format!("{p}%")).unwrap_or_default()) }
                              td.n { (b.one_off_cost_by_council.get(council).map(|m| pounds(*m)).unwrap_or_default()) } }
                     }
-                }
+                } }))
                 @if !b.risks.is_empty() { p { "Risks:" } ul { @for r in &b.risks { li { (r) } } } }
             }
         }
@@ -130,13 +170,14 @@ fn savings(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
         h2 { "Savings recorded" }
         p { "Total " strong #savings-total { (pounds(s.total)) } }
         @if !s.by_quarter.is_empty() {
-            table { tr { th { "Quarter" } th.n { "Amount" } @for c in s.by_council.keys() { th.n { (name_of(names, c)) } } }
+            (scroll("Savings recorded", html! { table { caption { "Savings by financial quarter" }
+                tr { th scope="col" { "Quarter" } th.n scope="col" { "Amount" } @for c in s.by_council.keys() { th.n scope="col" { (name_of(names, c)) } } }
                 @for (q, qs) in &s.by_quarter {
-                    tr { td { (q) } td.n { (pounds(qs.amount)) }
+                    tr { th scope="row" { (q) } td.n { (pounds(qs.amount)) }
                          @for c in s.by_council.keys() { td.n { (qs.by_council.get(c).map(|m| pounds(*m)).unwrap_or_default()) } } }
                 }
-                tr { th { "Total" } th.n { (pounds(s.total)) } @for m in s.by_council.values() { th.n { (pounds(*m)) } } }
-            }
+                tr { th scope="row" { "Total" } td.n { strong { (pounds(s.total)) } } @for m in s.by_council.values() { td.n { strong { (pounds(*m)) } } } }
+            } }))
         }
     }
 }
@@ -146,60 +187,46 @@ fn reviews_and_kpis(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
     html! {
         @if !v.kpis.is_empty() {
             h2 { "Performance indicators" }
-            table { tr { th { "Indicator" } th.n { "Target" } th { "Values by quarter" } }
+            (scroll("Performance indicators", html! { table { caption { "Targets and the values recorded" }
+                tr { th scope="col" { "Indicator" } th.n scope="col" { "Target" } th scope="col" { "Values by quarter" } }
                 @for (name, k) in &v.kpis {
-                    tr { td { (name) } td.n { (k.target.map(|t| t.to_string()).unwrap_or_default()) " " (k.unit.as_deref().unwrap_or("")) }
-                         td { @for (q, value) in &k.values { (q) ": " (value.to_string()) "; " } } }
+                    tr { th scope="row" { (name) } td.n { (k.target.map(|t| t.to_string()).unwrap_or_default()) " " (k.unit.as_deref().unwrap_or("")) }
+                         td { @for (i, (q, value)) in k.values.iter().enumerate() { @if i > 0 { "; " } (q) ": " (value.to_string()) } } }
                 }
-            }
+            } }))
         }
         @if !v.reviews.is_empty() {
             h2 { "Reviews" }
-            table { tr { th { "Kind" } th { "Council" } th { "Outcome" } th { "Taken" } th { "Recorded" } th { "By" } th { "Summary" } }
+            (scroll("Reviews", html! { table { caption { "Each council's reviews since it went live" }
+                tr { th scope="col" { "Review" } th scope="col" { "Council" } th scope="col" { "Outcome" } th scope="col" { "Taken" } th scope="col" { "Recorded by" } th scope="col" { "Summary" } }
                 @for r in &v.reviews {
-                    tr { td { (r.kind) } td { (name_of(names, &r.council)) } td { (r.outcome) } td { (r.on.to_string()) }
-                         td { (r.recorded_at) } td { (r.by) } td { (r.summary.as_deref().unwrap_or("")) } }
+                    tr { th scope="row" { (words::capitalised(&r.kind.replace('-', " "))) } td { (name_of(names, &r.council)) }
+                         td { (words::capitalised(&r.outcome.replace('-', " "))) } td { (date(r.on)) }
+                         td { (r.by) } td { (r.summary.as_deref().unwrap_or("")) } }
                 }
-            }
+            } }))
         }
     }
 }
 
-/// Milestones with every amendment of their due date (who, when, recorded when, why).
+/// Milestones with every change of their due date (who, when and why).
 pub fn milestones(list: &[Milestone]) -> Markup {
     html! {
         @if !list.is_empty() {
             h2 { "Milestones" }
-            table { tr { th { "Milestone" } th { "Due" } th { "First due" } th { "Amendments" } th { "Completed" } }
+            (scroll("Milestones", html! { table { caption { "Milestones, with every change to their dates" }
+                tr { th scope="col" { "Milestone" } th scope="col" { "Due" } th scope="col" { "First due" } th scope="col" { "Date changes" } th scope="col" { "Completed" } }
                 @for m in list {
                     tr data-milestone=(m.id) {
-                        td { (m.title) br; code { (m.id) } }
-                        td { (m.due.to_string()) } td { (m.original_due.to_string()) }
+                        th scope="row" { (m.title) }
+                        td { (date(m.due)) } td { (date(m.original_due)) }
                         td { @for a in &m.amendments {
-                            div { (a.from.to_string()) " → " (a.to.to_string()) ": " (a.reason)
-                                  span.muted { " (by " (a.by) ", taken " (a.on.to_string()) ", recorded " (a.recorded_at) ")" } } } }
-                        td { @if let Some(c) = &m.completed { (c.on.to_string()) " by " (c.by) } }
+                            div { "From " (date(a.from)) " to " (date(a.to)) ": " (a.reason)
+                                  span.muted { " (by " (a.by) ", " (date(a.on)) ")" } } } }
+                        td { @if let Some(c) = &m.completed { (date(c.on)) " by " (c.by) } }
                     }
                 }
-            }
-        }
-    }
-}
-
-fn timeline_table(timeline: &[HistoryItem]) -> Markup {
-    html! {
-        h2 { "Timeline" }
-        p.muted { "Every event of this proposal, with the date it was taken and the instant it was recorded. "
-                  "A refused command changes nothing and is not an event, so it never appears here." }
-        table #timeline {
-            tr { th.n { "Seq" } th.n { "Version" } th { "Taken" } th { "Recorded" } th { "By" } th { "Event" } th { "Details" } }
-            @for e in timeline {
-                tr data-seq=(e.seq) {
-                    td.n { (e.seq) } td.n { (e.version) } td.t { (e.effective_on) } td.t { (e.recorded_at) }
-                    td { (e.actor) } td { (e.kind) }
-                    td { (e.describe()) }
-                }
-            }
+            } }))
         }
     }
 }

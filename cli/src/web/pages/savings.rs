@@ -3,7 +3,7 @@
 //! The sums and shares are `workflows::ops::savings`'s, exact to the penny; this page only lays them out.
 
 use super::savings_chart::chart;
-use super::{council_names, layout, name_of, pounds, Nav};
+use super::{council_names, layout, name_of, pounds, scroll, Nav};
 use maud::{html, Markup};
 use workflows::money::Money;
 use workflows::ops::overview::Overview;
@@ -36,37 +36,39 @@ pub fn page(nav: &Nav, ov: &Overview) -> Markup {
         } @else {
             (chart(&t, &names))
             h2 { "Per council per quarter" }
-            table #savings-table {
-                tr { th { "Quarter" } @for c in &t.councils { th.n { (name_of(&names, c)) } } th.n { "Total" } }
+            (scroll("Savings per council per quarter", html! { table #savings-table {
+                caption { "Savings per council per financial quarter, each year, and in all" }
+                tr { th scope="col" { "Quarter" } @for c in &t.councils { th.n scope="col" { (name_of(&names, c)) } } th.n scope="col" { "Total" } }
                 @for q in t.by_quarter.keys() {
-                    tr data-quarter=(q) { td { (q) }
+                    tr data-quarter=(q) { th scope="row" { (q) }
                         @for c in &t.councils { td.n { (pounds(t.get(q, c))) } }
                         td.n { (pounds(t.quarter_total(q))) } }
                 }
                 @for y in &years {
                     @let sums = t.year(*y);
-                    tr { th { "Year " (year_label(*y)) }
+                    tr { th scope="row" { "Year " (year_label(*y)) }
                         @for c in &t.councils { th.n { (pounds(sums.get(c).copied().unwrap_or_default())) } }
                         th.n { (pounds(sums.values().copied().sum())) } }
                 }
-                tr #ytd { th { "Year to date (" (year_label(current.year)) ")" }
+                tr #ytd { th scope="row" { "Year to date (" (year_label(current.year)) ")" }
                     @for c in &t.councils { th.n { (pounds(ytd.get(c).copied().unwrap_or_default())) } }
                     th.n { (pounds(ytd_total)) } }
-                tr { th { "All recorded" }
+                tr { th scope="row" { "All recorded" }
                     @for c in &t.councils { th.n { (pounds(all.get(c).copied().unwrap_or_default())) } }
                     th.n { (pounds(grand)) } }
-                tr { th { "Share of all recorded" }
+                tr { th scope="row" { "Share of all recorded" }
                     @for c in &t.councils { td.n { (share(all.get(c).copied().unwrap_or_default(), grand)) } }
                     td.n { "100.00%" } }
-            }
+            } }))
         }
         h2 { "By proposal, with the agreed shares" }
-        table #by-proposal {
-            tr { th { "Proposal" } th { "Agreed shares of savings" } th.n { "Expected a year" } th.n { "Recorded" } th { "Recorded by council" } }
+        (scroll("Savings by proposal", html! { table #by-proposal {
+            caption { "Each proposal's agreed shares, the saving expected and the savings recorded" }
+            tr { th scope="col" { "Proposal" } th scope="col" { "Agreed shares of savings" } th.n scope="col" { "Expected a year" } th.n scope="col" { "Recorded" } th scope="col" { "Recorded by council" } }
             @for e in ov.proposals.iter().filter(|e| e.view.business_case.is_some() || e.view.savings.total.pence != 0) {
                 @let v = &e.view;
                 tr data-id=(v.id) {
-                    td { a href=(nav.href(&format!("/proposals/{}", super::encode(&v.id)), &[])) { (v.title) } }
+                    th scope="row" { a href=(nav.href(&format!("/proposals/{}", super::encode(&v.id)), &[])) { (v.title) } }
                     td { @if let Some(b) = &v.business_case {
                         @for (i, (c, p)) in b.shares.iter().enumerate() { @if i > 0 { ", " } (name_of(&names, c)) " " (p.to_string()) "%" }
                         @if b.equal_shares { span.muted { " (equal)" } } } }
@@ -75,7 +77,7 @@ pub fn page(nav: &Nav, ov: &Overview) -> Markup {
                     td { @for (i, (c, m)) in v.savings.by_council.iter().enumerate() { @if i > 0 { ", " } (name_of(&names, c)) " " (pounds(*m)) } }
                 }
             }
-        }
+        } }))
     };
     layout(nav, ov, "/savings", "Savings", body)
 }

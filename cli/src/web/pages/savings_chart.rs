@@ -8,7 +8,7 @@ use workflows::money::Money;
 use workflows::ops::savings::Savings as Table;
 
 const COLOURS: [&str; 6] = [
-    "#1f6f8b", "#e07a1f", "#3a9d5d", "#9b4f96", "#c23b3b", "#6b6b6b",
+    "#1f6f8b", "#b85c0a", "#2e7d4a", "#8a3f86", "#b3261e", "#5c5c5c",
 ];
 const WIDTH: f64 = 960.0;
 const HEIGHT: f64 = 340.0;
@@ -57,7 +57,7 @@ pub fn chart(t: &Table, names: &BTreeMap<String, String>) -> Markup {
     let ticks: Vec<i64> = (0..=top_value / step).map(|i| i * step).collect();
     html! {
         figure #savings-chart style="margin:0 0 1rem" {
-            svg xmlns="http://www.w3.org/2000/svg" width=(WIDTH) height=(HEIGHT)
+            svg xmlns="http://www.w3.org/2000/svg" width="100%" preserveAspectRatio="xMidYMid meet"
                 viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img"
                 aria-label="Savings recorded per council per financial quarter" {
                 rect x="0" y="0" width=(WIDTH) height=(HEIGHT) fill="#ffffff" {}

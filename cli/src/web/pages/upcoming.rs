@@ -1,11 +1,83 @@
-//! Upcoming: the reminders not yet fired (as `reminders list` has them) and every milestone, with
-//! a link to subscribe to the iCalendar feed.
+//! Upcoming: the reminders not yet sent (as `reminders list` has them) and every milestone, with
+//! a link to subscribe to the calendar. Reminders already due are marked and counted, folded
+//! away rather than listed for years.
 
 use super::proposal::milestones;
-use super::{council_names, layout, name_of, Nav};
+use super::{council_names, layout, name_of, scroll, Nav};
 use maud::{html, Markup};
+use std::collections::BTreeMap;
 use workflows::milestone::Milestone;
 use workflows::ops::overview::Overview;
+use workflows::reminders::ReminderView;
+use workflows::words;
+
+/// Whether reminder `r` was due before the view's instant.
+fn overdue(ov: &Overview, r: &ReminderView) -> bool {
+    r.due
+        .parse::<jiff::Timestamp>()
+        .is_ok_and(|due| due < ov.at)
+}
+
+/// The reminders of `list`: those still to come in a table, those overdue counted and folded
+/// away under their count. `nav`, when given, links each to its proposal.
+pub fn reminder_table(
+    ov: &Overview,
+    list: &[ReminderView],
+    names: &BTreeMap<String, String>,
+    nav: Option<&Nav>,
+) -> Markup {
+    let (late, coming): (Vec<&ReminderView>, Vec<&ReminderView>) =
+        list.iter().partition(|r| overdue(ov, r));
+    html! {
+        @if !late.is_empty() {
+            p { span.overdue { (late.len()) " overdue" } " "
+                (if late.len() == 1 { "reminder is past its date and not yet sent." } else { "reminders are past their dates and not yet sent." })
+                " They are sent when the scheduler next runs." }
+            details {
+                summary { "Show the " (late.len()) " overdue" }
+                (rows(ov, &late, names, nav, "Overdue reminders"))
+            }
+        }
+        @if coming.is_empty() { p.muted { "Nothing else falls due." } }
+        @else { (rows(ov, &coming, names, nav, "Reminders to come")) }
+    }
+}
+
+fn rows(
+    ov: &Overview,
+    list: &[&ReminderView],
+    names: &BTreeMap<String, String>,
+    nav: Option<&Nav>,
+    caption: &str,
+) -> Markup {
+    scroll(
+        caption,
+        html! {
+            table.reminders {
+                caption { (caption) }
+                tr { th scope="col" { "Due" } th scope="col" { "Reminder" } th scope="col" { "What" }
+                     @if nav.is_some() { th scope="col" { "Proposal" } } th scope="col" { "Council" } }
+                @for r in list {
+                    tr data-reminder=(r.id) {
+                        td.t { (words::date_or_instant(&r.due, &ov.tz)) } td { (words::reminder_kind(r.kind)) } td { (r.title) }
+                        @if let Some(nav) = nav {
+                            td { @if let Some(p) = &r.proposal {
+                                a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (proposal_title(ov, p)) } } }
+                        }
+                        td { @if let Some(c) = &r.council { (name_of(names, c)) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn proposal_title<'a>(ov: &'a Overview, id: &'a str) -> &'a str {
+    ov.proposals
+        .iter()
+        .find(|e| e.view.id == id)
+        .map_or(id, |e| e.view.title.as_str())
+}
 
 /// The upcoming page; `feed` is the calendar's URL as the visitor reached this server.
 pub fn page(nav: &Nav, ov: &Overview, feed: &str) -> Markup {
@@ -24,26 +96,14 @@ pub fn page(nav: &Nav, ov: &Overview, feed: &str) -> Markup {
     let body = html! {
         h1 { "Upcoming" }
         p {
-            "Subscribe to the calendar: " a #ics href=(feed) { (feed) }
-            @if let Some(w) = &webcal { " (" a href=(w) { "open in a calendar app" } ")" }
-            span.muted { " — the live feed of the next 12 months' reminders, one event each." }
+            a #ics href=(feed) { "Subscribe to the calendar" }
+            @if let Some(w) = &webcal { " (or " a href=(w) { "open it in a calendar app" } ")" }
+            span.muted { ": the next 12 months' reminders, kept up to date." }
         }
         h2 { "Reminders" }
-        p.muted { "Not yet fired, due up to 90 days ahead; those already due fire on the scheduler's next tick." }
+        p.muted { "Not yet sent, due up to 90 days ahead." }
         @if ov.reminders.is_empty() { p { "Nothing falls due in that time." } }
-        @else {
-            table #reminders {
-                tr { th { "Due" } th { "Kind" } th { "What" } th { "Proposal" } th { "Council" } }
-                @for r in &ov.reminders {
-                    tr data-reminder=(r.id) {
-                        td.t { (r.due) } td { (r.kind.as_str()) } td { (r.title) }
-                        td { @if let Some(p) = &r.proposal {
-                            a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (p) } } }
-                        td { @if let Some(c) = &r.council { (name_of(&names, c)) } }
-                    }
-                }
-            }
-        }
+        @else { (reminder_table(ov, &ov.reminders, &names, Some(nav))) }
         (milestones(&all))
         @if all.is_empty() { h2 { "Milestones" } p { "No milestones." } }
     };
