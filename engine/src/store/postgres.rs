@@ -150,24 +150,28 @@ impl PostgresStore {
             }
             other => other.map_err(|e| connect_failure(&location, &e))?,
         };
+        // Pipelined: tokio-postgres sends statements made at once without waiting for each answer,
+        // so opening costs a few round trips whatever the number of statements.
         let setup = async {
-            configure_session(&client, busy_wait).await?;
-            prepare_schema(&mut client, mode, &location).await?;
-            Statements::prepare(&client).await
+            let ((), current) = tokio::try_join!(
+                configure_session(&client, busy_wait),
+                connect::schema_version(&client)
+            )?;
+            if mode == OpenMode::Create || current != Some(SCHEMA_VERSION) {
+                prepare_schema(&mut client, mode, &location).await?;
+            }
+            // Who we are and the head: the first append is sealed against it.
+            let (statements, row) = tokio::try_join!(Statements::prepare(&client), async {
+                client.query_one(OPEN_QUERY, &[]).await.map_err(db_failure)
+            })?;
+            let head = head_of(row.get(1), row.get(2), row.get(3))?;
+            Ok::<_, Failure>((statements, row.get::<_, String>(0), head))
         };
-        let statements = match setup.await {
-            Ok(s) => s,
+        let (statements, session_role, head) = match setup.await {
+            Ok(done) => done,
             Err(e) => {
                 connection.abort();
                 return Err(e);
-            }
-        };
-        // Who we are and the head, in one round trip: the first append is sealed against it.
-        let (session_role, head) = match client.query_one(OPEN_QUERY, &[]).await {
-            Ok(row) => (row.get(0), head_of(row.get(1), row.get(2), row.get(3))?),
-            Err(e) => {
-                connection.abort();
-                return Err(db_failure(e));
             }
         };
         Ok(PostgresStore {
@@ -405,3 +409,5 @@ mod roles_tests;
 mod tests;
 #[cfg(test)]
 mod tls_tests;
+#[cfg(test)]
+mod append_tests;
