@@ -13,7 +13,7 @@ fn verify(events: &[Event]) -> crate::chain::VerifyReport {
     crate::chain::verify_lines(text.as_bytes(), None).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn concurrent_appends_in_one_process_share_commits_and_keep_every_expectation() {
     let Some(base) = server() else { return };
     let db = TestDb::new(&base).await;
