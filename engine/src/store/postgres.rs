@@ -402,12 +402,14 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod own_server;
+mod append_tests;
+#[cfg(test)]
+mod failover_tests;
+#[cfg(test)]
+mod own_server_tests;
 #[cfg(test)]
 mod roles_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tls_tests;
-#[cfg(test)]
-mod append_tests;

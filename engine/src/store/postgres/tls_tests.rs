@@ -1,7 +1,7 @@
 //! TLS against a server of the test's own with `ssl = on`, a CA and a server certificate the test
 //! makes, and a pg_hba.conf that admits TCP only over TLS.
 
-use super::own_server::OwnServer;
+use super::own_server_tests::OwnServer;
 use super::tests::{request, WAIT};
 use super::*;
 use crate::FailureKind;

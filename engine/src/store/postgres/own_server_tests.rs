@@ -52,14 +52,7 @@ impl OwnServer {
             eprintln!("no PostgreSQL server programs: skipping this test");
             return None;
         };
-        let as_user = (nix::unistd::Uid::effective().is_root()).then(|| "postgres".to_string());
-        let server = OwnServer {
-            dir: tempfile::tempdir().expect("a temporary directory"),
-            bindir,
-            as_user,
-            port: free_port(),
-        };
-        server.give_away(server.dir.path());
+        let server = OwnServer::blank(bindir);
         server.run(&[
             "initdb",
             "-D",
@@ -74,6 +67,76 @@ impl OwnServer {
             "--no-sync",
         ]);
         Some(server)
+    }
+
+    /// A server directory with nothing in it yet.
+    fn blank(bindir: PathBuf) -> OwnServer {
+        let as_user = (nix::unistd::Uid::effective().is_root()).then(|| "postgres".to_string());
+        let server = OwnServer {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            bindir,
+            as_user,
+            port: free_port(),
+        };
+        server.give_away(server.dir.path());
+        server
+    }
+
+    /// A streaming standby of `primary` (pg_basebackup -R), not yet started.
+    pub(super) fn standby_of(primary: &OwnServer) -> OwnServer {
+        let server = OwnServer::blank(primary.bindir.clone());
+        server.run(&[
+            "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &primary.port.to_string(),
+            "-U",
+            "postgres",
+            "-D",
+            &server.data().display().to_string(),
+            "-R",
+            "-X",
+            "stream",
+            "--no-sync",
+        ]);
+        server
+    }
+
+    /// SIGKILL to the postmaster and every process it started, as losing the machine would.
+    pub(super) fn kill(&self) {
+        let pid = std::fs::read_to_string(self.data().join("postmaster.pid")).unwrap();
+        let pid = pid.lines().next().unwrap().trim().to_string();
+        // Its children first listed (once it is dead they are no longer its children).
+        let children = Command::new("pgrep").args(["-P", &pid]).output().unwrap();
+        let children = String::from_utf8_lossy(&children.stdout).into_owned();
+        let mut pids = vec![pid.as_str()];
+        pids.extend(children.split_whitespace());
+        let status = Command::new("kill")
+            .arg("-KILL")
+            .args(&pids)
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -KILL {pids:?}");
+        // Its children end when they see the postmaster gone; wait for the port to close.
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the killed server still answers");
+    }
+
+    /// Promotes a standby to primary and waits for it.
+    pub(super) fn promote(&self) {
+        self.run(&[
+            "pg_ctl",
+            "-D",
+            &self.data().display().to_string(),
+            "-w",
+            "promote",
+        ]);
     }
 
     /// A file in the server's directory.
