@@ -3,32 +3,33 @@
 //!
 //! Each event is kept as its exact export line (`text`, not `jsonb`, which would reorder keys) beside
 //! indexed columns. Appends are serialised across every connection by a transaction-scoped advisory
-//! lock: inside the transaction the head is read, expectations are checked, the batch is sealed and
-//! inserted, and only a successful `COMMIT` (with `synchronous_commit` on) acknowledges it. A wait
-//! for the lock is bounded by `lock_timeout`, after which the append is a conflict ("store busy").
+//! lock, taken by the server-side function `concordat_append` (`append.rs`), which checks that the
+//! head and the streams' versions are those the client sealed the batch against, inserts it and
+//! commits in one round trip; only a successful call (with `synchronous_commit` on) acknowledges
+//! it. A wait for the lock is bounded by `lock_timeout`, after which the append is a conflict
+//! ("store busy").
 //!
 //! The schema is created and migrated by concordat itself; `concordat_schema_version` records how far.
 
+mod append;
 mod connect;
 mod errors;
-use connect::{configure_session, connect, create_database, prepare_schema};
-use errors::{
-    connect_failure, db_failure, lock_failure, no_store, plain, schema_failure, write_failure,
-};
+mod tls;
+use append::Seen;
+use connect::{configure_session, create_database, prepare_schema, Link};
+use errors::{connect_failure, db_failure, lock_failure, no_store, plain, schema_failure};
 
-use super::{check_expectations, ActorRoles, AppendRequest, EventStore, Head, OpenMode};
+use super::{ActorRoles, AppendRequest, EventStore, Head, OpenMode};
 use crate::error::{Failure, Result};
 use crate::event::{Event, ZERO_HASH};
-use crate::time::format_instant;
 use async_trait::async_trait;
-use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, GenericClient, NoTls, Statement};
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The advisory lock key that serialises appends and migrations ("concorda" in ASCII).
 const LOCK_KEY: i64 = 0x636f_6e63_6f72_6461;
@@ -90,6 +91,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER concordat_events_actor BEFORE INSERT ON concordat_events
          FOR EACH ROW EXECUTE FUNCTION concordat_check_actor();
 ",
+    // 3: one round trip per append (`append.rs`).
+    append::APPEND_FUNCTION,
 ];
 
 /// A connection to a concordat store in a PostgreSQL database.
@@ -97,23 +100,25 @@ pub struct PostgresStore {
     location: String,
     /// `session_user`: the role this connection logged in as.
     session_role: String,
-    client: Mutex<Client>,
+    /// Shared by every caller: tokio-postgres pipelines their statements over the one connection.
+    client: Client,
+    /// The head and stream versions this connection last saw, which appends are sealed against.
+    seen: std::sync::Mutex<Seen>,
+    /// Appends waiting to join the next group (`append.rs`).
+    queue: std::sync::Mutex<Vec<append::Job>>,
+    /// Held by the caller writing a group; the others wait to find their answer or lead the next.
+    appending: Mutex<()>,
     statements: Statements,
     connection: tokio::task::JoinHandle<()>,
 }
 
 struct Statements {
-    lock: Statement,
+    append: Statement,
     head: Statement,
-    versions: Statement,
-    insert: Statement,
-    upsert_streams: Statement,
     read_stream: Statement,
     read_from: Statement,
     streams: Statement,
     stream_version: Statement,
-    clear_roles: Statement,
-    insert_roles: Statement,
 }
 
 impl PostgresStore {
@@ -121,10 +126,8 @@ impl PostgresStore {
     /// (`OpenMode::Create`) or migrating the schema; lock waits are bounded by `busy_wait`.
     pub async fn open(url: &str, mode: OpenMode, busy_wait: Duration) -> Result<PostgresStore> {
         let location = redact_url(url);
-        let mut config: Config = url.parse().map_err(|e| {
-            Failure::usage(format!("{location} is not a usable PostgreSQL URL: {e}"))
-                .with_detail("write it as postgres://USER@HOST:PORT/DATABASE")
-        })?;
+        let mut link = Link::from_url(url, &location)?;
+        let config = &mut link.config;
         if config.get_dbname().is_none() {
             return Err(Failure::usage(format!("{location} names no database"))
                 .with_detail("write it as postgres://USER@HOST:PORT/DATABASE"));
@@ -135,46 +138,49 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("concordat");
         }
-        let (mut client, connection) = match connect(&config, &location).await {
+        let (mut client, connection) = match link.connect_with(&link.config, &location).await {
             Err(e)
                 if mode == OpenMode::Create
                     && e.code() == Some(&SqlState::INVALID_CATALOG_NAME) =>
             {
-                create_database(&config, &location).await?;
-                connect(&config, &location)
+                create_database(&link, &location).await?;
+                link.connect_with(&link.config, &location)
                     .await
                     .map_err(|e| connect_failure(&location, &e))?
             }
             other => other.map_err(|e| connect_failure(&location, &e))?,
         };
-        let connection = tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!("PostgreSQL connection ended: {e}");
-            }
-        });
+        // Pipelined: tokio-postgres sends statements made at once without waiting for each answer,
+        // so opening costs a few round trips whatever the number of statements.
         let setup = async {
-            configure_session(&client, busy_wait).await?;
-            prepare_schema(&mut client, mode, &location).await?;
-            Statements::prepare(&client).await
+            let ((), current) = tokio::try_join!(
+                configure_session(&client, busy_wait),
+                connect::schema_version(&client)
+            )?;
+            if mode == OpenMode::Create || current != Some(SCHEMA_VERSION) {
+                prepare_schema(&mut client, mode, &location).await?;
+            }
+            // Who we are and the head: the first append is sealed against it.
+            let (statements, row) = tokio::try_join!(Statements::prepare(&client), async {
+                client.query_one(OPEN_QUERY, &[]).await.map_err(db_failure)
+            })?;
+            let head = head_of(row.get(1), row.get(2), row.get(3))?;
+            Ok::<_, Failure>((statements, row.get::<_, String>(0), head))
         };
-        let statements = match setup.await {
-            Ok(s) => s,
+        let (statements, session_role, head) = match setup.await {
+            Ok(done) => done,
             Err(e) => {
                 connection.abort();
                 return Err(e);
             }
         };
-        let session_role: String = match client.query_one("SELECT session_user::text", &[]).await {
-            Ok(row) => row.get(0),
-            Err(e) => {
-                connection.abort();
-                return Err(db_failure(e));
-            }
-        };
         Ok(PostgresStore {
             location,
             session_role,
-            client: Mutex::new(client),
+            client,
+            seen: std::sync::Mutex::new(Seen::new(head)),
+            queue: std::sync::Mutex::new(Vec::new()),
+            appending: Mutex::new(()),
             statements,
             connection,
         })
@@ -187,43 +193,45 @@ impl Drop for PostgresStore {
     }
 }
 
+/// `session_user` and the head (NULLs for an empty log).
+const OPEN_QUERY: &str = "SELECT session_user::text, h.seq, h.hash, h.recorded_at FROM (SELECT 1) one
+     LEFT JOIN (SELECT seq, hash, recorded_at FROM concordat_events ORDER BY seq DESC LIMIT 1) h ON true";
+
+/// The head from a row's columns (seq, hash, recorded_at), the empty log's when they are NULL.
+fn head_of(seq: Option<i64>, hash: Option<String>, recorded_at: Option<String>) -> Result<Head> {
+    Ok(match (seq, hash) {
+        (Some(seq), Some(hash)) => Head {
+            seq: to_u64(seq)?,
+            hash,
+            recorded_at,
+        },
+        _ => Head {
+            seq: 0,
+            hash: ZERO_HASH.into(),
+            recorded_at: None,
+        },
+    })
+}
+
 impl Statements {
     /// Prepares every statement at once: tokio-postgres pipelines them over the one connection.
     async fn prepare(client: &Client) -> Result<Statements> {
         let p = |sql: &'static str| async move { client.prepare(sql).await.map_err(db_failure) };
-        let (lock, head, versions, insert, upsert_streams) = tokio::try_join!(
-            p("SELECT pg_advisory_xact_lock($1)"),
+        let (append, head, read_stream, read_from, streams, stream_version) = tokio::try_join!(
+            p(append::APPEND_CALL),
             p("SELECT seq, hash, recorded_at FROM concordat_events ORDER BY seq DESC LIMIT 1"),
-            p("SELECT stream, version FROM concordat_streams WHERE stream = ANY($1)"),
-            p("INSERT INTO concordat_events (seq, stream, version, hash, recorded_at, line)
-               SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])"),
-            p("INSERT INTO concordat_streams (stream, version)
-               SELECT * FROM unnest($1::text[], $2::bigint[])
-               ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version"),
-        )?;
-        let (clear_roles, insert_roles) = tokio::try_join!(
-            p("DELETE FROM concordat_actor_roles"),
-            p("INSERT INTO concordat_actor_roles (actor, db_role)
-               SELECT * FROM unnest($1::text[], $2::text[])"),
-        )?;
-        let (read_stream, read_from, streams, stream_version) = tokio::try_join!(
             p("SELECT line FROM concordat_events WHERE stream = $1 ORDER BY version"),
             p("SELECT line FROM concordat_events WHERE seq >= $1 ORDER BY seq"),
             p("SELECT stream FROM concordat_streams WHERE starts_with(stream, $1)"),
             p("SELECT version FROM concordat_streams WHERE stream = $1"),
         )?;
         Ok(Statements {
-            lock,
+            append,
             head,
-            versions,
-            insert,
-            upsert_streams,
             read_stream,
             read_from,
             streams,
             stream_version,
-            clear_roles,
-            insert_roles,
         })
     }
 }
@@ -248,144 +256,10 @@ fn parse_lines(rows: Vec<tokio_postgres::Row>) -> Result<Vec<Event>> {
         .collect()
 }
 
-impl PostgresStore {
-    /// One append in one transaction; with `roles`, the bindings are replaced after the rows are
-    /// inserted, so this batch is judged by the bindings in force before it.
-    async fn append_in_transaction(
-        &self,
-        request: AppendRequest,
-        roles: Option<&ActorRoles>,
-    ) -> Result<Vec<Event>> {
-        let st = &self.statements;
-        let mut client = self.client.lock().await;
-        let tx = client.transaction().await.map_err(db_failure)?;
-        tx.execute(&st.lock, &[&LOCK_KEY])
-            .await
-            .map_err(|e| lock_failure(&self.location, e))?;
-        // Read under the lock: every append committed before it is visible to these statements.
-        let head = match tx.query_opt(&st.head, &[]).await.map_err(db_failure)? {
-            Some(row) => Head {
-                seq: to_u64(row.get(0))?,
-                hash: row.get(1),
-                recorded_at: Some(row.get(2)),
-            },
-            None => Head {
-                seq: 0,
-                hash: ZERO_HASH.into(),
-                recorded_at: None,
-            },
-        };
-        let mut names: Vec<String> = request
-            .expectations
-            .iter()
-            .map(|e| e.stream.clone())
-            .chain(request.events.iter().map(|e| e.stream.clone()))
-            .collect();
-        names.sort();
-        names.dedup();
-        let mut known = HashMap::new();
-        for row in tx
-            .query(&st.versions, &[&names])
-            .await
-            .map_err(db_failure)?
-        {
-            known.insert(row.get::<_, String>(0), to_u64(row.get(1))?);
-        }
-        check_expectations(&request.expectations, |s| {
-            Ok(known.get(s).copied().unwrap_or(0))
-        })?;
-        let now = super::recorded_second(request.now)?;
-        let recorded = match &head.recorded_at {
-            Some(last) => {
-                let last: jiff::Timestamp = last
-                    .parse()
-                    .map_err(|e| Failure::internal(format!("head recorded_at: {e}")))?;
-                now.max(last)
-            }
-            None => now,
-        };
-        let recorded_at = format_instant(recorded, &request.tz);
-        let mut prev_hash = head.hash;
-        let mut seq = head.seq;
-        let mut sealed = Vec::with_capacity(request.events.len());
-        for new in request.events {
-            let version = known.get(&new.stream).copied().unwrap_or(0) + 1;
-            known.insert(new.stream.clone(), version);
-            seq += 1;
-            let event = Event::seal(new, seq, version, recorded_at.clone(), prev_hash);
-            prev_hash = event.hash.clone();
-            sealed.push(event);
-        }
-        if sealed.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut seqs = Vec::with_capacity(sealed.len());
-        let mut streams = Vec::with_capacity(sealed.len());
-        let mut versions = Vec::with_capacity(sealed.len());
-        let mut hashes = Vec::with_capacity(sealed.len());
-        let mut recorded = Vec::with_capacity(sealed.len());
-        let mut lines = Vec::with_capacity(sealed.len());
-        let mut touched: HashMap<&str, i64> = HashMap::new();
-        for event in &sealed {
-            seqs.push(to_i64(event.seq)?);
-            streams.push(event.stream.as_str());
-            versions.push(to_i64(event.version)?);
-            hashes.push(event.hash.as_str());
-            recorded.push(event.recorded_at.as_str());
-            lines.push(event.to_line());
-            touched.insert(event.stream.as_str(), to_i64(event.version)?);
-        }
-        if let Some(e) = crate::failpoints::io_error("pg::insert") {
-            // Dropping the transaction rolls it back, as a failed INSERT would.
-            return Err(Failure::internal(format!(
-                "writing to {} failed: {e}",
-                self.location
-            )));
-        }
-        tx.execute(
-            &st.insert,
-            &[&seqs, &streams, &versions, &hashes, &recorded, &lines],
-        )
-        .await
-        .map_err(|e| write_failure(&self.location, e))?;
-        let (touched_streams, touched_versions): (Vec<&str>, Vec<i64>) =
-            touched.into_iter().unzip();
-        tx.execute(&st.upsert_streams, &[&touched_streams, &touched_versions])
-            .await
-            .map_err(|e| write_failure(&self.location, e))?;
-        if let Some(roles) = roles {
-            let (actors, db_roles): (Vec<&str>, Vec<&str>) =
-                roles.iter().map(|(a, r)| (a.as_str(), r.as_str())).unzip();
-            tx.execute(&st.clear_roles, &[])
-                .await
-                .map_err(|e| write_failure(&self.location, e))?;
-            tx.execute(&st.insert_roles, &[&actors, &db_roles])
-                .await
-                .map_err(|e| write_failure(&self.location, e))?;
-        }
-        crate::failpoints::crash("pg::before-commit");
-        let committed = tx.commit().await.map_err(|e| plain(&e));
-        // An injected lost answer: the COMMIT reached the server, its reply did not reach us.
-        let committed = match crate::failpoints::io_error("pg::commit") {
-            Some(e) => committed.and(Err(e.to_string())),
-            None => committed,
-        };
-        committed.map_err(|e| {
-            Failure::internal(format!(
-                "committing to {} failed, so the events may or may not be recorded: {e}",
-                self.location,
-            ))
-            .with_remedy(crate::remedy::StoreRemedy::LookBeforeRetry)
-        })?;
-        crate::failpoints::crash("pg::after-commit");
-        Ok(sealed)
-    }
-}
-
 #[async_trait]
 impl EventStore for PostgresStore {
     async fn append(&self, request: AppendRequest) -> Result<Vec<Event>> {
-        self.append_in_transaction(request, None).await
+        self.append_grouped(request, None).await
     }
 
     async fn append_binding_roles(
@@ -393,7 +267,7 @@ impl EventStore for PostgresStore {
         request: AppendRequest,
         roles: &ActorRoles,
     ) -> Result<Vec<Event>> {
-        self.append_in_transaction(request, Some(roles)).await
+        self.append_grouped(request, Some(roles)).await
     }
 
     fn session_role(&self) -> Option<String> {
@@ -401,16 +275,21 @@ impl EventStore for PostgresStore {
     }
 
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
-        let client = self.client.lock().await;
+        let client = &self.client;
         let rows = client
             .query(&self.statements.read_stream, &[&stream])
             .await
             .map_err(db_failure)?;
-        parse_lines(rows)
+        let events = parse_lines(rows)?;
+        self.seen
+            .lock()
+            .expect("seen")
+            .saw_version(stream, events.last().map_or(0, |e| e.version));
+        Ok(events)
     }
 
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
-        let client = self.client.lock().await;
+        let client = &self.client;
         let from = to_i64(from_seq.max(1))?;
         let rows = client
             .query(&self.statements.read_from, &[&from])
@@ -420,7 +299,7 @@ impl EventStore for PostgresStore {
     }
 
     async fn streams(&self, prefix: &str) -> Result<Vec<String>> {
-        let client = self.client.lock().await;
+        let client = &self.client;
         let mut names: Vec<String> = client
             .query(&self.statements.streams, &[&prefix])
             .await
@@ -434,35 +313,31 @@ impl EventStore for PostgresStore {
     }
 
     async fn stream_version(&self, stream: &str) -> Result<u64> {
-        let client = self.client.lock().await;
-        match client
+        let client = &self.client;
+        let version = match client
             .query_opt(&self.statements.stream_version, &[&stream])
             .await
             .map_err(db_failure)?
         {
-            Some(row) => to_u64(row.get(0)),
-            None => Ok(0),
-        }
+            Some(row) => to_u64(row.get(0))?,
+            None => 0,
+        };
+        self.seen.lock().expect("seen").saw_version(stream, version);
+        Ok(version)
     }
 
     async fn head(&self) -> Result<Head> {
-        let client = self.client.lock().await;
-        match client
+        let client = &self.client;
+        let head = match client
             .query_opt(&self.statements.head, &[])
             .await
             .map_err(db_failure)?
         {
-            Some(row) => Ok(Head {
-                seq: to_u64(row.get(0))?,
-                hash: row.get(1),
-                recorded_at: Some(row.get(2)),
-            }),
-            None => Ok(Head {
-                seq: 0,
-                hash: ZERO_HASH.into(),
-                recorded_at: None,
-            }),
-        }
+            Some(row) => head_of(row.get(0), row.get(1), row.get(2))?,
+            None => head_of(None, None, None)?,
+        };
+        self.seen.lock().expect("seen").saw_head(head.clone());
+        Ok(head)
     }
 
     async fn close(&self) -> Result<()> {
@@ -527,6 +402,14 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
+mod append_tests;
+#[cfg(test)]
+mod failover_tests;
+#[cfg(test)]
+mod own_server_tests;
+#[cfg(test)]
 mod roles_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_tests;

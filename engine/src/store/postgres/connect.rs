@@ -1,35 +1,75 @@
 //! Connecting, creating the database, and creating or migrating the schema.
 
+use super::tls::{split_tls, MakeRustls};
 use super::*;
 
-pub(super) async fn connect(
-    config: &Config,
-    location: &str,
-) -> std::result::Result<
-    (
-        Client,
-        tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>,
-    ),
-    tokio_postgres::Error,
-> {
-    tracing::debug!(store = location, "connecting to PostgreSQL");
-    config.connect(NoTls).await
+/// How to reach the server: the parsed URL and its TLS connector (None for `sslmode=disable`).
+#[derive(Clone)]
+pub(super) struct Link {
+    pub(super) config: Config,
+    pub(super) tls: Option<MakeRustls>,
+}
+
+impl Link {
+    /// The URL as tokio-postgres reads it, after `sslmode` and `sslrootcert` are taken out.
+    pub(super) fn from_url(url: &str, location: &str) -> Result<Link> {
+        let (rest, tls) = split_tls(url, location)?;
+        let mut config: Config = rest.parse().map_err(|e| {
+            Failure::usage(format!("{location} is not a usable PostgreSQL URL: {e}"))
+                .with_detail("write it as postgres://USER@HOST:PORT/DATABASE")
+        })?;
+        config.ssl_mode(tls.wire_mode());
+        Ok(Link {
+            config,
+            tls: tls.connector(location)?,
+        })
+    }
+
+    /// Connects with `config` (this link's, or a variant of it); the connection runs in a task.
+    pub(super) async fn connect_with(
+        &self,
+        config: &Config,
+        location: &str,
+    ) -> std::result::Result<(Client, tokio::task::JoinHandle<()>), tokio_postgres::Error> {
+        tracing::debug!(store = location, "connecting to PostgreSQL");
+        let (client, task) = match &self.tls {
+            None => {
+                let (client, connection) = config.connect(NoTls).await?;
+                (client, tokio::spawn(run(connection)))
+            }
+            Some(tls) => {
+                let (client, connection) = config.connect(tls.clone()).await?;
+                (client, tokio::spawn(run(connection)))
+            }
+        };
+        Ok((client, task))
+    }
+}
+
+/// Drives one connection until it ends.
+async fn run<S, T>(connection: tokio_postgres::Connection<S, T>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    if let Err(e) = connection.await {
+        tracing::warn!("PostgreSQL connection ended: {e}");
+    }
 }
 
 /// Creates the database the URL names, through the server's `postgres` database.
-pub(super) async fn create_database(config: &Config, location: &str) -> Result<()> {
-    let name = config.get_dbname().expect("checked above").to_string();
-    let mut admin = config.clone();
+pub(super) async fn create_database(link: &Link, location: &str) -> Result<()> {
+    let name = link.config.get_dbname().expect("checked above").to_string();
+    let mut admin = link.config.clone();
     admin.dbname("postgres");
     let how = format!("create it first, e.g. `createdb {name}`, or name one that exists");
-    let (client, connection) = admin.connect(NoTls).await.map_err(|e| {
+    let (client, connection) = link.connect_with(&admin, location).await.map_err(|e| {
         Failure::usage(format!(
             "the database of {location} does not exist, and concordat could not create it: {}",
             plain(&e)
         ))
         .with_detail(how.clone())
     })?;
-    let connection = tokio::spawn(connection);
     let created = client
         .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
         .await;

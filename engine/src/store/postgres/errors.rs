@@ -82,9 +82,36 @@ pub(super) fn connect_failure(location: &str, e: &tokio_postgres::Error) -> Fail
         ))
         .with_detail("check the user and password in the URL (or PGPASSWORD, ~/.pgpass)");
     }
+    if let Some(tls) = tls_failure(e) {
+        return if tls.certificate {
+            Failure::usage(format!(
+                "PostgreSQL at {location} presented a certificate that was refused: {}",
+                tls.message
+            ))
+            .with_detail("check that sslrootcert names the CA that signed the server's certificate (and, for verify-full, that the certificate names the host), or use sslmode=require to encrypt without checking")
+        } else {
+            Failure::internal(format!(
+                "the TLS handshake with PostgreSQL at {location} failed: {}",
+                tls.message
+            ))
+            .with_detail("check that the server accepts TLS (ssl = on), or use sslmode=disable where it need not")
+        };
+    }
     Failure::internal(format!(
         "cannot reach PostgreSQL at {location}: {}",
         plain(e)
     ))
     .with_detail("check that the server is running and the URL's host and port are right")
+}
+
+/// The TLS failure behind `e`, if a handshake is what failed.
+fn tls_failure(e: &tokio_postgres::Error) -> Option<&super::tls::TlsFailure> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<super::tls::TlsFailure>() {
+            return Some(tls);
+        }
+        source = s.source();
+    }
+    None
 }

@@ -7,7 +7,7 @@ use crate::FailureKind;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Two login roles no other test uses: Bromsgrove's clerk and Redditch's.
-async fn clerk_roles(base: &str) -> (String, String) {
+pub(super) async fn clerk_roles(base: &str) -> (String, String) {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let tag = format!("{}_{n}", std::process::id());
@@ -51,7 +51,7 @@ fn as_role(url: &str, role: &str) -> String {
     format!("{scheme}://{role}@{rest}")
 }
 
-async fn drop_roles(base: &str, roles: &[&str]) {
+pub(super) async fn drop_roles(base: &str, roles: &[&str]) {
     for role in roles {
         admin(
             base,

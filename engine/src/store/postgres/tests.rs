@@ -393,3 +393,14 @@ async fn the_same_batches_give_the_same_hashes_as_the_embedded_store() {
     drop(pg);
     db.drop_it().await;
 }
+
+/// Runs `sql` on the database `url` names, as the test server's superuser.
+pub(super) async fn admin_on(url: &str, sql: &str) {
+    let (client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .expect("the test server answers");
+    let connection = tokio::spawn(connection);
+    client.batch_execute(sql).await.expect(sql);
+    drop(client);
+    let _ = connection.await;
+}
