@@ -161,8 +161,7 @@ fn moved(d: &StageChanged) -> String {
     format!("{what}{round}{reason}")
 }
 
-/// `£10000.00`, or `-£250.00` for a shortfall (the sign before the pound sign).
-
+/// A saving or a shortfall in words, with each council's part (a correction says what it replaced).
 fn saving(d: &SavingRecorded) -> String {
     let parts: Vec<String> = d
         .by_council
