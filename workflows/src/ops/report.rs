@@ -1,7 +1,7 @@
 //! `report quarterly`: each council's quarter as it stood at the quarter's end (effective dates),
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
-use super::reminders::{council_names, facts, snapshot};
+use super::reminders::{council_names, facts, head_at, snapshot};
 use super::session::Session;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
@@ -110,9 +110,8 @@ pub async fn quarterly(
 
 /// The log position of the last event recorded at or before `at`.
 async fn position_at(session: &mut Session, at: Timestamp) -> Result<u64, Failure> {
-    Ok(snapshot(session, &KnownAt::Instant(at).cut(None))
+    Ok(head_at(session.store.as_ref(), &KnownAt::Instant(at).cut(None))
         .await?
-        .head
         .seq)
 }
 
