@@ -37,32 +37,45 @@ pub struct Snapshot {
 /// so memory holds the states, never the log. The partnership and the head ignore the cut's
 /// effective bound: they are what had been recorded.
 pub async fn snapshot(session: &mut Session, cut: &Cut) -> Result<Snapshot, Failure> {
-    let recorded_cut = Cut {
-        effective_until: None,
-        ..*cut
-    };
-    let head = head_at(session.store.as_ref(), &recorded_cut).await?;
-    let (partnership, registered_at) = partnership_at(session, &recorded_cut).await?;
-    let mut proposals = Vec::new();
+    let mut all = snapshots(session, std::slice::from_ref(cut)).await?;
+    Ok(all.pop().expect("one snapshot per cut"))
+}
+
+/// [`snapshot`] at each of `cuts`, reading each stream once.
+pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapshot>, Failure> {
+    let mut all = Vec::with_capacity(cuts.len());
+    for cut in cuts {
+        let recorded_cut = Cut {
+            effective_until: None,
+            ..*cut
+        };
+        let head = head_at(session.store.as_ref(), &recorded_cut).await?;
+        let (partnership, registered_at) = partnership_at(session, &recorded_cut).await?;
+        all.push(Snapshot {
+            partnership,
+            registered_at,
+            proposals: Vec::new(),
+            milestones: Vec::new(),
+            head,
+        });
+    }
     for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
         let events = session.store.read_stream(&stream).await?;
-        if let Some(state) = project(&events, &partnership, cut)? {
-            proposals.push(state);
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(state) = project(&events, &snap.partnership, cut)? {
+                snap.proposals.push(state);
+            }
         }
     }
-    let mut milestones = Vec::new();
     for stream in session.store.streams(MILESTONE_STREAM_PREFIX).await? {
-        if let Some(m) = fold_milestone(session, &stream, cut).await? {
-            milestones.push(m);
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(m) = milestone_at(&events, cut)? {
+                snap.milestones.push(m);
+            }
         }
     }
-    Ok(Snapshot {
-        partnership,
-        registered_at,
-        proposals,
-        milestones,
-        head,
-    })
+    Ok(all)
 }
 
 /// A programme milestone's stream folded at `cut` (None: not added by then).
@@ -71,9 +84,13 @@ pub async fn fold_milestone(
     stream: &str,
     cut: &Cut,
 ) -> Result<Option<Milestone>, Failure> {
-    let events = session.store.read_stream(stream).await?;
+    milestone_at(&session.store.read_stream(stream).await?, cut)
+}
+
+/// A programme milestone's events folded at `cut`.
+fn milestone_at(events: &[Event], cut: &Cut) -> Result<Option<Milestone>, Failure> {
     let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
-    for event in &events {
+    for event in events {
         if cut.admits(event)? {
             admitted.push(event);
         }

@@ -81,22 +81,26 @@ pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<
     session.check_reader().await?;
     let cut = basis.cut(instant, &tz);
     let snap = snapshot(session, &cut).await?;
-    let events = session.store.read_from(1).await?;
     let mut fired = BTreeSet::new();
     let mut timelines: BTreeMap<String, Vec<TimelineEntry>> = BTreeMap::new();
-    for event in &events {
-        if !cut.admits(event)? {
-            continue;
-        }
-        if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
-            fired.insert(id.to_string());
-        } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
-            timelines
-                .entry(id.to_string())
-                .or_default()
-                .push(timeline_entry(event));
-        }
-    }
+    // Streamed: only what the answer holds (each proposal's timeline) is kept, never the log.
+    session
+        .store
+        .for_each_from(1, &mut |event| {
+            if !cut.admits(&event)? {
+                return Ok(());
+            }
+            if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
+                fired.insert(id.to_string());
+            } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
+                timelines
+                    .entry(id.to_string())
+                    .or_default()
+                    .push(timeline_entry(&event));
+            }
+            Ok(())
+        })
+        .await?;
     let p = snap.partnership.latest();
     let outlook = Outlook {
         until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),
