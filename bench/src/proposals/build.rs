@@ -130,11 +130,16 @@ async fn depth(demo: &Demo, w: &mut Writer, total: usize) -> usize {
         .expect("the demo's payroll proposal");
     // Up to its KPI's definition: live, monitored, nothing recorded yet.
     let upto = source.iter().position(|e| e.kind == "kpi-defined").unwrap() + 1;
-    let ids: Vec<String> = (0..DEPTH_PROPOSALS).map(|i| format!("payroll-d{i}")).collect();
+    let ids: Vec<String> = (0..DEPTH_PROPOSALS)
+        .map(|i| format!("payroll-d{i}"))
+        .collect();
     for id in &ids {
         w.push(copy_stream(&source[..upto], id)).await;
     }
-    let kpi = source.iter().find(|e| e.kind == "kpi-value-recorded").unwrap();
+    let kpi = source
+        .iter()
+        .find(|e| e.kind == "kpi-value-recorded")
+        .unwrap();
     let saving = source.iter().find(|e| e.kind == "saving-recorded").unwrap();
     // 2008/09-Q3 (Oct–Dec 2008) onwards, one quarter at a time.
     let (mut fy, mut q) = (2008i16, 3u8);

@@ -76,7 +76,11 @@ pub fn run(args: &Args) {
         jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"),
         shape.name(),
         events,
-        if label.is_empty() { String::new() } else { format!(" · {label}") }
+        if label.is_empty() {
+            String::new()
+        } else {
+            format!(" · {label}")
+        }
     );
     let baseline = args.get("--baseline").map(PathBuf::from);
     let mut bins = vec![("after", concordat.clone())];

@@ -9,8 +9,8 @@
 use super::session::Session;
 use crate::partnership::Role;
 use crate::remedy::Remedy;
-use engine::merkle::{checkpoint_body, consistency_text, inclusion_text, Checkpoint, MerkleLog};
 use engine::merkle::Frontier;
+use engine::merkle::{checkpoint_body, consistency_text, inclusion_text, Checkpoint, MerkleLog};
 use engine::merkle::{SignerKey, VerifierKey};
 use engine::{Event, EventStore, Failure, NewEvent};
 use serde::Serialize;
@@ -115,7 +115,11 @@ async fn extend(
         .for_each_from(frontier.size().max(1), &mut |event| {
             if event.seq == frontier.size() && event.seq > 0 {
                 matches = event.hash == frontier.last_event();
-                return if matches { Ok(()) } else { Err(stop(&mut stopped)) };
+                return if matches {
+                    Ok(())
+                } else {
+                    Err(stop(&mut stopped))
+                };
             }
             if event.seq > seq || !matches {
                 return Err(stop(&mut stopped));

@@ -168,7 +168,11 @@ fn is_folded(stream: &str) -> bool {
 }
 
 async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
-    let mut all: BTreeSet<String> = store.streams(PROPOSAL_STREAM_PREFIX).await?.into_iter().collect();
+    let mut all: BTreeSet<String> = store
+        .streams(PROPOSAL_STREAM_PREFIX)
+        .await?
+        .into_iter()
+        .collect();
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
     Ok(all)
 }

@@ -60,7 +60,11 @@ async fn same_as_fresh(session: &mut Session) {
     let fresh = facts(&snap).expect("facts");
     assert_eq!(head, snap.head);
     assert_eq!(projected.proposals, fresh.proposals, "at seq {}", head.seq);
-    assert_eq!(projected.milestones, fresh.milestones, "at seq {}", head.seq);
+    assert_eq!(
+        projected.milestones, fresh.milestones,
+        "at seq {}",
+        head.seq
+    );
     let until = "2011-01-01T00:00:00Z".parse().unwrap();
     assert_eq!(projected.reminders(until), fresh.reminders(until));
     assert!(load(session.store.as_ref()).await.is_some(), "saved");
@@ -108,7 +112,11 @@ fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
             ("beyond the log", encode(&beyond)),
             ("another fold", encode(&older)),
         ] {
-            session.store.save_snapshot(KEY, head.seq, &bytes).await.unwrap();
+            session
+                .store
+                .save_snapshot(KEY, head.seq, &bytes)
+                .await
+                .unwrap();
             same_as_fresh(&mut session).await;
             let saved = session.store.load_snapshot(KEY).await.unwrap().unwrap().1;
             assert_eq!(saved, good, "{what}: rebuilt and saved again");
@@ -137,15 +145,25 @@ fn only_the_streams_changed_since_are_folded_again() {
         };
         facts.title = "as saved".into();
         let head = session.store.head().await.unwrap();
-        session.store.save_snapshot(KEY, head.seq, &encode(&saved)).await.unwrap();
+        session
+            .store
+            .save_snapshot(KEY, head.seq, &encode(&saved))
+            .await
+            .unwrap();
         let other = events[40..]
             .iter()
             .position(|e| e.stream.starts_with("proposal-") && e.stream != "proposal-payroll")
             .unwrap();
         append(&mut session, &events[40..=40 + other]).await;
-        let changed = events[40..=40 + other].iter().any(|e| e.stream == "proposal-payroll");
+        let changed = events[40..=40 + other]
+            .iter()
+            .any(|e| e.stream == "proposal-payroll");
         let (projected, _) = live_from(&mut session, 0).await.unwrap();
-        let payroll = projected.proposals.iter().find(|p| p.id == "payroll").unwrap();
+        let payroll = projected
+            .proposals
+            .iter()
+            .find(|p| p.id == "payroll")
+            .unwrap();
         assert_eq!(payroll.title == "as saved", !changed);
     });
 }

@@ -7,7 +7,9 @@ use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
-use crate::reminders::{ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView};
+use crate::reminders::{
+    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+};
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
 use engine::{Event, EventStore, Failure, Head, ZERO_HASH};
@@ -188,7 +190,9 @@ fn head_admitted(head: &Head, recorded_cut: &Cut) -> Result<bool, Failure> {
         .as_deref()
         .unwrap_or_default()
         .parse()
-        .map_err(|e| Failure::integrity(format!("the log's last event has a bad recorded_at: {e}")))?;
+        .map_err(|e| {
+            Failure::integrity(format!("the log's last event has a bad recorded_at: {e}"))
+        })?;
     Ok(at <= until)
 }
 

@@ -110,9 +110,11 @@ pub async fn quarterly(
 
 /// The log position of the last event recorded at or before `at`.
 async fn position_at(session: &mut Session, at: Timestamp) -> Result<u64, Failure> {
-    Ok(head_at(session.store.as_ref(), &KnownAt::Instant(at).cut(None))
-        .await?
-        .seq)
+    Ok(
+        head_at(session.store.as_ref(), &KnownAt::Instant(at).cut(None))
+            .await?
+            .seq,
+    )
 }
 
 /// Builds the reports of `quarter` for `council` (or every council) as known at `known`.
