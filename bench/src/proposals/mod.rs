@@ -11,7 +11,7 @@ use crate::args::Args;
 use crate::measure::{self, Outcome, Summary};
 use build::Shape;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// "Now" for every command: just after the demo partnership's registration, so a first tick
 /// fires little, and every copied event is already recorded.
@@ -51,6 +51,18 @@ pub fn run(args: &Args) {
     std::fs::create_dir_all(&work).unwrap();
     let store = work.join(format!("{}-{events}", shape.name()));
     if !store.exists() {
+        // Built in its own process: building here would raise every child's measured peak RSS.
+        if args.get("--build-only").is_none() {
+            let status = Command::new(std::env::current_exe().unwrap())
+                .arg("proposals")
+                .args(std::env::args().skip(2))
+                .args(["--build-only", "yes"])
+                .status()
+                .expect("the build process");
+            assert!(status.success(), "building {}", store.display());
+        }
+    }
+    if !store.exists() {
         let started = std::time::Instant::now();
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -61,6 +73,9 @@ pub fn run(args: &Args) {
             store.display(),
             started.elapsed().as_secs_f64()
         );
+    }
+    if args.get("--build-only").is_some() {
+        return;
     }
     let outbox = work.join("outbox").display().to_string();
     let store_s = store.display().to_string();
@@ -132,7 +147,17 @@ fn concordat_run(bin: &Path, store: &str, argv: &[String], err: &Path) -> Outcom
         .env("CONCORDAT_NOW", NOW)
         .env_remove("CONCORDAT_STORE")
         .env_remove("CONCORDAT_ACTOR");
-    measure::run(&mut cmd, err)
+    let stderr = std::fs::File::create(err).expect("stderr file");
+    let started = std::time::Instant::now();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    // Output discarded, never held here: a child's peak RSS (wait4's ru_maxrss) starts from this
+    // process's peak, so this process must stay small.
+    measure::finish(child, started)
 }
 
 fn read(path: &Path) -> String {
