@@ -7,6 +7,7 @@
 mod args;
 mod child;
 mod measure;
+mod proposals;
 mod run;
 mod synth;
 
@@ -19,6 +20,7 @@ fn main() {
     let args = args::Args::new(argv);
     match mode.as_str() {
         "run" => run::run(&args),
+        "proposals" => proposals::run(&args),
         m if m.starts_with("child-") => child::run(m, &args),
         _ => usage(),
     }
@@ -27,7 +29,9 @@ fn main() {
 fn usage() -> ! {
     eprintln!(
         "usage: concordat-bench run --size smoke|small|full --concordat PATH [--work DIR] \
-         [--report FILE.md] [--json FILE.json] [--label TEXT]"
+         [--report FILE.md] [--json FILE.json] [--label TEXT]\n       \
+         concordat-bench proposals --concordat PATH --demo DEMO_STORE --work DIR \
+         --shape breadth|depth --events N [--runs K] [--label TEXT]"
     );
     std::process::exit(2);
 }

@@ -6,10 +6,12 @@
 //! tree is derived from it and lets anyone check one event, or that a later log extends an earlier
 //! one, with a few hundred bytes.
 
+pub mod frontier;
 pub mod note;
 pub mod proof;
 pub mod tree;
 
+pub use frontier::Frontier;
 pub use note::{checkpoint_body, Checkpoint, SignerKey, VerifierKey};
 pub use proof::{check_proof, consistency_text, inclusion_text, Proof, Verified};
 pub use tree::{event_leaf, leaf_hash, verify_consistency, verify_inclusion, Hash, MerkleLog};

@@ -245,15 +245,36 @@ fn to_u64(n: i64) -> Result<u64> {
 }
 
 fn parse_lines(rows: Vec<tokio_postgres::Row>) -> Result<Vec<Event>> {
-    rows.iter()
-        .map(|row| {
-            let line: &str = row.get(0);
-            serde_json::from_str(line).map_err(|e| {
-                Failure::integrity(format!("a stored event is not an event: {e}"))
-                    .with_remedy(crate::remedy::StoreRemedy::VerifyStore)
-            })
-        })
-        .collect()
+    rows.iter().map(|row| parse_line(row.get(0))).collect()
+}
+
+fn parse_line(line: &str) -> Result<Event> {
+    serde_json::from_str(line).map_err(|e| {
+        Failure::integrity(format!("a stored event is not an event: {e}"))
+            .with_remedy(crate::remedy::StoreRemedy::VerifyStore)
+    })
+}
+
+/// Rows a whole-log read holds at once (`for_each_from`, `export_lines`): bounded memory.
+const PAGE: usize = 4096;
+
+impl PostgresStore {
+    /// The next [`PAGE`] events from `from_seq` as (seq, export line).
+    async fn page(&self, from_seq: u64) -> Result<Vec<(u64, String)>> {
+        let client = &self.client;
+        let from = to_i64(from_seq)?;
+        let limit = PAGE as i64;
+        let rows = client
+            .query(
+                "SELECT seq, line FROM concordat_events WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                &[&from, &limit],
+            )
+            .await
+            .map_err(db_failure)?;
+        rows.iter()
+            .map(|r| Ok((to_u64(r.get(0))?, r.get(1))))
+            .collect()
+    }
 }
 
 #[async_trait]
@@ -296,6 +317,47 @@ impl EventStore for PostgresStore {
             .await
             .map_err(db_failure)?;
         parse_lines(rows)
+    }
+
+    async fn export_lines(
+        &self,
+        from_seq: u64,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<u64> {
+        let (mut next, mut n) = (from_seq.max(1), 0u64);
+        loop {
+            let page = self.page(next).await?;
+            for (seq, line) in &page {
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+                next = seq + 1;
+                n += 1;
+            }
+            if page.len() < PAGE {
+                break;
+            }
+        }
+        out.flush()?;
+        Ok(n)
+    }
+
+    async fn for_each_from(
+        &self,
+        from_seq: u64,
+        f: &mut (dyn FnMut(Event) -> Result<()> + Send),
+    ) -> Result<()> {
+        let mut next = from_seq.max(1);
+        loop {
+            let page = self.page(next).await?;
+            let full = page.len() == PAGE;
+            for (seq, line) in page {
+                next = seq + 1;
+                f(parse_line(&line)?)?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 
     async fn streams(&self, prefix: &str) -> Result<Vec<String>> {

@@ -9,9 +9,10 @@
 use super::session::Session;
 use crate::partnership::Role;
 use crate::remedy::Remedy;
+use engine::merkle::Frontier;
 use engine::merkle::{checkpoint_body, consistency_text, inclusion_text, Checkpoint, MerkleLog};
 use engine::merkle::{SignerKey, VerifierKey};
-use engine::{Event, Failure, NewEvent};
+use engine::{Event, EventStore, Failure, NewEvent};
 use serde::Serialize;
 
 /// The stream that records signed checkpoints.
@@ -49,11 +50,111 @@ pub fn body_from_events(origin: &str, events: &[Event], seq: u64) -> Result<Stri
 }
 
 /// The checkpoint body of the log's first `seq` events: the same text for the same seq, always.
+/// Costs the events after the saved Merkle frontier ([`frontier_at`]), not a tree over the log.
 pub async fn body_at(session: &mut Session, seq: u64) -> Result<String, Failure> {
     let origin = origin(session).await?;
-    let mut events = session.store.read_from(1).await?;
-    events.truncate(usize::try_from(seq).unwrap_or(usize::MAX));
-    body_from_events(&origin, &events, seq)
+    let frontier = frontier_at(session.store.as_ref(), seq).await?;
+    checkpoint_body(&origin, seq, frontier.root())
+}
+
+/// The key the Merkle frontier is saved under beside the log (no stream is named so).
+pub const FRONTIER_KEY: &str = "projection:merkle-frontier";
+/// Below this many events the tree is hashed afresh: that costs less than opening the saved state.
+pub const FRONTIER_MIN_EVENTS: u64 = 1000;
+
+/// The frontier of the log's first `seq` events (which must exist). It starts from the saved
+/// frontier when that covers no more than `seq` and its last event is still the log's event at
+/// its size (else from seq 1: a damaged, stale or foreign one is rebuilt, never answered from),
+/// reads only the events after it, and saves the result when it covers more than the saved one.
+pub async fn frontier_at(store: &dyn EventStore, seq: u64) -> Result<Frontier, Failure> {
+    if seq < FRONTIER_MIN_EVENTS {
+        return rebuild(store, seq).await;
+    }
+    let saved = store
+        .load_snapshot(FRONTIER_KEY)
+        .await?
+        .and_then(|(_, bytes)| Frontier::decode(&bytes));
+    let saved_size = saved.as_ref().map_or(0, Frontier::size);
+    let mut foreign = false;
+    let frontier = match saved.filter(|f| f.size() <= seq && f.size() > 0) {
+        Some(f) => match extend(store, f, seq).await? {
+            Some(f) => f,
+            None => {
+                tracing::info!("the saved Merkle frontier is not of this log; rebuilding it");
+                foreign = true;
+                rebuild(store, seq).await?
+            }
+        },
+        None => rebuild(store, seq).await?,
+    };
+    if foreign || frontier.size() > saved_size {
+        store
+            .save_snapshot(FRONTIER_KEY, frontier.size(), &frontier.encode())
+            .await?;
+    }
+    Ok(frontier)
+}
+
+/// The frontier of the first `seq` events, from seq 1.
+async fn rebuild(store: &dyn EventStore, seq: u64) -> Result<Frontier, Failure> {
+    extend(store, Frontier::new(), seq)
+        .await?
+        .ok_or_else(|| Failure::internal("an empty frontier matches any log"))
+}
+
+/// `frontier` extended to `seq` events, reading from its last event on; None when that event is
+/// not the one it was made over.
+async fn extend(
+    store: &dyn EventStore,
+    mut frontier: Frontier,
+    seq: u64,
+) -> Result<Option<Frontier>, Failure> {
+    let mut matches = frontier.size() == 0;
+    let mut stopped = false;
+    let result = store
+        .for_each_from(frontier.size().max(1), &mut |event| {
+            if event.seq == frontier.size() && event.seq > 0 {
+                matches = event.hash == frontier.last_event();
+                return if matches {
+                    Ok(())
+                } else {
+                    Err(stop(&mut stopped))
+                };
+            }
+            if event.seq > seq || !matches {
+                return Err(stop(&mut stopped));
+            }
+            if event.seq != frontier.size() + 1 {
+                return Err(Failure::integrity(format!(
+                    "the log has seq {} where {} should stand",
+                    event.seq,
+                    frontier.size() + 1
+                )));
+            }
+            frontier.push_event_hash(&event.hash)
+        })
+        .await;
+    match result {
+        Err(_) if stopped => {}
+        other => other?,
+    }
+    if !matches {
+        return Ok(None);
+    }
+    if frontier.size() < seq {
+        return Err(Failure::refused(format!(
+            "the log has {} events; there is no checkpoint of {seq}",
+            frontier.size()
+        ))
+        .with_detail(format!("give a size from 0 to {}", frontier.size())));
+    }
+    Ok(Some(frontier))
+}
+
+/// Ends a `for_each_from` early: the flag tells the caller it was not a failure.
+fn stop(stopped: &mut bool) -> Failure {
+    *stopped = true;
+    Failure::internal("stopped reading: the frontier is complete")
 }
 
 /// The log and its Merkle tree, in memory.
@@ -351,8 +452,8 @@ pub async fn sign(
             signer.verifier().as_str()
         )));
     }
-    let log = LogTree::load(session).await?;
-    let body = log.body(log.size())?;
+    let head = session.store.head().await?;
+    let body = body_at(session, head.seq).await?;
     let note = signer.sign(&body)?;
     let cp = Checkpoint::parse(note.as_bytes())?;
     let event = NewEvent {

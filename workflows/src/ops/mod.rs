@@ -16,6 +16,7 @@ pub mod milestone;
 pub mod monitor;
 pub mod overview;
 pub mod proposal;
+pub mod reminder_projection;
 pub mod reminders;
 pub mod replay;
 pub mod report;

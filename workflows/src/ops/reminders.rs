@@ -7,10 +7,12 @@ use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
-use crate::reminders::{ics, Facts, MilestoneFacts, Outlook, Reminder, ReminderView};
+use crate::reminders::{
+    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+};
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
-use engine::{Event, Failure, Head, ZERO_HASH};
+use engine::{Event, EventStore, Failure, Head, ZERO_HASH};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,109 +35,213 @@ pub struct Snapshot {
     pub head: Head,
 }
 
-/// Reads the whole log once and folds it at `cut`. The partnership and the head ignore the cut's
+/// Folds the store at `cut`, one stream at a time (each proposal through the fold, [`project`]),
+/// so memory holds the states, never the log. The partnership and the head ignore the cut's
 /// effective bound: they are what had been recorded.
 pub async fn snapshot(session: &mut Session, cut: &Cut) -> Result<Snapshot, Failure> {
-    let events = session.store.read_from(1).await?;
-    let recorded_cut = Cut {
-        effective_until: None,
-        ..*cut
-    };
-    let mut recorded = Vec::with_capacity(events.len());
-    for event in &events {
-        if recorded_cut.admits(event)? {
-            recorded.push(event);
+    let mut all = snapshots(session, std::slice::from_ref(cut)).await?;
+    Ok(all.pop().expect("one snapshot per cut"))
+}
+
+/// [`snapshot`] at each of `cuts`, reading each stream once.
+pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapshot>, Failure> {
+    let mut all = Vec::with_capacity(cuts.len());
+    for cut in cuts {
+        let recorded_cut = Cut {
+            effective_until: None,
+            ..*cut
+        };
+        let head = head_at(session.store.as_ref(), &recorded_cut).await?;
+        let (partnership, registered_at) = partnership_at(session, &recorded_cut).await?;
+        all.push(Snapshot {
+            partnership,
+            registered_at,
+            proposals: Vec::new(),
+            milestones: Vec::new(),
+            head,
+        });
+    }
+    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(state) = project(&events, &snap.partnership, cut)? {
+                snap.proposals.push(state);
+            }
         }
     }
-    let head = match recorded.last() {
-        Some(e) => Head {
-            seq: e.seq,
-            hash: e.hash.clone(),
-            recorded_at: Some(e.recorded_at.clone()),
-        },
-        None => Head {
-            seq: 0,
-            hash: ZERO_HASH.to_string(),
-            recorded_at: None,
-        },
-    };
-    let partnership_events: Vec<Event> = recorded
-        .iter()
-        .filter(|e| e.stream == PARTNERSHIP_STREAM)
-        .map(|e| (*e).clone())
-        .collect();
-    let partnership = PartnershipHistory::from_events(&partnership_events)?;
-    let registered_at = partnership_events[0].recorded_at.parse().map_err(|e| {
+    for stream in session.store.streams(MILESTONE_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(m) = milestone_at(&events, cut)? {
+                snap.milestones.push(m);
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// A programme milestone's stream folded at `cut` (None: not added by then).
+pub async fn fold_milestone(
+    session: &mut Session,
+    stream: &str,
+    cut: &Cut,
+) -> Result<Option<Milestone>, Failure> {
+    milestone_at(&session.store.read_stream(stream).await?, cut)
+}
+
+/// A programme milestone's events folded at `cut`.
+fn milestone_at(events: &[Event], cut: &Cut) -> Result<Option<Milestone>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    Milestone::fold(&admitted)
+}
+
+/// The partnership as recorded under `recorded_cut`, and when it was registered.
+pub async fn partnership_at(
+    session: &mut Session,
+    recorded_cut: &Cut,
+) -> Result<(PartnershipHistory, Timestamp), Failure> {
+    let mut events = session.store.read_stream(PARTNERSHIP_STREAM).await?;
+    let mut admitted = 0;
+    for event in &events {
+        if !recorded_cut.admits(event)? {
+            break;
+        }
+        admitted += 1;
+    }
+    events.truncate(admitted);
+    let partnership = PartnershipHistory::from_events(&events)?;
+    let registered_at = events[0].recorded_at.parse().map_err(|e| {
         Failure::integrity(format!(
             "the partnership's registration has a bad recorded_at: {e}"
         ))
     })?;
+    Ok((partnership, registered_at))
+}
 
-    let mut streams: BTreeMap<&str, Vec<Event>> = BTreeMap::new();
-    for event in &recorded {
-        if event.stream.starts_with(PROPOSAL_STREAM_PREFIX)
-            || event.stream.starts_with(MILESTONE_STREAM_PREFIX)
-        {
-            streams
-                .entry(event.stream.as_str())
-                .or_default()
-                .push((*event).clone());
+/// The last event `recorded_cut` admits (seq 0 for none): the store's head when the cut admits
+/// it. The log in seq order is in recorded order, so the admitted events are a prefix; this reads
+/// up to the first event the cut refuses, holding none of them.
+pub async fn head_at(store: &dyn EventStore, recorded_cut: &Cut) -> Result<Head, Failure> {
+    let head = store.head().await?;
+    if head.seq == 0 || head_admitted(&head, recorded_cut)? {
+        return Ok(head);
+    }
+    if let Some(n) = recorded_cut.seq_until {
+        // Event n, if admitted, is the last: every earlier event was recorded no later.
+        let at_n = last_admitted(store, n, recorded_cut, true).await?;
+        if at_n.seq == n {
+            return Ok(at_n);
         }
     }
-    let mut proposals = Vec::new();
-    let mut milestones = Vec::new();
-    for (stream, events) in &streams {
-        if stream.starts_with(PROPOSAL_STREAM_PREFIX) {
-            if let Some(state) = project(events, &partnership, cut)? {
-                proposals.push(state);
-            }
-        } else {
-            let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
-            for event in events {
-                if cut.admits(event)? {
-                    admitted.push(event);
+    last_admitted(store, 1, recorded_cut, false).await
+}
+
+/// The last event from `from` on that `cut` admits, reading until it refuses one (or after the
+/// first, with `first_only`).
+async fn last_admitted(
+    store: &dyn EventStore,
+    from: u64,
+    cut: &Cut,
+    first_only: bool,
+) -> Result<Head, Failure> {
+    let mut last = Head {
+        seq: 0,
+        hash: ZERO_HASH.to_string(),
+        recorded_at: None,
+    };
+    let mut stopped = false;
+    let result = store
+        .for_each_from(from, &mut |event| {
+            if cut.admits(&event)? {
+                last = Head {
+                    seq: event.seq,
+                    hash: event.hash,
+                    recorded_at: Some(event.recorded_at),
+                };
+                if !first_only {
+                    return Ok(());
                 }
             }
-            if let Some(m) = Milestone::fold(&admitted)? {
-                milestones.push(m);
-            }
-        }
+            stopped = true;
+            Err(Failure::internal("stopped reading at the cut"))
+        })
+        .await;
+    match result {
+        Err(_) if stopped => Ok(last),
+        other => other.map(|()| last),
     }
-    Ok(Snapshot {
-        partnership,
-        registered_at,
-        proposals,
-        milestones,
-        head,
-    })
+}
+
+/// Whether `recorded_cut` admits the head event (its seq and recorded instant).
+fn head_admitted(head: &Head, recorded_cut: &Cut) -> Result<bool, Failure> {
+    if recorded_cut.seq_until.is_some_and(|n| head.seq > n) {
+        return Ok(false);
+    }
+    let Some(until) = recorded_cut.recorded_until else {
+        return Ok(true);
+    };
+    let at: Timestamp = head
+        .recorded_at
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| {
+            Failure::integrity(format!("the log's last event has a bad recorded_at: {e}"))
+        })?;
+    Ok(at <= until)
 }
 
 /// The reminder rules' view of a snapshot (the partnership's latest recorded schedule and zone).
 pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
-    let p = snapshot.partnership.latest();
-    let quarterly = quarterly_schedule(p)?;
     let mut milestones: Vec<MilestoneFacts> = snapshot
         .milestones
         .iter()
-        .map(|m| MilestoneFacts {
-            id: m.id.clone(),
-            title: m.title.clone(),
-            proposal: m.proposal.clone(),
-            due: m.due,
-            completed: m.completed.is_some(),
-        })
+        .map(programme_milestone_facts)
         .collect();
     milestones.extend(snapshot.proposals.iter().flat_map(milestone_facts));
+    assemble(
+        &snapshot.partnership,
+        snapshot.registered_at,
+        snapshot.proposals.iter().map(proposal_facts).collect(),
+        milestones,
+    )
+}
+
+/// What the reminder rules need of a programme milestone.
+pub fn programme_milestone_facts(m: &Milestone) -> MilestoneFacts {
+    MilestoneFacts {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        proposal: m.proposal.clone(),
+        due: m.due,
+        completed: m.completed.is_some(),
+    }
+}
+
+/// The reminder rules' facts: the partnership's latest recorded schedule and zone, with the
+/// proposals' and milestones' facts (programme milestones first, each proposal's after).
+pub fn assemble(
+    partnership: &PartnershipHistory,
+    registered_at: Timestamp,
+    proposals: Vec<ProposalFacts>,
+    milestones: Vec<MilestoneFacts>,
+) -> Result<Facts, Failure> {
+    let p = partnership.latest();
     Ok(Facts {
         tz: p.tz(),
         year_start: p.year_start(),
-        quarterly,
-        since: snapshot.registered_at,
+        quarterly: quarterly_schedule(p)?,
+        since: registered_at,
         lead_days: p.schedule.milestone_lead_days.clone(),
-        council_names: council_names(&snapshot.partnership),
-        proposals: snapshot.proposals.iter().map(proposal_facts).collect(),
+        council_names: council_names(partnership),
+        proposals,
         milestones,
-        ends: snapshot.partnership.ended().map(|e| e.on),
+        ends: partnership.ended().map(|e| e.on),
     })
 }
 
@@ -149,8 +255,7 @@ pub async fn pending(
     session: &mut Session,
     until: Timestamp,
 ) -> Result<(Facts, Vec<Reminder>), Failure> {
-    let snapshot = snapshot(session, &Cut::LIVE).await?;
-    let facts = facts(&snapshot)?;
+    let (facts, _) = super::reminder_projection::live(session).await?;
     let fired = fired(session).await?;
     let pending = facts
         .reminders(until)

@@ -82,25 +82,39 @@ pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<
     session.check_reader().await?;
     let cut = basis.cut(instant, &tz);
     let snap = snapshot(session, &cut).await?;
-    let events = session.store.read_from(1).await?;
     let mut fired = BTreeSet::new();
     let mut timelines: BTreeMap<String, Vec<TimelineEntry>> = BTreeMap::new();
-    // A proposal's event whose date was corrected is on the timeline at its corrected date.
-    let dates = correction::corrections(&events, &cut)?;
-    for event in &events {
-        let event = &*correction::as_corrected(event, &dates);
-        if !cut.admits(event)? {
-            continue;
-        }
-        if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
-            fired.insert(id.to_string());
-        } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
-            timelines
-                .entry(id.to_string())
-                .or_default()
-                .push(timeline_entry(event));
-        }
-    }
+    // A proposal's event whose date was corrected is on the timeline at its corrected date: the
+    // corrections (few) are read in a first pass, then the log is streamed again, never held.
+    let mut recorded_corrections = Vec::new();
+    session
+        .store
+        .for_each_from(1, &mut |event| {
+            if event.kind == crate::proposal::events::DATE_CORRECTED {
+                recorded_corrections.push(event);
+            }
+            Ok(())
+        })
+        .await?;
+    let dates = correction::corrections(&recorded_corrections, &cut)?;
+    session
+        .store
+        .for_each_from(1, &mut |event| {
+            let event = &*correction::as_corrected(&event, &dates);
+            if !cut.admits(event)? {
+                return Ok(());
+            }
+            if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
+                fired.insert(id.to_string());
+            } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
+                timelines
+                    .entry(id.to_string())
+                    .or_default()
+                    .push(timeline_entry(event));
+            }
+            Ok(())
+        })
+        .await?;
     let p = snap.partnership.latest();
     let outlook = Outlook {
         until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),

@@ -1,7 +1,7 @@
 //! `report quarterly`: each council's quarter as it stood at the quarter's end (effective dates),
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
-use super::reminders::{council_names, facts, snapshot};
+use super::reminders::{council_names, facts, head_at, snapshots};
 use super::session::{PartnershipHistory, Session};
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
@@ -111,10 +111,11 @@ pub async fn quarterly(
 
 /// The log position of the last event recorded at or before `at`.
 async fn position_at(session: &mut Session, at: Timestamp) -> Result<u64, Failure> {
-    Ok(snapshot(session, &KnownAt::Instant(at).cut(None))
-        .await?
-        .head
-        .seq)
+    Ok(
+        head_at(session.store.as_ref(), &KnownAt::Instant(at).cut(None))
+            .await?
+            .seq,
+    )
 }
 
 /// Builds the reports of `quarter` for `council` (or every council) as known at `known`.
@@ -124,10 +125,22 @@ pub async fn generate(
     council: Option<&str>,
     known: KnownAt,
 ) -> Result<Vec<QuarterlyReport>, Failure> {
-    // Everything recorded by then, at every effective date: for the upcoming reminders.
-    let recorded = snapshot(session, &known.cut(None)).await?;
+    let start = session.partnership().await?.latest().year_start();
+    // Everything recorded by then, at every effective date (for the upcoming reminders), and the
+    // quarter as it stood at its end: one read of each stream.
+    let cuts = [known.cut(None), known.cut(Some(quarter.last_day(start)))];
+    let [recorded, mut at_quarter_end]: [_; 2] = snapshots(session, &cuts)
+        .await?
+        .try_into()
+        .map_err(|_| Failure::internal("one snapshot per cut"))?;
     let partnership = recorded.partnership.latest().clone();
     let tz = partnership.tz();
+    if partnership.year_start() != start {
+        // The year as recorded then began elsewhere: the quarter ends on another day.
+        let start = partnership.year_start();
+        let cut = known.cut(Some(quarter.last_day(start)));
+        at_quarter_end = snapshots(session, &[cut]).await?.remove(0);
+    }
     let start = partnership.year_start();
     let (first_day, last_day) = (quarter.first_day(start), quarter.last_day(start));
     let at_end = recorded.partnership.on(last_day).clone();
@@ -158,8 +171,6 @@ pub async fn generate(
             r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
         })
         .collect();
-    // The quarter as it stood at its end.
-    let at_quarter_end = snapshot(session, &known.cut(Some(last_day))).await?;
     let mut names = council_names(&recorded.partnership);
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());

@@ -8,11 +8,11 @@
 //! anything is recorded; then each firing is recorded with its reports' SHA-256 in one append. An
 //! outbox that cannot be written fails the tick naming the path, with nothing recorded.
 
-use super::reminders::{facts, fired, snapshot};
+use super::reminder_projection::live;
+use super::reminders::fired;
 use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use crate::partnership::Role;
-use crate::proposal::Cut;
 use crate::quarter::Quarter;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
@@ -64,9 +64,9 @@ pub async fn scheduler_actor(session: &mut Session) -> Result<String, Failure> {
 pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Failure> {
     let actor = scheduler_actor(session).await?;
     let now = session.now;
-    let live = snapshot(session, &Cut::LIVE).await?;
-    let known = KnownAt::Seq(live.head.seq);
-    let facts = facts(&live)?;
+    // The scheduler's projection: only the streams changed since the last tick are folded.
+    let (facts, head) = live(session).await?;
+    let known = KnownAt::Seq(head.seq);
     let tz = facts.tz.clone();
     let today = local_date(now, &tz);
     let already = fired(session).await?;

@@ -19,10 +19,11 @@ use engine::time::{format_date, format_instant, local_date};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a proposal stands, as far as its reminders care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Activity {
     /// Its reminders fall due.
     Active,
@@ -33,7 +34,7 @@ pub enum Activity {
 }
 
 /// A review a council recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewHeld {
     pub council: String,
     pub kind: ReviewKind,
@@ -42,7 +43,7 @@ pub struct ReviewHeld {
 }
 
 /// What the rules need to know about one proposal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalFacts {
     pub id: String,
     pub title: String,
@@ -56,7 +57,7 @@ pub struct ProposalFacts {
 }
 
 /// What the rules need to know about one milestone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneFacts {
     pub id: String,
     pub title: String,

@@ -1,0 +1,215 @@
+//! The scheduler's projection: the reminder facts of every proposal and programme milestone as
+//! the log stands, saved beside the log (a projection snapshot under [`KEY`], checked against the
+//! log position and event hash it covers), so `scheduler tick` and `reminders list|ics` re-fold
+//! only the streams changed since — each through the fold itself ([`live_state`], [`project`]),
+//! so every workflow rule reaches the reminders exactly as a fresh fold would.
+
+use super::change::live_state;
+use super::reminders::{
+    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, snapshot,
+};
+use super::session::Session;
+use crate::milestone::MILESTONE_STREAM_PREFIX;
+use crate::proposal::reminders::{milestone_facts, proposal_facts};
+use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
+use crate::reminders::{Facts, MilestoneFacts, ProposalFacts};
+use engine::{EventStore, Failure, Head};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The key the projection is saved under (no stream is named so).
+pub const KEY: &str = "projection:reminder-facts";
+/// Below this many events the facts are folded afresh: cheaper than opening saved state.
+pub const MIN_EVENTS: u64 = 1_000;
+/// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
+const FORMAT: u8 = 1;
+
+/// The reminder facts of one stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Entry {
+    /// A proposal's facts and its milestones' (None: no `proposal-created` in the stream).
+    Proposal(Option<(ProposalFacts, Vec<MilestoneFacts>)>),
+    /// A programme milestone's (None: not added).
+    Milestone(Option<MilestoneFacts>),
+}
+
+/// The projection: every stream's facts as of log position `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Projection {
+    /// The release and proposal-snapshot format that folded it: another fold means rebuild.
+    made_by: String,
+    /// The log position it covers, and that event's hash.
+    seq: u64,
+    hash: String,
+    streams: BTreeMap<String, Entry>,
+}
+
+fn made_by() -> String {
+    format!(
+        "{}/{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::proposal::snapshot::FORMAT
+    )
+}
+
+/// The live reminder facts and the log's head: from the saved projection plus the streams
+/// changed since it (rebuilt when absent, damaged, of another log or another fold).
+pub async fn live(session: &mut Session) -> Result<(Facts, Head), Failure> {
+    live_from(session, MIN_EVENTS).await
+}
+
+/// [`live`], using the projection only from `min_events` events on (tests use it on small logs).
+pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts, Head), Failure> {
+    let head = session.store.head().await?;
+    if head.seq < min_events {
+        let snap = snapshot(session, &Cut::LIVE).await?;
+        return Ok((facts(&snap)?, snap.head));
+    }
+    let saved = load(session.store.as_ref()).await;
+    let changed = match &saved {
+        Some(p) => changed_since(session.store.as_ref(), p, head.seq).await?,
+        None => None,
+    };
+    let (mut projection, changed) = match (saved, changed) {
+        (Some(p), Some(changed)) => (p, changed),
+        _ => {
+            tracing::info!("building the reminder projection from the log");
+            (empty(), every_stream(session.store.as_ref()).await?)
+        }
+    };
+    for stream in &changed {
+        let entry = entry(session, stream).await?;
+        projection.streams.insert(stream.clone(), entry);
+    }
+    if projection.seq != head.seq || !changed.is_empty() {
+        projection.seq = head.seq;
+        projection.hash = head.hash.clone();
+        let mut bytes = vec![FORMAT];
+        serde_json::to_writer(&mut bytes, &projection).expect("a projection serialises");
+        session.store.save_snapshot(KEY, head.seq, &bytes).await?;
+    }
+    let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
+    let (proposals, milestones) = collect(&projection);
+    Ok((
+        assemble(&history, registered_at, proposals, milestones)?,
+        head,
+    ))
+}
+
+fn empty() -> Projection {
+    Projection {
+        made_by: made_by(),
+        seq: 0,
+        hash: String::new(),
+        streams: BTreeMap::new(),
+    }
+}
+
+/// The saved projection, if it decodes and was made by this fold (damage reads as absent).
+async fn load(store: &dyn EventStore) -> Option<Projection> {
+    let (_, bytes) = match store.load_snapshot(KEY).await {
+        Ok(found) => found?,
+        Err(e) => {
+            tracing::warn!("reading the reminder projection: {e}");
+            return None;
+        }
+    };
+    let (&format, json) = bytes.split_first()?;
+    if format != FORMAT {
+        return None;
+    }
+    match serde_json::from_slice::<Projection>(json) {
+        Ok(p) if p.made_by == made_by() => Some(p),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::info!("the saved reminder projection does not decode ({e}); rebuilding it");
+            None
+        }
+    }
+}
+
+/// The proposal and milestone streams with events after the projection's seq, up to `head`;
+/// None when the projection is not of this log (its event is not the log's event at its seq).
+async fn changed_since(
+    store: &dyn EventStore,
+    projection: &Projection,
+    head: u64,
+) -> Result<Option<BTreeSet<String>>, Failure> {
+    if projection.seq == 0 || projection.seq > head {
+        return Ok(None);
+    }
+    let mut changed = BTreeSet::new();
+    let mut matches = false;
+    let mut stopped = false;
+    let result = store
+        .for_each_from(projection.seq, &mut |event| {
+            if event.seq == projection.seq {
+                matches = event.hash == projection.hash;
+            }
+            if !matches || event.seq > head {
+                stopped = true;
+                return Err(Failure::internal("stopped reading"));
+            }
+            if is_folded(&event.stream) && event.seq > projection.seq {
+                changed.insert(event.stream);
+            }
+            Ok(())
+        })
+        .await;
+    match result {
+        Err(_) if stopped => {}
+        other => other?,
+    }
+    Ok(matches.then_some(changed))
+}
+
+fn is_folded(stream: &str) -> bool {
+    stream.starts_with(PROPOSAL_STREAM_PREFIX) || stream.starts_with(MILESTONE_STREAM_PREFIX)
+}
+
+async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
+    let mut all: BTreeSet<String> = store
+        .streams(PROPOSAL_STREAM_PREFIX)
+        .await?
+        .into_iter()
+        .collect();
+    all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
+    Ok(all)
+}
+
+/// One stream folded live: a proposal through the fold, a programme milestone through its own.
+async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
+    if stream.starts_with(PROPOSAL_STREAM_PREFIX) {
+        let state = live_state(session, stream, None).await?;
+        return Ok(Entry::Proposal(
+            state.map(|s| (proposal_facts(&s), milestone_facts(&s))),
+        ));
+    }
+    let milestone = fold_milestone(session, stream, &Cut::LIVE).await?;
+    Ok(Entry::Milestone(
+        milestone.as_ref().map(programme_milestone_facts),
+    ))
+}
+
+/// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has them.
+fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>) {
+    let mut proposals = Vec::new();
+    let mut programme = Vec::new();
+    let mut of_proposals = Vec::new();
+    for entry in projection.streams.values() {
+        match entry {
+            Entry::Proposal(Some((p, ms))) => {
+                proposals.push(p.clone());
+                of_proposals.extend(ms.iter().cloned());
+            }
+            Entry::Milestone(Some(m)) => programme.push(m.clone()),
+            _ => {}
+        }
+    }
+    programme.extend(of_proposals);
+    (proposals, programme)
+}
+
+#[cfg(test)]
+#[path = "reminder_projection_tests.rs"]
+mod tests;

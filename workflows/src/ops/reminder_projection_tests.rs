@@ -1,0 +1,169 @@
+//! The reminder projection against a fresh fold: built at every split of the demo's history and
+//! carried forward event by event, and rebuilt when what is saved is damaged or of another log.
+
+use super::*;
+use crate::ops::Session;
+use engine::store::{EmbeddedStore, OpenMode};
+use engine::{AppendRequest, Event, NewEvent};
+use std::time::Duration;
+
+const DEMO: &str = include_str!("../../../tests/fixtures/demo-2008/export.jsonl");
+
+fn demo() -> Vec<Event> {
+    DEMO.lines()
+        .map(|l| serde_json::from_str(l).expect("an event"))
+        .collect()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+}
+
+async fn session_with(dir: &std::path::Path, events: &[Event]) -> Session {
+    let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).expect("a store");
+    let mut session = Session::new(
+        Box::new(store),
+        "2009-06-01T12:00:00Z".parse().unwrap(),
+        None,
+    );
+    append(&mut session, events).await;
+    session
+}
+
+/// Appends `events` again (new hashes, same streams and data) in one batch.
+async fn append(session: &mut Session, events: &[Event]) {
+    let Some(last) = events.last() else { return };
+    let request = AppendRequest {
+        events: events
+            .iter()
+            .map(|e| NewEvent {
+                stream: e.stream.clone(),
+                kind: e.kind.clone(),
+                actor: e.actor.clone(),
+                effective_on: e.effective_on.clone(),
+                data: e.data.clone(),
+            })
+            .collect(),
+        expectations: Vec::new(),
+        now: last.recorded_at.parse().unwrap(),
+        tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
+    };
+    session.store.append(request).await.expect("appended");
+}
+
+/// The projection (saved, then brought forward) gives what a fresh fold of the log gives.
+async fn same_as_fresh(session: &mut Session) {
+    let (projected, head) = live_from(session, 0).await.expect("the projection");
+    let snap = snapshot(session, &Cut::LIVE).await.expect("a fresh fold");
+    let fresh = facts(&snap).expect("facts");
+    assert_eq!(head, snap.head);
+    assert_eq!(projected.proposals, fresh.proposals, "at seq {}", head.seq);
+    assert_eq!(
+        projected.milestones, fresh.milestones,
+        "at seq {}",
+        head.seq
+    );
+    let until = "2011-01-01T00:00:00Z".parse().unwrap();
+    assert_eq!(projected.reminders(until), fresh.reminders(until));
+    assert!(load(session.store.as_ref()).await.is_some(), "saved");
+}
+
+#[test]
+fn brought_forward_from_any_split_equals_a_fresh_fold_at_every_prefix() {
+    let events = demo();
+    for split in [1, 2, 5, 14, 30, 47, 60, events.len()] {
+        let dir = tempfile::tempdir().unwrap();
+        runtime().block_on(async {
+            let mut session = session_with(dir.path(), &events[..split]).await;
+            same_as_fresh(&mut session).await;
+            for i in split..events.len() {
+                append(&mut session, &events[i..=i]).await;
+                same_as_fresh(&mut session).await;
+            }
+        });
+    }
+}
+
+#[test]
+fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events).await;
+        same_as_fresh(&mut session).await;
+        let head = session.store.head().await.unwrap();
+        let good = session.store.load_snapshot(KEY).await.unwrap().unwrap().1;
+        let mut cut_short = good.clone();
+        cut_short.truncate(good.len() / 2);
+        let mut foreign: Projection = serde_json::from_slice(&good[1..]).unwrap();
+        foreign.hash = "0".repeat(64);
+        foreign.streams.clear();
+        let mut beyond = foreign.clone();
+        beyond.seq = head.seq + 5;
+        let mut older = foreign.clone();
+        older.made_by = "0.0.0/0".into();
+        for (what, bytes) in [
+            ("not JSON", b"\x01{not json".to_vec()),
+            ("cut short", cut_short),
+            ("another format", [&[FORMAT + 1][..], &good[1..]].concat()),
+            ("another log", encode(&foreign)),
+            ("beyond the log", encode(&beyond)),
+            ("another fold", encode(&older)),
+        ] {
+            session
+                .store
+                .save_snapshot(KEY, head.seq, &bytes)
+                .await
+                .unwrap();
+            same_as_fresh(&mut session).await;
+            let saved = session.store.load_snapshot(KEY).await.unwrap().unwrap().1;
+            assert_eq!(saved, good, "{what}: rebuilt and saved again");
+        }
+    });
+}
+
+fn encode(p: &Projection) -> Vec<u8> {
+    let mut bytes = vec![FORMAT];
+    serde_json::to_writer(&mut bytes, p).unwrap();
+    bytes
+}
+
+#[test]
+fn only_the_streams_changed_since_are_folded_again() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events[..40]).await;
+        same_as_fresh(&mut session).await;
+        // Mark one proposal's saved facts; a later event of another stream must leave it alone.
+        let mut saved = load(session.store.as_ref()).await.unwrap();
+        let Some(Entry::Proposal(Some((facts, _)))) = saved.streams.get_mut("proposal-payroll")
+        else {
+            panic!("payroll is in the projection");
+        };
+        facts.title = "as saved".into();
+        let head = session.store.head().await.unwrap();
+        session
+            .store
+            .save_snapshot(KEY, head.seq, &encode(&saved))
+            .await
+            .unwrap();
+        let other = events[40..]
+            .iter()
+            .position(|e| e.stream.starts_with("proposal-") && e.stream != "proposal-payroll")
+            .unwrap();
+        append(&mut session, &events[40..=40 + other]).await;
+        let changed = events[40..=40 + other]
+            .iter()
+            .any(|e| e.stream == "proposal-payroll");
+        let (projected, _) = live_from(&mut session, 0).await.unwrap();
+        let payroll = projected
+            .proposals
+            .iter()
+            .find(|p| p.id == "payroll")
+            .unwrap();
+        assert_eq!(payroll.title == "as saved", !changed);
+    });
+}
