@@ -45,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
         quarterly: CronSchedule::parse(&p.schedule.quarterly_report).expect("validated"),
         since,
         lead_days: p.schedule.milestone_lead_days.clone(),
+        // The partnership's end, when one is recorded (none here: every reminder kind stays due).
+        ends: None,
         council_names: names(&p),
         proposals: vec![ProposalFacts {
             id: "shared".into(),
