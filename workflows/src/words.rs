@@ -8,21 +8,6 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A stage's name in words: `not-pursued` → "Not pursued" (a later version's stage: its id
 /// with spaces, capitalised).
 pub fn stage(stage: &Stage) -> String {
@@ -99,23 +84,12 @@ pub fn capitalised(text: &str) -> String {
 
 /// A date as "10 December 2008".
 pub fn date(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS[usize::from(d.month().unsigned_abs()) - 1],
-        d.year()
-    )
+    d.strftime("%-d %B %Y").to_string()
 }
 
 /// A time of day as "9:00am", "12:30pm".
 pub fn time(t: Time) -> String {
-    let hour = t.hour();
-    let twelve = match hour % 12 {
-        0 => 12,
-        h => h,
-    };
-    let half = if hour < 12 { "am" } else { "pm" };
-    format!("{twelve}:{:02}{half}", t.minute())
+    t.strftime("%-I:%M%P").to_string()
 }
 
 /// An instant in `tz` as "2 September 2009, 9:00am".
