@@ -240,8 +240,11 @@ async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure>
                 .with_detail("the pipeline lists every proposal")
         })?;
     let timeline = timeline(&mut session, id, &ov.cut).await?;
-    let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none())
-        .then(|| forms::actions_panel(id));
+    let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none()).then(|| {
+        let actor = nav.user.as_ref().map_or("", |w| w.actor.as_str());
+        let offered = forms::offered(&entry.view, ov.partnership.latest(), actor);
+        forms::actions_panel(id, &offered)
+    });
     Ok(http::html(pages::proposal::page(
         nav, &ov, entry, &timeline, actions,
     )))

@@ -65,6 +65,7 @@ async fn proposal_form(
     let ctx = Ctx {
         view: &entry.view,
         partnership: ov.partnership.latest(),
+        actor: &who.actor,
     };
     let page = FormPage {
         title: action.title().to_string(),

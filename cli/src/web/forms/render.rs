@@ -1,7 +1,7 @@
 //! The forms as HTML: a label for every field, hints tied to their fields, the error summary at
 //! the top, and the hidden CSRF token and version read.
 
-use super::{Field, Input, Values, ACTIONS};
+use super::{Action, Field, Input, Values, ACTIONS};
 use crate::web::http::encode;
 use crate::web::pages::frame;
 use crate::web::sessions::SignedIn;
@@ -169,8 +169,10 @@ fn field(f: &Field, values: &Values) -> Markup {
     }
 }
 
-/// The links to every form of proposal `id`, by group, for its page.
-pub fn actions_panel(id: &str) -> Markup {
+/// The links to the forms of proposal `id`, by group, for its page: every form listed always, and
+/// those of `offered` (the call-in forms while they apply).
+pub fn actions_panel(id: &str, offered: &[Action]) -> Markup {
+    let shown = |a: &Action| a.always_listed() || offered.contains(a);
     let mut groups: Vec<&str> = Vec::new();
     for (_, _, _, g) in ACTIONS {
         if !groups.contains(&g) {
@@ -182,7 +184,7 @@ pub fn actions_panel(id: &str) -> Markup {
         p.muted { "Each change is checked against the concordat's rules and recorded under your name." }
         @for g in groups {
             p { strong { (g) ": " }
-                @for (i, (_, slug, title, _)) in ACTIONS.iter().filter(|a| a.3 == g).enumerate() {
+                @for (i, (_, slug, title, _)) in ACTIONS.iter().filter(|a| a.3 == g && shown(&a.0)).enumerate() {
                     @if i > 0 { " · " }
                     a href=(format!("/proposals/{}/do/{slug}", encode(id))) { (title) }
                 }
