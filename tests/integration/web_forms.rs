@@ -531,3 +531,117 @@ fn a_saving_is_corrected_or_falls_short_with_a_reason() {
     assert_eq!(q1["amount"], "-200.00");
     assert_eq!(q1["reason"], "Agency staff for the county elections");
 }
+
+fn milestones(env: &Env) -> Value {
+    env.json_as("audit", &["milestone", "list"])
+}
+
+#[test]
+fn the_programme_manager_adds_moves_and_completes_programme_milestones() {
+    let env = store();
+    let server = serve_anonymous(&env, &[]);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let upcoming = jce.get("/upcoming").text();
+    assert!(upcoming.contains("Add a programme milestone"), "{upcoming}");
+    // A clerk and the auditor are not offered the forms, and a clerk's post is refused.
+    let rbc = Client::signed_in(&server.addr, "rbc-clerk", PASSWORD);
+    assert!(!rbc
+        .get("/upcoming")
+        .text()
+        .contains("Add a programme milestone"));
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    assert!(!audit
+        .get("/upcoming")
+        .text()
+        .contains("Add a programme milestone"));
+    let add = |client: &Client, id: &'static str, due: &'static str| {
+        client.submit(
+            "/new-milestone",
+            &[
+                ("title", "Phase 2 business cases to the Board"),
+                ("milestone", id),
+                ("due", due),
+            ],
+        )
+    };
+    let before = head(&env);
+    assert_eq!(add(&rbc, "phase-2-cases", "2009-09-30").status, 403);
+    // A date that is not one: the summary links to the field.
+    let bad = add(&jce, "phase-2-cases", "30 Sept");
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(bad.text().contains(r##"href="#f-due""##), "{}", bad.text());
+    assert_eq!(head(&env), before);
+
+    let added = add(&jce, "phase-2-cases", "2009-09-30");
+    assert_eq!(added.status, 303, "{}", added.text());
+    assert_eq!(added.headers["location"], "/upcoming");
+    let list = milestones(&env);
+    assert_eq!(list[0]["id"], "phase-2-cases");
+    assert_eq!(list[0]["due"], "2009-09-30");
+    assert_eq!(list[0]["proposal"], Value::Null);
+    // The same short name again is refused in plain words (not as a change made meanwhile).
+    let again = add(&jce, "phase-2-cases", "2009-10-30");
+    assert_eq!(again.status, 409);
+    assert!(again.text().contains("already taken"), "{}", again.text());
+    assert!(!again.text().contains("since you opened the form"));
+
+    // Moving the date needs a reason; it keeps the first date.
+    let amend = "/milestones/phase-2-cases/do/amend";
+    let bare = jce.submit(amend, &[("due", "2009-10-31"), ("reason", "")]);
+    assert_eq!(bare.status, 400, "{}", bare.text());
+    assert!(
+        bare.text().contains(r##"href="#f-reason""##),
+        "{}",
+        bare.text()
+    );
+    // Two people open forms on it; the first moves it, the second's completion sees the change.
+    let late_form = jce.get("/milestones/phase-2-cases/do/complete").text();
+    assert_eq!(hidden(&late_form, "expect_version").as_deref(), Some("1"));
+    let moved = jce.submit(
+        amend,
+        &[
+            ("due", "2009-10-31"),
+            ("reason", "The Board meets a month later"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.text());
+    let m = &milestones(&env)[0];
+    assert_eq!(
+        (m["due"].as_str(), m["original_due"].as_str()),
+        (Some("2009-10-31"), Some("2009-09-30"))
+    );
+    assert_eq!(
+        m["amendments"][0]["reason"],
+        "The Board meets a month later"
+    );
+    assert_eq!(m["amendments"][0]["by"], "jce");
+    let csrf = hidden(&late_form, "csrf").unwrap();
+    let stale = jce.post(
+        "/milestones/phase-2-cases/do/complete",
+        &[("csrf", &csrf), ("expect_version", "1")],
+    );
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(
+        stale
+            .text()
+            .contains("This milestone has changed since you opened the form"),
+        "{}",
+        stale.text()
+    );
+    assert_eq!(milestones(&env)[0]["completed"], Value::Null);
+
+    let done = jce.submit("/milestones/phase-2-cases/do/complete", &[]);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(milestones(&env)[0]["completed"]["by"], "jce");
+    let upcoming = jce.get("/upcoming").text();
+    assert!(
+        !upcoming.contains("/milestones/phase-2-cases/do/amend"),
+        "a completed milestone is not offered"
+    );
+    // A milestone that is not the programme's has no form here.
+    let missing = jce.get("/milestones/nothing/do/amend").text();
+    assert!(
+        missing.contains("There is no programme milestone"),
+        "{missing}"
+    );
+}

@@ -182,6 +182,35 @@ pub async fn run(
     Ok(())
 }
 
+/// A programme milestone's form: `add` (with `milestone` None), `amend` or `complete` the
+/// milestone `milestone`, as the signed-in actor of `session`.
+pub async fn programme_milestone(
+    session: &mut Session,
+    action: Action,
+    milestone: Option<&str>,
+    v: &Values,
+    c: &Change,
+) -> Result<(), Failure> {
+    let s = session;
+    match (action, milestone) {
+        (Action::AmendMilestone, Some(mid)) => {
+            let due = date(v, "due", "the new due date")?;
+            let reason: Text = field(v, "reason", "the reason")?;
+            ops::milestone::amend(s, mid, due, reason, c).await?;
+        }
+        (Action::CompleteMilestone, Some(mid)) => {
+            ops::milestone::complete(s, mid, c).await?;
+        }
+        _ => {
+            let title = field(v, "title", "the title")?;
+            let mid: Id = field(v, "milestone", "the short name")?;
+            let due = date(v, "due", "the due date")?;
+            ops::milestone::add(s, &mid, title, due, None, c).await?;
+        }
+    }
+    Ok(())
+}
+
 fn lifecycle(action: Action) -> Lifecycle {
     match action {
         Action::Hold => Lifecycle::Hold,

@@ -4,6 +4,7 @@
 //! values kept, with every reason at the top.
 
 mod handlers;
+pub mod milestones;
 mod render;
 mod specs;
 

@@ -23,20 +23,22 @@ pub struct FormPage<'a> {
     /// Whether the form asks for the date the change was taken.
     pub dated: bool,
     pub refusal: Option<&'a Failure>,
+    /// What the version read is of ("proposal", "milestone"), named when it changed meanwhile.
+    pub subject: &'a str,
 }
 
 /// The heading and lines of a refusal, in plain words: the message, then every unmet condition
-/// (the command line's own hints, which name its flags, are left out).
-pub fn summary(failure: &Failure) -> (String, Vec<String>) {
-    if failure.kind == FailureKind::Conflict {
-        let mut lines = vec![
-            "Someone else changed this proposal after you opened this form, so nothing was recorded."
-                .to_string(),
+/// (the command line's own hints, which name its flags, are left out). `read`: what the form's
+/// version was read of, when it carries one (a conflict then means it changed meanwhile).
+pub fn summary(failure: &Failure, read: Option<&str>) -> (String, Vec<String>) {
+    if let Some(subject) = read.filter(|_| failure.kind == FailureKind::Conflict) {
+        let lines = vec![
+            format!("Someone else changed this {subject} after you opened this form, so nothing was recorded."),
+            failure.message.clone(),
+            format!("Open the {subject} again to see what changed, then fill in the form again if it is still needed."),
         ];
-        lines.push(failure.message.clone());
-        lines.push("Open the proposal again to see what changed, then fill in the form again if it is still needed.".to_string());
         return (
-            "This proposal has changed since you opened the form".to_string(),
+            format!("This {subject} has changed since you opened the form"),
             lines,
         );
     }
@@ -107,7 +109,7 @@ fn capitalised(text: &str) -> String {
 pub fn form_page(p: &FormPage) -> Markup {
     let body = html! {
         @if let Some(f) = p.refusal {
-            @let (title, lines) = summary(f);
+            @let (title, lines) = summary(f, p.version.map(|_| p.subject));
             (frame::error_summary_linked(&title, &linked(&lines, &p.fields)))
         }
         span.hint { (p.caption) }
