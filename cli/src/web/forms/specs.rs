@@ -248,7 +248,7 @@ fn call_in(action: Action, ctx: &Ctx) -> Vec<Field> {
             Input::Radios(vec![
                 (
                     "confirmed".to_string(),
-                    "The approval is confirmed: it counts from today".to_string(),
+                    "The approval is confirmed: it counts from the resolution".to_string(),
                 ),
                 (
                     "referred-back".to_string(),
