@@ -17,7 +17,7 @@ fn three_councils() -> String {
 
 /// A store with the three councils, and `payroll` at council approval with a consensus Board
 /// (all dated Tuesday 6 January 2009).
-fn at_council_approval() -> Env {
+pub(crate) fn at_council_approval() -> Env {
     let mut env = Env::new();
     env.at("2009-01-05T09:00:00Z");
     env.run(&["init", &three_councils()]).ok();
@@ -63,7 +63,7 @@ fn at_council_approval() -> Env {
 }
 
 /// `council decide payroll --council C --decision approve` by its clerk at `now`, with `extra`.
-fn approve(env: &mut Env, now: &str, clerk: &str, council: &str, extra: &[&str]) -> Run {
+pub(crate) fn approve(env: &mut Env, now: &str, clerk: &str, council: &str, extra: &[&str]) -> Run {
     env.at(now);
     let mut args = vec![
         "--json",

@@ -55,7 +55,7 @@ fn in_principle(env: &Env, clerk: &str, council: &str, minute: &str) -> Run {
 }
 
 /// The elections quick win proposed on 1 Sep 2008 and approved in principle by both Councils.
-fn proposed_and_approved_in_principle() -> Env {
+pub(crate) fn proposed_and_approved_in_principle() -> Env {
     let env = Env::bromsgrove_redditch("2008-09-18T10:00:00+01:00");
     ok(
         &env,
@@ -91,7 +91,7 @@ fn proposed_and_approved_in_principle() -> Env {
 }
 
 /// From business case to council approval, as the README's walkthrough takes it.
-fn to_council_approval(env: &mut Env) {
+pub(crate) fn to_council_approval(env: &mut Env) {
     env.at("2008-11-21T17:00:00Z");
     for line in [
         "proposal advance elections --to business-case --on 2008-09-17",
@@ -109,7 +109,7 @@ fn to_council_approval(env: &mut Env) {
 }
 
 /// Both councils' decisions, then live on 2 March 2009.
-fn live(env: &mut Env) {
+pub(crate) fn live(env: &mut Env) {
     env.at("2009-03-02T09:00:00Z");
     ok(
         env,

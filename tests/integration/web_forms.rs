@@ -320,3 +320,328 @@ fn two_sessions_editing_one_proposal_see_the_conflict() {
         (Some("business-case"), Some(2))
     );
 }
+
+/// The payroll proposal of three councils (each with its own call-in window), approved by each on
+/// the evening of 14 January 2009, with web accounts; the server's clock at `now`.
+fn payroll_approved() -> Env {
+    let mut env = crate::call_in::at_council_approval();
+    for (clerk, council) in [
+        ("bdc-clerk", "bromsgrove"),
+        ("rbc-clerk", "redditch"),
+        ("wfdc-clerk", "wyre-forest"),
+    ] {
+        crate::call_in::approve(&mut env, "2009-01-14T19:30:00Z", clerk, council, &[]).ok();
+    }
+    for actor in ["jce", "bdc-clerk", "rbc-clerk", "audit"] {
+        account(&env, actor);
+    }
+    env.at("2009-01-16T10:00:00Z");
+    env
+}
+
+fn payroll(env: &Env) -> Value {
+    env.json_as("audit", &["proposal", "show", "payroll"])
+}
+
+#[track_caller]
+fn recorded_at(r: &Response, id: &str) {
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.headers["location"], format!("/proposals/{id}"));
+}
+
+#[test]
+fn a_clerk_records_a_call_in_and_its_resolution() {
+    let env = payroll_approved();
+    let server = serve_anonymous(&env, &[]);
+    let rbc = Client::signed_in(&server.addr, "rbc-clerk", PASSWORD);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    // Offered to the clerks whose council's window is open, not to the programme manager.
+    let page = rbc.get("/proposals/payroll").text();
+    assert!(page.contains("Record a call-in by scrutiny"), "{page}");
+    assert!(!page.contains("Record how a call-in was resolved"));
+    assert!(!jce
+        .get("/proposals/payroll")
+        .text()
+        .contains("Record a call-in by scrutiny"));
+    // The form offers the clerk's own council.
+    let form = rbc.get("/proposals/payroll/do/call-in").text();
+    assert!(form.contains(r#"value="redditch""#), "{form}");
+    assert!(!form.contains(r#"value="bromsgrove""#), "{form}");
+
+    // Without a reason: the error summary, nothing written.
+    let before = head(&env);
+    let blank = rbc.submit(
+        "/proposals/payroll/do/call-in",
+        &[("council", "redditch"), ("reason", "")],
+    );
+    assert_eq!(blank.status, 400, "{}", blank.text());
+    assert!(blank.text().contains("Check what you entered"));
+    assert!(
+        blank.text().contains(r##"href="#f-reason""##),
+        "{}",
+        blank.text()
+    );
+    // Another council's approval is not the clerk's to call in.
+    let bdc = Client::signed_in(&server.addr, "bdc-clerk", PASSWORD);
+    let theirs = bdc.submit(
+        "/proposals/payroll/do/call-in",
+        &[("council", "redditch"), ("reason", "not ours")],
+    );
+    assert_eq!(theirs.status, 403, "{}", theirs.text());
+    assert_eq!(head(&env), before);
+
+    recorded_at(
+        &rbc.submit(
+            "/proposals/payroll/do/call-in",
+            &[
+                ("council", "redditch"),
+                ("reason", "Overview and Scrutiny Board: the staffing model"),
+            ],
+        ),
+        "payroll",
+    );
+    let view = payroll(&env);
+    assert_eq!(view["call_in"]["redditch"]["status"], "called-in");
+    assert_eq!(view["call_in"]["redditch"]["requested"]["by"], "rbc-clerk");
+    // Now the resolution is offered, and a second call-in refused with its reason.
+    let page = rbc.get("/proposals/payroll").text();
+    assert!(page.contains("Record how a call-in was resolved"), "{page}");
+    let again = rbc.submit(
+        "/proposals/payroll/do/call-in",
+        &[("council", "redditch"), ("reason", "again")],
+    );
+    assert_eq!(again.status, 422);
+    assert!(
+        again.text().contains("already called in"),
+        "{}",
+        again.text()
+    );
+
+    // A choice that is not one: refused in plain words; then confirmed.
+    let odd = rbc.submit(
+        "/proposals/payroll/do/call-in-resolved",
+        &[("council", "redditch"), ("outcome", "upheld")],
+    );
+    assert_eq!(odd.status, 400);
+    assert!(
+        odd.text().contains("what scrutiny decided"),
+        "{}",
+        odd.text()
+    );
+    recorded_at(
+        &rbc.submit(
+            "/proposals/payroll/do/call-in-resolved",
+            &[("council", "redditch"), ("outcome", "confirmed")],
+        ),
+        "payroll",
+    );
+    assert_eq!(payroll(&env)["call_in"]["redditch"]["status"], "confirmed");
+    let page = rbc.get("/proposals/payroll").text();
+    assert!(!page.contains("Record a call-in by scrutiny"));
+    assert!(!page.contains("Record how a call-in was resolved"));
+}
+
+/// The elections quick win, live since 2 March 2009, on 15 July 2009 with the programme
+/// manager's account.
+fn elections_live() -> Env {
+    let mut env = crate::savings_stories::proposed_and_approved_in_principle();
+    crate::savings_stories::to_council_approval(&mut env);
+    crate::savings_stories::live(&mut env);
+    env.at(NOW);
+    for actor in ["jce", "audit"] {
+        account(&env, actor);
+    }
+    env
+}
+
+fn elections(env: &Env) -> Value {
+    env.json_as("audit", &["proposal", "show", "elections"])
+}
+
+#[test]
+fn a_saving_is_corrected_or_falls_short_with_a_reason() {
+    let env = elections_live();
+    let server = serve_anonymous(&env, &[]);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let path = "/proposals/elections/do/saving";
+    let form = jce.get(path).text();
+    assert!(
+        form.contains("This corrects the figure already recorded"),
+        "{form}"
+    );
+    recorded_at(
+        &jce.submit(path, &[("quarter", "2008/09-Q4"), ("amount", "1500")]),
+        "elections",
+    );
+    // A second figure that is not marked as a correction is refused.
+    let second = jce.submit(path, &[("quarter", "2008/09-Q4"), ("amount", "1450")]);
+    assert_eq!(second.status, 422, "{}", second.text());
+    assert!(
+        second.text().contains("already has a saving"),
+        "{}",
+        second.text()
+    );
+    assert!(
+        !second.text().contains("--correct"),
+        "no command-line syntax"
+    );
+    // A correction without a reason: the summary links to the reason.
+    let fields = |reason: &'static str| {
+        vec![
+            ("quarter", "2008/09-Q4"),
+            ("amount", "1450"),
+            ("replaces_figure", "yes"),
+            ("reason", reason),
+        ]
+    };
+    let bare = jce.submit(path, &fields(""));
+    assert_eq!(bare.status, 400, "{}", bare.text());
+    let text = bare.text();
+    assert!(text.contains("A correction needs a reason"), "{text}");
+    assert!(text.contains(r##"href="#f-reason""##), "{text}");
+    assert!(
+        text.contains(r#"value="yes" checked"#),
+        "the box stays ticked: {text}"
+    );
+    recorded_at(
+        &jce.submit(path, &fields("A printing invoice counted twice")),
+        "elections",
+    );
+    let q4 = &elections(&env)["savings"]["by_quarter"]["2008/09-Q4"];
+    assert_eq!(q4["amount"], "1450.00");
+    assert_eq!(q4["corrects"], "1500.00");
+    assert_eq!(q4["reason"], "A printing invoice counted twice");
+
+    // A shortfall needs a reason too.
+    let short = |reason: &'static str| {
+        vec![
+            ("quarter", "2009/10-Q1"),
+            ("amount", "-200"),
+            ("reason", reason),
+        ]
+    };
+    let bare = jce.submit(path, &short(""));
+    assert_eq!(bare.status, 400);
+    assert!(bare.text().contains("A shortfall"), "{}", bare.text());
+    recorded_at(
+        &jce.submit(path, &short("Agency staff for the county elections")),
+        "elections",
+    );
+    let q1 = &elections(&env)["savings"]["by_quarter"]["2009/10-Q1"];
+    assert_eq!(q1["amount"], "-200.00");
+    assert_eq!(q1["reason"], "Agency staff for the county elections");
+}
+
+fn milestones(env: &Env) -> Value {
+    env.json_as("audit", &["milestone", "list"])
+}
+
+#[test]
+fn the_programme_manager_adds_moves_and_completes_programme_milestones() {
+    let env = store();
+    let server = serve_anonymous(&env, &[]);
+    let jce = Client::signed_in(&server.addr, "jce", PASSWORD);
+    let upcoming = jce.get("/upcoming").text();
+    assert!(upcoming.contains("Add a programme milestone"), "{upcoming}");
+    // A clerk and the auditor are not offered the forms, and a clerk's post is refused.
+    let rbc = Client::signed_in(&server.addr, "rbc-clerk", PASSWORD);
+    assert!(!rbc
+        .get("/upcoming")
+        .text()
+        .contains("Add a programme milestone"));
+    let audit = Client::signed_in(&server.addr, "audit", PASSWORD);
+    assert!(!audit
+        .get("/upcoming")
+        .text()
+        .contains("Add a programme milestone"));
+    let add = |client: &Client, id: &'static str, due: &'static str| {
+        client.submit(
+            "/new-milestone",
+            &[
+                ("title", "Phase 2 business cases to the Board"),
+                ("milestone", id),
+                ("due", due),
+            ],
+        )
+    };
+    let before = head(&env);
+    assert_eq!(add(&rbc, "phase-2-cases", "2009-09-30").status, 403);
+    // A date that is not one: the summary links to the field.
+    let bad = add(&jce, "phase-2-cases", "30 Sept");
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(bad.text().contains(r##"href="#f-due""##), "{}", bad.text());
+    assert_eq!(head(&env), before);
+
+    let added = add(&jce, "phase-2-cases", "2009-09-30");
+    assert_eq!(added.status, 303, "{}", added.text());
+    assert_eq!(added.headers["location"], "/upcoming");
+    let list = milestones(&env);
+    assert_eq!(list[0]["id"], "phase-2-cases");
+    assert_eq!(list[0]["due"], "2009-09-30");
+    assert_eq!(list[0]["proposal"], Value::Null);
+    // The same short name again is refused in plain words (not as a change made meanwhile).
+    let again = add(&jce, "phase-2-cases", "2009-10-30");
+    assert_eq!(again.status, 409);
+    assert!(again.text().contains("already taken"), "{}", again.text());
+    assert!(!again.text().contains("since you opened the form"));
+
+    // Moving the date needs a reason; it keeps the first date.
+    let amend = "/milestones/phase-2-cases/do/amend";
+    let bare = jce.submit(amend, &[("due", "2009-10-31"), ("reason", "")]);
+    assert_eq!(bare.status, 400, "{}", bare.text());
+    assert!(
+        bare.text().contains(r##"href="#f-reason""##),
+        "{}",
+        bare.text()
+    );
+    // Two people open forms on it; the first moves it, the second's completion sees the change.
+    let late_form = jce.get("/milestones/phase-2-cases/do/complete").text();
+    assert_eq!(hidden(&late_form, "expect_version").as_deref(), Some("1"));
+    let moved = jce.submit(
+        amend,
+        &[
+            ("due", "2009-10-31"),
+            ("reason", "The Board meets a month later"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.text());
+    let m = &milestones(&env)[0];
+    assert_eq!(
+        (m["due"].as_str(), m["original_due"].as_str()),
+        (Some("2009-10-31"), Some("2009-09-30"))
+    );
+    assert_eq!(
+        m["amendments"][0]["reason"],
+        "The Board meets a month later"
+    );
+    assert_eq!(m["amendments"][0]["by"], "jce");
+    let csrf = hidden(&late_form, "csrf").unwrap();
+    let stale = jce.post(
+        "/milestones/phase-2-cases/do/complete",
+        &[("csrf", &csrf), ("expect_version", "1")],
+    );
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(
+        stale
+            .text()
+            .contains("This milestone has changed since you opened the form"),
+        "{}",
+        stale.text()
+    );
+    assert_eq!(milestones(&env)[0]["completed"], Value::Null);
+
+    let done = jce.submit("/milestones/phase-2-cases/do/complete", &[]);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(milestones(&env)[0]["completed"]["by"], "jce");
+    let upcoming = jce.get("/upcoming").text();
+    assert!(
+        !upcoming.contains("/milestones/phase-2-cases/do/amend"),
+        "a completed milestone is not offered"
+    );
+    // A milestone that is not the programme's has no form here.
+    let missing = jce.get("/milestones/nothing/do/amend").text();
+    assert!(
+        missing.contains("There is no programme milestone"),
+        "{missing}"
+    );
+}

@@ -7,7 +7,7 @@ mod checkpoint;
 pub(crate) mod common;
 mod completions;
 mod consultation;
-mod council;
+pub(crate) mod council;
 mod examples;
 mod follow;
 mod init;

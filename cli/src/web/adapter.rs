@@ -4,12 +4,14 @@
 
 use super::forms::{Action, Values};
 use crate::commands::common::{CategoryArg, DecisionArg, OutcomeArg, ReviewKindArg};
+use crate::commands::council::OutcomeArg as CallInOutcomeArg;
 use clap::ValueEnum;
 use engine::Failure;
 use jiff::civil::Date;
 use std::str::FromStr;
 use workflows::ops::change::Change;
 use workflows::ops::input::{Id, Line, Name, Text};
+use workflows::ops::monitor::SavingNote;
 use workflows::ops::proposal::{BusinessCaseArgs, Lifecycle, NewArgs};
 use workflows::ops::{self, Session};
 
@@ -139,7 +141,21 @@ pub async fn run(
         Saving => {
             let quarter = field(v, "quarter", "the quarter")?;
             let amount = field(v, "amount", "the amount")?;
-            ops::monitor::saving(s, id, quarter, amount, c).await?;
+            let note = SavingNote {
+                correct: v.all("replaces_figure").iter().any(|c| c == "yes"),
+                reason: optional(v, "reason", "the reason")?,
+            };
+            ops::monitor::saving_with(s, id, quarter, amount, note, c).await?;
+        }
+        CallIn => {
+            let council = field(v, "council", "the council")?;
+            let reason = field(v, "reason", "the reason")?;
+            ops::council::call_in(s, id, council, reason, c).await?;
+        }
+        CallInResolved => {
+            let outcome: CallInOutcomeArg = choice(v, "outcome", "what scrutiny decided")?;
+            let council = field(v, "council", "the council")?;
+            ops::council::resolve(s, id, council, outcome.outcome(), c).await?;
         }
         Review => {
             let kind: ReviewKindArg = choice(v, "kind", "the kind of review")?;
@@ -161,6 +177,35 @@ pub async fn run(
         }
         CompleteMilestone => {
             ops::milestone::complete(s, v.get("milestone"), c).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A programme milestone's form: `add` (with `milestone` None), `amend` or `complete` the
+/// milestone `milestone`, as the signed-in actor of `session`.
+pub async fn programme_milestone(
+    session: &mut Session,
+    action: Action,
+    milestone: Option<&str>,
+    v: &Values,
+    c: &Change,
+) -> Result<(), Failure> {
+    let s = session;
+    match (action, milestone) {
+        (Action::AmendMilestone, Some(mid)) => {
+            let due = date(v, "due", "the new due date")?;
+            let reason: Text = field(v, "reason", "the reason")?;
+            ops::milestone::amend(s, mid, due, reason, c).await?;
+        }
+        (Action::CompleteMilestone, Some(mid)) => {
+            ops::milestone::complete(s, mid, c).await?;
+        }
+        _ => {
+            let title = field(v, "title", "the title")?;
+            let mid: Id = field(v, "milestone", "the short name")?;
+            let due = date(v, "due", "the due date")?;
+            ops::milestone::add(s, &mid, title, due, None, c).await?;
         }
     }
     Ok(())

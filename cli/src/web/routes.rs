@@ -48,6 +48,14 @@ pub fn router(app: Arc<App>) -> Router {
             "/proposals/{id}/do/{action}",
             get(forms::show).post(forms::submit),
         )
+        .route(
+            "/new-milestone",
+            get(forms::milestones::new_form).post(forms::milestones::add),
+        )
+        .route(
+            "/milestones/{id}/do/{action}",
+            get(forms::milestones::show).post(forms::milestones::submit),
+        )
         .fallback(read)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -189,7 +197,12 @@ async fn page_route(
             let ov = read_overview(app, nav).await?;
             let scheme = if app.config.tls { "https" } else { "http" };
             let feed = format!("{scheme}://{}/calendar.ics", host.unwrap_or("127.0.0.1"));
-            Ok(http::html(pages::upcoming::page(nav, &ov, &feed)))
+            let manage = nav.as_of.is_none()
+                && nav
+                    .user
+                    .as_ref()
+                    .is_some_and(|w| forms::milestones::may_manage(&ov, &w.actor));
+            Ok(http::html(pages::upcoming::page(nav, &ov, &feed, manage)))
         }
         ["integrity"] => {
             let verify = verify(app, None).await?;
@@ -240,8 +253,11 @@ async fn proposal_page(app: &App, nav: &Nav, id: &str) -> Result<Reply, Failure>
                 .with_detail("the pipeline lists every proposal")
         })?;
     let timeline = timeline(&mut session, id, &ov.cut).await?;
-    let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none())
-        .then(|| forms::actions_panel(id));
+    let actions = (can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none()).then(|| {
+        let actor = nav.user.as_ref().map_or("", |w| w.actor.as_str());
+        let offered = forms::offered(&entry.view, ov.partnership.latest(), actor);
+        forms::actions_panel(id, &offered)
+    });
     Ok(http::html(pages::proposal::page(
         nav, &ov, entry, &timeline, actions,
     )))

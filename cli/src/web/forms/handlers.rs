@@ -17,7 +17,7 @@ use std::sync::Arc;
 use workflows::ops::change::Change;
 
 /// The status a refused form answers with.
-fn status(failure: &Failure) -> u16 {
+pub(super) fn status(failure: &Failure) -> u16 {
     match failure.kind {
         FailureKind::Usage => 400,
         FailureKind::NotPermitted => 403,
@@ -65,6 +65,7 @@ async fn proposal_form(
     let ctx = Ctx {
         view: &entry.view,
         partnership: ov.partnership.latest(),
+        actor: &who.actor,
     };
     let page = FormPage {
         title: action.title().to_string(),
@@ -81,12 +82,13 @@ async fn proposal_form(
         version: Some(version.unwrap_or(entry.view.version)),
         dated: action != Action::BoardVote,
         refusal,
+        subject: "proposal",
     };
     http::html_status(refusal.map_or(200, status), form_page(&page))
 }
 
 /// The token check every posted form passes first.
-fn check_csrf(who: &SignedIn, values: &Values) -> Result<(), Failure> {
+pub(super) fn check_csrf(who: &SignedIn, values: &Values) -> Result<(), Failure> {
     if same(values.get("csrf"), &who.csrf) {
         Ok(())
     } else {
@@ -189,6 +191,7 @@ async fn new_page(app: &App, who: &SignedIn, values: &Values, refusal: Option<&F
         version: None,
         dated: false,
         refusal,
+        subject: "proposal",
     };
     http::html_status(refusal.map_or(200, status), form_page(&page))
 }

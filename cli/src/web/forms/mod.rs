@@ -4,6 +4,7 @@
 //! values kept, with every reason at the top.
 
 mod handlers;
+pub mod milestones;
 mod render;
 mod specs;
 
@@ -11,7 +12,11 @@ pub use handlers::{new_proposal, new_proposal_form, show, submit};
 pub use render::actions_panel;
 
 use engine::Failure;
+use workflows::definition::Stage;
 use workflows::ops::board::VoteArgs;
+use workflows::partnership::Partnership;
+use workflows::permissions::{allows, Act};
+use workflows::proposal::ProposalView;
 
 /// Every change a form can make on a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +34,8 @@ pub enum Action {
     CloseConsultation,
     BoardVote,
     CouncilDecision,
+    CallIn,
+    CallInResolved,
     DefineKpi,
     KpiValue,
     Saving,
@@ -39,7 +46,7 @@ pub enum Action {
 }
 
 /// Each action: its address, its title, and the group it is listed under.
-pub const ACTIONS: [(Action, &str, &str, &str); 20] = [
+pub const ACTIONS: [(Action, &str, &str, &str); 22] = [
     (Action::Advance, "advance", "Move to another stage", "Stage"),
     (Action::Hold, "hold", "Put on hold", "Stage"),
     (Action::Resume, "resume", "Resume", "Stage"),
@@ -86,6 +93,18 @@ pub const ACTIONS: [(Action, &str, &str, &str); 20] = [
         Action::CouncilDecision,
         "council-decision",
         "Record a council's decision",
+        "Decisions",
+    ),
+    (
+        Action::CallIn,
+        "call-in",
+        "Record a call-in by scrutiny",
+        "Decisions",
+    ),
+    (
+        Action::CallInResolved,
+        "call-in-resolved",
+        "Record how a call-in was resolved",
         "Decisions",
     ),
     (
@@ -144,6 +163,48 @@ impl Action {
     pub fn title(self) -> &'static str {
         self.entry().2
     }
+
+    /// Whether the proposal page lists it always (a call-in's forms are offered only while a
+    /// council's approval can be called in or is called in).
+    pub fn always_listed(self) -> bool {
+        !matches!(self, Action::CallIn | Action::CallInResolved)
+    }
+}
+
+/// The councils of `view` whose call-in is at `status` (`open`: an approval inside its call-in
+/// window; `called-in`: awaiting scrutiny's resolution) and whose call-ins `actor` may record,
+/// while the proposal is at council approval.
+pub fn call_ins_at(
+    view: &ProposalView,
+    partnership: &Partnership,
+    actor: &str,
+    status: &str,
+) -> Vec<String> {
+    let Some(actor) = partnership.actor(actor) else {
+        return Vec::new();
+    };
+    if view.stage != Stage::CouncilApproval {
+        return Vec::new();
+    }
+    view.call_in
+        .iter()
+        .filter(|(council, c)| {
+            c.status == status && allows(actor, &Act::RecordCallIn(council.to_string()))
+        })
+        .map(|(council, _)| council.clone())
+        .collect()
+}
+
+/// The call-in forms the proposal page offers `actor` on `view`.
+pub fn offered(view: &ProposalView, partnership: &Partnership, actor: &str) -> Vec<Action> {
+    let mut out = Vec::new();
+    if !call_ins_at(view, partnership, actor, "open").is_empty() {
+        out.push(Action::CallIn);
+    }
+    if !call_ins_at(view, partnership, actor, "called-in").is_empty() {
+        out.push(Action::CallInResolved);
+    }
+    out
 }
 
 /// One field of a form.

@@ -1,7 +1,7 @@
 //! The forms as HTML: a label for every field, hints tied to their fields, the error summary at
 //! the top, and the hidden CSRF token and version read.
 
-use super::{Field, Input, Values, ACTIONS};
+use super::{Action, Field, Input, Values, ACTIONS};
 use crate::web::http::encode;
 use crate::web::pages::frame;
 use crate::web::sessions::SignedIn;
@@ -23,20 +23,22 @@ pub struct FormPage<'a> {
     /// Whether the form asks for the date the change was taken.
     pub dated: bool,
     pub refusal: Option<&'a Failure>,
+    /// What the version read is of ("proposal", "milestone"), named when it changed meanwhile.
+    pub subject: &'a str,
 }
 
 /// The heading and lines of a refusal, in plain words: the message, then every unmet condition
-/// (the command line's own hints, which name its flags, are left out).
-pub fn summary(failure: &Failure) -> (String, Vec<String>) {
-    if failure.kind == FailureKind::Conflict {
-        let mut lines = vec![
-            "Someone else changed this proposal after you opened this form, so nothing was recorded."
-                .to_string(),
+/// (the command line's own hints, which name its flags, are left out). `read`: what the form's
+/// version was read of, when it carries one (a conflict then means it changed meanwhile).
+pub fn summary(failure: &Failure, read: Option<&str>) -> (String, Vec<String>) {
+    if let Some(subject) = read.filter(|_| failure.kind == FailureKind::Conflict) {
+        let lines = vec![
+            format!("Someone else changed this {subject} after you opened this form, so nothing was recorded."),
+            failure.message.clone(),
+            format!("Open the {subject} again to see what changed, then fill in the form again if it is still needed."),
         ];
-        lines.push(failure.message.clone());
-        lines.push("Open the proposal again to see what changed, then fill in the form again if it is still needed.".to_string());
         return (
-            "This proposal has changed since you opened the form".to_string(),
+            format!("This {subject} has changed since you opened the form"),
             lines,
         );
     }
@@ -107,7 +109,7 @@ fn capitalised(text: &str) -> String {
 pub fn form_page(p: &FormPage) -> Markup {
     let body = html! {
         @if let Some(f) = p.refusal {
-            @let (title, lines) = summary(f);
+            @let (title, lines) = summary(f, p.version.map(|_| p.subject));
             (frame::error_summary_linked(&title, &linked(&lines, &p.fields)))
         }
         span.hint { (p.caption) }
@@ -169,8 +171,10 @@ fn field(f: &Field, values: &Values) -> Markup {
     }
 }
 
-/// The links to every form of proposal `id`, by group, for its page.
-pub fn actions_panel(id: &str) -> Markup {
+/// The links to the forms of proposal `id`, by group, for its page: every form listed always, and
+/// those of `offered` (the call-in forms while they apply).
+pub fn actions_panel(id: &str, offered: &[Action]) -> Markup {
+    let shown = |a: &Action| a.always_listed() || offered.contains(a);
     let mut groups: Vec<&str> = Vec::new();
     for (_, _, _, g) in ACTIONS {
         if !groups.contains(&g) {
@@ -182,7 +186,7 @@ pub fn actions_panel(id: &str) -> Markup {
         p.muted { "Each change is checked against the concordat's rules and recorded under your name." }
         @for g in groups {
             p { strong { (g) ": " }
-                @for (i, (_, slug, title, _)) in ACTIONS.iter().filter(|a| a.3 == g).enumerate() {
+                @for (i, (_, slug, title, _)) in ACTIONS.iter().filter(|a| a.3 == g && shown(&a.0)).enumerate() {
                     @if i > 0 { " · " }
                     a href=(format!("/proposals/{}/do/{slug}", encode(id))) { (title) }
                 }

@@ -10,6 +10,8 @@ use workflows::proposal::ProposalView;
 pub struct Ctx<'a> {
     pub view: &'a ProposalView,
     pub partnership: &'a Partnership,
+    /// The signed-in actor (whose call-ins the call-in forms offer).
+    pub actor: &'a str,
 }
 
 impl Ctx<'_> {
@@ -28,6 +30,23 @@ impl Ctx<'_> {
                 (c.clone(), name)
             })
             .collect()
+    }
+
+    /// The councils whose call-in is at `status` and the actor may record, as (id, name); every
+    /// council of the proposal when none is (the rules then say why).
+    fn call_in_councils(&self, status: &str) -> Vec<(String, String)> {
+        let ids = super::call_ins_at(self.view, self.partnership, self.actor, status);
+        let all = self.councils();
+        let some: Vec<_> = all
+            .iter()
+            .filter(|(id, _)| ids.contains(id))
+            .cloned()
+            .collect();
+        if some.is_empty() {
+            all
+        } else {
+            some
+        }
     }
 
     /// The Board members of the proposal's councils, with their council's name.
@@ -68,6 +87,7 @@ pub fn fields(action: Action, ctx: &Ctx) -> Vec<Field> {
         OpenConsultation | ConsultationResponse | CloseConsultation => consultation(action),
         BoardVote => board_vote(ctx),
         CouncilDecision | Review => decisions(action, ctx),
+        CallIn | CallInResolved => call_in(action, ctx),
         DefineKpi | KpiValue | Saving => monitoring(action),
         AddMilestone | AmendMilestone | CompleteMilestone => milestones(action, ctx),
     }
@@ -203,6 +223,42 @@ fn decisions(action: Action, ctx: &Ctx) -> Vec<Field> {
     ]
 }
 
+fn call_in(action: Action, ctx: &Ctx) -> Vec<Field> {
+    if action == Action::CallIn {
+        return vec![
+            Field::new(
+                "council",
+                "Council whose approval is called in",
+                Input::Choice(ctx.call_in_councils("open")),
+            )
+            .hint("Only an approval still inside its call-in window can be called in"),
+            reason("Why scrutiny called it in")
+                .hint("For example, Overview and Scrutiny Board: the staffing model"),
+        ];
+    }
+    vec![
+        Field::new(
+            "council",
+            "Council whose call-in is resolved",
+            Input::Choice(ctx.call_in_councils("called-in")),
+        ),
+        Field::new(
+            "outcome",
+            "What scrutiny decided",
+            Input::Radios(vec![
+                (
+                    "confirmed".to_string(),
+                    "The approval is confirmed: it counts from the resolution".to_string(),
+                ),
+                (
+                    "referred-back".to_string(),
+                    "The approval is referred back: the council must decide again".to_string(),
+                ),
+            ]),
+        ),
+    ]
+}
+
 fn monitoring(action: Action) -> Vec<Field> {
     let quarter = || Field::new("quarter", "Quarter", Input::Text).hint("For example, 2009-Q1");
     match action {
@@ -220,8 +276,23 @@ fn monitoring(action: Action) -> Vec<Field> {
         ],
         _ => vec![
             quarter(),
-            Field::new("amount", "Amount saved in pounds", Input::Text)
-                .hint("For example, 10000.00"),
+            Field::new("amount", "Amount saved in pounds", Input::Text).hint(
+                "For example, 10000.00. A shortfall is a negative amount, for example -2000.00",
+            ),
+            Field::new(
+                "replaces_figure",
+                "Is this a correction?",
+                Input::Checks(vec![(
+                    "yes".to_string(),
+                    "This corrects the figure already recorded for the quarter".to_string(),
+                )]),
+            )
+            .optional(),
+            reason("Reason")
+                .hint(
+                    "Needed for a correction or a shortfall, for example: an invoice counted twice",
+                )
+                .optional(),
         ],
     }
 }

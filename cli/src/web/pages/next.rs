@@ -17,6 +17,8 @@ pub fn remedy_form(remedy: &Remedy) -> Option<Action> {
         Remedy::CloseConsultation { .. } => Action::CloseConsultation,
         Remedy::RecordBoardVote { .. } => Action::BoardVote,
         Remedy::CouncilApproves { .. } => Action::CouncilDecision,
+        Remedy::ConfirmCallIn { .. } => Action::CallInResolved,
+        Remedy::CorrectSaving { .. } => Action::Saving,
         Remedy::Resume { .. } => Action::Resume,
         Remedy::MoveBack { .. } => Action::Advance,
         Remedy::DefineKpi { .. } => Action::DefineKpi,

@@ -79,8 +79,33 @@ fn proposal_title<'a>(ov: &'a Overview, id: &'a str) -> &'a str {
         .map_or(id, |e| e.view.title.as_str())
 }
 
-/// The upcoming page; `feed` is the calendar's URL as the visitor reached this server.
-pub fn page(nav: &Nav, ov: &Overview, feed: &str) -> Markup {
+/// The links to the programme milestones' forms: add one, and move or complete each still open.
+fn milestone_changes(ov: &Overview) -> Markup {
+    let open: Vec<&Milestone> = ov
+        .milestones
+        .iter()
+        .filter(|m| m.completed.is_none())
+        .collect();
+    html! {
+        h2 #milestone-changes { "Change the programme milestones" }
+        p.muted { "Each change is checked against the concordat's rules and recorded under your name. A proposal's own milestones are changed on its page." }
+        p { a #new-milestone href="/new-milestone" { "Add a programme milestone" } }
+        @if !open.is_empty() {
+            ul {
+                @for m in open {
+                    @let base = format!("/milestones/{}/do", super::encode(&m.id));
+                    li { (m.title) " (due " (words::date(m.due)) "): "
+                        a href=(format!("{base}/amend")) { "Move its date" } " · "
+                        a href=(format!("{base}/complete")) { "Mark it complete" } }
+                }
+            }
+        }
+    }
+}
+
+/// The upcoming page; `feed` is the calendar's URL as the visitor reached this server; `manage`:
+/// the visitor may change the programme milestones (their forms are linked).
+pub fn page(nav: &Nav, ov: &Overview, feed: &str, manage: bool) -> Markup {
     let names = council_names(ov);
     let mut all: Vec<Milestone> = ov.milestones.clone();
     all.extend(
@@ -106,6 +131,7 @@ pub fn page(nav: &Nav, ov: &Overview, feed: &str) -> Markup {
         @else { (reminder_table(ov, &ov.reminders, &names, Some(nav))) }
         (milestones(&all))
         @if all.is_empty() { h2 { "Milestones" } p { "No milestones." } }
+        @if manage { (milestone_changes(ov)) }
     };
     layout(nav, ov, "/upcoming", "Upcoming", body)
 }
