@@ -406,6 +406,11 @@ fn a_clerk_records_a_call_in_and_its_resolution() {
     // Now the resolution is offered, and a second call-in refused with its reason.
     let page = rbc.get("/proposals/payroll").text();
     assert!(page.contains("Record how a call-in was resolved"), "{page}");
+    // What happens next says the going-live waits for scrutiny, as the rules do when it is tried.
+    assert!(
+        page.contains("suspended by a call-in"),
+        "the next step hides the call-in: {page}"
+    );
     let again = rbc.submit(
         "/proposals/payroll/do/call-in",
         &[("council", "redditch"), ("reason", "again")],

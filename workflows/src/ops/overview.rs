@@ -9,7 +9,8 @@ use super::replay::Basis;
 use super::session::{PartnershipHistory, Session};
 use crate::definition::{MoveKind, Registry, Stage};
 use crate::milestone::Milestone;
-use crate::proposal::guards::unmet_all;
+use crate::proposal::call_in::Clock;
+use crate::proposal::guards::{unmet_all, unmet_all_at};
 use crate::proposal::view::{history_item, HistoryItem};
 use crate::proposal::{show_view, stream_of, Cut, ProposalState, ProposalView};
 use crate::quarter::YearStart;
@@ -123,12 +124,13 @@ pub async fn overview(
         .map(|r| r.view(&tz))
         .collect();
     let registry = Registry::standard();
+    let clock = Clock::now(instant, tz.clone());
     let proposals = snap
         .proposals
         .iter()
         .map(|state| Entry {
             view: show_view(state, &outlook),
-            next_step: next_step(state, &registry),
+            next_step: next_step(state, &registry, Some(&clock)),
         })
         .collect();
     Ok(Overview {
@@ -218,8 +220,9 @@ pub async fn timeline(
     Ok(items)
 }
 
-/// The move the proposal's workflow allows next from its stage, with that move's unmet guards.
-pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
+/// The move the proposal's workflow allows next from its stage, with that move's unmet guards
+/// (the call-in windows too, given the clock the move would happen at).
+pub fn next_step(state: &ProposalState, registry: &Registry, clock: Option<&Clock>) -> NextStep {
     let step = |action: String, unmet: Vec<String>| NextStep {
         action,
         unmet,
@@ -244,7 +247,11 @@ pub fn next_step(state: &ProposalState, registry: &Registry) -> NextStep {
     match definition.find(MoveKind::Advance, &state.stage, None) {
         Some(m) => {
             let to = m.to.as_ref().map_or("", |s| s.as_str());
-            let unmet = unmet_all(&m.guards, state);
+            // With a clock the call-in windows count too, as they do when the move is made.
+            let unmet = match clock {
+                Some(clock) => unmet_all_at(&m.guards, state, clock),
+                None => unmet_all(&m.guards, state),
+            };
             NextStep {
                 kind: Some(MoveKind::Advance),
                 to: m.to.clone(),
@@ -279,14 +286,14 @@ mod tests {
     fn the_next_step_is_the_workflow_s_next_move_with_its_unmet_guards() {
         let registry = Registry::standard();
         let mut log = Log::elections();
-        let step = next_step(&log.state(), &registry);
+        let step = next_step(&log.state(), &registry, None);
         assert_eq!(step.action, "advance to business-case");
         assert!(step.unmet.is_empty());
 
         let advance = |to| ProposalCommand::Advance { to, reason: None };
         log.run("jce", "2008-09-17", advance(Stage::BusinessCase))
             .unwrap();
-        let step = next_step(&log.state(), &registry);
+        let step = next_step(&log.state(), &registry, None);
         assert_eq!(step.action, "advance to consultation");
         assert_eq!(step.unmet.len(), 1);
         assert!(step.unmet[0].contains("business case"), "{:?}", step.unmet);
@@ -299,7 +306,7 @@ mod tests {
             },
         )
         .unwrap();
-        let step = next_step(&log.state(), &registry);
+        let step = next_step(&log.state(), &registry, None);
         assert_eq!(step.action, "resume (to business-case)");
 
         log.run(
@@ -310,6 +317,9 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(next_step(&log.state(), &registry).action, "none: withdrawn");
+        assert_eq!(
+            next_step(&log.state(), &registry, None).action,
+            "none: withdrawn"
+        );
     }
 }
