@@ -19,8 +19,13 @@ async fn a_promoted_synchronous_standby_has_every_acknowledged_event() {
     let Some(primary) = OwnServer::init() else {
         return;
     };
-    // Every commit waits until the standby has flushed it: acknowledged means on both.
-    primary.configure("synchronous_standby_names = '*'", HBA);
+    // Every commit waits until the standby has applied it: acknowledged means on both, and a
+    // reader on the standby sees it at once (with the default `on`, only flushed there: the
+    // standby may not yet have replayed the database's creation when the reader connects).
+    primary.configure(
+        "synchronous_standby_names = '*'\nsynchronous_commit = remote_apply",
+        HBA,
+    );
     primary.start();
     let standby = OwnServer::standby_of(&primary);
     // Once promoted it has no standby of its own to wait for.
