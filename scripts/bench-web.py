@@ -8,7 +8,11 @@ proposal page ROUNDS times over its own kept-alive connection. Prints p50/p95/ma
 errors, and the server's threads and peak memory.
 
     scripts/bench-web.py --concordat target/release/concordat --work /tmp/bench-web \
-        [--sessions 100] [--rounds 10] [--proposal elections]
+        [--sessions 100] [--rounds 10 | --seconds 30] [--proposal elections] [--store STORE]
+
+--store copies a store made elsewhere (e.g. by `concordat-bench proposals`, 10k or 100k events)
+instead of making the demo's; --seconds keeps every session requesting for that long (a soak)
+instead of a fixed number of rounds, sampling the server's threads and memory as it goes.
 """
 
 import argparse
@@ -39,7 +43,10 @@ def prepare(args):
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
     store = os.path.join(args.work, "demo")
-    concordat(args, store, "demo")
+    if args.store:
+        shutil.copytree(args.store, store)
+    else:
+        concordat(args, store, "demo")
     secret = os.path.join(args.work, "password")
     with open(secret, "w") as f:
         f.write(PASSWORD + "\n")
@@ -81,10 +88,12 @@ def sign_in(host, port, actor, src):
         time.sleep(2)
 
 
-def session(host, port, src, session_cookie, paths, rounds, start, out, errors):
+def session(host, port, src, session_cookie, paths, rounds, start, out, errors, until=None):
     c = http.client.HTTPConnection(host, port, timeout=60, source_address=src)
     start.wait()
-    for _ in range(rounds):
+    done = 0
+    while (done < rounds) if until is None else (time.perf_counter() < until):
+        done += 1
         for path in paths:
             t = time.perf_counter()
             try:
@@ -122,7 +131,9 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--sessions", type=int, default=100)
     p.add_argument("--rounds", type=int, default=10)
+    p.add_argument("--seconds", type=float, default=None)
     p.add_argument("--proposal", default="elections")
+    p.add_argument("--store", default=None)
     args = p.parse_args()
     store = prepare(args)
     env = dict(os.environ, CONCORDAT_NOW=NOW)
@@ -138,19 +149,25 @@ def main():
               "(paced by the sign-in rate limit)")
         paths = ["/", f"/proposals/{args.proposal}"]
         out, errors, start = {}, [], threading.Event()
+        until = None if args.seconds is None else time.perf_counter() + args.seconds
         threads = [threading.Thread(target=session,
                                     args=(host, port, source(i), ck, paths, args.rounds, start,
-                                          out, errors))
+                                          out, errors, until))
                    for i, ck in enumerate(cookies)]
         for th in threads:
             th.start()
         t = time.perf_counter()
         start.set()
+        most_threads = 0
+        while any(th.is_alive() for th in threads):
+            most_threads = max(most_threads, int(status_of(server.pid, "Threads")))
+            time.sleep(0.5)
         for th in threads:
             th.join()
         wall = time.perf_counter() - t
-        print(f"{args.sessions} sessions x {args.rounds} rounds x {len(paths)} pages in {wall:.1f} s, "
-              f"{len(errors)} errors")
+        requests = sum(len(v) for v in out.values()) + len(errors)
+        print(f"{args.sessions} sessions, {requests} requests over {len(paths)} pages in "
+              f"{wall:.1f} s, {len(errors)} errors; the server's threads at most {most_threads}")
         for path in paths:
             ms = sorted(out.get(path, []))
             if ms:
