@@ -3,8 +3,8 @@
 
 Builds the demo store in WORK, gives each officer a web account, starts `concordat serve` on
 loopback, signs in SESSIONS sessions through the sign-in form (at the pace the sign-in rate limit
-allows: it waits as Retry-After says), then every session at once requests the pipeline and a
-proposal page ROUNDS times over its own kept-alive connection. Prints p50/p95/max per page, the
+allows: it waits as Retry-After says), then every session at once requests every page (the
+pipeline, a proposal, savings, upcoming, integrity) ROUNDS times over its own kept-alive connection. Prints p50/p95/max per page, the
 errors, and the server's threads and peak memory.
 
     scripts/bench-web.py --concordat target/release/concordat --work /tmp/bench-web \
@@ -147,7 +147,7 @@ def main():
                    for i in range(args.sessions)]
         print(f"{args.sessions} sessions signed in in {time.perf_counter() - t:.0f} s "
               "(paced by the sign-in rate limit)")
-        paths = ["/", f"/proposals/{args.proposal}"]
+        paths = ["/", f"/proposals/{args.proposal}", "/savings", "/upcoming", "/integrity"]
         out, errors, start = {}, [], threading.Event()
         until = None if args.seconds is None else time.perf_counter() + args.seconds
         threads = [threading.Thread(target=session,
