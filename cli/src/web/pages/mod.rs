@@ -107,10 +107,10 @@ figure svg{width:100%;height:auto;max-width:960px}details{margin:.4rem 0}summary
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 @media (max-width:40rem){
 header{padding:.5rem .7rem}header details.asof-box{margin-left:0;width:100%}main{padding:.7rem}
-table.pipeline,table.pipeline tbody,table.pipeline tr,table.pipeline th,table.pipeline td{display:block;width:100%}
+table.reflow,table.reflow tbody,table.reflow tr,table.reflow th,table.reflow td{display:block;width:100%}
 .scroll caption:not(.shown){position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-table.pipeline thead{position:absolute;left:-9999px}table.pipeline tr{border-bottom:3px solid #c9d1da}
-table.pipeline td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#454f59}
+table.reflow thead{position:absolute;left:-9999px}table.reflow tr{border-bottom:3px solid #c9d1da}
+table.reflow td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#454f59}
 .asof{padding:.45rem .7rem}h1{font-size:1.3rem}table{min-width:0}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
 .filters label{width:100%}.filters select,.filters input{width:100%}
 }

@@ -186,7 +186,7 @@ fn stage_counts(nav: &Nav, ov: &Overview, filters: &Filters, stages: &[Stage]) -
 fn stage_table(nav: &Nav, ov: &Overview, stage: &Stage, rows: &[&Entry], can_act: bool) -> Markup {
     let names = council_names(ov);
     let table = html! {
-        table.pipeline {
+        table.pipeline.reflow {
             caption.shown { h2 style="margin:0" { (stage_badge(stage)) " " (rows.len()) (if rows.len() == 1 { " proposal" } else { " proposals" }) } }
             thead { tr {
                 th scope="col" { "Proposal" } th scope="col" { "Lead council" } th scope="col" { "Councils" }

@@ -214,18 +214,19 @@ pub fn milestones(list: &[Milestone]) -> Markup {
     html! {
         @if !list.is_empty() {
             h2 { "Milestones" }
-            (scroll("Milestones", html! { table { caption { "Milestones, with every change to their dates" }
-                tr { th scope="col" { "Milestone" } th scope="col" { "Due" } th scope="col" { "First due" } th scope="col" { "Date changes" } th scope="col" { "Completed" } }
-                @for m in list {
+            // On a narrow screen each milestone reads as a block of labelled lines (`reflow`).
+            (scroll("Milestones", html! { table.reflow { caption { "Milestones, with every change to their dates" }
+                thead { tr { th scope="col" { "Milestone" } th scope="col" { "Due" } th scope="col" { "First due" } th scope="col" { "Date changes" } th scope="col" { "Completed" } } }
+                tbody { @for m in list {
                     tr data-milestone=(m.id) {
                         th scope="row" { (m.title) }
-                        td { (date(m.due)) } td { (date(m.original_due)) }
-                        td { @for a in &m.amendments {
+                        td data-label="Due" { (date(m.due)) } td data-label="First due" { (date(m.original_due)) }
+                        td data-label="Date changes" { @for a in &m.amendments {
                             div { "From " (date(a.from)) " to " (date(a.to)) ": " (a.reason)
                                   span.muted { " (by " (a.by) ", " (date(a.on)) ")" } } } }
-                        td { @if let Some(c) = &m.completed { (date(c.on)) " by " (c.by) } }
+                        td data-label="Completed" { @if let Some(c) = &m.completed { (date(c.on)) " by " (c.by) } }
                     }
-                }
+                } }
             } }))
         }
     }

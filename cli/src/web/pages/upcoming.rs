@@ -53,20 +53,23 @@ fn rows(
     scroll(
         caption,
         html! {
-            table.reminders {
+            // On a narrow screen each reminder reads as a block of labelled lines (`reflow`).
+            table.reminders.reflow {
                 caption { (caption) }
-                tr { th scope="col" { "Due" } th scope="col" { "Reminder" } th scope="col" { "What" }
-                     @if nav.is_some() { th scope="col" { "Proposal" } } th scope="col" { "Council" } }
-                @for r in list {
+                thead { tr { th scope="col" { "Due" } th scope="col" { "Reminder" } th scope="col" { "What" }
+                     @if nav.is_some() { th scope="col" { "Proposal" } } th scope="col" { "Council" } } }
+                tbody { @for r in list {
                     tr data-reminder=(r.id) {
-                        td.t { (words::date_or_instant(&r.due, &ov.tz)) } td { (words::reminder_kind(r.kind)) } td { (r.title) }
+                        td.t data-label="Due" { (words::date_or_instant(&r.due, &ov.tz)) }
+                        td data-label="Reminder" { (words::reminder_kind(r.kind)) }
+                        td data-label="What" { (r.title) }
                         @if let Some(nav) = nav {
-                            td { @if let Some(p) = &r.proposal {
+                            td data-label="Proposal" { @if let Some(p) = &r.proposal {
                                 a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (proposal_title(ov, p)) } } }
                         }
-                        td { @if let Some(c) = &r.council { (name_of(names, c)) } }
+                        td data-label="Council" { @if let Some(c) = &r.council { (name_of(names, c)) } }
                     }
-                }
+                } }
             }
         },
     )
