@@ -47,6 +47,7 @@ fn store(remedy: StoreRemedy) -> String {
         ),
         CopyFromExport => "`concordat audit verify` and `audit export` still run; restore the store from an export (`concordat store copy --from EXPORT.jsonl --to NEW-STORE`) and compare it with published heads".into(),
         AcceptLossAfter { after } => format!("run `concordat store accept-loss --after {after}`"),
+        OtherStoreDirectory => "choose another --store directory, or use the store that is there".into(),
     }
 }
 
@@ -127,6 +128,9 @@ fn proposal(remedy: &Remedy) -> String {
             "give one --share COUNCIL=PERCENT for each of {}, summing to 100",
             councils.join(", ")
         ),
+        ActAs { role } => format!("run it as an actor with the role {role}: --as ACTOR"),
+        WritableOutbox => "make the outbox a writable directory (--outbox DIR) and tick again".into(),
+        FormatOfLayout1 => "ask for --format md, or for HTML and PDF with --layout 2".into(),
     }
 }
 

@@ -29,4 +29,6 @@ pub enum StoreRemedy {
     CopyFromExport,
     /// Accept the loss of everything after `after`, the log's last seq.
     AcceptLossAfter { after: u64 },
+    /// A store is already there: choose another directory, or use that one.
+    OtherStoreDirectory,
 }

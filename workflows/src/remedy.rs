@@ -81,6 +81,12 @@ pub enum Remedy {
     },
     /// Give each of `councils` (those that remain in a live service) a share summing to 100.
     GiveRemainingShares { councils: Vec<String> },
+    /// Act as an actor that has `role` (an administrator, the scheduler).
+    ActAs { role: String },
+    /// Make the outbox a writable directory, then tick again.
+    WritableOutbox,
+    /// Layout 1 had Markdown and CSV only: ask for those, or for layout 2.
+    FormatOfLayout1,
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

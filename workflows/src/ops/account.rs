@@ -3,6 +3,7 @@
 
 use super::session::Session;
 use crate::partnership::Role;
+use crate::remedy::Remedy;
 use engine::{Event, Failure, NewEvent};
 use serde::Serialize;
 
@@ -53,7 +54,9 @@ pub async fn check(session: &mut Session, target: &str) -> Result<String, Failur
             "{:?} may not manage accounts: it needs the role admin",
             actor.id
         ))
-        .with_detail("run it as the partnership's administrator, e.g. --as admin"));
+        .with_remedy(Remedy::ActAs {
+            role: "admin".into(),
+        }));
     }
     if session
         .partnership()

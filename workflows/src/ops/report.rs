@@ -269,7 +269,7 @@ pub fn render(
         }
         Format::Html | Format::Text if layout == Layout::V1 => {
             return Err(Failure::usage("layout 1 had Markdown and CSV only")
-                .with_detail("ask for --format md, or for HTML and PDF with --layout 2"))
+                .with_remedy(crate::remedy::Remedy::FormatOfLayout1))
         }
         Format::Markdown => Template::Markdown,
         Format::Html => Template::Html,

@@ -14,6 +14,7 @@ use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use crate::partnership::Role;
 use crate::quarter::Quarter;
+use crate::remedy::Remedy;
 use crate::reminders::firing::{self, Fired, IssuedReport};
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::{outbox, stream_of, Kind, Reminder};
@@ -56,7 +57,9 @@ pub async fn scheduler_actor(session: &mut Session) -> Result<String, Failure> {
         "{:?} may not run the scheduler: it needs the role scheduler or admin",
         actor.id
     ))
-    .with_detail("run it as the partnership's scheduler actor, e.g. --as ops"))
+    .with_remedy(Remedy::ActAs {
+        role: "scheduler".into(),
+    }))
 }
 
 /// Fires everything due up to `session.now` that has not fired, oldest first; reports go to

@@ -31,9 +31,11 @@ impl Written {
 /// name; the same bytes are left as they are), atomically and synced.
 pub fn write(outbox: &Path, stem: &str, bytes: &[u8]) -> Result<Written, Failure> {
     let failed = |path: &Path, e: std::io::Error| {
-        Failure::internal(format!("cannot write the report {}: {e}", path.display())).with_detail(
-            "nothing was recorded; make the outbox a writable directory (--outbox DIR) and tick again",
-        )
+        Failure::internal(format!("cannot write the report {}: {e}", path.display()))
+            .with_detail_remedy(
+                "nothing was recorded",
+                crate::remedy::Remedy::WritableOutbox,
+            )
     };
     std::fs::create_dir_all(outbox).map_err(|e| failed(outbox, e))?;
     let outbox = outbox.canonicalize().map_err(|e| failed(outbox, e))?;

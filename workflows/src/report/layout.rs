@@ -34,7 +34,7 @@ impl Layout {
             .ok()
             .and_then(|n| Layout::try_from(n).ok())
             .ok_or_else(|| {
-                Failure::usage(format!("--layout {text:?} is not a report layout"))
+                Failure::usage(format!("{text:?} is not a report layout"))
                     .with_detail("the layouts are 1 (the first release's) and 2 (the current one)")
             })
     }

@@ -165,7 +165,7 @@ impl EmbeddedStore {
                 "a concordat store already exists at {}",
                 dir.display()
             ))
-            .with_detail("choose another --store directory, or use the store that is there"));
+            .with_remedy(crate::remedy::StoreRemedy::OtherStoreDirectory));
         }
         let log = open_log(&log_path, mode)?;
         if mode == OpenMode::Create {
