@@ -1,18 +1,21 @@
 //! `report quarterly`: each council's quarter as it stood at the quarter's end (effective dates),
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
-use super::reminders::{council_names, facts, head_at, snapshots};
+use super::reminders::{council_names, head_at, partnership_at};
+use super::report_facts::{facts_at, programme_milestones};
 use super::session::{PartnershipHistory, Session};
+use super::{reminder_projection, report_projection};
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
 use crate::reminders::firing::REPORT_ISSUED;
 use crate::reminders::rules::reported_quarter;
-use crate::reminders::Kind;
+use crate::reminders::{Kind, Reminder};
+use crate::report::contribution::Period;
 use crate::report::layout::Layout;
 use crate::report::templates::{self, Kind as Template};
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
-use engine::Failure;
+use engine::{Failure, Head};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -118,36 +121,28 @@ async fn position_at(session: &mut Session, at: Timestamp) -> Result<u64, Failur
     )
 }
 
-/// Builds the reports of `quarter` for `council` (or every council) as known at `known`.
+/// Builds the reports of `quarter` for `council` (or every council) as known at `known`: every
+/// proposal as its contribution to the quarter (the report projection), the reminders of the
+/// next quarter as then known, and the log's checkpoint there; never the whole log in memory.
 pub async fn generate(
     session: &mut Session,
     quarter: Quarter,
     council: Option<&str>,
     known: KnownAt,
 ) -> Result<Vec<QuarterlyReport>, Failure> {
-    let start = session.partnership().await?.latest().year_start();
-    // Everything recorded by then, at every effective date (for the upcoming reminders), and the
-    // quarter as it stood at its end: one read of each stream.
-    let cuts = [known.cut(None), known.cut(Some(quarter.last_day(start)))];
-    let [recorded, mut at_quarter_end]: [_; 2] = snapshots(session, &cuts)
-        .await?
-        .try_into()
-        .map_err(|_| Failure::internal("one snapshot per cut"))?;
-    let partnership = recorded.partnership.latest().clone();
+    let recorded_cut = known.cut(None);
+    let head = head_at(session.store.as_ref(), &recorded_cut).await?;
+    let (history, registered_at) = partnership_at(session, &recorded_cut).await?;
+    let partnership = history.latest().clone();
     let tz = partnership.tz();
-    if partnership.year_start() != start {
-        // The year as recorded then began elsewhere: the quarter ends on another day.
-        let start = partnership.year_start();
-        let cut = known.cut(Some(quarter.last_day(start)));
-        at_quarter_end = snapshots(session, &[cut]).await?.remove(0);
-    }
+    // The year as recorded then: the quarter's days are counted from its start.
     let start = partnership.year_start();
     let (first_day, last_day) = (quarter.first_day(start), quarter.last_day(start));
-    let at_end = recorded.partnership.on(last_day).clone();
+    let at_end = history.on(last_day).clone();
     let councils: Vec<String> = match council {
         // A council that has left the partnership still gets its report (without the services
         // it left); one that had not joined by the quarter's end has none.
-        Some(c) if was_council_by(&recorded.partnership, c, last_day) => vec![c.to_string()],
+        Some(c) if was_council_by(&history, c, last_day) => vec![c.to_string()],
         Some(c) => {
             return Err(Failure::refused(format!(
                 "{c:?} was not a council of the partnership at the end of {quarter}"
@@ -159,30 +154,27 @@ pub async fn generate(
         }
         None => at_end.council_ids(),
     };
-    let next = quarter.next();
-    let upcoming_from = start_of_day(next.first_day(start), &tz);
-    let upcoming_until = end_of_day(next.last_day(start), &tz);
-    let upcoming: Vec<_> = facts(&recorded)?
-        .reminders(upcoming_until)
-        .into_iter()
-        .filter(|r| r.due >= upcoming_from)
-        // A quarterly report due next quarter that covers this one is the report itself.
-        .filter(|r| {
-            r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
-        })
-        .collect();
-    let mut names = council_names(&recorded.partnership);
+    let period = Period {
+        quarter,
+        first_day,
+        last_day,
+        year_start: start,
+    };
+    let contributions = report_projection::contributions(session, &period, &head).await?;
+    let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
+    let upcoming = upcoming(session, &head, &recorded_cut, quarter).await?;
+    let mut names = council_names(&history);
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
     }
-    let last_recorded_on = match &recorded.head.recorded_at {
+    let last_recorded_on = match &head.recorded_at {
         Some(at) => Some(local_date(parse_instant_or_date(at, &tz, true)?, &tz)),
         None => None,
     };
     let log = LogAnchor {
-        seq: recorded.head.seq,
-        hash: recorded.head.hash.clone(),
-        checkpoint: super::checkpoint::body_at(session, recorded.head.seq).await?,
+        seq: head.seq,
+        hash: head.hash.clone(),
+        checkpoint: super::checkpoint::body_at(session, head.seq).await?,
     };
     Ok(councils
         .iter()
@@ -196,15 +188,44 @@ pub async fn generate(
                 first_day,
                 last_day,
                 known_at: known.label(&tz),
-                proposals: &at_quarter_end.proposals,
-                programme_milestones: &at_quarter_end.milestones,
+                contributions: &contributions,
+                programme_milestones: &programme,
                 upcoming: &upcoming,
                 tz: &tz,
                 log: log.clone(),
                 year_start: start,
-                registered_on: local_date(recorded.registered_at, &tz),
+                registered_on: local_date(registered_at, &tz),
                 last_recorded_on,
             })
+        })
+        .collect())
+}
+
+/// The reminders due in the quarter after `quarter`, as known at `head` (the reminder projection
+/// when that is the log's head; else each stream folded at the cut, one at a time), without the
+/// quarterly report that covers `quarter` itself.
+async fn upcoming(
+    session: &mut Session,
+    head: &Head,
+    recorded_cut: &Cut,
+    quarter: Quarter,
+) -> Result<Vec<Reminder>, Failure> {
+    let facts = if head.seq == session.store.head().await?.seq {
+        reminder_projection::live(session).await?.0
+    } else {
+        facts_at(session, recorded_cut).await?
+    };
+    let (tz, start) = (facts.tz.clone(), facts.year_start);
+    let next = quarter.next();
+    let from = start_of_day(next.first_day(start), &tz);
+    let until = end_of_day(next.last_day(start), &tz);
+    Ok(facts
+        .reminders(until)
+        .into_iter()
+        .filter(|r| r.due >= from)
+        // A quarterly report due next quarter that covers this one is the report itself.
+        .filter(|r| {
+            r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
         })
         .collect())
 }

@@ -7,6 +7,7 @@
 //! - [`templates`]: layout 2, one template set for Markdown, HTML and the PDF's text;
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
+pub mod contribution;
 pub mod csv;
 pub mod layout;
 pub mod markdown;
@@ -20,15 +21,13 @@ mod warnings;
 use crate::definition::Stage;
 use crate::milestone::Milestone;
 use crate::money::{Money, Percent};
-use crate::proposal::shares::{in_force, takes_part};
-use crate::proposal::state::ProposalState;
 use crate::quarter::Quarter;
-use crate::reminders::rules::{answered_annual_years, review_occurrences};
 use crate::reminders::{Reminder, ReminderView, ReviewKind};
+use contribution::{Contribution, Part};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One council's quarterly report (`report quarterly --format json` prints this).
@@ -70,7 +69,7 @@ pub struct QuarterlyReport {
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalLine {
     pub id: String,
     pub title: String,
@@ -96,7 +95,7 @@ pub struct Savings {
 }
 
 /// One proposal's savings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavingLine {
     pub proposal: String,
     pub quarter: Money,
@@ -106,7 +105,7 @@ pub struct SavingLine {
 }
 
 /// A performance indicator against its target, for the quarter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiLine {
     pub proposal: String,
     pub name: String,
@@ -125,7 +124,7 @@ pub struct Reviews {
 }
 
 /// A review of this council's that fell due in the quarter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewDue {
     pub proposal: String,
     pub kind: ReviewKind,
@@ -135,7 +134,7 @@ pub struct ReviewDue {
 }
 
 /// A review the council held in the quarter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewHeldLine {
     pub proposal: String,
     pub kind: ReviewKind,
@@ -146,7 +145,7 @@ pub struct ReviewHeldLine {
 }
 
 /// A milestone open at some time in the quarter, with every amendment of its due date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneLine {
     pub id: String,
     pub title: String,
@@ -158,7 +157,7 @@ pub struct MilestoneLine {
 }
 
 /// One amendment of a milestone's due date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AmendmentLine {
     pub from: Date,
     pub to: Date,
@@ -188,8 +187,9 @@ pub struct Inputs<'a> {
     pub first_day: Date,
     pub last_day: Date,
     pub known_at: String,
-    /// Every proposal, as it stood at the quarter's end from what was recorded by `known_at`.
-    pub proposals: &'a [ProposalState],
+    /// What every proposal contributes, as it stood at the quarter's end from what was recorded
+    /// by `known_at`, in id order.
+    pub contributions: &'a [Contribution],
     /// Programme milestones, likewise.
     pub programme_milestones: &'a [Milestone],
     /// The reminders due in the next quarter, as known at `known_at`.
@@ -206,46 +206,13 @@ pub struct Inputs<'a> {
 /// Builds one council's report. Deterministic: everything is ordered by id or date.
 pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
     let council = inputs.council;
-    let mut mine: Vec<&ProposalState> = inputs
-        .proposals
+    // Contributions come in proposal id order; each council's part is there when it takes part.
+    let mine: Vec<(&Contribution, &Part)> = inputs
+        .contributions
         .iter()
-        // A proposal the council left by the quarter is no longer its to report.
-        .filter(|p| takes_part(p, council, inputs.quarter))
+        .filter_map(|c| c.parts.get(council).map(|part| (c, part)))
         .collect();
-    mine.sort_by(|a, b| a.id.cmp(&b.id));
-
-    let proposals = mine
-        .iter()
-        .map(|p| ProposalLine {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            stage: p.stage.clone(),
-            held_from: p.held_from.clone(),
-            lead: p.lead.clone(),
-            councils: p.councils.clone(),
-            went_live: p.went_live,
-            share: in_force(p, inputs.quarter).and_then(|s| s.shares.get(council).copied()),
-        })
-        .collect();
-
-    let mut by_proposal = Vec::new();
-    for p in &mine {
-        if p.savings.is_empty() {
-            continue;
-        }
-        let part = |s: &crate::proposal::state::Saving| {
-            s.by_council.get(council).copied().unwrap_or_default()
-        };
-        let in_quarter = p.savings.get(&inputs.quarter);
-        let to_date: Vec<_> = p.savings.range(..=inputs.quarter).map(|(_, s)| s).collect();
-        by_proposal.push(SavingLine {
-            proposal: p.id.clone(),
-            quarter: in_quarter.map(|s| s.amount).unwrap_or_default(),
-            quarter_council: in_quarter.map(part).unwrap_or_default(),
-            to_date: to_date.iter().map(|s| s.amount).sum(),
-            to_date_council: to_date.iter().map(|s| part(s)).sum(),
-        });
-    }
+    let by_proposal: Vec<SavingLine> = mine.iter().filter_map(|(_, p)| p.saving.clone()).collect();
     let savings = Savings {
         quarter: by_proposal.iter().map(|s| s.quarter).sum(),
         quarter_council: by_proposal.iter().map(|s| s.quarter_council).sum(),
@@ -253,24 +220,6 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         to_date_council: by_proposal.iter().map(|s| s.to_date_council).sum(),
         by_proposal,
     };
-
-    let kpis = mine
-        .iter()
-        .flat_map(|p| {
-            p.kpis.iter().map(|(name, kpi)| {
-                let value = kpi.values.get(&inputs.quarter).copied();
-                KpiLine {
-                    proposal: p.id.clone(),
-                    name: name.clone(),
-                    unit: kpi.unit.clone(),
-                    target: kpi.target,
-                    value,
-                    difference: value.zip(kpi.target).map(|(v, t)| v - t),
-                }
-            })
-        })
-        .collect();
-
     QuarterlyReport {
         quarter: inputs.quarter,
         council: council.to_string(),
@@ -280,16 +229,16 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         first_day: inputs.first_day,
         last_day: inputs.last_day,
         known_at: inputs.known_at.clone(),
-        proposals,
+        proposals: mine.iter().map(|(_, p)| p.line.clone()).collect(),
         savings,
-        kpis,
-        reviews: reviews(inputs, &mine),
+        kpis: mine.iter().flat_map(|(_, p)| p.kpis.iter().cloned()).collect(),
+        reviews: reviews(&mine),
         milestones: milestones(inputs, &mine),
         upcoming_quarter: inputs.quarter.next(),
         upcoming: inputs
             .upcoming
             .iter()
-            .filter(|r| concerns(r, council, inputs.proposals))
+            .filter(|r| concerns(r, council, inputs.contributions))
             .map(|r| r.view(inputs.tz))
             .collect(),
         log: inputs.log.clone(),
@@ -298,14 +247,14 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
             inputs.quarter.year,
             (inputs.quarter.year + 1) % 100
         ),
-        money: mine
-            .iter()
-            .map(|p| money::of(p, council, inputs.quarter, inputs.year_start))
-            .collect::<Vec<_>>(),
+        money: mine.iter().map(|(_, p)| p.money.clone()).collect(),
         money_totals: money::MoneyTotals::default(),
         warnings: warnings::of(inputs),
-        adjustments: notes::adjustments(inputs, &mine),
-        in_principle: notes::in_principle(inputs, &mine),
+        adjustments: mine
+            .iter()
+            .flat_map(|(_, p)| p.adjustments.iter().cloned())
+            .collect(),
+        in_principle: notes::in_principle(&mine),
     }
     .with_totals()
 }
@@ -318,98 +267,37 @@ impl QuarterlyReport {
 }
 
 /// Whether a reminder concerns `council`: its own, the programme's, or a proposal it is part of.
-fn concerns(r: &Reminder, council: &str, proposals: &[ProposalState]) -> bool {
+fn concerns(r: &Reminder, council: &str, contributions: &[Contribution]) -> bool {
     match (&r.council, &r.proposal) {
         (Some(c), _) => c == council,
         (None, None) => true,
-        (None, Some(p)) => proposals.iter().any(|s| {
-            &s.id == p && s.councils.iter().any(|c| c == council) && !s.left.contains_key(council)
-        }),
+        (None, Some(p)) => contributions
+            .iter()
+            .any(|s| &s.id == p && s.concerned.iter().any(|c| c == council)),
     }
 }
 
-fn reviews(inputs: &Inputs<'_>, mine: &[&ProposalState]) -> Reviews {
-    let council = inputs.council;
-    let mut due = Vec::new();
-    let mut held = Vec::new();
-    for p in mine {
-        let recorded: Vec<_> = p.reviews.iter().filter(|r| r.council == council).collect();
-        let live = matches!(p.stage, Stage::Monitoring)
-            || p.held_from.as_ref() == Some(&Stage::Monitoring);
-        if let (Some(go_live), true) = (p.went_live, live) {
-            let answered = answered_annual_years(
-                go_live,
-                recorded
-                    .iter()
-                    .filter(|r| r.kind == ReviewKind::Annual)
-                    .map(|r| r.on),
-            );
-            for o in review_occurrences(go_live, inputs.last_day) {
-                if o.date < inputs.first_day {
-                    continue;
-                }
-                let was_held = match o.kind {
-                    ReviewKind::Annual => answered.contains(&o.year),
-                    kind => recorded.iter().any(|r| r.kind == kind),
-                };
-                due.push(ReviewDue {
-                    proposal: p.id.clone(),
-                    kind: o.kind,
-                    due: o.date,
-                    held: was_held,
-                });
-            }
-        }
-        for r in recorded {
-            if r.on >= inputs.first_day && r.on <= inputs.last_day {
-                held.push(ReviewHeldLine {
-                    proposal: p.id.clone(),
-                    kind: r.kind,
-                    on: r.on,
-                    outcome: r.outcome.as_str().to_string(),
-                    summary: r.summary.clone(),
-                    by: r.by.clone(),
-                });
-            }
-        }
-    }
+fn reviews(mine: &[(&Contribution, &Part)]) -> Reviews {
+    let mut due: Vec<ReviewDue> = mine
+        .iter()
+        .flat_map(|(_, p)| p.reviews_due.iter().cloned())
+        .collect();
+    let mut held: Vec<ReviewHeldLine> = mine
+        .iter()
+        .flat_map(|(_, p)| p.reviews_held.iter().cloned())
+        .collect();
     due.sort_by(|a, b| (a.due, &a.proposal).cmp(&(b.due, &b.proposal)));
     held.sort_by(|a, b| (a.on, &a.proposal).cmp(&(b.on, &b.proposal)));
     Reviews { due, held }
 }
 
-fn milestones(inputs: &Inputs<'_>, mine: &[&ProposalState]) -> Vec<MilestoneLine> {
-    let all = inputs
-        .programme_milestones
-        .iter()
-        .chain(mine.iter().flat_map(|p| p.milestones.values()));
-    let mut lines: Vec<MilestoneLine> = all
-        .filter(|m| {
-            m.completed
-                .as_ref()
-                .is_none_or(|c| c.on >= inputs.first_day)
-        })
-        .map(|m| MilestoneLine {
-            id: m.id.clone(),
-            title: m.title.clone(),
-            proposal: m.proposal.clone(),
-            original_due: m.original_due,
-            due: m.due,
-            completed_on: m.completed.as_ref().map(|c| c.on),
-            amendments: m
-                .amendments
-                .iter()
-                .map(|a| AmendmentLine {
-                    from: a.from,
-                    to: a.to,
-                    reason: a.reason.clone(),
-                    by: a.by.clone(),
-                    on: a.on,
-                    recorded_at: a.recorded_at.clone(),
-                })
-                .collect(),
-        })
-        .collect();
+/// The programme's open milestones, then each of the council's proposals', by due date.
+fn milestones(inputs: &Inputs<'_>, mine: &[(&Contribution, &Part)]) -> Vec<MilestoneLine> {
+    let mut lines = contribution::open_milestones(
+        inputs.programme_milestones.iter(),
+        inputs.first_day,
+    );
+    lines.extend(mine.iter().flat_map(|(c, _)| c.milestones.iter().cloned()));
     lines.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
     lines
 }

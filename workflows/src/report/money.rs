@@ -6,10 +6,10 @@ use crate::money::Money;
 use crate::proposal::shares::in_force;
 use crate::proposal::state::{ProposalState, Saving};
 use crate::quarter::{Quarter, YearStart};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One proposal's money for the council (one CSV row).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalMoney {
     pub proposal: String,
     /// The whole saving (all councils) and the council's part, in the quarter.

@@ -2,15 +2,14 @@
 //! without them comes out as before): savings corrected or short in the quarter, and the councils'
 //! approvals in principle given in it.
 
-use super::Inputs;
+use super::contribution::{Contribution, Part};
 use crate::money::Money;
-use crate::proposal::state::ProposalState;
 use crate::quarter::Quarter;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A quarter's saving that corrects an earlier figure, or is a shortfall.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdjustmentLine {
     pub proposal: String,
     pub quarter: Quarter,
@@ -24,7 +23,7 @@ pub struct AdjustmentLine {
 }
 
 /// A council's approval in principle of a proposal, given in the quarter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InPrincipleLine {
     pub proposal: String,
     pub council: String,
@@ -32,50 +31,11 @@ pub struct InPrincipleLine {
     pub minute: String,
 }
 
-/// The corrections and shortfalls standing at the quarter's end that concern it: the quarter's own
-/// figure, and figures of earlier quarters recorded during it (they change the totals to date).
-pub fn adjustments(inputs: &Inputs<'_>, mine: &[&ProposalState]) -> Vec<AdjustmentLine> {
-    let mut lines = Vec::new();
-    for p in mine {
-        for (quarter, s) in p.savings.range(..=inputs.quarter) {
-            let noted = s.corrects.is_some() || s.is_shortfall();
-            if !noted || (*quarter != inputs.quarter && s.on < inputs.first_day) {
-                continue;
-            }
-            lines.push(AdjustmentLine {
-                proposal: p.id.clone(),
-                quarter: *quarter,
-                amount: s.amount,
-                amount_council: s
-                    .by_council
-                    .get(inputs.council)
-                    .copied()
-                    .unwrap_or_default(),
-                corrects: s.corrects,
-                reason: s.reason.clone(),
-                on: s.on,
-            });
-        }
-    }
-    lines
-}
-
-/// The approvals in principle of the council's proposals given in the quarter, by any of their
-/// councils, oldest first.
-pub fn in_principle(inputs: &Inputs<'_>, mine: &[&ProposalState]) -> Vec<InPrincipleLine> {
+/// Approvals in principle given in the quarter, by date.
+pub fn in_principle(mine: &[(&Contribution, &Part)]) -> Vec<InPrincipleLine> {
     let mut lines: Vec<InPrincipleLine> = mine
         .iter()
-        .flat_map(|p| {
-            p.in_principle
-                .iter()
-                .filter(|a| a.on >= inputs.first_day && a.on <= inputs.last_day)
-                .map(|a| InPrincipleLine {
-                    proposal: p.id.clone(),
-                    council: a.council.clone(),
-                    on: a.on,
-                    minute: a.minute.clone(),
-                })
-        })
+        .flat_map(|(c, _)| c.in_principle.iter().cloned())
         .collect();
     lines.sort_by(|a, b| (a.on, &a.proposal, &a.council).cmp(&(b.on, &b.proposal, &b.council)));
     lines

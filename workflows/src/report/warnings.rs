@@ -36,22 +36,20 @@ pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
 /// in its reports (its share goes to the councils that remain).
 fn left_in_quarter(inputs: &Inputs<'_>) -> Vec<String> {
     inputs
-        .proposals
+        .contributions
         .iter()
         .filter_map(|p| {
             let left = p.left.get(inputs.council)?;
-            (left.from_quarter == inputs.quarter).then(|| {
-                format!(
-                    "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
-                    inputs.council_name,
-                    p.title,
-                    p.id,
-                    long_date(left.on),
-                    left.minute,
-                    inputs.quarter,
-                    left.remaining.join(", ")
-                )
-            })
+            Some(format!(
+                "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
+                inputs.council_name,
+                left.title,
+                p.id,
+                long_date(left.on),
+                left.minute,
+                inputs.quarter,
+                left.remaining.join(", ")
+            ))
         })
         .collect()
 }

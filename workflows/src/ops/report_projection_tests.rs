@@ -1,0 +1,214 @@
+//! The report projection against a fresh fold: for every prefix of the demo's history and every
+//! quarter it spans, saved then brought forward from several splits, at the log's head and at an
+//! earlier position; and rebuilt when what is saved is damaged or of another log.
+
+use super::*;
+use crate::ops::reminders::{head_at, snapshot};
+use crate::ops::Session;
+use crate::quarter::Quarter;
+use engine::store::{EmbeddedStore, OpenMode};
+use engine::{AppendRequest, Event, NewEvent};
+use std::time::Duration;
+
+const DEMO: &str = include_str!("../../../tests/fixtures/demo-2008/export.jsonl");
+
+fn demo() -> Vec<Event> {
+    DEMO.lines()
+        .map(|l| serde_json::from_str(l).expect("an event"))
+        .collect()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+}
+
+async fn session_with(dir: &std::path::Path, events: &[Event]) -> Session {
+    let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).expect("a store");
+    let mut session = Session::new(
+        Box::new(store),
+        "2009-06-01T12:00:00Z".parse().unwrap(),
+        None,
+    );
+    append(&mut session, events).await;
+    session
+}
+
+/// Appends `events` again (new hashes, same streams and data) in one batch.
+async fn append(session: &mut Session, events: &[Event]) {
+    let Some(last) = events.last() else { return };
+    let request = AppendRequest {
+        events: events
+            .iter()
+            .map(|e| NewEvent {
+                stream: e.stream.clone(),
+                kind: e.kind.clone(),
+                actor: e.actor.clone(),
+                effective_on: e.effective_on.clone(),
+                data: e.data.clone(),
+            })
+            .collect(),
+        expectations: Vec::new(),
+        now: last.recorded_at.parse().unwrap(),
+        tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
+    };
+    session.store.append(request).await.expect("appended");
+}
+
+/// The quarters the demo spans (2008/09 to 2009/10).
+fn quarters() -> Vec<Quarter> {
+    (2008..=2009)
+        .flat_map(|year| (1..=4).map(move |q| Quarter { year, q }))
+        .collect()
+}
+
+async fn period_of(session: &mut Session, quarter: Quarter) -> Period {
+    let start = session.partnership().await.unwrap().latest().year_start();
+    Period {
+        quarter,
+        first_day: quarter.first_day(start),
+        last_day: quarter.last_day(start),
+        year_start: start,
+    }
+}
+
+/// What a fresh fold of the whole store at the quarter's end, known at `known`, contributes.
+async fn fresh(session: &mut Session, period: &Period, known: u64) -> Vec<Contribution> {
+    let snap = snapshot(session, &seq_cut(known, Some(period.last_day)))
+        .await
+        .expect("a fresh fold");
+    snap.proposals
+        .iter()
+        .map(|p| contribute(p, period))
+        .collect()
+}
+
+/// The projection (saved, then brought forward) gives what a fresh fold gives, for every
+/// quarter, at the head and at half the head (an earlier position than the one saved).
+async fn same_as_fresh(session: &mut Session) {
+    let head = session.store.head().await.unwrap();
+    for quarter in quarters() {
+        let period = period_of(session, quarter).await;
+        for seq in [head.seq, head.seq / 2 + 1] {
+            let known = head_at(session.store.as_ref(), &seq_cut(seq, None))
+                .await
+                .unwrap();
+            let projected = contributions_from(session, &period, &known, 0)
+                .await
+                .expect("the projection");
+            let expected = fresh(session, &period, seq).await;
+            assert_eq!(projected, expected, "{quarter} known at seq {seq}");
+        }
+        assert!(load(session.store.as_ref(), &key(period.last_day), &period)
+            .await
+            .is_some_and(|p| p.seq == head.seq));
+    }
+}
+
+#[test]
+fn brought_forward_from_any_split_equals_a_fresh_fold_at_every_prefix() {
+    let events = demo();
+    for split in [2, 47, events.len()] {
+        let dir = tempfile::tempdir().unwrap();
+        runtime().block_on(async {
+            let mut session = session_with(dir.path(), &events[..split]).await;
+            same_as_fresh(&mut session).await;
+            for i in split..events.len() {
+                append(&mut session, &events[i..=i]).await;
+                same_as_fresh(&mut session).await;
+            }
+        });
+    }
+}
+
+#[test]
+fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events).await;
+        same_as_fresh(&mut session).await;
+        let head = session.store.head().await.unwrap();
+        let period = period_of(&mut session, Quarter { year: 2008, q: 4 }).await;
+        let key = key(period.last_day);
+        let good = session.store.load_snapshot(&key).await.unwrap().unwrap().1;
+        let mut cut_short = good.clone();
+        cut_short.truncate(good.len() / 2);
+        let mut foreign: Projection = serde_json::from_slice(&good[1..]).unwrap();
+        foreign.hash = "0".repeat(64);
+        // What a damaged projection would answer: no proposals at all.
+        foreign.streams.clear();
+        let mut older = foreign.clone();
+        older.made_by = "0.0.0/0".into();
+        let mut other_days = foreign.clone();
+        other_days.hash = head.hash.clone();
+        other_days.first_day = other_days.first_day.yesterday().unwrap();
+        for (what, bytes) in [
+            ("not JSON", b"\x01{not json".to_vec()),
+            ("cut short", cut_short),
+            ("another format", [&[FORMAT + 1][..], &good[1..]].concat()),
+            ("another log", encode(&foreign)),
+            ("another fold", encode(&older)),
+            ("another quarter's days", encode(&other_days)),
+        ] {
+            session
+                .store
+                .save_snapshot(&key, head.seq, &bytes)
+                .await
+                .unwrap();
+            let projected = contributions_from(&mut session, &period, &head, 0)
+                .await
+                .unwrap();
+            assert_eq!(projected, fresh(&mut session, &period, head.seq).await, "{what}");
+            let saved = session.store.load_snapshot(&key).await.unwrap().unwrap().1;
+            assert_eq!(saved, good, "{what}: rebuilt and saved again");
+        }
+    });
+}
+
+fn encode(p: &Projection) -> Vec<u8> {
+    let mut bytes = vec![FORMAT];
+    serde_json::to_writer(&mut bytes, p).unwrap();
+    bytes
+}
+
+#[test]
+fn only_the_proposals_recorded_since_are_folded_again() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events[..40]).await;
+        let period = period_of(&mut session, Quarter { year: 2009, q: 1 }).await;
+        let head = session.store.head().await.unwrap();
+        contributions_from(&mut session, &period, &head, 0)
+            .await
+            .unwrap();
+        // Mark one proposal's saved contribution; a later event of another stream leaves it alone.
+        let key = key(period.last_day);
+        let mut saved = load(session.store.as_ref(), &key, &period).await.unwrap();
+        let Some(Some(payroll)) = saved.streams.get_mut("proposal-payroll") else {
+            panic!("payroll is in the projection");
+        };
+        payroll.concerned = vec!["as saved".into()];
+        session
+            .store
+            .save_snapshot(&key, head.seq, &encode(&saved))
+            .await
+            .unwrap();
+        let other = events[40..]
+            .iter()
+            .position(|e| e.stream.starts_with("proposal-") && e.stream != "proposal-payroll")
+            .unwrap();
+        append(&mut session, &events[40..=40 + other]).await;
+        let changed = events[40..=40 + other]
+            .iter()
+            .any(|e| e.stream == "proposal-payroll");
+        let head = session.store.head().await.unwrap();
+        let projected = contributions_from(&mut session, &period, &head, 0)
+            .await
+            .unwrap();
+        let payroll = projected.iter().find(|c| c.id == "payroll").unwrap();
+        assert_eq!(payroll.concerned == ["as saved"], !changed);
+    });
+}

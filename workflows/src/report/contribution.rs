@@ -1,0 +1,270 @@
+//! What one proposal contributes to the quarterly reports of one quarter: every line a council's
+//! report takes from it, worked out from its state at the quarter's end and then kept without
+//! the state (so a report folds one proposal at a time, and the report projection saves these).
+//!
+//! Extension point: a new per-quarter figure of a proposal is a field of [`Part`] (one council's)
+//! or of [`Contribution`] (every council's), filled in [`contribute`] from the state and read
+//! where [`super::build`] assembles the report. Bump `ops::report_projection::FORMAT` with it.
+
+use super::money::{self, ProposalMoney};
+use super::notes::{AdjustmentLine, InPrincipleLine};
+use super::{
+    AmendmentLine, KpiLine, MilestoneLine, ProposalLine, ReviewDue, ReviewHeldLine, SavingLine,
+};
+use crate::definition::Stage;
+use crate::milestone::Milestone;
+use crate::proposal::shares::{in_force, remaining, takes_part};
+use crate::proposal::state::{ProposalState, Saving};
+use crate::quarter::{Quarter, YearStart};
+use crate::reminders::rules::{answered_annual_years, review_occurrences};
+use crate::reminders::ReviewKind;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The quarter a report covers, as the partnership's year counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub quarter: Quarter,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub year_start: YearStart,
+}
+
+/// One proposal's share of the reports of a quarter (it existed at the quarter's end).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    pub id: String,
+    /// The councils a reminder about it concerns: those that have not recorded leaving.
+    pub concerned: Vec<String>,
+    /// Councils that left it in the quarter (each report says so).
+    pub left: BTreeMap<String, LeftNote>,
+    /// Its milestones open at some time in the quarter (in every taking-part council's report).
+    pub milestones: Vec<MilestoneLine>,
+    /// Approvals in principle given in the quarter.
+    pub in_principle: Vec<InPrincipleLine>,
+    /// Council id → its lines, for each council taking part in the quarter.
+    pub parts: BTreeMap<String, Part>,
+}
+
+/// A council that left a proposal in the quarter, as the report's warning words it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeftNote {
+    pub title: String,
+    pub on: Date,
+    pub minute: String,
+    pub remaining: Vec<String>,
+}
+
+/// One council's lines of one proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    pub line: ProposalLine,
+    /// None when the proposal has recorded no savings.
+    pub saving: Option<SavingLine>,
+    pub kpis: Vec<KpiLine>,
+    pub reviews_due: Vec<ReviewDue>,
+    pub reviews_held: Vec<ReviewHeldLine>,
+    pub money: ProposalMoney,
+    pub adjustments: Vec<AdjustmentLine>,
+}
+
+/// What `p` (as it stood at the end of `period`) contributes to that quarter's reports.
+pub fn contribute(p: &ProposalState, period: &Period) -> Contribution {
+    let left = p
+        .left
+        .iter()
+        .filter(|(_, l)| l.from_quarter == period.quarter)
+        .map(|(c, l)| {
+            let note = LeftNote {
+                title: p.title.clone(),
+                on: l.on,
+                minute: l.minute.clone(),
+                remaining: l.remaining.clone(),
+            };
+            (c.clone(), note)
+        })
+        .collect();
+    let parts = p
+        .councils
+        .iter()
+        .filter(|c| takes_part(p, c, period.quarter))
+        .map(|c| (c.clone(), part(p, c, period)))
+        .collect();
+    Contribution {
+        id: p.id.clone(),
+        concerned: remaining(p),
+        left,
+        milestones: open_milestones(p.milestones.values(), period.first_day),
+        in_principle: in_principle(p, period),
+        parts,
+    }
+}
+
+fn part(p: &ProposalState, council: &str, period: &Period) -> Part {
+    let (reviews_due, reviews_held) = reviews(p, council, period);
+    Part {
+        line: ProposalLine {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            stage: p.stage.clone(),
+            held_from: p.held_from.clone(),
+            lead: p.lead.clone(),
+            councils: p.councils.clone(),
+            went_live: p.went_live,
+            share: in_force(p, period.quarter).and_then(|s| s.shares.get(council).copied()),
+        },
+        saving: saving(p, council, period.quarter),
+        kpis: kpis(p, period.quarter),
+        reviews_due,
+        reviews_held,
+        money: money::of(p, council, period.quarter, period.year_start),
+        adjustments: adjustments(p, council, period),
+    }
+}
+
+fn saving(p: &ProposalState, council: &str, quarter: Quarter) -> Option<SavingLine> {
+    if p.savings.is_empty() {
+        return None;
+    }
+    let part = |s: &Saving| s.by_council.get(council).copied().unwrap_or_default();
+    let in_quarter = p.savings.get(&quarter);
+    let to_date: Vec<_> = p.savings.range(..=quarter).map(|(_, s)| s).collect();
+    Some(SavingLine {
+        proposal: p.id.clone(),
+        quarter: in_quarter.map(|s| s.amount).unwrap_or_default(),
+        quarter_council: in_quarter.map(part).unwrap_or_default(),
+        to_date: to_date.iter().map(|s| s.amount).sum(),
+        to_date_council: to_date.iter().map(|s| part(s)).sum(),
+    })
+}
+
+fn kpis(p: &ProposalState, quarter: Quarter) -> Vec<KpiLine> {
+    p.kpis
+        .iter()
+        .map(|(name, kpi)| {
+            let value = kpi.values.get(&quarter).copied();
+            KpiLine {
+                proposal: p.id.clone(),
+                name: name.clone(),
+                unit: kpi.unit.clone(),
+                target: kpi.target,
+                value,
+                difference: value.zip(kpi.target).map(|(v, t)| v - t),
+            }
+        })
+        .collect()
+}
+
+/// The council's reviews due in the quarter (while the service is live) and those it held in it.
+fn reviews(
+    p: &ProposalState,
+    council: &str,
+    period: &Period,
+) -> (Vec<ReviewDue>, Vec<ReviewHeldLine>) {
+    let mut due = Vec::new();
+    let recorded: Vec<_> = p.reviews.iter().filter(|r| r.council == council).collect();
+    let live =
+        matches!(p.stage, Stage::Monitoring) || p.held_from.as_ref() == Some(&Stage::Monitoring);
+    if let (Some(go_live), true) = (p.went_live, live) {
+        let answered = answered_annual_years(
+            go_live,
+            recorded
+                .iter()
+                .filter(|r| r.kind == ReviewKind::Annual)
+                .map(|r| r.on),
+        );
+        for o in review_occurrences(go_live, period.last_day) {
+            if o.date < period.first_day {
+                continue;
+            }
+            let was_held = match o.kind {
+                ReviewKind::Annual => answered.contains(&o.year),
+                kind => recorded.iter().any(|r| r.kind == kind),
+            };
+            due.push(ReviewDue {
+                proposal: p.id.clone(),
+                kind: o.kind,
+                due: o.date,
+                held: was_held,
+            });
+        }
+    }
+    let held = recorded
+        .into_iter()
+        .filter(|r| r.on >= period.first_day && r.on <= period.last_day)
+        .map(|r| ReviewHeldLine {
+            proposal: p.id.clone(),
+            kind: r.kind,
+            on: r.on,
+            outcome: r.outcome.as_str().to_string(),
+            summary: r.summary.clone(),
+            by: r.by.clone(),
+        })
+        .collect();
+    (due, held)
+}
+
+/// Milestones not completed before the quarter began, with every amendment of their due date.
+pub fn open_milestones<'a>(
+    milestones: impl Iterator<Item = &'a Milestone>,
+    first_day: Date,
+) -> Vec<MilestoneLine> {
+    milestones
+        .filter(|m| m.completed.as_ref().is_none_or(|c| c.on >= first_day))
+        .map(|m| MilestoneLine {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            proposal: m.proposal.clone(),
+            original_due: m.original_due,
+            due: m.due,
+            completed_on: m.completed.as_ref().map(|c| c.on),
+            amendments: m
+                .amendments
+                .iter()
+                .map(|a| AmendmentLine {
+                    from: a.from,
+                    to: a.to,
+                    reason: a.reason.clone(),
+                    by: a.by.clone(),
+                    on: a.on,
+                    recorded_at: a.recorded_at.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Savings up to the quarter that were corrected or short, noted when recorded for the quarter
+/// or in it.
+fn adjustments(p: &ProposalState, council: &str, period: &Period) -> Vec<AdjustmentLine> {
+    p.savings
+        .range(..=period.quarter)
+        .filter(|(quarter, s)| {
+            let noted = s.corrects.is_some() || s.is_shortfall();
+            noted && (**quarter == period.quarter || s.on >= period.first_day)
+        })
+        .map(|(quarter, s)| AdjustmentLine {
+            proposal: p.id.clone(),
+            quarter: *quarter,
+            amount: s.amount,
+            amount_council: s.by_council.get(council).copied().unwrap_or_default(),
+            corrects: s.corrects,
+            reason: s.reason.clone(),
+            on: s.on,
+        })
+        .collect()
+}
+
+fn in_principle(p: &ProposalState, period: &Period) -> Vec<InPrincipleLine> {
+    p.in_principle
+        .iter()
+        .filter(|a| a.on >= period.first_day && a.on <= period.last_day)
+        .map(|a| InPrincipleLine {
+            proposal: p.id.clone(),
+            council: a.council.clone(),
+            on: a.on,
+            minute: a.minute.clone(),
+        })
+        .collect()
+}
