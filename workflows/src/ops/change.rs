@@ -90,19 +90,28 @@ pub async fn load_state(session: &mut Session, id: &str) -> Result<ProposalState
 
 /// Every proposal's live state, in id order.
 pub async fn load_all(session: &mut Session) -> Result<Vec<ProposalState>, Failure> {
+    let mut all = Vec::new();
+    for_each_live(session, |state| all.push(state)).await?;
+    Ok(all)
+}
+
+/// Every proposal's live state in id order, handed to `f` one at a time (memory holds one).
+pub async fn for_each_live(
+    session: &mut Session,
+    mut f: impl FnMut(ProposalState),
+) -> Result<(), Failure> {
     let mut streams = Vec::new();
     for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
         let version = session.store.stream_version(&stream).await?;
         streams.push((stream, version));
     }
     let snapshots = streams.iter().map(|(_, v)| v).sum::<u64>() >= SNAPSHOT_MIN_EVENTS;
-    let mut all = Vec::new();
     for (stream, current) in streams {
         if let Some(state) = fold_live(session, &stream, None, current, snapshots).await? {
-            all.push(state);
+            f(state);
         }
     }
-    Ok(all)
+    Ok(())
 }
 
 /// Below this many events to fold, a live read folds them rather than open the snapshot

@@ -29,5 +29,6 @@ pub mod scheduler;
 pub mod session;
 pub mod store_copy;
 pub mod store_loss;
+pub mod tick_index;
 
 pub use session::{Session, PARTNERSHIP_STREAM};

@@ -1,6 +1,6 @@
 //! `proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest`.
 
-use super::change::{self, change, load, load_all, Change, Recorded};
+use super::change::{self, change, load, Change, Recorded};
 use super::input::{self, Amount, Id, Line, Name, Service, Share, Text};
 use super::session::Session;
 use crate::definition::{Category, Registry, Stage};
@@ -150,13 +150,16 @@ pub async fn list(
             );
         }
     }
-    Ok(load_all(session)
-        .await?
-        .iter()
-        .filter(|s| stage.as_ref().is_none_or(|st| &s.stage == st))
-        .filter(|s| council.is_none_or(|c| s.councils.iter().any(|x| x == c)))
-        .map(list_item)
-        .collect())
+    // One proposal's state at a time: the list holds its lines, never every state.
+    let mut items = Vec::new();
+    change::for_each_live(session, |s| {
+        let at_stage = stage.as_ref().is_none_or(|st| &s.stage == st);
+        if at_stage && council.is_none_or(|c| s.councils.iter().any(|x| x == c)) {
+            items.push(list_item(&s));
+        }
+    })
+    .await?;
+    Ok(items)
 }
 
 /// `proposal history`: every event of the proposal, with both of its times.

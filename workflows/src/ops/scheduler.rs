@@ -12,6 +12,7 @@ use super::reminder_projection::live;
 use super::reminders::fired;
 use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
+use super::tick_index;
 use crate::partnership::Role;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
@@ -67,6 +68,9 @@ pub async fn scheduler_actor(session: &mut Session) -> Result<String, Failure> {
 pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Failure> {
     let actor = scheduler_actor(session).await?;
     let now = session.now;
+    if tick_index::nothing_due(session, now, NEXT_DUE_WITHIN).await? {
+        return Ok(TickReport::default());
+    }
     // The scheduler's projection: only the streams changed since the last tick are folded.
     let (facts, head) = live(session).await?;
     let known = KnownAt::Seq(head.seq);
@@ -78,6 +82,8 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
         .into_iter()
         .filter(|r| !already.contains(&r.id))
         .collect();
+    let mut fired_by_then = already.clone();
+    fired_by_then.extend(due.iter().map(|r| r.id.clone()));
     let mut report = TickReport {
         next_due: facts
             .reminders(now + NEXT_DUE_WITHIN)
@@ -128,6 +134,9 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
             }
         }
     }
+    // Every reminder due by now has fired (here or by another scheduler): the next tick may
+    // answer from the due index until something else falls due.
+    tick_index::save(session, &head, &facts, &fired_by_then, now).await?;
     Ok(report)
 }
 
