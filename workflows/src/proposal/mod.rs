@@ -39,6 +39,8 @@ mod correction_tests;
 #[cfg(test)]
 mod date_order_proptests;
 #[cfg(test)]
+mod projection_proptests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod savings_tests;
