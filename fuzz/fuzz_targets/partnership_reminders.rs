@@ -128,7 +128,7 @@ fn render_reports(p: &Partnership, facts: &Facts, registered: Date, due: Date) {
                 first_day,
                 last_day,
                 known_at: "seq:1".into(),
-                proposals: &[],
+                contributions: &[],
                 programme_milestones: &milestones,
                 upcoming: &upcoming,
                 tz: &facts.tz,
