@@ -20,7 +20,6 @@ use crate::reminders::rules::{answered_annual_years, review_occurrences};
 use crate::reminders::ReviewKind;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The quarter a report covers, as the partnership's year counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,14 +36,27 @@ pub struct Contribution {
     pub id: String,
     /// The councils a reminder about it concerns: those that have not recorded leaving.
     pub concerned: Vec<String>,
-    /// Councils that left it in the quarter (each report says so).
-    pub left: BTreeMap<String, LeftNote>,
+    /// Councils that left it in the quarter (each report says so), in the proposal's order.
+    pub left: Vec<(String, LeftNote)>,
     /// Its milestones open at some time in the quarter (in every taking-part council's report).
     pub milestones: Vec<MilestoneLine>,
     /// Approvals in principle given in the quarter.
     pub in_principle: Vec<InPrincipleLine>,
-    /// Council id → its lines, for each council taking part in the quarter.
-    pub parts: BTreeMap<String, Part>,
+    /// Council id and its lines, for each council taking part in the quarter, in the proposal's
+    /// order (a list, not a map: a map's node holds room for eleven parts).
+    pub parts: Vec<(String, Part)>,
+}
+
+impl Contribution {
+    /// The lines of `council`, if it takes part.
+    pub fn part(&self, council: &str) -> Option<&Part> {
+        self.parts.iter().find(|(c, _)| c == council).map(|(_, p)| p)
+    }
+
+    /// How `council` left the proposal, if it did in the quarter.
+    pub fn left_note(&self, council: &str) -> Option<&LeftNote> {
+        self.left.iter().find(|(c, _)| c == council).map(|(_, l)| l)
+    }
 }
 
 /// A council that left a proposal in the quarter, as the report's warning words it.

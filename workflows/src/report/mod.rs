@@ -210,7 +210,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
     let mine: Vec<(&Contribution, &Part)> = inputs
         .contributions
         .iter()
-        .filter_map(|c| c.parts.get(council).map(|part| (c, part)))
+        .filter_map(|c| c.part(council).map(|part| (c, part)))
         .collect();
     let by_proposal: Vec<SavingLine> = mine.iter().filter_map(|(_, p)| p.saving.clone()).collect();
     let savings = Savings {

@@ -39,7 +39,7 @@ fn left_in_quarter(inputs: &Inputs<'_>) -> Vec<String> {
         .contributions
         .iter()
         .filter_map(|p| {
-            let left = p.left.get(inputs.council)?;
+            let left = p.left_note(inputs.council)?;
             Some(format!(
                 "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
                 inputs.council_name,
