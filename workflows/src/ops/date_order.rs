@@ -57,12 +57,15 @@ pub struct DateOrderWarning {
 /// Every event of every proposal dated before what it depends on (its dates as corrected), in seq
 /// order. A log recorded before the date-order rules may hold some; the chain is intact all the same.
 pub async fn warnings(session: &mut Session) -> Result<Vec<DateOrderWarning>, Failure> {
-    let mut streams = Vec::new();
+    // One stream in memory at a time: `audit verify` stays flat however long the log.
+    let mut out = Vec::new();
     for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
         let events = session.store.read_stream(&stream).await?;
-        streams.push((stream, events));
+        out.extend(warnings_in([(stream, events)])?);
     }
-    warnings_in(streams)
+    // As `warnings_in` orders them across streams (a stable sort of the same concatenation).
+    out.sort_by_key(|w| w.seq);
+    Ok(out)
 }
 
 /// [`warnings`] of a log read some other way (an export): all its events, oldest first.

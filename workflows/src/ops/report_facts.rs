@@ -1,9 +1,7 @@
 //! The reads a report makes besides its proposals' contributions, each one stream at a time: the
 //! reminder facts as known at an earlier cut than the log's head, and the programme milestones.
 
-use super::reminders::{
-    assemble, fold_milestone, partnership_at, programme_milestone_facts,
-};
+use super::reminders::{assemble, fold_milestone, partnership_at, programme_milestone_facts};
 use super::session::Session;
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::proposal::reminders::{milestone_facts, proposal_facts};

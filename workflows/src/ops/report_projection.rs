@@ -170,10 +170,11 @@ async fn load(store: &dyn EventStore, key: &str, period: &Period) -> Option<Proj
         return None;
     }
     match serde_json::from_slice::<Projection>(json) {
-        Ok(p) if p.made_by == made_by()
-            && p.quarter == period.quarter.to_string()
-            && p.first_day == period.first_day
-            && p.last_day == period.last_day =>
+        Ok(p)
+            if p.made_by == made_by()
+                && p.quarter == period.quarter.to_string()
+                && p.first_day == period.first_day
+                && p.last_day == period.last_day =>
         {
             Some(p)
         }

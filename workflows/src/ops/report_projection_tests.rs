@@ -160,7 +160,11 @@ fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
             let projected = contributions_from(&mut session, &period, &head, 0)
                 .await
                 .unwrap();
-            assert_eq!(projected, fresh(&mut session, &period, head.seq).await, "{what}");
+            assert_eq!(
+                projected,
+                fresh(&mut session, &period, head.seq).await,
+                "{what}"
+            );
             let saved = session.store.load_snapshot(&key).await.unwrap().unwrap().1;
             assert_eq!(saved, good, "{what}: rebuilt and saved again");
         }

@@ -63,33 +63,54 @@ fn answers_only_what_a_fresh_read_answers_and_only_while_the_log_moved_by_firing
         let now = at("2010-01-15T12:00:00Z");
         let mut session = Session::new(Box::new(store), now, None);
         append(&mut session, events.iter().map(again).collect(), recorded).await;
-        let proposal_event = events.iter().rfind(|e| e.stream.starts_with("proposal-")).unwrap();
+        let proposal_event = events
+            .iter()
+            .rfind(|e| e.stream.starts_with("proposal-"))
+            .unwrap();
         let hour = SignedDuration::from_hours(1);
-        assert!(!nothing_due(&mut session, now, hour).await.unwrap(), "no index yet");
+        assert!(
+            !nothing_due(&mut session, now, hour).await.unwrap(),
+            "no index yet"
+        );
 
         let (facts, head) = live_from(&mut session, 0).await.unwrap();
         let mut all_fired = fired(&mut session).await.unwrap();
         all_fired.extend(facts.reminders(now).into_iter().map(|r| r.id));
         // One reminder due by then that had not fired: a tick has work.
         let due_by_then = facts.reminders(now);
-        let first = due_by_then.first().expect("the demo has reminders due by then");
+        let first = due_by_then
+            .first()
+            .expect("the demo has reminders due by then");
         let mut one_unfired = all_fired.clone();
         one_unfired.remove(&first.id);
-        save(&mut session, &head, &facts, &one_unfired, now).await.unwrap();
-        assert!(!nothing_due(&mut session, now, hour).await.unwrap(), "unfired");
+        save(&mut session, &head, &facts, &one_unfired, now)
+            .await
+            .unwrap();
+        assert!(
+            !nothing_due(&mut session, now, hour).await.unwrap(),
+            "unfired"
+        );
 
-        save(&mut session, &head, &facts, &all_fired, now).await.unwrap();
+        save(&mut session, &head, &facts, &all_fired, now)
+            .await
+            .unwrap();
         for days in [0, 1, 3, 10, 30, 45] {
             let later = now + SignedDuration::from_hours(24 * days);
             let answer = nothing_due(&mut session, later, hour).await.unwrap();
             let fresh = fresh_nothing_due(&facts, &all_fired, later);
-            assert!(!answer || fresh, "{days} days on: the index says nothing is due");
+            assert!(
+                !answer || fresh,
+                "{days} days on: the index says nothing is due"
+            );
             if days == 0 {
                 assert_eq!(answer, fresh, "right after the tick");
             }
         }
         let before = now - SignedDuration::from_hours(1);
-        assert!(!nothing_due(&mut session, before, hour).await.unwrap(), "clock went back");
+        assert!(
+            !nothing_due(&mut session, before, hour).await.unwrap(),
+            "clock went back"
+        );
 
         // A firing recorded since keeps the answer; any other event withdraws it.
         let firing = NewEvent {
@@ -103,13 +124,19 @@ fn answers_only_what_a_fresh_read_answers_and_only_while_the_log_moved_by_firing
         append(&mut session, vec![firing], recorded).await;
         assert_eq!(nothing_due(&mut session, now, hour).await.unwrap(), answer);
         append(&mut session, vec![again(proposal_event)], recorded).await;
-        assert!(!nothing_due(&mut session, now, hour).await.unwrap(), "the log moved");
+        assert!(
+            !nothing_due(&mut session, now, hour).await.unwrap(),
+            "the log moved"
+        );
 
         session
             .store
             .save_snapshot(KEY, head.seq, b"\x01{damaged")
             .await
             .unwrap();
-        assert!(!nothing_due(&mut session, now, hour).await.unwrap(), "damaged");
+        assert!(
+            !nothing_due(&mut session, now, hour).await.unwrap(),
+            "damaged"
+        );
     });
 }

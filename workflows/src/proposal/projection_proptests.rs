@@ -69,8 +69,11 @@ fn interleave(mut a: Vec<Event>, mut b: Vec<Event>, order: &[bool]) -> Vec<NewEv
     let mut picks = order.iter().copied().chain(std::iter::repeat(true));
     while !a.is_empty() || !b.is_empty() {
         let from_a = picks.next().unwrap_or(true);
-        let Some(mut e) = (if (from_a && !a.is_empty()) || b.is_empty() { a.pop() } else { b.pop() })
-        else {
+        let Some(mut e) = (if (from_a && !a.is_empty()) || b.is_empty() {
+            a.pop()
+        } else {
+            b.pop()
+        }) else {
             break;
         };
         let global = out.len() as u64 + 2;
@@ -119,7 +122,10 @@ fn period(quarter: Quarter) -> Period {
 }
 
 async fn projected(session: &mut Session, period: &Period, seq: u64) -> Vec<Contribution> {
-    let cut = Cut { seq_until: Some(seq), ..Cut::LIVE };
+    let cut = Cut {
+        seq_until: Some(seq),
+        ..Cut::LIVE
+    };
     let known = head_at(session.store.as_ref(), &cut).await.unwrap();
     report_projection::contributions_from(session, period, &known, 0)
         .await
@@ -133,7 +139,10 @@ async fn fresh(session: &mut Session, period: &Period, seq: u64) -> Vec<Contribu
         ..Cut::LIVE
     };
     let snap = snapshot(session, &cut).await.unwrap();
-    snap.proposals.iter().map(|p| contribute(p, period)).collect()
+    snap.proposals
+        .iter()
+        .map(|p| contribute(p, period))
+        .collect()
 }
 
 /// Saves both projections at `split` events, appends the rest, and compares them with fresh
@@ -145,7 +154,9 @@ async fn check(events: &[NewEvent], split: usize, known: usize) -> Result<(), Te
     let now = "2011-01-01T00:00:00Z".parse().unwrap();
     let mut session = Session::new(Box::new(store), now, None);
     append(&mut session, &events[..split], 0).await;
-    reminder_projection::live_from(&mut session, 0).await.unwrap();
+    reminder_projection::live_from(&mut session, 0)
+        .await
+        .unwrap();
     for quarter in quarters() {
         projected(&mut session, &period(quarter), split as u64).await;
     }
@@ -159,7 +170,9 @@ async fn check(events: &[NewEvent], split: usize, known: usize) -> Result<(), Te
             prop_assert_eq!(got, want, "{} known at seq {}", quarter, seq);
         }
     }
-    let (projected, _) = reminder_projection::live_from(&mut session, 0).await.unwrap();
+    let (projected, _) = reminder_projection::live_from(&mut session, 0)
+        .await
+        .unwrap();
     let fresh = facts(&snapshot(&mut session, &Cut::LIVE).await.unwrap()).unwrap();
     prop_assert_eq!(&projected.proposals, &fresh.proposals);
     prop_assert_eq!(&projected.milestones, &fresh.milestones);

@@ -50,7 +50,10 @@ pub struct Contribution {
 impl Contribution {
     /// The lines of `council`, if it takes part.
     pub fn part(&self, council: &str) -> Option<&Part> {
-        self.parts.iter().find(|(c, _)| c == council).map(|(_, p)| p)
+        self.parts
+            .iter()
+            .find(|(c, _)| c == council)
+            .map(|(_, p)| p)
     }
 
     /// How `council` left the proposal, if it did in the quarter.

@@ -231,7 +231,10 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         known_at: inputs.known_at.clone(),
         proposals: mine.iter().map(|(_, p)| p.line.clone()).collect(),
         savings,
-        kpis: mine.iter().flat_map(|(_, p)| p.kpis.iter().cloned()).collect(),
+        kpis: mine
+            .iter()
+            .flat_map(|(_, p)| p.kpis.iter().cloned())
+            .collect(),
         reviews: reviews(&mine),
         milestones: milestones(inputs, &mine),
         upcoming_quarter: inputs.quarter.next(),
@@ -293,10 +296,8 @@ fn reviews(mine: &[(&Contribution, &Part)]) -> Reviews {
 
 /// The programme's open milestones, then each of the council's proposals', by due date.
 fn milestones(inputs: &Inputs<'_>, mine: &[(&Contribution, &Part)]) -> Vec<MilestoneLine> {
-    let mut lines = contribution::open_milestones(
-        inputs.programme_milestones.iter(),
-        inputs.first_day,
-    );
+    let mut lines =
+        contribution::open_milestones(inputs.programme_milestones.iter(), inputs.first_day);
     lines.extend(mine.iter().flat_map(|(c, _)| c.milestones.iter().cloned()));
     lines.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
     lines
