@@ -160,9 +160,11 @@ pub async fn generate(
         last_day,
         year_start: start,
     };
-    let contributions = report_projection::contributions(session, &period, &head).await?;
-    let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
+    // The reminder facts first, dropped before the contributions are read: the two never share
+    // memory.
     let upcoming = upcoming(session, &head, &recorded_cut, quarter).await?;
+    let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
+    let contributions = report_projection::contributions(session, &period, &head).await?;
     let mut names = council_names(&history);
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
