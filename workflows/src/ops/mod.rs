@@ -9,6 +9,8 @@ pub mod checkpoint;
 pub mod consultation;
 pub mod council;
 pub mod date_order;
+pub mod email;
+pub mod email_plan;
 pub mod end;
 pub mod init;
 pub mod input;
