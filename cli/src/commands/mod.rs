@@ -20,6 +20,7 @@ mod replay;
 mod report;
 mod review;
 mod scheduler;
+mod scheduler_plan;
 mod store;
 mod user;
 mod values;

@@ -34,6 +34,9 @@ pub struct Smtp {
     pub credentials: Option<(String, String)>,
     /// The `From:` mailbox (`Name <address>` or a bare address).
     pub from: String,
+    /// A PEM file of the certificate authority to trust for this server (a private CA); none:
+    /// the public roots (webpki-roots).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Smtp {
@@ -45,6 +48,7 @@ impl std::fmt::Debug for Smtp {
             .field("tls", &self.tls)
             .field("username", &self.credentials.as_ref().map(|c| &c.0))
             .field("from", &self.from)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -79,6 +83,7 @@ struct RawSmtp {
     password: Option<String>,
     password_file: Option<String>,
     from: String,
+    ca_file: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +222,7 @@ fn smtp(
         tls,
         credentials,
         from: raw.from,
+        ca_file: raw.ca_file.map(|f| dir.join(f)),
     })
 }
 
