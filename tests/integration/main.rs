@@ -11,6 +11,7 @@ mod date_order;
 mod db_roles;
 mod durability;
 mod e2e;
+mod email;
 mod elections_story;
 mod events;
 mod failover;
