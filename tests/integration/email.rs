@@ -120,7 +120,11 @@ fn received(dir: &Path) -> Vec<Value> {
         .args(["parse", dir.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice::<Value>(&out.stdout)
         .unwrap()
         .as_array()
@@ -147,7 +151,10 @@ fn queued(env: &Env) -> Vec<(String, String)> {
         .filter(|e| e["type"] == "email-queued")
         .map(|e| {
             let d = &e["data"];
-            (d["contact"].as_str().unwrap().to_string(), d["message_id"].as_str().unwrap().to_string())
+            (
+                d["contact"].as_str().unwrap().to_string(),
+                d["message_id"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     out.sort();
@@ -177,12 +184,22 @@ fn each_recipient_gets_one_message_with_the_report_attached_and_the_log_names_no
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["contact"].as_str().unwrap().to_string(), e["name"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["contact"].as_str().unwrap().to_string(),
+                e["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         planned,
-        [("jce", "Jo Chief"), ("bdc-clerk", "Bea Clerk"), ("bdc-finance", "Finn Ance"), ("rbc-clerk", "Rae Clerk")]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+        [
+            ("jce", "Jo Chief"),
+            ("bdc-clerk", "Bea Clerk"),
+            ("bdc-finance", "Finn Ance"),
+            ("rbc-clerk", "Rae Clerk")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
     );
     assert_eq!(plan["fired"].as_array().unwrap().len(), 1, "{plan}");
     assert_eq!(env.json_as("audit", &["audit", "verify"])["events"], head);
@@ -190,7 +207,12 @@ fn each_recipient_gets_one_message_with_the_report_attached_and_the_log_names_no
     assert!(received(&inbox).is_empty());
 
     let report = tick(&env, &config, &[]).ok().json();
-    let outcomes: Vec<&str> = report["emails"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> = report["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
     assert_eq!(outcomes, ["sent"; 4], "{report}");
 
     let messages = received(&inbox);
@@ -209,17 +231,38 @@ fn each_recipient_gets_one_message_with_the_report_attached_and_the_log_names_no
             other => panic!("unexpected recipient {other}"),
         };
         let id = m["message_id"].as_str().unwrap();
-        assert!(id.ends_with(&format!(".{contact}@bromsgrove-and-redditch.concordat.invalid>")), "{id}");
-        assert!(log_ids.contains(&(contact.to_string(), id.to_string())), "{id} is the logged one");
+        assert!(
+            id.ends_with(&format!(
+                ".{contact}@bromsgrove-and-redditch.concordat.invalid>"
+            )),
+            "{id}"
+        );
+        assert!(
+            log_ids.contains(&(contact.to_string(), id.to_string())),
+            "{id} is the logged one"
+        );
         assert!(m["date"].as_str().unwrap().starts_with("20"), "{m}");
         let subject = m["subject"].as_str().unwrap();
         if contact == "jce" {
-            assert_eq!(subject, "Reminder: Quarterly report to each council for 2008/09-Q3");
+            assert_eq!(
+                subject,
+                "Reminder: Quarterly report to each council for 2008/09-Q3"
+            );
             assert!(m["attachments"].as_array().unwrap().is_empty());
-            assert!(m["body"].as_str().unwrap().contains("https://concordat.example.org/upcoming"), "{m}");
+            assert!(
+                m["body"]
+                    .as_str()
+                    .unwrap()
+                    .contains("https://concordat.example.org/upcoming"),
+                "{m}"
+            );
             continue;
         }
-        let council = if contact == "rbc-clerk" { "Redditch Borough Council" } else { "Bromsgrove District Council" };
+        let council = if contact == "rbc-clerk" {
+            "Redditch Borough Council"
+        } else {
+            "Bromsgrove District Council"
+        };
         assert_eq!(subject, format!("Quarterly report 2008/09-Q3: {council}"));
         let attachments = m["attachments"].as_array().unwrap();
         assert_eq!(attachments.len(), 2, "{m}");
@@ -232,7 +275,11 @@ fn each_recipient_gets_one_message_with_the_report_attached_and_the_log_names_no
         assert!(csv["csv_rows"].as_u64().unwrap() >= 2, "{csv}");
     }
     // The log holds contact ids only: no address, no name.
-    let export = env.run_as("audit", &["audit", "export"]).ok().stdout.clone();
+    let export = env
+        .run_as("audit", &["audit", "export"])
+        .ok()
+        .stdout
+        .clone();
     let secrets = [
         "jce@example.org",
         "clerk@bromsgrove.example.org",
@@ -262,34 +309,51 @@ fn a_kill_between_the_send_and_its_record_sends_the_same_message_id_again() {
     let inbox = env.path("inbox");
     let _server = Server::start(port, &inbox);
     env.at(TICK_AT);
-    let mut killed = Command::from(env.command(&["--as", "ops", "--json", "scheduler", "tick"]));
+    let mut killed = env.command(&["--as", "ops", "--json", "scheduler", "tick"]);
     killed
         .args(["--outbox", env.path("outbox").to_str().unwrap()])
         .args(["--config", config.to_str().unwrap()])
         .env("FAILPOINTS", "email::after-send=return");
     let status = killed.status().unwrap();
     use std::os::unix::process::ExitStatusExt;
-    assert_eq!(status.signal(), Some(9), "killed by SIGKILL after the first send");
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "killed by SIGKILL after the first send"
+    );
     let first = received(&inbox);
     assert_eq!(first.len(), 1, "the server had the first message");
     let events = email_events(&env);
-    let sending: Vec<&Value> = events.iter().filter(|e| e["type"] == "email-sending").collect();
+    let sending: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "email-sending")
+        .collect();
     assert_eq!(sending.len(), 1);
-    assert!(events.iter().all(|e| e["type"] != "email-sent"), "its outcome was never recorded");
+    assert!(
+        events.iter().all(|e| e["type"] != "email-sent"),
+        "its outcome was never recorded"
+    );
 
     env.at("2009-01-01T09:06:00Z");
     let report = tick(&env, &config, &[]).ok().json();
     let emails = report["emails"].as_array().unwrap();
     assert_eq!(emails.len(), 4, "{report}");
     let messages = received(&inbox);
-    assert_eq!(messages.len(), 5, "the interrupted message went again, the others once");
+    assert_eq!(
+        messages.len(),
+        5,
+        "the interrupted message went again, the others once"
+    );
     let resent: Vec<&Value> = messages
         .iter()
         .filter(|m| m["message_id"] == first[0]["message_id"])
         .collect();
     assert_eq!(resent.len(), 2, "the same Message-ID twice");
     assert_eq!(resent[0]["subject"], resent[1]["subject"]);
-    let retried = emails.iter().find(|e| e["message_id"] == first[0]["message_id"]).unwrap();
+    let retried = emails
+        .iter()
+        .find(|e| e["message_id"] == first[0]["message_id"])
+        .unwrap();
     assert_eq!(retried["attempt"], 2);
     assert_eq!(retried["outcome"], "sent");
 }
@@ -306,12 +370,23 @@ fn a_server_that_is_down_is_retried_after_the_backoff_and_nothing_is_lost() {
     let down = tick(&env, &config, &[]).ok().json();
     let emails = down["emails"].as_array().unwrap();
     assert_eq!(emails.len(), 4, "{down}");
-    assert!(emails.iter().all(|e| e["outcome"] == "failed" && e["attempt"] == 1), "{down}");
-    let failed: Vec<Value> = email_events(&env).into_iter().filter(|e| e["type"] == "email-failed").collect();
+    assert!(
+        emails
+            .iter()
+            .all(|e| e["outcome"] == "failed" && e["attempt"] == 1),
+        "{down}"
+    );
+    let failed: Vec<Value> = email_events(&env)
+        .into_iter()
+        .filter(|e| e["type"] == "email-failed")
+        .collect();
     assert_eq!(failed.len(), 4);
     for f in &failed {
         assert_eq!(f["data"]["attempt"], 1);
-        assert_eq!(f["data"]["retry_at"], "2009-01-01T09:10:00+00:00", "five minutes on");
+        assert_eq!(
+            f["data"]["retry_at"], "2009-01-01T09:10:00+00:00",
+            "five minutes on"
+        );
         assert!(!f["data"]["reply"].as_str().unwrap().is_empty());
     }
 
@@ -324,24 +399,49 @@ fn a_server_that_is_down_is_retried_after_the_backoff_and_nothing_is_lost() {
     // After it, every message goes, as attempt 2.
     env.at("2009-01-01T09:11:00Z");
     let plan = tick(&env, &config, &["--dry-run"]).ok().json();
-    assert!(plan["emails"].as_array().unwrap().iter().all(|e| e["attempt"] == 2), "{plan}");
+    assert!(
+        plan["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["attempt"] == 2),
+        "{plan}"
+    );
     let later = tick(&env, &config, &[]).ok().json();
     let emails = later["emails"].as_array().unwrap();
     assert_eq!(emails.len(), 4, "{later}");
-    assert!(emails.iter().all(|e| e["outcome"] == "sent" && e["attempt"] == 2), "{later}");
+    assert!(
+        emails
+            .iter()
+            .all(|e| e["outcome"] == "sent" && e["attempt"] == 2),
+        "{later}"
+    );
     assert_eq!(received(&inbox).len(), 4);
 }
 
 #[test]
 fn a_bad_configuration_is_refused_naming_the_key() {
     let (mut env, config) = partnership(25);
-    let text = std::fs::read_to_string(&config).unwrap().replace("tls = \"none\"", "tls = \"ssl\"");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("tls = \"none\"", "tls = \"ssl\"");
     std::fs::write(&config, text).unwrap();
     env.at(TICK_AT);
-    let run = env.run_as("ops", &["scheduler", "tick", "--config", config.to_str().unwrap()]);
+    let run = env.run_as(
+        "ops",
+        &["scheduler", "tick", "--config", config.to_str().unwrap()],
+    );
     run.expect_code(2);
-    assert!(run.stderr.contains("smtp.tls") && run.stderr.contains("\"ssl\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("smtp.tls") && run.stderr.contains("\"ssl\""),
+        "{}",
+        run.stderr
+    );
     assert!(email_events(&env).is_empty());
-    let fired = env.run_as("audit", &["audit", "export"]).ok().stdout.contains("reminder-fired");
+    let fired = env
+        .run_as("audit", &["audit", "export"])
+        .ok()
+        .stdout
+        .contains("reminder-fired");
     assert!(!fired, "nothing recorded");
 }

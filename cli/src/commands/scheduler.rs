@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{signal, Signal, SignalKind};
-use workflows::ops::scheduler::{self, TickReport};
 use workflows::email::config::OperatorConfig;
+use workflows::ops::scheduler::{self, TickReport};
 use workflows::ops::Session;
 
 /// The `scheduler` command words.
@@ -59,7 +59,8 @@ pub async fn exec(g: &GlobalArgs, cmd: SchedulerCommand) -> Result<ExitCode, Fai
             let config = crate::email::load(config.as_deref())?;
             let mut session = context::session(g, engine::store::OpenMode::Existing).await?;
             if dry_run {
-                let plan = workflows::ops::email_plan::dry_run(&mut session, config.as_ref()).await?;
+                let plan =
+                    workflows::ops::email_plan::dry_run(&mut session, config.as_ref()).await?;
                 output::emit(g.json, &plan, super::scheduler_plan::human)?;
                 return super::finish(session).await;
             }

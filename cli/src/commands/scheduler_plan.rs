@@ -18,10 +18,7 @@ pub fn human(plan: &Plan) -> String {
             1 => String::new(),
             n => format!(" (attempt {n})"),
         };
-        out += &format!(
-            "would email {} ({name}){again}: {}\n",
-            e.contact, e.subject
-        );
+        out += &format!("would email {} ({name}){again}: {}\n", e.contact, e.subject);
     }
     out + "Nothing was written (dry run)."
 }

@@ -47,8 +47,9 @@ fn tls_parameters(smtp: &Smtp) -> Result<TlsParameters, Failure> {
     let mut params = TlsParameters::builder(smtp.host.clone());
     if let Some(file) = &smtp.ca_file {
         let bad = |why: String| {
-            Failure::usage(format!("smtp.ca_file: {}: {why}", file.display()))
-                .with_detail("give a PEM file of the certificate authority that signed the server's certificate")
+            Failure::usage(format!("smtp.ca_file: {}: {why}", file.display())).with_detail(
+                "give a PEM file of the certificate authority that signed the server's certificate",
+            )
         };
         let pem = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
         let cert = Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
@@ -81,7 +82,11 @@ impl Postman for SmtpPostman {
         layout: Layout,
     ) -> Result<Vec<Attachment>, Failure> {
         let one = std::slice::from_ref(report);
-        let stem = format!("{}-{}", report.quarter.to_string().replace('/', "-"), report.council);
+        let stem = format!(
+            "{}-{}",
+            report.quarter.to_string().replace('/', "-"),
+            report.council
+        );
         let mut out = Vec::new();
         for (format, ext) in [(DocFormat::Pdf, "pdf"), (DocFormat::Csv, "csv")] {
             let (bytes, content_type) = document(one, format, true, layout, None)?;
@@ -120,7 +125,8 @@ fn build(mail: &Outgoing) -> Result<Message, String> {
         for a in &mail.attachments {
             let content_type = ContentType::parse(a.content_type)
                 .map_err(|e| format!("bad content type {}: {e}", a.content_type))?;
-            parts = parts.singlepart(Part::new(a.filename.clone()).body(a.bytes.clone(), content_type));
+            parts =
+                parts.singlepart(Part::new(a.filename.clone()).body(a.bytes.clone(), content_type));
         }
         builder.multipart(parts)
     };

@@ -96,8 +96,11 @@ struct RawWeb {
 /// counts from the configuration's directory).
 pub fn load(path: &Path) -> Result<OperatorConfig, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::usage(format!("cannot read the configuration {}: {e}", path.display()))
-            .with_detail("give a readable file, or none to send no email")
+        Failure::usage(format!(
+            "cannot read the configuration {}: {e}",
+            path.display()
+        ))
+        .with_detail("give a readable file, or none to send no email")
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     parse(&text, path, dir)
@@ -109,12 +112,8 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<OperatorConfig, Fail
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
         let at = line.map_or_else(String::new, |l| format!("line {l}: "));
-        Failure::usage(format!(
-            "{}: {at}{}",
-            path.display(),
-            e.message().trim()
-        ))
-        .with_detail("the keys are contacts, [smtp] and [web] (see docs/email.md)")
+        Failure::usage(format!("{}: {at}{}", path.display(), e.message().trim()))
+            .with_detail("the keys are contacts, [smtp] and [web] (see docs/email.md)")
     })?;
     let smtp = raw.smtp.map(|s| smtp(s, dir, &bad)).transpose()?;
     let base_url = match raw.web.and_then(|w| w.base_url) {
@@ -124,20 +123,19 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<OperatorConfig, Fail
         ),
         None => None,
     };
-    let contacts = match raw.contacts {
-        Some(file) => {
-            let file = dir.join(file);
-            Contacts::load(&file)?
-        }
-        None if smtp.is_some() => {
-            return Err(bad(
+    let contacts =
+        match raw.contacts {
+            Some(file) => {
+                let file = dir.join(file);
+                Contacts::load(&file)?
+            }
+            None if smtp.is_some() => return Err(bad(
                 "contacts",
                 "missing: with [smtp], name the contacts file (e.g. contacts = \"contacts.toml\")"
                     .into(),
-            ))
-        }
-        None => Contacts::default(),
-    };
+            )),
+            None => Contacts::default(),
+        };
     Ok(OperatorConfig {
         path: path.to_path_buf(),
         smtp,
@@ -146,11 +144,7 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<OperatorConfig, Fail
     })
 }
 
-fn smtp(
-    raw: RawSmtp,
-    dir: &Path,
-    bad: &impl Fn(&str, String) -> Failure,
-) -> Result<Smtp, Failure> {
+fn smtp(raw: RawSmtp, dir: &Path, bad: &impl Fn(&str, String) -> Failure) -> Result<Smtp, Failure> {
     let tls = match raw.tls.as_deref().unwrap_or("starttls") {
         "starttls" => Tls::StartTls,
         "implicit" => Tls::Implicit,
@@ -200,12 +194,7 @@ fn smtp(
                 "a user name needs password or password_file".into(),
             ))
         }
-        (None, Some(_)) => {
-            return Err(bad(
-                "smtp.password",
-                "a password needs username".into(),
-            ))
-        }
+        (None, Some(_)) => return Err(bad("smtp.password", "a password needs username".into())),
     };
     if !super::contacts::is_address(super::contacts::address_of(&raw.from)) {
         return Err(bad(
@@ -238,7 +227,10 @@ fn read_password(file: &Path, bad: &impl Fn(&str, String) -> Failure) -> Result<
     if password.is_empty() {
         return Err(bad(
             "smtp.password_file",
-            format!("{} is empty: put the password on its first line", file.display()),
+            format!(
+                "{} is empty: put the password on its first line",
+                file.display()
+            ),
         ));
     }
     Ok(password)
@@ -250,8 +242,9 @@ fn is_local(host: &str) -> bool {
 }
 
 fn problem(path: &Path, key: &str, why: String) -> Failure {
-    Failure::usage(format!("{}: {key}: {why}", path.display()))
-        .with_detail("fix the configuration and run the command again; nothing was sent or recorded")
+    Failure::usage(format!("{}: {key}: {why}", path.display())).with_detail(
+        "fix the configuration and run the command again; nothing was sent or recorded",
+    )
 }
 
 #[cfg(test)]
@@ -280,7 +273,10 @@ mod tests {
         assert_eq!((smtp.port, smtp.tls), (587, Tls::StartTls));
         assert_eq!(smtp.credentials.as_ref().unwrap().1, "s3cret");
         assert!(!format!("{smtp:?}").contains("s3cret"));
-        assert_eq!(c.base_url.unwrap().as_str(), "https://concordat.example.org");
+        assert_eq!(
+            c.base_url.unwrap().as_str(),
+            "https://concordat.example.org"
+        );
         assert_eq!(c.contacts.get("jce").unwrap().name, "Jo Example");
     }
 
@@ -299,8 +295,11 @@ mod tests {
             let e = parse_in(dir.path(), &text).unwrap_err();
             assert!(e.message.contains(key), "{line}: {}", e.message);
         }
-        let e = parse_in(dir.path(), "[smtp]\nhost = \"localhost\"\nfrom = \"c@example.org\"\n")
-            .unwrap_err();
+        let e = parse_in(
+            dir.path(),
+            "[smtp]\nhost = \"localhost\"\nfrom = \"c@example.org\"\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("contacts"), "{}", e.message);
         let e = parse_in(dir.path(), "[smtp]\nhots = \"x\"\n").unwrap_err();
         assert!(e.message.contains("line 2"), "{}", e.message);

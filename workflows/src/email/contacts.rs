@@ -47,8 +47,9 @@ impl Contacts {
     /// Parses contacts `text` (read from `path`, which problems name).
     pub fn parse(text: &str, path: &Path) -> Result<Contacts, Failure> {
         let bad = |why: String| {
-            Failure::usage(format!("{}: {why}", path.display()))
-                .with_detail("fix the contacts file and run the command again; nothing was sent or recorded")
+            Failure::usage(format!("{}: {why}", path.display())).with_detail(
+                "fix the contacts file and run the command again; nothing was sent or recorded",
+            )
         };
         let raw: RawContacts = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
@@ -59,10 +60,15 @@ impl Contacts {
         for (n, c) in raw.contacts.into_iter().enumerate() {
             let at = format!("contact[{n}]");
             if !is_id(&c.id) {
-                return Err(bad(format!("{at}.id: {:?} is not an id: letters, digits, '-' and '_'", c.id)));
+                return Err(bad(format!(
+                    "{at}.id: {:?} is not an id: letters, digits, '-' and '_'",
+                    c.id
+                )));
             }
             if c.name.trim().is_empty() || c.name.chars().any(char::is_control) {
-                return Err(bad(format!("{at}.name: give the person's name on one line")));
+                return Err(bad(format!(
+                    "{at}.name: give the person's name on one line"
+                )));
             }
             if !is_address(&c.email) {
                 return Err(bad(format!(
@@ -148,7 +154,8 @@ mod tests {
         let bad = good.replace("[\"jce\"]", "[\"nobody\"]");
         let e = Contacts::parse(&bad, path).unwrap_err();
         assert!(e.message.contains("reports.bromsgrove"), "{}", e.message);
-        let twice = format!("{good}[[contact]]\nid = \"jce\"\nname = \"J\"\nemail = \"j@example.org\"\n");
+        let twice =
+            format!("{good}[[contact]]\nid = \"jce\"\nname = \"J\"\nemail = \"j@example.org\"\n");
         assert!(Contacts::parse(&twice, path).is_err());
     }
 

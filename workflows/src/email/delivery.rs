@@ -56,7 +56,9 @@ pub enum Status {
     /// An attempt was recorded and its outcome was not: the process stopped in between.
     Sending,
     /// The last attempt failed; try again from then.
-    Failed { retry_at: Timestamp },
+    Failed {
+        retry_at: Timestamp,
+    },
     Sent,
     Cancelled,
 }
@@ -216,8 +218,16 @@ mod tests {
     #[test]
     fn the_fold_follows_attempts_and_backs_off() {
         let tz = TimeZone::UTC;
-        let r = Recorder { actor: "ops", today: "2009-01-01".parse().unwrap(), tz: &tz };
-        let key = MessageKey { reminder: "r".into(), report_of: None, contact: "jce".into() };
+        let r = Recorder {
+            actor: "ops",
+            today: "2009-01-01".parse().unwrap(),
+            tz: &tz,
+        };
+        let key = MessageKey {
+            reminder: "r".into(),
+            report_of: None,
+            contact: "jce".into(),
+        };
         let q = Queued {
             message_id: key.message_id("example.org"),
             reminder: "r".into(),
@@ -232,7 +242,10 @@ mod tests {
         assert_eq!(d.queued, q);
         events.push(r.sending(&q, 1));
         let d = Delivery::fold(&sealed(events.clone())).unwrap().unwrap();
-        assert_eq!((d.status, d.due_at()), (Status::Sending, Some(Timestamp::MIN)));
+        assert_eq!(
+            (d.status, d.due_at()),
+            (Status::Sending, Some(Timestamp::MIN))
+        );
         events.push(r.failed(&q, 1, "421 <jo@example.org> busy", now));
         assert_eq!(events[2].data["reply"], "421 [address] busy");
         let d = Delivery::fold(&sealed(events.clone())).unwrap().unwrap();

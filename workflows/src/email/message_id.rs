@@ -81,13 +81,27 @@ mod tests {
     fn message_ids_are_stable_and_differ_per_recipient_and_report() {
         let a = key("quarterly-report:2009-01-01T09:00:00+00:00", None, "jce");
         // Pinned: a Message-ID must not change between releases, or a resend would be a new message.
-        assert_eq!(a.message_id("shared.example.org"), "<99a81447f6ffd4f8.jce@shared.example.org>");
+        assert_eq!(
+            a.message_id("shared.example.org"),
+            "<99a81447f6ffd4f8.jce@shared.example.org>"
+        );
         let id = a.message_id("shared.example.org");
-        assert!(id.starts_with('<') && id.ends_with(".jce@shared.example.org>"), "{id}");
+        assert!(
+            id.starts_with('<') && id.ends_with(".jce@shared.example.org>"),
+            "{id}"
+        );
         assert_eq!(id.len(), "<0123456789abcdef.jce@shared.example.org>".len());
         let others = [
-            key("quarterly-report:2009-01-01T09:00:00+00:00", None, "bdc-clerk"),
-            key("quarterly-report:2009-01-01T09:00:00+00:00", Some("bromsgrove"), "jce"),
+            key(
+                "quarterly-report:2009-01-01T09:00:00+00:00",
+                None,
+                "bdc-clerk",
+            ),
+            key(
+                "quarterly-report:2009-01-01T09:00:00+00:00",
+                Some("bromsgrove"),
+                "jce",
+            ),
             key("quarterly-report:2009-04-01T09:00:00+01:00", None, "jce"),
         ];
         for o in &others {

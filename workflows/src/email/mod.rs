@@ -61,8 +61,11 @@ pub trait Postman {
     /// Sends `mail`; the server's reply when it accepted it.
     async fn send(&mut self, mail: &Outgoing) -> Result<String, NotSent>;
     /// One council's report as attachments (the PDF and the CSV), in `layout`.
-    fn attachments(&self, report: &QuarterlyReport, layout: Layout)
-        -> Result<Vec<Attachment>, Failure>;
+    fn attachments(
+        &self,
+        report: &QuarterlyReport,
+        layout: Layout,
+    ) -> Result<Vec<Attachment>, Failure>;
 }
 
 /// One attempt made by a tick, as `scheduler tick` prints it (contact ids, no addresses).

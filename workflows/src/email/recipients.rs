@@ -87,7 +87,9 @@ council = "b"
     fn contacts(extra: &str) -> Contacts {
         let mut text = String::new();
         for id in ["pm", "a-clerk", "b-clerk", "a-finance"] {
-            text += &format!("[[contact]]\nid = \"{id}\"\nname = \"N {id}\"\nemail = \"{id}@example.org\"\n");
+            text += &format!(
+                "[[contact]]\nid = \"{id}\"\nname = \"N {id}\"\nemail = \"{id}@example.org\"\n"
+            );
         }
         Contacts::parse(&(text + extra), Path::new("c.toml")).unwrap()
     }
@@ -110,7 +112,11 @@ council = "b"
         assert_eq!(ids(for_report(&p, &c, "a")), ["a-finance", "a-clerk"]);
         assert_eq!(ids(for_report(&p, &c, "b")), ["b-clerk"]);
         // Someone erased from the contacts file receives nothing.
-        let few = Contacts::parse("[[contact]]\nid = \"pm\"\nname = \"P\"\nemail = \"p@example.org\"\n", Path::new("c")).unwrap();
+        let few = Contacts::parse(
+            "[[contact]]\nid = \"pm\"\nname = \"P\"\nemail = \"p@example.org\"\n",
+            Path::new("c"),
+        )
+        .unwrap();
         assert!(for_report(&p, &few, "b").is_empty());
     }
 }

@@ -53,7 +53,11 @@ impl<'a> Addressing<'a> {
         }
         let quarter = (reminder.kind == Kind::QuarterlyReport).then(|| {
             let tz = self.partnership.tz();
-            crate::reminders::rules::reported_quarter(reminder.due, &tz, self.partnership.year_start())
+            crate::reminders::rules::reported_quarter(
+                reminder.due,
+                &tz,
+                self.partnership.year_start(),
+            )
         });
         for council in councils {
             let name = self
@@ -69,7 +73,13 @@ impl<'a> Addressing<'a> {
         out
     }
 
-    fn queued(&self, r: &Reminder, council: Option<&str>, contact: &str, subject: String) -> Queued {
+    fn queued(
+        &self,
+        r: &Reminder,
+        council: Option<&str>,
+        contact: &str,
+        subject: String,
+    ) -> Queued {
         let key = MessageKey {
             reminder: r.id.clone(),
             report_of: council.map(str::to_string),
@@ -87,7 +97,12 @@ impl<'a> Addressing<'a> {
     /// The councils whose reports a firing of `reminder` issues (for a plan made before them).
     pub fn report_councils(&self, reminder: &Reminder) -> Vec<String> {
         match reminder.kind {
-            Kind::QuarterlyReport => self.partnership.councils.iter().map(|c| c.id.clone()).collect(),
+            Kind::QuarterlyReport => self
+                .partnership
+                .councils
+                .iter()
+                .map(|c| c.id.clone())
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -237,15 +252,24 @@ async fn outgoing(
     let base = config.base_url.as_ref();
     let (body, attachments) = match &q.council {
         None => {
-            let r = fired_reminder(&events)
-                .ok_or_else(|| Failure::internal(format!("reminder {} has no firing", q.reminder)))?;
-            (compose::reminder_body(facts, &r, base, &contact.name), Vec::new())
+            let r = fired_reminder(&events).ok_or_else(|| {
+                Failure::internal(format!("reminder {} has no firing", q.reminder))
+            })?;
+            (
+                compose::reminder_body(facts, &r, base, &contact.name),
+                Vec::new(),
+            )
         }
         Some(council) => {
             let issued = events
                 .iter()
                 .find(|e| e.kind == REPORT_ISSUED && e.data["council"] == council.as_str())
-                .ok_or_else(|| Failure::internal(format!("no report of {council} was issued by {}", q.reminder)))?;
+                .ok_or_else(|| {
+                    Failure::internal(format!(
+                        "no report of {council} was issued by {}",
+                        q.reminder
+                    ))
+                })?;
             let text = |k: &str| issued.data[k].as_str().unwrap_or_default().to_string();
             let quarter = Quarter::parse(&text("quarter"))?;
             let known = KnownAt::parse(&text("known_at"), tz)?;
@@ -255,9 +279,9 @@ async fn outgoing(
                 .and_then(|n| Layout::try_from(n).ok())
                 .ok_or_else(|| Failure::internal(format!("unknown report layout {layout}")))?;
             let reports = generate(session, quarter, Some(council), known).await?;
-            let report = reports
-                .first()
-                .ok_or_else(|| Failure::internal(format!("no report of {council} for {quarter}")))?;
+            let report = reports.first().ok_or_else(|| {
+                Failure::internal(format!("no report of {council} for {quarter}"))
+            })?;
             let body = compose::report_body(
                 &text("quarter"),
                 &report.council_name,

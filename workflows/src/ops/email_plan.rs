@@ -52,7 +52,10 @@ pub async fn dry_run(
         .filter(|r| !already.contains(&r.id))
         .collect();
     let mut plan = Plan {
-        fired: due.iter().map(|r| firing::fired(r, now, &facts.tz)).collect(),
+        fired: due
+            .iter()
+            .map(|r| firing::fired(r, now, &facts.tz))
+            .collect(),
         emails: Vec::new(),
     };
     let Some(addressing) = Addressing::new(session, config).await? else {

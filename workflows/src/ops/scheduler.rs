@@ -123,7 +123,11 @@ pub async fn tick_with(
         }
         if let Some(addressing) = &addressing {
             let councils: Vec<String> = written.iter().map(|(_, i)| i.council.clone()).collect();
-            let rec = Recorder { actor: &actor, today, tz: &tz };
+            let rec = Recorder {
+                actor: &actor,
+                today,
+                tz: &tz,
+            };
             let queued = addressing.queue(&reminder, &councils);
             events.extend(queued.iter().map(|q| rec.queued(q)));
         }
