@@ -396,27 +396,83 @@ fn a_server_that_is_down_is_retried_after_the_backoff_and_nothing_is_lost() {
     assert!(tick(&env, &config, &[]).ok().json().get("emails").is_none());
     let plan = tick(&env, &config, &["--dry-run"]).ok().json();
     assert_eq!(plan["emails"], serde_json::json!([]), "{plan}");
-    // After it, every message goes, as attempt 2.
+    // Meanwhile a person is erased: only the contacts file changes, never the chain.
+    let contacts = std::fs::read_to_string(env.path("contacts.toml")).unwrap();
+    let erased = contacts
+        .replace("[[contact]]\nid = \"bdc-finance\"\nname = \"Finn Ance\"\nemail = \"finance@bromsgrove.example.org\"\n\n", "")
+        .replace(", \"bdc-finance\"", "");
+    assert_ne!(erased, contacts);
+    std::fs::write(env.path("contacts.toml"), erased).unwrap();
+    // After the backoff, every message goes as attempt 2, but the erased person's is cancelled.
     env.at("2009-01-01T09:11:00Z");
     let plan = tick(&env, &config, &["--dry-run"]).ok().json();
-    assert!(
-        plan["emails"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["attempt"] == 2),
-        "{plan}"
-    );
+    let planned = plan["emails"].as_array().unwrap();
+    assert_eq!(planned.len(), 4, "{plan}");
+    assert!(planned.iter().all(|e| e["attempt"] == 2), "{plan}");
+    let gone = planned
+        .iter()
+        .find(|e| e["contact"] == "bdc-finance")
+        .unwrap();
+    assert_eq!(gone["name"], Value::Null, "{plan}");
     let later = tick(&env, &config, &[]).ok().json();
-    let emails = later["emails"].as_array().unwrap();
-    assert_eq!(emails.len(), 4, "{later}");
-    assert!(
-        emails
-            .iter()
-            .all(|e| e["outcome"] == "sent" && e["attempt"] == 2),
+    let mut outcomes: Vec<(String, String)> = later["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["contact"].as_str().unwrap().into(),
+                e["outcome"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    outcomes.sort();
+    let expected = [
+        ("bdc-clerk", "sent"),
+        ("bdc-finance", "cancelled"),
+        ("jce", "sent"),
+        ("rbc-clerk", "sent"),
+    ];
+    assert_eq!(
+        outcomes,
+        expected.map(|(c, o)| (c.to_string(), o.to_string())),
         "{later}"
     );
-    assert_eq!(received(&inbox).len(), 4);
+    let messages = received(&inbox);
+    assert_eq!(
+        messages.len(),
+        3,
+        "nothing lost, nothing to the erased person"
+    );
+    assert!(messages
+        .iter()
+        .all(|m| m["to"][0]["address"] != "finance@bromsgrove.example.org"));
+    // Delivered or cancelled: nothing is left to try.
+    env.at("2009-01-02T09:00:00Z");
+    let plan = tick(&env, &config, &["--dry-run"]).ok().json();
+    assert_eq!(plan["emails"], serde_json::json!([]), "{plan}");
+}
+
+#[test]
+fn starttls_is_required_never_a_fallback_to_clear() {
+    if !aiosmtpd_present() {
+        return;
+    }
+    let port = free_port();
+    let (mut env, config) = partnership(port);
+    // The test server offers no STARTTLS: every attempt fails and nothing is sent in clear.
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("tls = \"none\"", "tls = \"starttls\"");
+    std::fs::write(&config, text).unwrap();
+    let inbox = env.path("inbox");
+    let _server = Server::start(port, &inbox);
+    env.at(TICK_AT);
+    let report = tick(&env, &config, &[]).ok().json();
+    let emails = report["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 4, "{report}");
+    assert!(emails.iter().all(|e| e["outcome"] == "failed"), "{report}");
+    assert!(received(&inbox).is_empty(), "nothing went in clear");
 }
 
 #[test]
