@@ -73,6 +73,24 @@ impl<'a> Addressing<'a> {
         out
     }
 
+    /// The `email-queued` events of [`Addressing::queue`], to append with the firing.
+    pub fn queued_events(
+        &self,
+        reminder: &Reminder,
+        councils: &[String],
+        actor: &str,
+        today: jiff::civil::Date,
+    ) -> Vec<NewEvent> {
+        let tz = self.partnership.tz();
+        let rec = Recorder {
+            actor,
+            today,
+            tz: &tz,
+        };
+        let queued = self.queue(reminder, councils);
+        queued.iter().map(|q| rec.queued(q)).collect()
+    }
+
     fn queued(
         &self,
         r: &Reminder,

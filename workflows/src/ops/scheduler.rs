@@ -14,7 +14,6 @@ use super::reminders::fired;
 use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use crate::email::config::OperatorConfig;
-use crate::email::delivery::Recorder;
 use crate::partnership::Role;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
@@ -123,13 +122,7 @@ pub async fn tick_with(
         }
         if let Some(addressing) = &addressing {
             let councils: Vec<String> = written.iter().map(|(_, i)| i.council.clone()).collect();
-            let rec = Recorder {
-                actor: &actor,
-                today,
-                tz: &tz,
-            };
-            let queued = addressing.queue(&reminder, &councils);
-            events.extend(queued.iter().map(|q| rec.queued(q)));
+            events.extend(addressing.queued_events(&reminder, &councils, &actor, today));
         }
         firings.push(Firing {
             id: reminder.id,
