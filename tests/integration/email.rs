@@ -501,3 +501,62 @@ fn a_bad_configuration_is_refused_naming_the_key() {
         .contains("reminder-fired");
     assert!(!fired, "nothing recorded");
 }
+
+#[test]
+fn scheduler_run_sends_as_it_fires_and_stops_on_sigterm() {
+    if !aiosmtpd_present() {
+        return;
+    }
+    let port = free_port();
+    let (mut env, config) = partnership(port);
+    let inbox = env.path("inbox");
+    let _server = Server::start(port, &inbox);
+    env.at("2009-01-01T08:59:58Z");
+    let outbox = env.path("outbox");
+    let mut cmd = env.command(&[
+        "--as",
+        "ops",
+        "--json",
+        "scheduler",
+        "run",
+        "--poll-secs",
+        "1",
+    ]);
+    cmd.args(["--outbox", outbox.to_str().unwrap()])
+        .args(["--config", config.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let run = cmd.spawn().expect("spawn scheduler run");
+    // The quarterly report falls due two seconds in; its four messages follow at once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while received(&inbox).len() < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "run sent {:?}",
+            received(&inbox).len()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &run.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = run.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let emails = all["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 4, "{all}");
+    assert!(emails.iter().all(|e| e["outcome"] == "sent"), "{all}");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("email sent"), "{log}");
+    assert!(
+        !log.contains("@example.org"),
+        "the journal names no address: {log}"
+    );
+}
