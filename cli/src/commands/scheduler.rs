@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use workflows::email::config::OperatorConfig;
+use workflows::ops::email::Finished;
 use workflows::ops::scheduler::{self, TickReport};
 use workflows::ops::Session;
 
@@ -65,7 +66,8 @@ pub async fn exec(g: &GlobalArgs, cmd: SchedulerCommand) -> Result<ExitCode, Fai
                 return super::finish(session).await;
             }
             let outbox = outbox_dir(g, outbox)?;
-            let report = tick_and_mail(&mut session, &outbox, config.as_ref()).await?;
+            let finished = &mut Finished::default();
+            let report = tick_and_mail(&mut session, &outbox, config.as_ref(), finished).await?;
             output::emit(g.json, &report, |r| human(r, true))?;
             super::finish(session).await
         }
@@ -159,12 +161,14 @@ async fn tick_and_mail(
     session: &mut Session,
     outbox: &Path,
     config: Option<&OperatorConfig>,
+    finished: &mut Finished,
 ) -> Result<TickReport, Failure> {
     let mut report = scheduler::tick_with(session, outbox, config).await?;
     if let Some(smtp) = config.and_then(|c| c.smtp.as_ref().map(|s| (c, s))) {
         let (config, smtp) = smtp;
         let mut postman = crate::email::smtp::SmtpPostman::new(smtp)?;
-        report.emails = workflows::ops::email::deliver(session, config, &mut postman).await?;
+        report.emails =
+            workflows::ops::email::deliver(session, config, &mut postman, finished).await?;
     }
     Ok(report)
 }
@@ -181,6 +185,8 @@ async fn run(
     let actor = context::actor(g);
     log_start(&location, outbox, poll, &clock);
     let mut all = TickReport::default();
+    // Messages sent or cancelled are never read again while this process runs.
+    let mut finished = Finished::default();
     let mut first = true;
     let ended = loop {
         let opened = tokio::select! {
@@ -192,7 +198,7 @@ async fn run(
             Ok(store) => {
                 let now = clock.now();
                 let mut session = Session::new(store, now, actor.clone());
-                let round = tick_and_mail(&mut session, outbox, config).await;
+                let round = tick_and_mail(&mut session, outbox, config, &mut finished).await;
                 session.store.close().await?;
                 match round {
                     Ok(report) => {

@@ -18,6 +18,7 @@ use crate::reminders::{stream_of, Facts, Kind, Reminder};
 use crate::report::layout::Layout;
 use engine::{Event, Expectation, Failure, FailureKind, NewEvent};
 use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
 
 /// Who a tick's firings are addressed to: the configuration with SMTP and the partnership now.
 pub struct Addressing<'a> {
@@ -131,14 +132,26 @@ impl<'a> Addressing<'a> {
     }
 }
 
+/// Message streams known to be finished (sent or cancelled). Nothing is appended to a finished
+/// message, so a long-running scheduler keeps this across rounds and never reads them again.
+#[derive(Debug, Default)]
+pub struct Finished(BTreeSet<String>);
+
 /// Every message not yet delivered or cancelled, oldest first.
-pub async fn undelivered(session: &mut Session) -> Result<Vec<Delivery>, Failure> {
+pub async fn undelivered(
+    session: &mut Session,
+    finished: &mut Finished,
+) -> Result<Vec<Delivery>, Failure> {
     let mut out = Vec::new();
     for stream in session.store.streams(STREAM_PREFIX).await? {
+        if finished.0.contains(&stream) {
+            continue;
+        }
         let events = session.store.read_stream(&stream).await?;
-        if let Some(d) = Delivery::fold(&events)? {
-            if d.due_at().is_some() {
-                out.push(d);
+        match Delivery::fold(&events)? {
+            Some(d) if d.due_at().is_some() => out.push(d),
+            _ => {
+                finished.0.insert(stream);
             }
         }
     }
@@ -150,12 +163,13 @@ pub async fn deliver(
     session: &mut Session,
     config: &OperatorConfig,
     postman: &mut impl Postman,
+    finished: &mut Finished,
 ) -> Result<Vec<Attempted>, Failure> {
     if config.smtp.is_none() {
         return Ok(Vec::new());
     }
     let now = session.now;
-    let due: Vec<Delivery> = undelivered(session)
+    let due: Vec<Delivery> = undelivered(session, finished)
         .await?
         .into_iter()
         .filter(|d| d.due_at().is_some_and(|t| t <= now))

@@ -1,7 +1,7 @@
 //! `scheduler tick --dry-run`: what a tick would fire now and who would get which message
 //! (contact ids and names, subjects), from the log as it stands; it writes nothing.
 
-use super::email::{undelivered, Addressing};
+use super::email::{undelivered, Addressing, Finished};
 use super::reminder_projection::live;
 use super::reminders::fired;
 use super::scheduler::scheduler_actor;
@@ -70,7 +70,7 @@ pub async fn dry_run(
         council: q.council,
         attempt,
     };
-    for d in undelivered(session).await? {
+    for d in undelivered(session, &mut Finished::default()).await? {
         if d.due_at().is_some_and(|t| t <= now) {
             let next = d.attempts + 1;
             plan.emails.push(planned(d.queued, next));
