@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """A real SMTP server for the email tests, and a real MIME parser to read what it received.
 
-  smtp.py serve PORT DIR   aiosmtpd on 127.0.0.1:PORT; each message's bytes go to DIR/N.eml and its
-                           envelope to DIR/N.json; prints "ready" once listening; runs until killed
+  smtp.py serve PORT DIR [starttls|implicit CERT KEY USER PASSWORD]
+                           aiosmtpd on 127.0.0.1:PORT; each message's bytes go to DIR/N.eml and its
+                           envelope to DIR/N.json; prints "ready" once listening; runs until killed.
+                           With TLS: STARTTLS required (or TLS from the first byte) with CERT/KEY,
+                           and AUTH required as USER/PASSWORD
   smtp.py parse DIR        every message in DIR, parsed with Python's email package, as one JSON list
 """
 import csv
@@ -13,7 +16,7 @@ import sys
 import time
 
 
-def serve(port, directory):
+def serve(port, directory, tls=None):
     from aiosmtpd.controller import Controller
 
     class Sink:
@@ -31,7 +34,28 @@ def serve(port, directory):
             return "250 2.0.0 Ok: queued"
 
     os.makedirs(directory, exist_ok=True)
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    kwargs = {}
+    if tls is not None:
+        import ssl
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        mode, cert, key, user, password = tls
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and (
+                auth_data.login.decode() == user and auth_data.password.decode() == password
+            )
+            return AuthResult(success=ok)
+
+        kwargs.update(authenticator=authenticator, auth_required=True)
+        if mode == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
+        else:
+            # aiosmtpd does not count TLS from the first byte as TLS for AUTH: it is, so allow it.
+            kwargs.update(ssl_context=context, server_hostname="localhost", auth_require_tls=False)
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     print("ready", flush=True)
     try:
@@ -87,7 +111,7 @@ def parse(directory):
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve(int(sys.argv[2]), sys.argv[3])
+        serve(int(sys.argv[2]), sys.argv[3], tuple(sys.argv[4:9]) if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "parse":
         parse(sys.argv[2])
     else:

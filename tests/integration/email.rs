@@ -37,10 +37,17 @@ struct Server {
 }
 
 impl Server {
+    /// Plain SMTP on `port`, received messages to `dir`.
     fn start(port: u16, dir: &Path) -> Server {
-        let mut child = Command::new("python3")
-            .arg(helper())
-            .args(["serve", &port.to_string(), dir.to_str().unwrap()])
+        let mut cmd = Command::new("python3");
+        cmd.arg(helper())
+            .args(["serve", &port.to_string(), dir.to_str().unwrap()]);
+        Server::spawn(cmd)
+    }
+
+    /// Runs `smtp.py serve …` and waits until it listens.
+    fn spawn(mut cmd: Command) -> Server {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
@@ -559,4 +566,65 @@ fn scheduler_run_sends_as_it_fires_and_stops_on_sigterm() {
         !log.contains("@example.org"),
         "the journal names no address: {log}"
     );
+}
+
+/// A certificate for `localhost` (its own trust anchor): the PEM files of the certificate and key.
+fn certificate(env: &Env) -> (PathBuf, PathBuf) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let (cert_file, key_file) = (env.path("smtp-cert.pem"), env.path("smtp-key.pem"));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    (cert_file, key_file)
+}
+
+#[test]
+fn starttls_and_implicit_tls_deliver_with_the_servers_certificate_checked_and_a_password() {
+    if !aiosmtpd_present() {
+        return;
+    }
+    for mode in ["starttls", "implicit"] {
+        let port = free_port();
+        let (mut env, config) = partnership(port);
+        let (cert, key) = certificate(&env);
+        std::fs::write(env.path("smtp-password"), "correct horse battery\n").unwrap();
+        let text = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
+            .replace(
+                "tls = \"none\"",
+                &format!("tls = \"{mode}\"\nusername = \"concordat\"\npassword_file = \"smtp-password\"\nca_file = \"smtp-cert.pem\""),
+            );
+        std::fs::write(&config, text).unwrap();
+        let inbox = env.path("inbox");
+        let mut server = Command::new("python3");
+        server
+            .arg(helper())
+            .args(["serve", &port.to_string(), inbox.to_str().unwrap(), mode]);
+        server.args([
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            "concordat",
+            "correct horse battery",
+        ]);
+        let _server = Server::spawn(server);
+        env.at(TICK_AT);
+        let report = tick(&env, &config, &[]).ok().json();
+        let emails = report["emails"].as_array().unwrap();
+        assert!(
+            emails.iter().all(|e| e["outcome"] == "sent"),
+            "{mode}: {report}"
+        );
+        assert_eq!(received(&inbox).len(), 4, "{mode}");
+        let export = env
+            .run_as("audit", &["audit", "export"])
+            .ok()
+            .stdout
+            .clone();
+        assert!(
+            !export.contains("correct horse"),
+            "the password never enters the log"
+        );
+    }
 }
