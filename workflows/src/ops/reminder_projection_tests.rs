@@ -65,6 +65,11 @@ async fn same_as_fresh(session: &mut Session) {
         "at seq {}",
         head.seq
     );
+    assert_eq!(
+        projected.arrangements, fresh.arrangements,
+        "at seq {}",
+        head.seq
+    );
     let until = "2011-01-01T00:00:00Z".parse().unwrap();
     assert_eq!(projected.reminders(until), fresh.reminders(until));
     assert!(load(session.store.as_ref()).await.is_some(), "saved");
