@@ -150,15 +150,15 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
 
     // The New Year tick fires Redditch's (late), not Bromsgrove's; a second tick fires nothing.
     env.at("2009-01-01T09:05:00Z");
-    let tick = tick(&env);
+    let new_year = tick(&env);
     assert_eq!(
-        arrangement_ones(&tick["fired"]),
+        arrangement_ones(&new_year["fired"]),
         [pair(
             "arrangement:joint-chief-executive:redditch:6:2008-12-30",
             "2008-12-30T09:00:00+00:00"
         )]
     );
-    let fired = &tick["fired"].as_array().unwrap();
+    let fired = &new_year["fired"].as_array().unwrap();
     let redditch = fired
         .iter()
         .find(|f| f["kind"] == "arrangement-review")

@@ -17,6 +17,8 @@ use std::collections::BTreeSet;
 pub const MAX_MONTHS: u32 = 120;
 /// The longest title, in characters.
 pub const MAX_TITLE: usize = 200;
+/// The most arrangements a file may name (each owes every council a review at least yearly).
+pub const MAX_ARRANGEMENTS: usize = 50;
 
 /// One arrangement of the partnership under review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +75,15 @@ pub fn problems(p: &Partnership, line_of: &dyn Fn(&str) -> Option<usize>) -> Vec
     let mut problems = Vec::new();
     let councils: BTreeSet<&str> = p.councils.iter().map(|c| c.id.as_str()).collect();
     let mut seen = BTreeSet::new();
+    if p.arrangements.len() > MAX_ARRANGEMENTS {
+        problems.push(format!(
+            "{}the file names {} arrangements: at most {MAX_ARRANGEMENTS}",
+            line_of("[[arrangement]]")
+                .map(|n| format!("line {n}: "))
+                .unwrap_or_default(),
+            p.arrangements.len()
+        ));
+    }
     for a in &p.arrangements {
         let at = line_of(&format!("\"{}\"", a.id))
             .map(|n| format!("line {n}: "))
@@ -131,4 +142,66 @@ fn is_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+name = "B&R"
+[[council]]
+id = "bromsgrove"
+name = "B"
+[[council]]
+id = "redditch"
+name = "R"
+[[arrangement]]
+id = "joint-chief-executive"
+title = "Acting Joint Chief Executive"
+started = "2008-06-30"
+reviews = [6, 12]
+then = 12
+"#;
+
+    fn refused(text: &str) -> String {
+        let e = Partnership::from_toml(text).unwrap_err();
+        assert_eq!(e.kind, engine::FailureKind::Usage);
+        format!("{} {}", e.message, e.details.join(" "))
+    }
+
+    #[test]
+    fn the_trial_loads_and_defaults_to_every_council() {
+        let p = Partnership::from_toml(FILE).unwrap();
+        let a = &p.arrangements[0];
+        assert_eq!(a.started_on(), jiff::civil::date(2008, 6, 30));
+        assert_eq!(a.reviewers(&p), ["bromsgrove", "redditch"]);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["arrangement"][0]["reviews"], serde_json::json!([6, 12]));
+        let without = Partnership::from_toml(&FILE[..FILE.find("[[arrangement]]").unwrap()]);
+        let json = serde_json::to_value(without.unwrap()).unwrap();
+        assert!(json.get("arrangement").is_none(), "absent stays absent in events");
+    }
+
+    #[test]
+    fn each_rule_names_the_arrangement_and_its_line() {
+        for (from, to, words) in [
+            ("id = \"joint-chief-executive\"", "id = \"Joint CE\"", "lower-case"),
+            ("title = \"Acting Joint Chief Executive\"", "title = \" \"", "title of 1 to 200"),
+            ("\"2008-06-30\"", "\"30/06/2008\"", "is not a date"),
+            ("reviews = [6, 12]", "reviews = []", "reviews is empty"),
+            ("reviews = [6, 12]", "reviews = [6, 6]", "ascending order"),
+            ("reviews = [6, 12]", "reviews = [6, 121]", "1 to 120 months"),
+            ("then = 12", "then = 0", "then must be 1 to 120"),
+            ("then = 12", "councils = [\"wyre\"]", "names council \"wyre\""),
+            ("then = 12", "councils = []", "councils is empty"),
+            ("then = 12", "colour = 1", "unknown field"),
+        ] {
+            let message = refused(&FILE.replace(from, to));
+            assert!(message.contains(words), "{to}: {message}");
+            assert!(message.contains("line "), "{to}: {message}");
+        }
+        let twice = format!("{FILE}{}", &FILE[FILE.find("[[arrangement]]").unwrap()..]);
+        assert!(refused(&twice).contains("used by another arrangement"));
+    }
 }
