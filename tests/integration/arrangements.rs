@@ -100,7 +100,14 @@ fn tick(env: &Env) -> Value {
 }
 
 fn report(env: &Env, quarter: &str, council: &str) -> String {
-    let run = env.run(&["report", "quarterly", "--quarter", quarter, "--council", council]);
+    let run = env.run(&[
+        "report",
+        "quarterly",
+        "--quarter",
+        quarter,
+        "--council",
+        council,
+    ]);
     run.ok();
     run.stdout
 }
@@ -142,7 +149,13 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
     assert!(ics.stdout.contains("DTSTART:20090630T080000Z"));
 
     // Bromsgrove's Cabinet reviews it early; its clerk records it.
-    let held = record(&mut env, "2008-12-18T10:00:00Z", "bdc-clerk", "bromsgrove", "2008-12-17");
+    let held = record(
+        &mut env,
+        "2008-12-18T10:00:00Z",
+        "bdc-clerk",
+        "bromsgrove",
+        "2008-12-17",
+    );
     assert_eq!(held["event"], "arrangement-review-recorded");
     assert_eq!(held["data"]["months"], 6);
     assert_eq!(held["data"]["due"], "2008-12-30");
@@ -170,22 +183,49 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
     assert!(arrangement_ones(&again["fired"]).is_empty());
 
     // Redditch's Executive reviews it in January.
-    let late = record(&mut env, "2009-01-15T10:00:00Z", "rbc-clerk", "redditch", "2009-01-14");
-    assert_eq!(late["data"]["months"], 6, "held late, it answers the six-month review");
+    let late = record(
+        &mut env,
+        "2009-01-15T10:00:00Z",
+        "rbc-clerk",
+        "redditch",
+        "2009-01-14",
+    );
+    assert_eq!(
+        late["data"]["months"], 6,
+        "held late, it answers the six-month review"
+    );
 
     // The Oct–Dec report: Bromsgrove's held, Redditch's not yet (14 January is after the quarter).
     let bdc = report(&env, "2008/09-Q3", "bromsgrove");
-    assert!(bdc.contains("### Reviews of the partnership's arrangements"), "{bdc}");
+    assert!(
+        bdc.contains("### Reviews of the partnership's arrangements"),
+        "{bdc}"
+    );
     assert!(bdc.contains(
         "| Acting Joint Chief Executive (12-month trial) | Six-month review | 30 December 2008 | 17 December 2008 | continue | Cabinet six-month review: continue | bdc-clerk |"
     ), "{bdc}");
     let rbc = report(&env, "2008/09-Q3", "redditch");
-    assert!(rbc.contains("| Six-month review | 30 December 2008 | not yet held | — | — | — |"), "{rbc}");
+    assert!(
+        rbc.contains("| Six-month review | 30 December 2008 | not yet held | — | — | — |"),
+        "{rbc}"
+    );
     let rbc_q4 = report(&env, "2008/09-Q4", "redditch");
-    assert!(rbc_q4.contains("| 30 December 2008 | 14 January 2009 | continue |"), "{rbc_q4}");
+    assert!(
+        rbc_q4.contains("| 30 December 2008 | 14 January 2009 | continue |"),
+        "{rbc_q4}"
+    );
     let json = env.json_as(
         "jce",
-        &["report", "quarterly", "--quarter", "2008/09-Q4", "--council", "redditch", "--format", "json"],
+        &[
+            "report",
+            "quarterly",
+            "--quarter",
+            "2008/09-Q4",
+            "--council",
+            "redditch",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(json["arrangement_reviews"][0]["held_on"], "2009-01-14");
     assert_eq!(json["arrangement_reviews"][0]["by"], "rbc-clerk");
@@ -211,11 +251,26 @@ fn a_declared_interest_is_told_to_the_councils_monitoring_officer() {
     env.at("2008-09-03T10:00:00+01:00");
     env.json_as(
         "jce",
-        &["proposal", "new", "--title", "Shared elections", "--service", "elections", "--lead", "bromsgrove"],
+        &[
+            "proposal",
+            "new",
+            "--title",
+            "Shared elections",
+            "--service",
+            "elections",
+            "--lead",
+            "bromsgrove",
+        ],
     );
     let member = env.json_as(
         "cllr-bdc-leader",
-        &["proposal", "declare-interest", "elections", "--reason", "A relative works in elections"],
+        &[
+            "proposal",
+            "declare-interest",
+            "elections",
+            "--reason",
+            "A relative works in elections",
+        ],
     );
     assert_eq!(
         member["data"]["told"],
@@ -228,7 +283,13 @@ fn a_declared_interest_is_told_to_the_councils_monitoring_officer() {
     // The Joint Chief Executive belongs to neither council: both Monitoring Officers are told.
     let jce = env.json_as(
         "jce",
-        &["proposal", "declare-interest", "elections", "--reason", "Seconded from Bromsgrove"],
+        &[
+            "proposal",
+            "declare-interest",
+            "elections",
+            "--reason",
+            "Seconded from Bromsgrove",
+        ],
     );
     let told: Vec<&str> = jce["data"]["told"]
         .as_array()
@@ -238,10 +299,16 @@ fn a_declared_interest_is_told_to_the_councils_monitoring_officer() {
         .collect();
     assert_eq!(told, ["bdc-monitoring-officer", "rbc-monitoring-officer"]);
     // Recusal as before; a Board member records nothing else; a monitoring officer records nothing.
-    env.run_as("jce", &["proposal", "advance", "elections", "--to", "business-case"])
-        .expect_code(5);
-    env.run_as("cllr-bdc-leader", &["proposal", "hold", "elections", "--reason", "x"])
-        .expect_code(5);
+    env.run_as(
+        "jce",
+        &["proposal", "advance", "elections", "--to", "business-case"],
+    )
+    .expect_code(5);
+    env.run_as(
+        "cllr-bdc-leader",
+        &["proposal", "hold", "elections", "--reason", "x"],
+    )
+    .expect_code(5);
     env.run_as(
         "bdc-monitoring-officer",
         &["proposal", "declare-interest", "elections", "--reason", "x"],
@@ -280,30 +347,77 @@ fn reviews_of_unknown_arrangements_councils_or_dates_are_refused_in_plain_words(
         env.run_as(
             actor,
             &[
-                "review", "record", "--arrangement", arrangement, "--council", council,
-                "--outcome", "continue", "--on", on,
+                "review",
+                "record",
+                "--arrangement",
+                arrangement,
+                "--council",
+                council,
+                "--outcome",
+                "continue",
+                "--on",
+                on,
             ],
         )
     };
     let unknown = review("bdc-clerk", "chief-executive", "bromsgrove", "2009-01-05");
-    refused(&env, unknown, 3, "there is no arrangement \"chief-executive\"");
+    refused(
+        &env,
+        unknown,
+        3,
+        "there is no arrangement \"chief-executive\"",
+    );
     let outside = review("admin", "joint-chief-executive", "wychavon", "2009-01-05");
-    refused(&env, outside, 3, "there is no council \"wychavon\" in the partnership");
-    let other = review("bdc-clerk", "joint-chief-executive", "redditch", "2009-01-05");
+    refused(
+        &env,
+        outside,
+        3,
+        "there is no council \"wychavon\" in the partnership",
+    );
+    let other = review(
+        "bdc-clerk",
+        "joint-chief-executive",
+        "redditch",
+        "2009-01-05",
+    );
     refused(&env, other, 5, "may not record redditch's reviews");
-    let early = review("bdc-clerk", "joint-chief-executive", "bromsgrove", "2008-06-01");
-    refused(&env, early, 3, "before arrangement joint-chief-executive started");
+    let early = review(
+        "bdc-clerk",
+        "joint-chief-executive",
+        "bromsgrove",
+        "2008-06-01",
+    );
+    refused(
+        &env,
+        early,
+        3,
+        "before arrangement joint-chief-executive started",
+    );
     let both = env.run_as(
         "bdc-clerk",
         &[
-            "review", "record", "elections", "--arrangement", "joint-chief-executive",
-            "--council", "bromsgrove", "--outcome", "continue",
+            "review",
+            "record",
+            "elections",
+            "--arrangement",
+            "joint-chief-executive",
+            "--council",
+            "bromsgrove",
+            "--outcome",
+            "continue",
         ],
     );
     refused(&env, both, 2, "cannot be used with");
     let neither = env.run_as(
         "bdc-clerk",
-        &["review", "record", "--council", "bromsgrove", "--outcome", "continue"],
+        &[
+            "review",
+            "record",
+            "--council",
+            "bromsgrove",
+            "--outcome",
+            "continue",
+        ],
     );
     refused(&env, neither, 2, "required");
 }
@@ -312,7 +426,11 @@ fn reviews_of_unknown_arrangements_councils_or_dates_are_refused_in_plain_words(
 fn a_bad_arrangement_in_the_partnership_file_is_a_usage_error_naming_its_line() {
     for (bad, words) in [
         ("reviews = [6, 12]", "reviews = [12, 6]", "ascending order"),
-        ("started = \"2008-06-30\"", "started = \"2008-02-30\"", "is not a date"),
+        (
+            "started = \"2008-06-30\"",
+            "started = \"2008-02-30\"",
+            "is not a date",
+        ),
         ("then = 12", "then = 0", "then must be 1 to 120 months"),
         (
             "roles = [\"monitoring-officer\"]\ncouncil = \"redditch\"",
@@ -328,11 +446,21 @@ fn a_bad_arrangement_in_the_partnership_file_is_a_usage_error_naming_its_line() 
         run.expect_code(2);
         assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
         assert!(run.stderr.contains("line "), "{}", run.stderr);
-        assert!(!std::path::Path::new(&env.store).join("events.jsonl").exists());
+        assert!(!std::path::Path::new(&env.store)
+            .join("events.jsonl")
+            .exists());
     }
     let env = Env::new();
-    let file = partnership_file(&env, &ADDITIONS.replace("then = 12", "then = 12\ncouncils = [\"wychavon\"]"));
+    let file = partnership_file(
+        &env,
+        &ADDITIONS.replace("then = 12", "then = 12\ncouncils = [\"wychavon\"]"),
+    );
     let run = env.run(&["init", &file]);
     run.expect_code(2);
-    assert!(run.stderr.contains("names council \"wychavon\", which is not a council of this file"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("names council \"wychavon\", which is not a council of this file"),
+        "{}",
+        run.stderr
+    );
 }

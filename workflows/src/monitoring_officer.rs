@@ -23,7 +23,9 @@ pub struct Told {
 pub fn of(p: &Partnership, council: &str) -> Option<String> {
     p.actors
         .iter()
-        .find(|a| a.roles.contains(&Role::MonitoringOfficer) && a.council.as_deref() == Some(council))
+        .find(|a| {
+            a.roles.contains(&Role::MonitoringOfficer) && a.council.as_deref() == Some(council)
+        })
         .map(|a| a.id.clone())
 }
 

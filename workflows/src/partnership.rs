@@ -202,7 +202,9 @@ impl Partnership {
         problems.extend(self.setting_problems(text));
         problems.extend(self.call_in_problems(text));
         problems.extend(crate::arrangement::problems(self, &|n| line_of(text, n)));
-        problems.extend(crate::monitoring_officer::problems(self, &|n| line_of(text, n)));
+        problems.extend(crate::monitoring_officer::problems(self, &|n| {
+            line_of(text, n)
+        }));
         problems.extend(crate::bounds::problems(self, &|needle| {
             line_of(text, needle)
         }));

@@ -108,11 +108,16 @@ pub fn problems(p: &Partnership, line_of: &dyn Fn(&str) -> Option<usize>) -> Vec
         bad_intervals(a).into_iter().for_each(&mut bad);
         for c in a.councils.iter().flatten() {
             if !councils.contains(c.as_str()) {
-                bad(format!("names council {c:?}, which is not a council of this file"));
+                bad(format!(
+                    "names council {c:?}, which is not a council of this file"
+                ));
             }
         }
         if a.councils.as_ref().is_some_and(Vec::is_empty) {
-            bad("councils is empty: name at least one, or leave councils out for every council".into());
+            bad(
+                "councils is empty: name at least one, or leave councils out for every council"
+                    .into(),
+            );
         }
     }
     problems
@@ -131,7 +136,9 @@ fn bad_intervals(a: &Arrangement) -> Vec<String> {
         out.push("reviews must be in ascending order without repeats, e.g. [6, 12]".into());
     }
     if a.then.is_some_and(|m| m == 0 || m > MAX_MONTHS) {
-        out.push(format!("then must be 1 to {MAX_MONTHS} months (e.g. 12 for annually)"));
+        out.push(format!(
+            "then must be 1 to {MAX_MONTHS} months (e.g. 12 for annually)"
+        ));
     }
     out
 }
@@ -177,23 +184,41 @@ then = 12
         assert_eq!(a.started_on(), jiff::civil::date(2008, 6, 30));
         assert_eq!(a.reviewers(&p), ["bromsgrove", "redditch"]);
         let json = serde_json::to_value(&p).unwrap();
-        assert_eq!(json["arrangement"][0]["reviews"], serde_json::json!([6, 12]));
+        assert_eq!(
+            json["arrangement"][0]["reviews"],
+            serde_json::json!([6, 12])
+        );
         let without = Partnership::from_toml(&FILE[..FILE.find("[[arrangement]]").unwrap()]);
         let json = serde_json::to_value(without.unwrap()).unwrap();
-        assert!(json.get("arrangement").is_none(), "absent stays absent in events");
+        assert!(
+            json.get("arrangement").is_none(),
+            "absent stays absent in events"
+        );
     }
 
     #[test]
     fn each_rule_names_the_arrangement_and_its_line() {
         for (from, to, words) in [
-            ("id = \"joint-chief-executive\"", "id = \"Joint CE\"", "lower-case"),
-            ("title = \"Acting Joint Chief Executive\"", "title = \" \"", "title of 1 to 200"),
+            (
+                "id = \"joint-chief-executive\"",
+                "id = \"Joint CE\"",
+                "lower-case",
+            ),
+            (
+                "title = \"Acting Joint Chief Executive\"",
+                "title = \" \"",
+                "title of 1 to 200",
+            ),
             ("\"2008-06-30\"", "\"30/06/2008\"", "is not a date"),
             ("reviews = [6, 12]", "reviews = []", "reviews is empty"),
             ("reviews = [6, 12]", "reviews = [6, 6]", "ascending order"),
             ("reviews = [6, 12]", "reviews = [6, 121]", "1 to 120 months"),
             ("then = 12", "then = 0", "then must be 1 to 120"),
-            ("then = 12", "councils = [\"wyre\"]", "names council \"wyre\""),
+            (
+                "then = 12",
+                "councils = [\"wyre\"]",
+                "names council \"wyre\"",
+            ),
             ("then = 12", "councils = []", "councils is empty"),
             ("then = 12", "colour = 1", "unknown field"),
         ] {

@@ -137,10 +137,10 @@ fn reviewed_by<'a>(
     }
     let reviewers = a.reviewers(p);
     if !reviewers.iter().any(|c| c == council) {
-        return Err(Failure::refused(format!(
-            "{council} does not review arrangement {id}"
-        ))
-        .with_detail(format!("it is reviewed by: {}", reviewers.join(", "))));
+        return Err(
+            Failure::refused(format!("{council} does not review arrangement {id}"))
+                .with_detail(format!("it is reviewed by: {}", reviewers.join(", "))),
+        );
     }
     if date < a.started_on() {
         return Err(Failure::refused(format!(

@@ -132,10 +132,7 @@ mod tests {
                 reviews: vec![6, 12],
                 then: Some(12),
                 councils: vec!["bromsgrove".into(), "redditch".into()],
-                answered: answered
-                    .iter()
-                    .map(|(c, m)| (c.to_string(), *m))
-                    .collect(),
+                answered: answered.iter().map(|(c, m)| (c.to_string(), *m)).collect(),
             }],
         }
     }

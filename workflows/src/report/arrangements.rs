@@ -50,7 +50,12 @@ pub fn lines(
         let mut months_listed = Vec::new();
         for o in schedule.until(last).into_iter().filter(|o| o.date >= first) {
             months_listed.push(o.months);
-            out.push(line(a, &schedule.label(o.months), o.date, answered(o.months)));
+            out.push(line(
+                a,
+                &schedule.label(o.months),
+                o.date,
+                answered(o.months),
+            ));
         }
         // Held in the quarter, answering a review due in another quarter.
         for h in held.iter().filter(|h| {
@@ -132,8 +137,14 @@ then = 12
             ("Six-month review", date(2008, 12, 30), None)
         );
         // Jan–Mar 2009: held, answering the review due last quarter.
-        let q4 = lines(&p, &[late.clone()], "bromsgrove", date(2009, 1, 1), date(2009, 3, 31))
-            .unwrap();
+        let q4 = lines(
+            &p,
+            &[late.clone()],
+            "bromsgrove",
+            date(2009, 1, 1),
+            date(2009, 3, 31),
+        )
+        .unwrap();
         assert_eq!(q4.len(), 1);
         assert_eq!(q4[0].held_on, Some(date(2009, 1, 12)));
         assert_eq!(q4[0].outcome.as_deref(), Some("continue"));
