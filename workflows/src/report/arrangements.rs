@@ -139,7 +139,7 @@ then = 12
         // Jan–Mar 2009: held, answering the review due last quarter.
         let q4 = lines(
             &p,
-            &[late.clone()],
+            std::slice::from_ref(&late),
             "bromsgrove",
             date(2009, 1, 1),
             date(2009, 3, 31),
