@@ -230,6 +230,19 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
     assert_eq!(json["arrangement_reviews"][0]["held_on"], "2009-01-14");
     assert_eq!(json["arrangement_reviews"][0]["by"], "rbc-clerk");
 
+    // The web view's upcoming page shows the twelve-month reviews, as `reminders list` does.
+    env.at("2009-06-01T12:00:00+01:00");
+    crate::web::account(&env, "audit");
+    let mut server = crate::web::serve_anonymous(&env, &[]);
+    server.sign_in("audit", crate::web::PASSWORD);
+    let upcoming = server.ok("/upcoming").text();
+    for council in ["bromsgrove", "redditch"] {
+        let id = format!("arrangement:joint-chief-executive:{council}:12:2009-06-30");
+        assert!(upcoming.contains(&id), "{id} in {upcoming}");
+    }
+    assert!(upcoming.contains("Twelve-month review of"), "{upcoming}");
+    drop(server);
+
     // The twelve-month reviews fall due at 09:00 BST: a tick at 09:00:30 BST fires both, on time.
     env.at("2009-06-30T08:00:30Z");
     let summer = tick(&env);
