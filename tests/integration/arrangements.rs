@@ -214,6 +214,23 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
         rbc_q4.contains("| 30 December 2008 | 14 January 2009 | continue |"),
         "{rbc_q4}"
     );
+    let html = env.run(&[
+        "report",
+        "quarterly",
+        "--quarter",
+        "2008/09-Q4",
+        "--council",
+        "redditch",
+        "--format",
+        "html",
+    ]);
+    html.ok();
+    assert!(html
+        .stdout
+        .contains("<h3>Reviews of the partnership's arrangements</h3>"));
+    assert!(html
+        .stdout
+        .contains("<td>30 December 2008</td><td>14 January 2009</td><td>continue</td>"));
     let json = env.json_as(
         "jce",
         &[
