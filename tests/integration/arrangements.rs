@@ -140,6 +140,11 @@ fn the_trials_six_month_reviews_from_reminder_to_report() {
             ),
         ]
     );
+    let show = env.run(&["partnership", "show"]);
+    show.ok();
+    assert!(show.stdout.contains(
+        "Acting Joint Chief Executive (12-month trial) (from 2008-06-30): reviewed by bromsgrove, redditch after 6 and 12 months, then every 12 months"
+    ), "{}", show.stdout);
     let ics = env.run(&["reminders", "ics"]);
     ics.ok();
     assert!(ics
