@@ -68,7 +68,8 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
             Act::DeclareInterest => true,
             _ => false,
         },
-        Role::Auditor | Role::Scheduler => false,
+        Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
+        Role::BoardMember => matches!(act, Act::DeclareInterest),
     }
 }
 
@@ -102,7 +103,9 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
-        Act::DeclareInterest => "only an admin, programme manager or clerk may".into(),
+        Act::DeclareInterest => {
+            "only an admin, programme manager, clerk or board member may".into()
+        }
         _ => "only an admin or a programme manager may".into(),
     };
     let hint = if who.is_empty() {

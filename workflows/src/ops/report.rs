@@ -187,7 +187,7 @@ pub async fn generate(
     Ok(councils
         .iter()
         .map(|c| {
-            report::build(&Inputs {
+            let mut built = report::build(&Inputs {
                 partnership_name: &at_end.name,
                 council: c,
                 council_name: &names[c],
@@ -204,7 +204,15 @@ pub async fn generate(
                 year_start: start,
                 registered_on: local_date(recorded.registered_at, &tz),
                 last_recorded_on,
-            })
+            });
+            built.arrangement_reviews = report::arrangements::lines(
+                &at_end,
+                &at_quarter_end.arrangement_reviews,
+                c,
+                first_day,
+                last_day,
+            );
+            built
         })
         .collect())
 }
