@@ -64,10 +64,17 @@ impl ProposalEvent {
                 d.actor, d.reason
             ),
             E::KpiDefined(d) => format!(
-                "performance indicator {} defined, target {}{}",
+                "performance indicator {} defined, target {}{}{}{}",
                 d.name,
                 d.target,
-                d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+                d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default(),
+                d.baseline
+                    .map(|b| format!(", baseline {b}"))
+                    .unwrap_or_default(),
+                d.direction
+                    .filter(|d| *d == super::rag::Direction::Lower)
+                    .map(|d| format!(" ({})", d.words()))
+                    .unwrap_or_default()
             ),
             E::KpiValueRecorded(d) => format!("{} for {}: {}", d.name, d.quarter, d.value),
             E::SavingRecorded(d) => saving(d),

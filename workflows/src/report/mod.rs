@@ -115,6 +115,12 @@ pub struct KpiLine {
     pub value: Option<Decimal>,
     /// value − target, when both are known.
     pub difference: Option<Decimal>,
+    /// The definition's baseline, if any (layout 3 on).
+    pub baseline: Option<Decimal>,
+    /// Which way is better (layout 3 on).
+    pub direction: crate::proposal::rag::Direction,
+    /// The quarter's value against the target (layout 3 on).
+    pub status: Option<crate::proposal::rag::Rag>,
 }
 
 /// Reviews due in the quarter, and those the council held in it.
@@ -266,6 +272,11 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
                     target: kpi.target,
                     value,
                     difference: value.zip(kpi.target).map(|(v, t)| v - t),
+                    baseline: kpi.baseline,
+                    direction: kpi.direction,
+                    status: value
+                        .zip(kpi.target)
+                        .map(|(v, t)| crate::proposal::rag::status(t, v, kpi.direction)),
                 }
             })
         })
