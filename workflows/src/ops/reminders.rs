@@ -8,7 +8,7 @@ use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
 use crate::reminders::{
-    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView, RiskFacts,
 };
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub proposals: Vec<ProposalState>,
     /// Programme milestones (those of a proposal are in its state), in id order.
     pub milestones: Vec<Milestone>,
+    /// The risk register as the cut admits it, in stream order.
+    pub risks: Vec<crate::risk::Risk>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -58,6 +60,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             registered_at,
             proposals: Vec::new(),
             milestones: Vec::new(),
+            risks: Vec::new(),
             head,
         });
     }
@@ -75,6 +78,12 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             if let Some(m) = milestone_at(&events, cut)? {
                 snap.milestones.push(m);
             }
+        }
+    }
+    for stream in session.store.streams(crate::risk::RISK_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.risks.extend(risk_at(&events, cut)?);
         }
     }
     Ok(all)
@@ -98,6 +107,17 @@ fn milestone_at(events: &[Event], cut: &Cut) -> Result<Option<Milestone>, Failur
         }
     }
     Milestone::fold(&admitted)
+}
+
+/// A risk's events folded at `cut` (None: not entered by then).
+pub fn risk_at(events: &[Event], cut: &Cut) -> Result<Option<crate::risk::Risk>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    crate::risk::Risk::fold(&admitted)
 }
 
 /// The partnership as recorded under `recorded_cut`, and when it was registered.
@@ -209,6 +229,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.registered_at,
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        snapshot.risks.iter().map(RiskFacts::of).collect(),
     )
 }
 
@@ -230,6 +251,7 @@ pub fn assemble(
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
+    risks: Vec<RiskFacts>,
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -241,6 +263,7 @@ pub fn assemble(
         council_names: council_names(partnership),
         proposals,
         milestones,
+        risks,
         ends: partnership.ended().map(|e| e.on),
     })
 }

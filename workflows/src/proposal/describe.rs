@@ -12,7 +12,9 @@ use crate::words::{self, date_text, stage_lower};
 pub fn describe(kind: &str, data: &serde_json::Value) -> String {
     ProposalEvent::decode(kind, data)
         .map(|e| e.describe())
-        .unwrap_or_else(|_| kind.replace('-', " "))
+        .ok()
+        .or_else(|| crate::risk::events::describe(kind, data))
+        .unwrap_or_else(|| kind.replace('-', " "))
 }
 
 /// The names of a list, or "none".
