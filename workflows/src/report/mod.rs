@@ -12,6 +12,7 @@ pub mod layout;
 pub mod markdown;
 pub mod money;
 pub mod notes;
+pub mod risks;
 pub mod table;
 pub mod templates;
 mod view;
@@ -67,6 +68,9 @@ pub struct QuarterlyReport {
     /// Approvals in principle given in the quarter (layout 2; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub in_principle: Vec<notes::InPrincipleLine>,
+    /// The top risks open at the quarter's end (layout 3; absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_risks: Vec<risks::RiskLine>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -207,6 +211,8 @@ pub struct Inputs<'a> {
     pub registered_on: Date,
     /// The local date the last event admitted by `known_at` was recorded (none: an empty log).
     pub last_recorded_on: Option<Date>,
+    /// The risk register as it stood at the quarter's end, from what was recorded by `known_at`.
+    pub risks: &'a [crate::risk::Risk],
 }
 
 /// Builds one council's report. Deterministic: everything is ordered by id or date.
@@ -317,6 +323,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         warnings: warnings::of(inputs),
         adjustments: notes::adjustments(inputs, &mine),
         in_principle: notes::in_principle(inputs, &mine),
+        top_risks: risks::of(inputs),
     }
     .with_totals()
 }
