@@ -49,7 +49,9 @@ impl Act {
             Act::ManageMilestones => "manage programme milestones".into(),
             Act::AmendPartnership => "amend the partnership".into(),
             Act::RecordRisk(councils) if councils.is_empty() => "record programme risks".into(),
-            Act::RecordRisk(councils) => format!("record risks of {}'s proposals", councils.join(" and ")),
+            Act::RecordRisk(councils) => {
+                format!("record risks of {}'s proposals", councils.join(" and "))
+            }
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::common::ChangeArgs;
 use super::values::{self, parsed};
 use super::GlobalArgs;
-use crate::output::{self, field};
 use crate::context;
+use crate::output::{self, field};
 use clap::{ArgGroup, Subcommand};
 use engine::store::OpenMode;
 use engine::Failure;

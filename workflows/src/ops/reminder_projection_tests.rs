@@ -109,20 +109,45 @@ fn demo_with_risks() -> Vec<Event> {
             "mitigation": "watch it", "review": review})
     };
     let mut events = demo();
-    let at = events.iter().position(|e| e.effective_on.as_str() > "2008-12-01").unwrap();
+    let at = events
+        .iter()
+        .position(|e| e.effective_on.as_str() > "2008-12-01")
+        .unwrap();
     let extra = [
-        risk_event("risk-1", "risk-added", "2008-12-01", "2008-12-01T10:00:00Z",
-            added("risk-1", Some("elections"), "2009-01-15")),
-        risk_event("risk-2", "risk-added", "2008-12-01", "2008-12-01T10:01:00Z",
-            added("risk-2", None, "2009-02-02")),
+        risk_event(
+            "risk-1",
+            "risk-added",
+            "2008-12-01",
+            "2008-12-01T10:00:00Z",
+            added("risk-1", Some("elections"), "2009-01-15"),
+        ),
+        risk_event(
+            "risk-2",
+            "risk-added",
+            "2008-12-01",
+            "2008-12-01T10:01:00Z",
+            added("risk-2", None, "2009-02-02"),
+        ),
     ];
     events.splice(at..at, extra);
     let updated = json!({"id": "risk-1", "likelihood": 2, "impact": 4, "score": 8,
         "previous_score": 16, "owner": "jce", "mitigation": "watch it", "review": "2009-06-15",
         "changed": ["likelihood", "review"], "reason": "reviewed"});
     let closed = json!({"id": "risk-2", "score": 16, "reason": "done"});
-    events.push(risk_event("risk-1", "risk-updated", "2009-07-02", "2009-07-02T10:00:00+01:00", updated));
-    events.push(risk_event("risk-2", "risk-closed", "2009-07-02", "2009-07-02T10:01:00+01:00", closed));
+    events.push(risk_event(
+        "risk-1",
+        "risk-updated",
+        "2009-07-02",
+        "2009-07-02T10:00:00+01:00",
+        updated,
+    ));
+    events.push(risk_event(
+        "risk-2",
+        "risk-closed",
+        "2009-07-02",
+        "2009-07-02T10:01:00+01:00",
+        closed,
+    ));
     events
 }
 

@@ -80,7 +80,11 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             }
         }
     }
-    for stream in session.store.streams(crate::risk::RISK_STREAM_PREFIX).await? {
+    for stream in session
+        .store
+        .streams(crate::risk::RISK_STREAM_PREFIX)
+        .await?
+    {
         let events = session.store.read_stream(&stream).await?;
         for (cut, snap) in cuts.iter().zip(&mut all) {
             snap.risks.extend(risk_at(&events, cut)?);

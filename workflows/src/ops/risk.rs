@@ -140,11 +140,16 @@ async fn allowed(
     let councils = proposal.map(|p| p.councils.clone()).unwrap_or_default();
     permitted(session, date, &Act::RecordRisk(councils)).await?;
     if let Some(p) = proposal {
-        let declared = p.recused.get(actor).map(|r| (r.on.to_string(), r.reason.clone()));
+        let declared = p
+            .recused
+            .get(actor)
+            .map(|r| (r.on.to_string(), r.reason.clone()));
         permissions::check_not_recused(
             actor,
             &p.id,
-            declared.as_ref().map(|(on, why)| (on.as_str(), why.as_str())),
+            declared
+                .as_ref()
+                .map(|(on, why)| (on.as_str(), why.as_str())),
         )?;
     }
     Ok(())
@@ -163,9 +168,8 @@ async fn next_id(session: &mut Session) -> Result<String, Failure> {
 
 /// The risk `id` as it stands (unknown: refused, 3).
 pub async fn load(session: &mut Session, id: &str) -> Result<Risk, Failure> {
-    let unknown = || {
-        Failure::refused(format!("there is no risk {id:?}")).with_remedy(Remedy::ListRisks)
-    };
+    let unknown =
+        || Failure::refused(format!("there is no risk {id:?}")).with_remedy(Remedy::ListRisks);
     let numbered = id
         .strip_prefix(RISK_STREAM_PREFIX)
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));

@@ -11,7 +11,11 @@ fn payroll_on_time_against_a_target_of_100_percent() {
     assert_eq!(status(d("100"), d("100"), h), Rag::Green);
     assert_eq!(status(d("100"), d("101"), h), Rag::Green);
     assert_eq!(status(d("100"), d("95"), h), Rag::Amber);
-    assert_eq!(status(d("100"), d("90"), h), Rag::Amber, "exactly 10 % is within");
+    assert_eq!(
+        status(d("100"), d("90"), h),
+        Rag::Amber,
+        "exactly 10 % is within"
+    );
     assert_eq!(status(d("100"), d("89.99"), h), Rag::Red);
 }
 
@@ -33,15 +37,30 @@ fn a_target_of_zero_has_no_amber_band() {
 #[test]
 fn a_negative_target_measures_the_band_by_its_size() {
     // A net cost of −£50k (a saving) aimed higher: −55k is 10 % short, so amber.
-    assert_eq!(status(d("-50000"), d("-55000"), Direction::Higher), Rag::Amber);
-    assert_eq!(status(d("-50000"), d("-55001"), Direction::Higher), Rag::Red);
+    assert_eq!(
+        status(d("-50000"), d("-55000"), Direction::Higher),
+        Rag::Amber
+    );
+    assert_eq!(
+        status(d("-50000"), d("-55001"), Direction::Higher),
+        Rag::Red
+    );
 }
 
 #[test]
 fn figures_too_large_for_the_arithmetic_are_red_not_a_panic() {
-    assert_eq!(status(Decimal::MAX, Decimal::MIN, Direction::Higher), Rag::Red);
-    assert_eq!(status(Decimal::MIN, Decimal::MAX, Direction::Lower), Rag::Red);
-    assert_eq!(status(Decimal::MAX, Decimal::MIN, Direction::Lower), Rag::Green);
+    assert_eq!(
+        status(Decimal::MAX, Decimal::MIN, Direction::Higher),
+        Rag::Red
+    );
+    assert_eq!(
+        status(Decimal::MIN, Decimal::MAX, Direction::Lower),
+        Rag::Red
+    );
+    assert_eq!(
+        status(Decimal::MAX, Decimal::MIN, Direction::Lower),
+        Rag::Green
+    );
 }
 
 #[test]
@@ -54,7 +73,10 @@ fn directions_and_words() {
 
 /// A decimal as the command line accepts one: up to 16 digits before the point and 6 after.
 fn figure() -> impl Strategy<Value = Decimal> {
-    (-9_999_999_999_999_999i64..=9_999_999_999_999_999i64, 0u32..=6)
+    (
+        -9_999_999_999_999_999i64..=9_999_999_999_999_999i64,
+        0u32..=6,
+    )
         .prop_map(|(m, scale)| Decimal::new(m, scale))
 }
 

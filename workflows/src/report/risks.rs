@@ -34,7 +34,12 @@ pub fn of(inputs: &Inputs<'_>) -> Vec<RiskLine> {
             .iter()
             .any(|p| &p.id == id && takes_part(p, inputs.council, inputs.quarter)),
     };
-    let mine: Vec<Risk> = inputs.risks.iter().filter(|r| concerns(r)).cloned().collect();
+    let mine: Vec<Risk> = inputs
+        .risks
+        .iter()
+        .filter(|r| concerns(r))
+        .cloned()
+        .collect();
     top(&mine)
         .into_iter()
         .map(|r| RiskLine {

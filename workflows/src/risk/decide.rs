@@ -93,7 +93,11 @@ pub fn decide_update(
     date: Date,
 ) -> Result<RiskDraft, Failure> {
     open(risk, "update")?;
-    not_before(date, risk.last_on, &format!("{} was last recorded", risk.id))?;
+    not_before(
+        date,
+        risk.last_on,
+        &format!("{} was last recorded", risk.id),
+    )?;
     let likelihood = changes.likelihood.unwrap_or(risk.likelihood);
     let impact = changes.impact.unwrap_or(risk.impact);
     let owner = changes.owner.clone().unwrap_or_else(|| risk.owner.clone());
@@ -149,7 +153,11 @@ pub fn decide_update(
 /// The `risk-closed` event; refused when it is closed already.
 pub fn decide_close(risk: &Risk, reason: &str, date: Date) -> Result<RiskDraft, Failure> {
     open(risk, "close")?;
-    not_before(date, risk.last_on, &format!("{} was last recorded", risk.id))?;
+    not_before(
+        date,
+        risk.last_on,
+        &format!("{} was last recorded", risk.id),
+    )?;
     Ok(RiskDraft::of(
         RISK_CLOSED,
         &RiskClosed {
@@ -182,11 +190,9 @@ fn owner_known(owner: &str, partnership: &Partnership) -> Result<(), Failure> {
     }
     let known: Vec<&str> = partnership.actors.iter().map(|a| a.id.as_str()).collect();
     Err(
-        Failure::refused(format!("{owner:?} is not an actor of the partnership"))
-            .with_detail(format!(
-                "a risk's owner is one of its actors: {}",
-                known.join(", ")
-            )),
+        Failure::refused(format!("{owner:?} is not an actor of the partnership")).with_detail(
+            format!("a risk's owner is one of its actors: {}", known.join(", ")),
+        ),
     )
 }
 
@@ -204,8 +210,8 @@ fn not_before(date: Date, earliest: Date, what: &str) -> Result<(), Failure> {
     if date >= earliest {
         return Ok(());
     }
-    Err(
-        Failure::refused(format!("the change is dated {date}, before {what} ({earliest})"))
-            .with_remedy(Remedy::DateFrom { date: earliest }),
-    )
+    Err(Failure::refused(format!(
+        "the change is dated {date}, before {what} ({earliest})"
+    ))
+    .with_remedy(Remedy::DateFrom { date: earliest }))
 }

@@ -63,12 +63,19 @@ fn a_risk_is_added_updated_and_closed_with_its_history() {
         ..RiskChanges::default()
     };
     let draft = decide_update(&risk, &lower, &p, date(2009, 1, 15)).unwrap();
-    assert_eq!(draft.data["changed"], serde_json::json!(["likelihood", "review"]));
+    assert_eq!(
+        draft.data["changed"],
+        serde_json::json!(["likelihood", "review"])
+    );
     assert_eq!(draft.data["previous_score"], 16);
     let updated = seal(2, draft, "2009-01-15");
     let risk = Risk::fold(&[&added, &updated]).unwrap().unwrap();
     assert_eq!((risk.score, risk.version), (8, 2));
-    let closed = seal(3, decide_close(&risk, "moved", date(2009, 4, 15)).unwrap(), "2009-04-15");
+    let closed = seal(
+        3,
+        decide_close(&risk, "moved", date(2009, 4, 15)).unwrap(),
+        "2009-04-15",
+    );
     let risk = Risk::fold(&[&added, &updated, &closed]).unwrap().unwrap();
     assert_eq!(risk.status, Status::Closed);
     let scores: Vec<u8> = risk.history.iter().map(|h| h.score).collect();
@@ -88,25 +95,38 @@ fn refusals_say_what_was_wrong() {
     let mut late = staff_access();
     late.review = date(2008, 11, 30);
     assert!(decide_add("risk-1", &late, None, &p, date(2008, 12, 1)).is_err());
-    let added = seal(1, decide_add("risk-1", &staff_access(), None, &p, date(2008, 12, 1)).unwrap(), "2008-12-01");
+    let added = seal(
+        1,
+        decide_add("risk-1", &staff_access(), None, &p, date(2008, 12, 1)).unwrap(),
+        "2008-12-01",
+    );
     let risk = Risk::fold(&[&added]).unwrap().unwrap();
     let same = RiskChanges {
         likelihood: Some(rating(4)),
         ..RiskChanges::default()
     };
-    assert!(decide_update(&risk, &same, &p, date(2008, 12, 2)).is_err(), "changes nothing");
+    assert!(
+        decide_update(&risk, &same, &p, date(2008, 12, 2)).is_err(),
+        "changes nothing"
+    );
     let earlier = RiskChanges {
         impact: Some(rating(1)),
         ..RiskChanges::default()
     };
-    assert!(decide_update(&risk, &earlier, &p, date(2008, 11, 30)).is_err(), "dated before");
+    assert!(
+        decide_update(&risk, &earlier, &p, date(2008, 11, 30)).is_err(),
+        "dated before"
+    );
 }
 
 #[test]
 fn ratings_are_one_to_five() {
     assert_eq!("5".parse::<Rating>().unwrap().get(), 5);
     for bad in ["0", "6", "-1", "three", "2.5"] {
-        assert_eq!(bad.parse::<Rating>().unwrap_err().kind, engine::FailureKind::Usage);
+        assert_eq!(
+            bad.parse::<Rating>().unwrap_err().kind,
+            engine::FailureKind::Usage
+        );
     }
     assert!(serde_json::from_value::<Rating>(serde_json::json!(6)).is_err());
 }
@@ -134,14 +154,18 @@ fn risk_scoring(n: usize, likelihood: u8, impact: u8, open: bool) -> Risk {
 fn top_risks_are_those_of_15_or_more_and_at_least_the_five_highest() {
     let few: Vec<Risk> = (1..=3).map(|n| risk_scoring(n, 2, 2, true)).collect();
     assert_eq!(top(&few).len(), 3, "fewer than five: all of them");
-    let mut many: Vec<Risk> = (1..=8).map(|n| risk_scoring(n, 5, 3 + (n % 3) as u8, true)).collect();
+    let mut many: Vec<Risk> = (1..=8)
+        .map(|n| risk_scoring(n, 5, 3 + (n % 3) as u8, true))
+        .collect();
     many.push(risk_scoring(9, 1, 1, true));
     many.push(risk_scoring(10, 5, 5, false));
     let chosen = top(&many);
     assert_eq!(chosen.len(), 8, "every open one of 15 or more");
     assert!(chosen.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(chosen.iter().all(|r| r.is_open()));
-    let low: Vec<Risk> = (1..=12).map(|n| risk_scoring(n, 1, 1 + (n % 5) as u8, true)).collect();
+    let low: Vec<Risk> = (1..=12)
+        .map(|n| risk_scoring(n, 1, 1 + (n % 5) as u8, true))
+        .collect();
     assert_eq!(top(&low).len(), TOP_COUNT);
     assert_eq!(top(&low)[0].impact.get(), 5);
 }
