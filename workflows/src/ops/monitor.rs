@@ -8,25 +8,6 @@ use crate::proposal::ProposalCommand;
 use crate::quarter::Quarter;
 use engine::Failure;
 
-/// `monitor kpi ID --name NAME --target NUMBER [--unit UNIT]` (higher is better, no baseline).
-pub async fn kpi(
-    session: &mut Session,
-    id: &str,
-    name: Line,
-    target: Number,
-    unit: Option<Line>,
-    c: &Change,
-) -> Result<Recorded, Failure> {
-    let input = KpiInput {
-        name,
-        target,
-        unit,
-        baseline: None,
-        direction: None,
-    };
-    define_kpi(session, id, input, c).await
-}
-
 /// An indicator's definition as `monitor kpi` takes it.
 #[derive(Debug, Clone)]
 pub struct KpiInput {
