@@ -505,3 +505,44 @@ fn an_indicator_shows_its_status_against_its_target_in_words() {
         (Some("green"), Some("2009/10-Q1"))
     );
 }
+
+#[test]
+fn the_demo_shows_two_risks_and_an_indicator_against_its_baseline() {
+    let env = crate::web::demo();
+    let risks = env.json_as("audit", &["risk", "list"]);
+    let shown: Vec<(&str, u64, &Value)> = risks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["score"].as_u64().unwrap(),
+                &r["proposal"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("risk-1", 15, &Value::Null),
+            ("risk-2", 8, &Value::from("elections"))
+        ],
+        "a programme risk and the elections move's, re-rated in January"
+    );
+    // The July tick issued layout 3, which leads with the programme's risk.
+    let report = std::path::Path::new(&env.store).join("outbox/2009-10-Q1-redditch.md");
+    let report = std::fs::read_to_string(report).unwrap();
+    let top = report
+        .split("## Top risks")
+        .nth(1)
+        .expect("layout 3's top risks");
+    assert!(top.find("| risk-1 |").unwrap() < top.find("| risk-2 |").unwrap());
+    // The proposal page says the status in words, never by colour alone.
+    crate::web::account(&env, "audit");
+    let mut server = crate::web::serve_anonymous(&env, &[]);
+    server.sign_in("audit", crate::web::PASSWORD);
+    let page = server.ok("/proposals/elections").text();
+    assert!(page.contains("Within 10% of target (2008/09-Q4)"), "{page}");
+    assert!(page.contains("1.45 GBP"), "the baseline");
+}
