@@ -390,6 +390,32 @@ fn refusals_say_what_was_wrong_and_write_nothing() {
         .unwrap()
         .contains("risk-1 is closed already (on 2009-03-03)"));
     assert_eq!(events(&env), before + 1, "only the first close was written");
+
+    // A clerk who declared an interest in the proposal records none of its risks.
+    env.run_as(
+        "bdc-clerk",
+        &[
+            "proposal",
+            "declare-interest",
+            "elections",
+            "--reason",
+            "Spouse in the elections team",
+            "--on",
+            "2009-03-04",
+        ],
+    )
+    .ok();
+    let recused = risk(
+        "bdc-clerk",
+        &["update", "risk-2", "--impact", "3", "--on", "2009-03-04"],
+    );
+    recused.expect_code(5);
+    assert!(
+        recused.stderr.contains("declared an interest in elections"),
+        "{}",
+        recused.stderr
+    );
+    assert_eq!(events(&env), before + 2, "the declaration only");
 }
 
 #[test]
