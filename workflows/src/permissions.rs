@@ -76,7 +76,8 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
             Act::RecordRisk(councils) => council.is_some_and(|c| councils.iter().any(|x| x == c)),
             _ => false,
         },
-        Role::Auditor | Role::Scheduler => false,
+        Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
+        Role::BoardMember => matches!(act, Act::DeclareInterest),
     }
 }
 
@@ -110,10 +111,12 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
-        Act::DeclareInterest => "only an admin, programme manager or clerk may".into(),
         Act::RecordRisk(councils) if !councils.is_empty() => {
             "only an admin, a programme manager or a clerk of one of the proposal's councils may"
                 .into()
+        }
+        Act::DeclareInterest => {
+            "only an admin, programme manager, clerk or board member may".into()
         }
         _ => "only an admin or a programme manager may".into(),
     };

@@ -2,6 +2,8 @@
 //! ([`snapshot`]) summarised for the reminder rules ([`facts`]).
 
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
+use crate::arrangement::review::ReviewHeld;
+use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
@@ -33,6 +35,8 @@ pub struct Snapshot {
     pub milestones: Vec<Milestone>,
     /// The risk register as the cut admits it, in stream order.
     pub risks: Vec<crate::risk::Risk>,
+    /// The reviews recorded of the partnership's arrangements, stream by stream.
+    pub arrangement_reviews: Vec<crate::arrangement::review::ReviewHeld>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -61,6 +65,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             proposals: Vec::new(),
             milestones: Vec::new(),
             risks: Vec::new(),
+            arrangement_reviews: Vec::new(),
             head,
         });
     }
@@ -88,6 +93,13 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
         let events = session.store.read_stream(&stream).await?;
         for (cut, snap) in cuts.iter().zip(&mut all) {
             snap.risks.extend(risk_at(&events, cut)?);
+        }
+    }
+    for stream in session.store.streams(ARRANGEMENT_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.arrangement_reviews
+                .extend(crate::arrangement::review::fold(&events, cut)?);
         }
     }
     Ok(all)
@@ -234,6 +246,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
         snapshot.risks.iter().map(RiskFacts::of).collect(),
+        &snapshot.arrangement_reviews,
     )
 }
 
@@ -249,13 +262,15 @@ pub fn programme_milestone_facts(m: &Milestone) -> MilestoneFacts {
 }
 
 /// The reminder rules' facts: the partnership's latest recorded schedule and zone, with the
-/// proposals' and milestones' facts (programme milestones first, each proposal's after).
+/// proposals' and milestones' facts (programme milestones first, each proposal's after) and the
+/// latest recorded arrangements with the reviews recorded of them.
 pub fn assemble(
     partnership: &PartnershipHistory,
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
     risks: Vec<RiskFacts>,
+    arrangement_reviews: &[ReviewHeld],
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -269,6 +284,7 @@ pub fn assemble(
         milestones,
         risks,
         ends: partnership.ended().map(|e| e.on),
+        arrangements: crate::reminders::arrangement::arrangement_facts(p, arrangement_reviews),
     })
 }
 

@@ -187,7 +187,7 @@ pub async fn generate(
     Ok(councils
         .iter()
         .map(|c| {
-            report::build(&Inputs {
+            let mut built = report::build(&Inputs {
                 partnership_name: &at_end.name,
                 council: c,
                 council_name: &names[c],
@@ -205,7 +205,15 @@ pub async fn generate(
                 registered_on: local_date(recorded.registered_at, &tz),
                 last_recorded_on,
                 risks: &at_quarter_end.risks,
-            })
+            });
+            built.arrangement_reviews = report::arrangements::lines(
+                &at_end,
+                &at_quarter_end.arrangement_reviews,
+                c,
+                first_day,
+                last_day,
+            );
+            built
         })
         .collect())
 }

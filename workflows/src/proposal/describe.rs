@@ -14,6 +14,7 @@ pub fn describe(kind: &str, data: &serde_json::Value) -> String {
         .map(|e| e.describe())
         .ok()
         .or_else(|| crate::risk::events::describe(kind, data))
+        .or_else(|| crate::arrangement::review::describe_data(kind, data))
         .unwrap_or_else(|| kind.replace('-', " "))
 }
 
@@ -62,8 +63,10 @@ impl ProposalEvent {
                 d.outcome.as_str().replace('-', " ")
             ),
             E::InterestDeclared(d) => format!(
-                "{} declared an interest and is recused: {}",
-                d.actor, d.reason
+                "{} declared an interest and is recused: {}{}",
+                d.actor,
+                d.reason,
+                crate::monitoring_officer::describe(&d.told)
             ),
             E::KpiDefined(d) => format!(
                 "performance indicator {} defined, target {}{}{}{}",

@@ -84,6 +84,7 @@ mod tests {
             milestones: vec![],
             risks: Vec::new(),
             ends: None,
+            arrangements: Vec::new(),
         }
     }
 

@@ -47,6 +47,8 @@ impl Outlook {
             // A risk's review is the register's (`risk show`, `reminders list`), not in `next_reminders`.
             risks: Vec::new(),
             ends: self.ends,
+            // Arrangements are the partnership's, not the proposal's.
+            arrangements: Vec::new(),
         };
         facts
             .reminders_of(&id, self.until)

@@ -32,6 +32,7 @@ fn facts() -> Facts {
         milestones: Vec::new(),
         risks: Vec::new(),
         ends: None,
+        arrangements: Vec::new(),
     }
 }
 

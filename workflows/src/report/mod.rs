@@ -7,6 +7,7 @@
 //! - [`templates`]: layout 2, one template set for Markdown, HTML and the PDF's text;
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
+pub mod arrangements;
 pub mod csv;
 pub mod layout;
 pub mod markdown;
@@ -71,6 +72,10 @@ pub struct QuarterlyReport {
     /// The top risks open at the quarter's end (layout 3; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_risks: Vec<risks::RiskLine>,
+    /// Reviews of the partnership's arrangements due or held in the quarter (layout 3; absent
+    /// when the partnership names none the council reviews).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrangement_reviews: Option<Vec<arrangements::ArrangementReviewLine>>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -324,6 +329,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         adjustments: notes::adjustments(inputs, &mine),
         in_principle: notes::in_principle(inputs, &mine),
         top_risks: risks::of(inputs),
+        arrangement_reviews: None,
     }
     .with_totals()
 }
