@@ -103,6 +103,8 @@ fn proposal(remedy: &Remedy) -> String {
             "define it first with `concordat monitor kpi {id} --name {name:?} --target NUMBER`"
         ),
         ListMilestones => "`concordat milestone list` lists the milestones".into(),
+        ShowRisk { id } => format!("`concordat risk show {id}` shows it with its history"),
+        ListRisks => "`concordat risk list` lists the register".into(),
         ShowPartnership => {
             "`concordat partnership show` lists its councils, Board members and actors".into()
         }

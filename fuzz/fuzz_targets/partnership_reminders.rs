@@ -18,7 +18,7 @@ use workflows::bounds::MAX_FIRINGS_PER_YEAR;
 use workflows::milestone::Milestone;
 use workflows::partnership::Partnership;
 use workflows::quarter::Quarter;
-use workflows::reminders::{Activity, Facts, MilestoneFacts, ProposalFacts};
+use workflows::reminders::{Activity, Facts, MilestoneFacts, ProposalFacts, RiskFacts};
 use workflows::report::{self, markdown, Inputs, LogAnchor};
 
 fuzz_target!(|data: &[u8]| {
@@ -64,6 +64,15 @@ fuzz_target!(|data: &[u8]| {
             proposal: None,
             due: other,
             completed: false,
+        }],
+        risks: vec![RiskFacts {
+            id: "risk-1".into(),
+            title: p.name.clone(),
+            proposal: Some("shared".into()),
+            score: 16,
+            owner: "fuzz".into(),
+            review: other,
+            open: true,
         }],
     };
     // A year and a day after the registration: never more quarterly firings than the bound.
@@ -141,6 +150,7 @@ fn render_reports(p: &Partnership, facts: &Facts, registered: Date, due: Date) {
                 year_start: start,
                 registered_on: registered,
                 last_recorded_on: Some(registered),
+                risks: &[],
             })
         })
         .collect();

@@ -29,6 +29,7 @@ mod replay;
 mod report_formats;
 mod report_layouts;
 mod reports;
+mod risk_register;
 mod roles;
 mod savings_stories;
 mod sharing;

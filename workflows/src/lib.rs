@@ -21,4 +21,5 @@ pub mod quarter;
 pub mod remedy;
 pub mod reminders;
 pub mod report;
+pub mod risk;
 pub mod words;

@@ -29,6 +29,8 @@ pub enum Act {
     ManageMilestones,
     /// `partnership amend`.
     AmendPartnership,
+    /// `risk add|update|close`, of a proposal with these councils (none: a programme risk).
+    RecordRisk(Vec<String>),
 }
 
 impl Act {
@@ -46,6 +48,10 @@ impl Act {
             Act::RecordReview(c) => format!("record {c}'s reviews"),
             Act::ManageMilestones => "manage programme milestones".into(),
             Act::AmendPartnership => "amend the partnership".into(),
+            Act::RecordRisk(councils) if councils.is_empty() => "record programme risks".into(),
+            Act::RecordRisk(councils) => {
+                format!("record risks of {}'s proposals", councils.join(" and "))
+            }
         }
     }
 }
@@ -66,6 +72,8 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
                 council == Some(c.as_str())
             }
             Act::DeclareInterest => true,
+            // A clerk records the risks of a proposal its council takes part in (not the programme's).
+            Act::RecordRisk(councils) => council.is_some_and(|c| councils.iter().any(|x| x == c)),
             _ => false,
         },
         Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
@@ -103,6 +111,10 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
+        Act::RecordRisk(councils) if !councils.is_empty() => {
+            "only an admin, a programme manager or a clerk of one of the proposal's councils may"
+                .into()
+        }
         Act::DeclareInterest => {
             "only an admin, programme manager, clerk or board member may".into()
         }

@@ -54,6 +54,10 @@ pub enum Remedy {
     DefineKpi { id: String, name: String },
     /// See every milestone.
     ListMilestones,
+    /// See the risk `id` with its history.
+    ShowRisk { id: String },
+    /// See the risk register.
+    ListRisks,
     /// See the partnership: its councils, Board members and actors.
     ShowPartnership,
     /// Create the store from a partnership file.

@@ -46,7 +46,10 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("council consent", &["concordat --as rbc-clerk council consent elections --council redditch --minute \"Executive 9 Mar 2010\" --on 2010-03-09"]),
     ("council call-in-resolved", &["concordat --as rbc-clerk council call-in-resolved elections --council redditch --outcome confirmed --on 2009-02-02"]),
     ("monitor", &["concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1500"]),
-    ("monitor kpi", &["concordat --as jce monitor kpi elections --name \"Cost per elector\" --target 1.20 --unit GBP"]),
+    ("monitor kpi", &[
+        "concordat --as jce monitor kpi elections --name \"Cost per elector\" --target 1.20 --unit GBP",
+        "concordat --as jce monitor kpi elections --name \"Cost per elector\" --target 1.20 --unit GBP --baseline 1.45 --direction lower",
+    ]),
     ("monitor record", &["concordat --as jce monitor record elections --name \"Cost per elector\" --quarter 2009/10-Q1 --value 1.15"]),
     ("monitor saving", &[
         "concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1500 --on 2009-03-31",
@@ -54,6 +57,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "concordat --as jce monitor saving elections --quarter 2009/10-Q1 --amount -250.01 --reason \"Agency staff for the county elections\" --on 2009-06-30",
     ]),
     ("review", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue"]),
+    ("risk", &["concordat risk list --min-score 15"]),
+    ("risk add", &[
+        "concordat --as jce risk add --proposal elections --title \"Election staff lose access during the move\" --likelihood 4 --impact 4 --owner jce --mitigation \"Both offices keep their registers until the move is tested\" --review 2009-01-15",
+        "concordat --as jce risk add --title \"The trial's review finds the savings unproven\" --likelihood 3 --impact 4 --owner jce --mitigation \"Savings recorded quarterly against the business case\" --review 2009-03-31",
+    ]),
+    ("risk update", &["concordat --as jce risk update risk-1 --likelihood 2 --review 2009-04-15 --reason \"Access tested on both sites\""]),
+    ("risk close", &["concordat --as jce risk close risk-1 --reason \"The move is complete\""]),
+    ("risk list", &["concordat risk list --proposal elections --min-score 10"]),
+    ("risk show", &["concordat risk show risk-1"]),
     ("review record", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue --on 2009-09-02", "concordat --as bdc-clerk review record --arrangement joint-chief-executive --council bromsgrove --outcome continue --on 2009-01-12"]),
     ("milestone", &["concordat milestone list"]),
     ("milestone add", &["concordat --as jce milestone add phase-2 --title \"Phase 2 business cases\" --due 2009-01-31"]),

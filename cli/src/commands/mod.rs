@@ -19,6 +19,7 @@ mod reminders;
 mod replay;
 mod report;
 mod review;
+mod risk;
 mod scheduler;
 mod scheduler_plan;
 mod store;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Programme and proposal milestones.
     #[command(subcommand)]
     Milestone(milestone::MilestoneCommand),
+    /// The risk register: programme and proposal risks, scored and reviewed.
+    #[command(subcommand)]
+    Risk(risk::RiskCommand),
     /// Verify, export and read the log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -146,6 +150,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Monitor(cmd) => monitor::exec(&g, cmd).await,
         Command::Review(cmd) => review::exec(&g, cmd).await,
         Command::Milestone(cmd) => milestone::exec(&g, cmd).await,
+        Command::Risk(cmd) => risk::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
         Command::Store(cmd) => store::exec(&g, cmd).await,
         Command::Checkpoint(cmd) => checkpoint::exec(&g, cmd).await,

@@ -25,6 +25,7 @@ pub mod replay;
 pub mod report;
 pub mod report_file;
 pub mod review;
+pub mod risk;
 pub mod savings;
 pub mod scheduler;
 pub mod session;

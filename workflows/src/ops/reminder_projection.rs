@@ -1,4 +1,4 @@
-//! The scheduler's projection: the reminder facts of every proposal and programme milestone as
+//! The scheduler's projection: the reminder facts of every proposal, programme milestone and risk as
 //! the log stands, saved beside the log (a projection snapshot under [`KEY`], checked against the
 //! log position and event hash it covers), so `scheduler tick` and `reminders list|ics` re-fold
 //! only the streams changed since — each through the fold itself ([`live_state`], [`project`]),
@@ -6,7 +6,7 @@
 
 use super::change::live_state;
 use super::reminders::{
-    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, snapshot,
+    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, risk_at, snapshot,
 };
 use super::session::Session;
 use crate::arrangement::review::{self, ReviewHeld};
@@ -14,7 +14,8 @@ use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
 use crate::milestone::MILESTONE_STREAM_PREFIX;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::{Facts, MilestoneFacts, ProposalFacts};
+use crate::reminders::{Facts, MilestoneFacts, ProposalFacts, RiskFacts};
+use crate::risk::RISK_STREAM_PREFIX;
 use engine::{EventStore, Failure, Head};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +25,7 @@ pub const KEY: &str = "projection:reminder-facts";
 /// Below this many events the facts are folded afresh: cheaper than opening saved state.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 /// The reminder facts of one stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ enum Entry {
     Proposal(Option<(ProposalFacts, Vec<MilestoneFacts>)>),
     /// A programme milestone's (None: not added).
     Milestone(Option<MilestoneFacts>),
+    /// A risk's (None: not entered).
+    Risk(Option<RiskFacts>),
     /// The reviews recorded of an arrangement of the partnership.
     Arrangement(Vec<ReviewHeld>),
 }
@@ -93,14 +96,15 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
         session.store.save_snapshot(KEY, head.seq, &bytes).await?;
     }
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
-    let (proposals, milestones, arrangements) = collect(&projection);
+    let c = collect(&projection);
     Ok((
         assemble(
             &history,
             registered_at,
-            proposals,
-            milestones,
-            &arrangements,
+            c.proposals,
+            c.milestones,
+            c.risks,
+            &c.arrangements,
         )?,
         head,
     ))
@@ -176,6 +180,7 @@ async fn changed_since(
 fn is_folded(stream: &str) -> bool {
     stream.starts_with(PROPOSAL_STREAM_PREFIX)
         || stream.starts_with(MILESTONE_STREAM_PREFIX)
+        || stream.starts_with(RISK_STREAM_PREFIX)
         || stream.starts_with(ARRANGEMENT_PREFIX)
 }
 
@@ -186,6 +191,7 @@ async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failur
         .into_iter()
         .collect();
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
+    all.extend(store.streams(RISK_STREAM_PREFIX).await?);
     all.extend(store.streams(ARRANGEMENT_PREFIX).await?);
     Ok(all)
 }
@@ -203,19 +209,33 @@ async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
             state.map(|s| (proposal_facts(&s), milestone_facts(&s))),
         ));
     }
+    if stream.starts_with(RISK_STREAM_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        let risk = risk_at(&events, &Cut::LIVE)?;
+        return Ok(Entry::Risk(risk.as_ref().map(RiskFacts::of)));
+    }
     let milestone = fold_milestone(session, stream, &Cut::LIVE).await?;
     Ok(Entry::Milestone(
         milestone.as_ref().map(programme_milestone_facts),
     ))
 }
 
+/// The facts of every stream, gathered as a fresh fold has them.
+struct Collected {
+    proposals: Vec<ProposalFacts>,
+    milestones: Vec<MilestoneFacts>,
+    arrangements: Vec<ReviewHeld>,
+    risks: Vec<RiskFacts>,
+}
+
 /// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has
-/// them; the arrangements' reviews stream by stream.
-fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>, Vec<ReviewHeld>) {
+/// them; the arrangements' reviews and the risks stream by stream.
+fn collect(projection: &Projection) -> Collected {
     let mut proposals = Vec::new();
     let mut arrangements = Vec::new();
     let mut programme = Vec::new();
     let mut of_proposals = Vec::new();
+    let mut risks = Vec::new();
     for entry in projection.streams.values() {
         match entry {
             Entry::Proposal(Some((p, ms))) => {
@@ -223,12 +243,18 @@ fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>,
                 of_proposals.extend(ms.iter().cloned());
             }
             Entry::Milestone(Some(m)) => programme.push(m.clone()),
+            Entry::Risk(Some(r)) => risks.push(r.clone()),
             Entry::Arrangement(held) => arrangements.extend(held.iter().cloned()),
             _ => {}
         }
     }
     programme.extend(of_proposals);
-    (proposals, programme, arrangements)
+    Collected {
+        proposals,
+        milestones: programme,
+        arrangements,
+        risks,
+    }
 }
 
 #[cfg(test)]

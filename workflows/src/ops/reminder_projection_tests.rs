@@ -73,6 +73,7 @@ async fn same_as_fresh(session: &mut Session) {
         "at seq {}",
         head.seq
     );
+    assert_eq!(projected.risks, fresh.risks, "at seq {}", head.seq);
     assert_eq!(
         projected.arrangements, fresh.arrangements,
         "at seq {}",
@@ -113,6 +114,89 @@ fn forward_from_splits(events: &[Event], splits: &[usize]) {
                 append(&mut session, &events[i..=i]).await;
                 same_as_fresh(&mut session).await;
             }
+        });
+    }
+}
+
+/// A risk event of stream `risk`, recorded at `at` (only its stream, kind, actor, date and data
+/// are appended again).
+fn risk_event(risk: &str, kind: &str, on: &str, at: &str, data: serde_json::Value) -> Event {
+    let new = NewEvent {
+        stream: risk.into(),
+        kind: kind.into(),
+        actor: "jce".into(),
+        effective_on: on.into(),
+        data,
+    };
+    Event::seal(new, 1, 1, at.into(), engine::ZERO_HASH.into())
+}
+
+/// The demo with two risks entered, one updated (a new review date) and one closed, in order.
+fn demo_with_risks() -> Vec<Event> {
+    use serde_json::json;
+    let added = |id: &str, proposal: Option<&str>, review: &str| {
+        json!({"id": id, "title": format!("{id}'s title"), "proposal": proposal,
+            "likelihood": 4, "impact": 4, "score": 16, "owner": "jce",
+            "mitigation": "watch it", "review": review})
+    };
+    let mut events = demo();
+    let at = events
+        .iter()
+        .position(|e| e.effective_on.as_str() > "2008-12-01")
+        .unwrap();
+    let extra = [
+        risk_event(
+            "risk-1",
+            "risk-added",
+            "2008-12-01",
+            "2008-12-01T10:00:00Z",
+            added("risk-1", Some("elections"), "2009-01-15"),
+        ),
+        risk_event(
+            "risk-2",
+            "risk-added",
+            "2008-12-01",
+            "2008-12-01T10:01:00Z",
+            added("risk-2", None, "2009-02-02"),
+        ),
+    ];
+    events.splice(at..at, extra);
+    let updated = json!({"id": "risk-1", "likelihood": 2, "impact": 4, "score": 8,
+        "previous_score": 16, "owner": "jce", "mitigation": "watch it", "review": "2009-06-15",
+        "changed": ["likelihood", "review"], "reason": "reviewed"});
+    let closed = json!({"id": "risk-2", "score": 16, "reason": "done"});
+    events.push(risk_event(
+        "risk-1",
+        "risk-updated",
+        "2009-07-02",
+        "2009-07-02T10:00:00+01:00",
+        updated,
+    ));
+    events.push(risk_event(
+        "risk-2",
+        "risk-closed",
+        "2009-07-02",
+        "2009-07-02T10:01:00+01:00",
+        closed,
+    ));
+    events
+}
+
+#[test]
+fn risks_brought_forward_equal_a_fresh_fold_at_every_prefix() {
+    let events = demo_with_risks();
+    for split in [1, 60, events.len() - 2] {
+        let dir = tempfile::tempdir().unwrap();
+        runtime().block_on(async {
+            let mut session = session_with(dir.path(), &events[..split]).await;
+            same_as_fresh(&mut session).await;
+            for i in split..events.len() {
+                append(&mut session, &events[i..=i]).await;
+                same_as_fresh(&mut session).await;
+            }
+            let (facts, _) = live_from(&mut session, 0).await.unwrap();
+            let open: Vec<bool> = facts.risks.iter().map(|r| r.open).collect();
+            assert_eq!(open, [true, false], "risk-1 open, risk-2 closed");
         });
     }
 }

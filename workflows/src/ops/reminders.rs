@@ -10,7 +10,7 @@ use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
 use crate::reminders::{
-    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView, RiskFacts,
 };
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
@@ -33,6 +33,8 @@ pub struct Snapshot {
     pub proposals: Vec<ProposalState>,
     /// Programme milestones (those of a proposal are in its state), in id order.
     pub milestones: Vec<Milestone>,
+    /// The risk register as the cut admits it, in stream order.
+    pub risks: Vec<crate::risk::Risk>,
     /// The reviews recorded of the partnership's arrangements, stream by stream.
     pub arrangement_reviews: Vec<crate::arrangement::review::ReviewHeld>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
@@ -62,6 +64,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             registered_at,
             proposals: Vec::new(),
             milestones: Vec::new(),
+            risks: Vec::new(),
             arrangement_reviews: Vec::new(),
             head,
         });
@@ -80,6 +83,16 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             if let Some(m) = milestone_at(&events, cut)? {
                 snap.milestones.push(m);
             }
+        }
+    }
+    for stream in session
+        .store
+        .streams(crate::risk::RISK_STREAM_PREFIX)
+        .await?
+    {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.risks.extend(risk_at(&events, cut)?);
         }
     }
     for stream in session.store.streams(ARRANGEMENT_PREFIX).await? {
@@ -110,6 +123,17 @@ fn milestone_at(events: &[Event], cut: &Cut) -> Result<Option<Milestone>, Failur
         }
     }
     Milestone::fold(&admitted)
+}
+
+/// A risk's events folded at `cut` (None: not entered by then).
+pub fn risk_at(events: &[Event], cut: &Cut) -> Result<Option<crate::risk::Risk>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    crate::risk::Risk::fold(&admitted)
 }
 
 /// The partnership as recorded under `recorded_cut`, and when it was registered.
@@ -221,6 +245,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.registered_at,
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        snapshot.risks.iter().map(RiskFacts::of).collect(),
         &snapshot.arrangement_reviews,
     )
 }
@@ -244,6 +269,7 @@ pub fn assemble(
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
+    risks: Vec<RiskFacts>,
     arrangement_reviews: &[ReviewHeld],
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
@@ -256,6 +282,7 @@ pub fn assemble(
         council_names: council_names(partnership),
         proposals,
         milestones,
+        risks,
         ends: partnership.ended().map(|e| e.on),
         arrangements: crate::reminders::arrangement::arrangement_facts(p, arrangement_reviews),
     })

@@ -204,6 +204,7 @@ pub async fn generate(
                 year_start: start,
                 registered_on: local_date(recorded.registered_at, &tz),
                 last_recorded_on,
+                risks: &at_quarter_end.risks,
             });
             built.arrangement_reviews = report::arrangements::lines(
                 &at_end,

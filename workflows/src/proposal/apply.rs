@@ -171,6 +171,9 @@ impl ProposalState {
                 let kpi = self.kpis.entry(d.name).or_default();
                 kpi.target = Some(d.target);
                 kpi.unit = d.unit;
+                // The latest definition stands in full: baseline and direction as it gives them.
+                kpi.baseline = d.baseline;
+                kpi.direction = d.direction.unwrap_or_default();
             }
             E::KpiValueRecorded(d) => {
                 let kpi = self.kpis.entry(d.name).or_default();

@@ -104,6 +104,8 @@ pub enum ProposalCommand {
         name: String,
         target: Decimal,
         unit: Option<String>,
+        baseline: Option<Decimal>,
+        direction: Option<super::rag::Direction>,
     },
     RecordKpi {
         name: String,

@@ -229,8 +229,21 @@ fn record(
 fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Result<Draft, Failure> {
     use ProposalCommand::*;
     match command {
-        DefineKpi { name, target, unit } => {
-            monitoring::decide_define_kpi(state, name, *target, unit.as_deref())
+        DefineKpi {
+            name,
+            target,
+            unit,
+            baseline,
+            direction,
+        } => {
+            let definition = monitoring::KpiDefinition {
+                name,
+                target: *target,
+                unit: unit.as_deref(),
+                baseline: *baseline,
+                direction: *direction,
+            };
+            monitoring::decide_define_kpi(state, &definition)
         }
         RecordKpi {
             name,

@@ -286,6 +286,12 @@ pub struct KpiDefined {
     pub target: Decimal,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Where the indicator stood before the service (absent: not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Decimal>,
+    /// Which way it improves (absent: higher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<super::rag::Direction>,
 }
 
 /// `kpi-value-recorded`.

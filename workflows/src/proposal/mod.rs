@@ -16,6 +16,7 @@ pub mod event;
 pub mod events;
 pub mod guards;
 pub mod monitoring;
+pub mod rag;
 pub mod refusal;
 pub mod reminders;
 pub mod shares;

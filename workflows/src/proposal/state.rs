@@ -152,6 +152,11 @@ impl CouncilDecision {
 pub struct Kpi {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
+    /// The latest definition's baseline, if it gave one.
+    #[serde(default)]
+    pub baseline: Option<Decimal>,
+    #[serde(default)]
+    pub direction: super::rag::Direction,
     pub values: BTreeMap<Quarter, Decimal>,
 }
 

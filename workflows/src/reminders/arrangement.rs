@@ -124,6 +124,7 @@ mod tests {
             council_names: [("bromsgrove".to_string(), "Bromsgrove DC".to_string())].into(),
             proposals: vec![],
             milestones: vec![],
+            risks: vec![],
             ends: None,
             arrangements: vec![ArrangementFacts {
                 id: "joint-chief-executive".into(),

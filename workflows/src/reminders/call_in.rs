@@ -82,6 +82,7 @@ mod tests {
                 call_in: windows,
             }],
             milestones: vec![],
+            risks: Vec::new(),
             ends: None,
             arrangements: Vec::new(),
         }

@@ -290,6 +290,10 @@ fn what_to_do(
         Kind::CallInCloses => format!(
             "{council}'s call-in window for its approval{proposal} closes. Unless the decision has been called in by then, the approval stands."
         ),
+        Kind::RiskReview => format!(
+            "{}. The owner reviews its likelihood, impact and mitigation and records the update (with the next review date), or closes it.",
+            r.title
+        ),
     }
 }
 
@@ -374,6 +378,7 @@ mod tests {
             quarterly: CronSchedule::parse("0 0 9 1 Jan,Apr,Jul,Oct *").unwrap(),
             since: "2008-09-01T16:45:00Z".parse().unwrap(),
             lead_days: vec![14, 1],
+            risks: Vec::new(),
             ends: None,
             arrangements: Vec::new(),
             council_names: [

@@ -13,7 +13,8 @@
 //! `milestone:phase-2:approaching:14:2009-01-31` and `milestone:phase-2:overdue:2009-01-31`
 //! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
 //! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end),
-//! `arrangement:joint-chief-executive:bromsgrove:6:2008-12-30` (arrangement, council, months, due date).
+//! `arrangement:joint-chief-executive:bromsgrove:6:2008-12-30` (arrangement, council, months, due date),
+//! `risk-review:risk-1:2009-01-15` (the risk, its review date).
 
 pub mod arrangement;
 pub mod call_in;
@@ -22,11 +23,13 @@ pub mod firing;
 pub mod ics;
 pub mod outbox;
 pub mod outlook;
+pub mod risk;
 pub mod rules;
 
 pub use arrangement::ArrangementFacts;
 pub use call_in::CallInFacts;
 pub use outlook::Outlook;
+pub use risk::RiskFacts;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
 
 use engine::time::format_instant;
@@ -48,6 +51,8 @@ pub enum Kind {
     MilestoneOverdue,
     /// A council's call-in window after an approval ends (issue 11).
     CallInCloses,
+    /// A risk's review date (issue 22).
+    RiskReview,
     /// A council's review of an arrangement of the partnership falls due (issue 21).
     ArrangementReview,
 }
@@ -63,6 +68,7 @@ impl Kind {
             Kind::MilestoneApproaching => "milestone-approaching",
             Kind::MilestoneOverdue => "milestone-overdue",
             Kind::CallInCloses => "call-in-closes",
+            Kind::RiskReview => "risk-review",
             Kind::ArrangementReview => "arrangement-review",
         }
     }
@@ -82,7 +88,7 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 8] = [
+const ALL_KINDS: [Kind; 9] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
@@ -90,6 +96,7 @@ const ALL_KINDS: [Kind; 8] = [
     Kind::MilestoneApproaching,
     Kind::MilestoneOverdue,
     Kind::CallInCloses,
+    Kind::RiskReview,
     Kind::ArrangementReview,
 ];
 

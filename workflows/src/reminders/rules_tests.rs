@@ -30,6 +30,7 @@ fn facts() -> Facts {
         .collect(),
         proposals: Vec::new(),
         milestones: Vec::new(),
+        risks: Vec::new(),
         ends: None,
         arrangements: Vec::new(),
     }

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod markdown;
 pub mod money;
 pub mod notes;
+pub mod risks;
 pub mod table;
 pub mod templates;
 mod view;
@@ -68,6 +69,9 @@ pub struct QuarterlyReport {
     /// Approvals in principle given in the quarter (layout 2; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub in_principle: Vec<notes::InPrincipleLine>,
+    /// The top risks open at the quarter's end (layout 3; absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_risks: Vec<risks::RiskLine>,
     /// Reviews of the partnership's arrangements due or held in the quarter (layout 3; absent
     /// when the partnership names none the council reviews).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +124,12 @@ pub struct KpiLine {
     pub value: Option<Decimal>,
     /// value − target, when both are known.
     pub difference: Option<Decimal>,
+    /// The definition's baseline, if any (layout 3 on).
+    pub baseline: Option<Decimal>,
+    /// Which way is better (layout 3 on).
+    pub direction: crate::proposal::rag::Direction,
+    /// The quarter's value against the target (layout 3 on).
+    pub status: Option<crate::proposal::rag::Rag>,
 }
 
 /// Reviews due in the quarter, and those the council held in it.
@@ -206,6 +216,8 @@ pub struct Inputs<'a> {
     pub registered_on: Date,
     /// The local date the last event admitted by `known_at` was recorded (none: an empty log).
     pub last_recorded_on: Option<Date>,
+    /// The risk register as it stood at the quarter's end, from what was recorded by `known_at`.
+    pub risks: &'a [crate::risk::Risk],
 }
 
 /// Builds one council's report. Deterministic: everything is ordered by id or date.
@@ -271,6 +283,11 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
                     target: kpi.target,
                     value,
                     difference: value.zip(kpi.target).map(|(v, t)| v - t),
+                    baseline: kpi.baseline,
+                    direction: kpi.direction,
+                    status: value
+                        .zip(kpi.target)
+                        .map(|(v, t)| crate::proposal::rag::status(t, v, kpi.direction)),
                 }
             })
         })
@@ -311,6 +328,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         warnings: warnings::of(inputs),
         adjustments: notes::adjustments(inputs, &mine),
         in_principle: notes::in_principle(inputs, &mine),
+        top_risks: risks::of(inputs),
         arrangement_reviews: None,
     }
     .with_totals()
