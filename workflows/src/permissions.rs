@@ -29,6 +29,8 @@ pub enum Act {
     ManageMilestones,
     /// `partnership amend`.
     AmendPartnership,
+    /// `board meeting schedule`, `board agenda add`, `board attend`, `board minutes …`.
+    ManageBoardMeetings,
 }
 
 impl Act {
@@ -46,6 +48,7 @@ impl Act {
             Act::RecordReview(c) => format!("record {c}'s reviews"),
             Act::ManageMilestones => "manage programme milestones".into(),
             Act::AmendPartnership => "amend the partnership".into(),
+            Act::ManageBoardMeetings => "record the Board's meetings".into(),
         }
     }
 }
@@ -68,7 +71,7 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
             Act::DeclareInterest => true,
             _ => false,
         },
-        Role::Auditor | Role::Scheduler => false,
+        Role::Auditor | Role::Scheduler | Role::BoardMember => false,
     }
 }
 

@@ -6,13 +6,15 @@
 
 use super::change::live_state;
 use super::reminders::{
-    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, snapshot,
+    assemble, facts, fold_milestone, meeting_at, partnership_at, programme_milestone_facts,
+    snapshot,
 };
 use super::session::Session;
+use crate::board::MEETING_STREAM_PREFIX;
 use crate::milestone::MILESTONE_STREAM_PREFIX;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::{Facts, MilestoneFacts, ProposalFacts};
+use crate::reminders::{Facts, MeetingFacts, MilestoneFacts, ProposalFacts};
 use engine::{EventStore, Failure, Head};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +24,7 @@ pub const KEY: &str = "projection:reminder-facts";
 /// Below this many events the facts are folded afresh: cheaper than opening saved state.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// The reminder facts of one stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,8 @@ enum Entry {
     Proposal(Option<(ProposalFacts, Vec<MilestoneFacts>)>),
     /// A programme milestone's (None: not added).
     Milestone(Option<MilestoneFacts>),
+    /// A Board meeting's (None: not scheduled).
+    Meeting(Option<MeetingFacts>),
 }
 
 /// The projection: every stream's facts as of log position `seq`.
@@ -90,8 +94,16 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
     }
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
     let (proposals, milestones) = collect(&projection);
+    let meetings = projection
+        .streams
+        .values()
+        .filter_map(|e| match e {
+            Entry::Meeting(Some(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
     Ok((
-        assemble(&history, registered_at, proposals, milestones)?,
+        assemble(&history, registered_at, proposals, milestones, meetings)?,
         head,
     ))
 }
@@ -164,7 +176,9 @@ async fn changed_since(
 }
 
 fn is_folded(stream: &str) -> bool {
-    stream.starts_with(PROPOSAL_STREAM_PREFIX) || stream.starts_with(MILESTONE_STREAM_PREFIX)
+    stream.starts_with(PROPOSAL_STREAM_PREFIX)
+        || stream.starts_with(MILESTONE_STREAM_PREFIX)
+        || stream.starts_with(MEETING_STREAM_PREFIX)
 }
 
 async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
@@ -174,6 +188,7 @@ async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failur
         .into_iter()
         .collect();
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
+    all.extend(store.streams(MEETING_STREAM_PREFIX).await?);
     Ok(all)
 }
 
@@ -184,6 +199,11 @@ async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
         return Ok(Entry::Proposal(
             state.map(|s| (proposal_facts(&s), milestone_facts(&s))),
         ));
+    }
+    if stream.starts_with(MEETING_STREAM_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        let meeting = meeting_at(&events, &Cut::LIVE)?;
+        return Ok(Entry::Meeting(meeting.as_ref().map(MeetingFacts::of)));
     }
     let milestone = fold_milestone(session, stream, &Cut::LIVE).await?;
     Ok(Entry::Milestone(

@@ -2,13 +2,14 @@
 //! ([`snapshot`]) summarised for the reminder rules ([`facts`]).
 
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
+use crate::board::{Meeting, MEETING_STREAM_PREFIX};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
 use crate::reminders::{
-    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    ics, Facts, MeetingFacts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
 };
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub proposals: Vec<ProposalState>,
     /// Programme milestones (those of a proposal are in its state), in id order.
     pub milestones: Vec<Milestone>,
+    /// The Board's meetings, in date order.
+    pub meetings: Vec<Meeting>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -58,6 +61,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             registered_at,
             proposals: Vec::new(),
             milestones: Vec::new(),
+            meetings: Vec::new(),
             head,
         });
     }
@@ -77,7 +81,26 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             }
         }
     }
+    for stream in session.store.streams(MEETING_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(m) = meeting_at(&events, cut)? {
+                snap.meetings.push(m);
+            }
+        }
+    }
     Ok(all)
+}
+
+/// A Board meeting's events folded at `cut` (None: not scheduled by then).
+pub fn meeting_at(events: &[Event], cut: &Cut) -> Result<Option<Meeting>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    Meeting::fold(&admitted)
 }
 
 /// A programme milestone's stream folded at `cut` (None: not added by then).
@@ -209,6 +232,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.registered_at,
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        snapshot.meetings.iter().map(MeetingFacts::of).collect(),
     )
 }
 
@@ -230,6 +254,7 @@ pub fn assemble(
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
+    meetings: Vec<MeetingFacts>,
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -242,6 +267,7 @@ pub fn assemble(
         proposals,
         milestones,
         ends: partnership.ended().map(|e| e.on),
+        meetings,
     })
 }
 

@@ -83,6 +83,7 @@ mod tests {
             }],
             milestones: vec![],
             ends: None,
+            meetings: Vec::new(),
         }
     }
 

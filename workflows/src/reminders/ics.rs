@@ -286,6 +286,16 @@ fn what_to_do(
         Kind::CallInCloses => format!(
             "{council}'s call-in window for its approval{proposal} closes. Unless the decision has been called in by then, the approval stands."
         ),
+        // The titles name no exempt item's reason: the feed is for anyone the link reaches.
+        Kind::BoardAgendaDeadline => format!(
+            "{}. Send the papers to every member of both councils.",
+            r.title
+        ),
+        Kind::BoardMeeting => format!("{}. Record the attendance and any votes.", r.title),
+        Kind::BoardMinutesUnapproved => format!(
+            "{}. Put them to the next meeting for approval.",
+            r.title
+        ),
     }
 }
 
@@ -371,6 +381,7 @@ mod tests {
             since: "2008-09-01T16:45:00Z".parse().unwrap(),
             lead_days: vec![14, 1],
             ends: None,
+            meetings: Vec::new(),
             council_names: [
                 ("bromsgrove", "Bromsgrove District Council"),
                 ("redditch", "Redditch Borough Council"),

@@ -12,8 +12,11 @@
 //! `review:elections:bromsgrove:six-month:2009-03-01` (proposal, council, kind, due date),
 //! `milestone:phase-2:approaching:14:2009-01-31` and `milestone:phase-2:overdue:2009-01-31`
 //! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
-//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end).
+//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end),
+//! `board:2008-09-01:agenda:2008-08-21`, `board:2008-09-01:meeting` and
+//! `board:2008-09-01:minutes:2008-11-03` (the meeting; the agenda's deadline; the next meeting).
 
+pub mod board;
 pub mod call_in;
 pub mod end;
 pub mod firing;
@@ -22,6 +25,7 @@ pub mod outbox;
 pub mod outlook;
 pub mod rules;
 
+pub use board::MeetingFacts;
 pub use call_in::CallInFacts;
 pub use outlook::Outlook;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
@@ -45,6 +49,12 @@ pub enum Kind {
     MilestoneOverdue,
     /// A council's call-in window after an approval ends (issue 11).
     CallInCloses,
+    /// A Board meeting's agenda is due (issue 21).
+    BoardAgendaDeadline,
+    /// A Board meeting starts.
+    BoardMeeting,
+    /// A meeting's minutes are still unapproved after the next meeting.
+    BoardMinutesUnapproved,
 }
 
 impl Kind {
@@ -58,6 +68,9 @@ impl Kind {
             Kind::MilestoneApproaching => "milestone-approaching",
             Kind::MilestoneOverdue => "milestone-overdue",
             Kind::CallInCloses => "call-in-closes",
+            Kind::BoardAgendaDeadline => "board-agenda-deadline",
+            Kind::BoardMeeting => "board-meeting",
+            Kind::BoardMinutesUnapproved => "board-minutes-unapproved",
         }
     }
 
@@ -76,7 +89,7 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 7] = [
+const ALL_KINDS: [Kind; 10] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
@@ -84,6 +97,9 @@ const ALL_KINDS: [Kind; 7] = [
     Kind::MilestoneApproaching,
     Kind::MilestoneOverdue,
     Kind::CallInCloses,
+    Kind::BoardAgendaDeadline,
+    Kind::BoardMeeting,
+    Kind::BoardMinutesUnapproved,
 ];
 
 impl fmt::Display for Kind {

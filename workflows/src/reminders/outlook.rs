@@ -45,6 +45,7 @@ impl Outlook {
             proposals: vec![proposal],
             milestones,
             ends: self.ends,
+            meetings: Vec::new(),
         };
         facts
             .reminders_of(&id, self.until)

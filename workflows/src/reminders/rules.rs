@@ -86,6 +86,8 @@ pub struct Facts {
     /// The date the partnership ended, if it has: nothing falls due after it but the report of
     /// the quarter containing it ([`super::end`]).
     pub ends: Option<Date>,
+    /// The Board's scheduled meetings, in date order.
+    pub meetings: Vec<super::MeetingFacts>,
 }
 
 /// 09:00 local: when review and milestone reminders fall due.
@@ -103,6 +105,7 @@ impl Facts {
         for milestone in &self.milestones {
             all.extend(self.milestone_reminders(milestone, until));
         }
+        all.extend(self.board_reminders(until));
         all.retain(|r| super::end::falls_due(self.ends, r, &self.tz, self.year_start));
         all.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
         all
