@@ -3,6 +3,7 @@
 use super::change::{change, Change, Recorded};
 use super::input::{self, Name};
 use super::session::Session;
+use crate::board::vote::Named;
 use crate::proposal::ProposalCommand;
 use engine::Failure;
 use jiff::civil::Date;
@@ -52,6 +53,13 @@ pub async fn vote(
         return Err(Failure::usage("the vote names no member present")
             .with_detail("list the members present, by how they voted"));
     }
+    // A meeting scheduled that day brings its rules: attendance, the agenda, the quorum.
+    let named = Named {
+        support: &support,
+        oppose: &oppose,
+        abstain: &abstain,
+    };
+    super::board_meeting::check_vote(session, meeting, id, named, c.expect_version).await?;
     let command = ProposalCommand::BoardVote {
         meeting,
         support,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod amend;
 pub mod audit;
 pub mod board;
+pub mod board_meeting;
 pub mod change;
 pub mod checkpoint;
 pub mod consultation;

@@ -126,3 +126,107 @@ impl Facts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quarter::YearStart;
+    use engine::schedule::CronSchedule;
+    use jiff::civil::date;
+    use jiff::tz::TimeZone;
+
+    fn meeting(on: Date, venue: &str, minutes_approved: bool) -> MeetingFacts {
+        MeetingFacts {
+            on,
+            at: Time::constant(17, 30, 0, 0),
+            venue: venue.into(),
+            chair: Some(format!("{}-leader", &venue[..3])),
+            agenda_clear_days: 5,
+            items: 2,
+            exempt_items: 1,
+            minutes_approved,
+        }
+    }
+
+    fn facts(meetings: Vec<MeetingFacts>) -> Facts {
+        Facts {
+            tz: TimeZone::get("Europe/London").unwrap(),
+            year_start: YearStart::default(),
+            quarterly: CronSchedule::parse("0 0 9 1 Jan,Apr,Jul,Oct *").unwrap(),
+            since: "2008-09-01T00:00:00Z".parse().unwrap(),
+            lead_days: vec![],
+            council_names: [("bromsgrove".to_string(), "Bromsgrove DC".to_string())].into(),
+            proposals: vec![],
+            milestones: vec![],
+            ends: None,
+            meetings,
+        }
+    }
+
+    /// A cycle across both clock changes: 26 Oct 2008 (BST → GMT) and 29 Mar 2009 (GMT → BST).
+    /// Every instant below is worked out by hand in UTC: 09:00 and 17:30 local are 08:00Z and
+    /// 16:30Z in summer time, 09:00Z and 17:30Z in winter.
+    #[test]
+    fn a_meeting_cycle_across_the_2008_09_clock_changes() {
+        let f = facts(vec![
+            meeting(date(2008, 9, 1), "bromsgrove", false),
+            meeting(date(2008, 11, 3), "redditch", false),
+            meeting(date(2009, 1, 5), "bromsgrove", false),
+            meeting(date(2009, 3, 30), "redditch", false),
+        ]);
+        let mut got: Vec<(String, String)> = f
+            .board_reminders("2010-01-01T00:00:00Z".parse().unwrap())
+            .into_iter()
+            .map(|r| (r.id, r.due.to_string()))
+            .collect();
+        got.sort_by(|a, b| a.1.cmp(&b.1));
+        let want = [
+            // 25 Aug 2008 is a bank holiday: the five clear days are 22 and 26–29 Aug.
+            ("board:2008-09-01:agenda:2008-08-21", "2008-08-21T08:00:00Z"),
+            ("board:2008-09-01:meeting", "2008-09-01T16:30:00Z"),
+            // Published on Friday 24 Oct in summer time; the meeting is in winter time.
+            ("board:2008-11-03:agenda:2008-10-24", "2008-10-24T08:00:00Z"),
+            ("board:2008-11-03:meeting", "2008-11-03T17:30:00Z"),
+            ("board:2008-09-01:minutes:2008-11-03", "2008-11-04T09:00:00Z"),
+            // Christmas, Boxing Day and New Year's Day are not clear working days.
+            ("board:2009-01-05:agenda:2008-12-23", "2008-12-23T09:00:00Z"),
+            ("board:2009-01-05:meeting", "2009-01-05T17:30:00Z"),
+            ("board:2008-11-03:minutes:2009-01-05", "2009-01-06T09:00:00Z"),
+            // Published on Friday 20 Mar in winter time; the meeting, the day after the
+            // clocks go forward, in summer time.
+            ("board:2009-03-30:agenda:2009-03-20", "2009-03-20T09:00:00Z"),
+            ("board:2009-03-30:meeting", "2009-03-30T16:30:00Z"),
+            ("board:2009-01-05:minutes:2009-03-30", "2009-03-31T08:00:00Z"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn approved_minutes_and_the_last_meeting_ask_for_nothing_more() {
+        let f = facts(vec![
+            meeting(date(2008, 9, 1), "bromsgrove", true),
+            meeting(date(2008, 11, 3), "redditch", false),
+        ]);
+        let all = f.reminders("2010-01-01T00:00:00Z".parse().unwrap());
+        assert!(all.iter().all(|r| r.kind != Kind::BoardMinutesUnapproved));
+        assert_eq!(all.iter().filter(|r| r.kind == Kind::BoardMeeting).count(), 2);
+        let meeting = all.iter().find(|r| r.kind == Kind::BoardMeeting).unwrap();
+        assert_eq!(
+            meeting.title,
+            "The Shared Services Board meets at Bromsgrove DC, chaired by bro-leader"
+        );
+    }
+
+    #[test]
+    fn past_the_bank_holiday_table_the_agenda_reminder_says_it_counted_weekdays_only() {
+        let last = england_and_wales().last_year;
+        let f = facts(vec![meeting(date(last + 1, 6, 16), "bromsgrove", false)]);
+        let all = f.board_reminders("2100-01-01T00:00:00Z".parse().unwrap());
+        let agenda = all.iter().find(|r| r.kind == Kind::BoardAgendaDeadline).unwrap();
+        assert!(agenda.title.contains("counted in weekdays only"), "{}", agenda.title);
+    }
+}
