@@ -240,11 +240,11 @@ fn line(m: &MeetingView) -> String {
             ),
             None => "attendance not recorded".into(),
         };
-        format!(
-            " — {} agenda items; {attendance}; minutes {}",
-            m.agenda.len(),
-            m.minutes
-        )
+        let items = match m.agenda.len() {
+            1 => "1 agenda item".to_string(),
+            n => format!("{n} agenda items"),
+        };
+        format!(" — {items}; {attendance}; minutes {}", m.minutes)
     };
     format!(
         "{} {} at {}{chair}{state}",
@@ -275,7 +275,12 @@ fn human_show(m: &MeetingView) -> String {
     if let Some(a) = &m.attendance {
         out += &format!("present: {}\n", a.present.join(", "));
         out += &format!("apologies: {}\n", a.apologies.join(", "));
-        out += &format!("absent: {}\n", a.absent.join(", "));
+        let absent = if a.absent.is_empty() {
+            "none".to_string()
+        } else {
+            a.absent.join(", ")
+        };
+        out += &format!("absent: {absent}\n");
     }
     if let Some(at) = &m.minutes_approved_at {
         out += &format!("minutes approved at the meeting of {at}\n");

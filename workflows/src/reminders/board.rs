@@ -8,7 +8,7 @@ use super::{Kind, Reminder};
 use crate::board::{agenda_deadline, Meeting};
 use crate::calendar::england_and_wales;
 use engine::schedule::{local_at, resolve_local};
-use engine::time::format_date;
+use crate::words::date as format_date;
 use jiff::civil::{Date, Time};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -82,11 +82,10 @@ impl Facts {
             proposal: None,
             council: Some(m.venue.clone()),
             title: format!(
-                "Publish the agenda of the Shared Services Board of {} ({} clear working days before; {} items, {} exempt){note}",
+                "Publish the agenda of the Shared Services Board of {} ({} clear working days before; {}){note}",
                 format_date(m.on),
                 m.agenda_clear_days,
-                m.items,
-                m.exempt_items
+                items(m.items, m.exempt_items)
             ),
         }
     }
@@ -124,6 +123,19 @@ impl Facts {
                 format_date(next.on)
             ),
         }
+    }
+}
+
+/// "no items", "1 item", "3 items, 1 exempt".
+fn items(n: usize, exempt: usize) -> String {
+    let count = match n {
+        0 => "no items".to_string(),
+        1 => "1 item".to_string(),
+        n => format!("{n} items"),
+    };
+    match exempt {
+        0 => count,
+        e => format!("{count}, {e} exempt"),
     }
 }
 
