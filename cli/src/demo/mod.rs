@@ -1,5 +1,6 @@
 //! `concordat demo`: the 2008 programme loaded through the ordinary command line, then a tour.
 
+mod board;
 mod programme;
 
 use crate::global::GlobalArgs;
@@ -51,9 +52,16 @@ pub async fn exec(g: &GlobalArgs) -> Result<ExitCode, Failure> {
     );
     let _ = std::fs::remove_file(&partnership);
     init?;
+    let files = board::Files::write(&std::env::temp_dir(), PARTNERSHIP)?;
     for step in PROGRAMME {
-        run(&me, &store, step.recorded, step.actor, step.args)?;
+        let args = files.args(step.args);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let Err(e) = run(&me, &store, step.recorded, step.actor, &args) {
+            files.remove();
+            return Err(e);
+        }
     }
+    files.remove();
     let verified = run(
         &me,
         &store,
