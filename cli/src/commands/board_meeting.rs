@@ -184,8 +184,11 @@ pub async fn minutes(g: &GlobalArgs, cmd: MinutesCommand) -> Result<ExitCode, Fa
             change,
         } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure::usage(format!("cannot read the minutes from {}: {e}", file.display()))
-                    .with_detail("give --file a readable UTF-8 text file")
+                Failure::usage(format!(
+                    "cannot read the minutes from {}: {e}",
+                    file.display()
+                ))
+                .with_detail("give --file a readable UTF-8 text file")
             })?;
             let mut session = context::session(g, OpenMode::Existing).await?;
             let r = ops::minutes_draft(&mut session, meeting, &text, &change.change()).await?;
@@ -199,7 +202,9 @@ pub async fn minutes(g: &GlobalArgs, cmd: MinutesCommand) -> Result<ExitCode, Fa
         } => {
             if let Some(on) = change.on.filter(|on| *on != at) {
                 return Err(Failure::usage(format!("--on {on} differs from --at {at}"))
-                    .with_detail("an approval takes effect on the approving meeting's date: leave out --on"));
+                    .with_detail(
+                        "an approval takes effect on the approving meeting's date: leave out --on",
+                    ));
             }
             let mut session = context::session(g, OpenMode::Existing).await?;
             let r = ops::minutes_approve(&mut session, meeting, at, &change.change()).await?;

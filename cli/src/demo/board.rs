@@ -71,7 +71,13 @@ mod tests {
     fn the_amended_partnership_seats_both_labour_leaders_and_still_loads() {
         let text = amended(include_str!("../../../examples/bromsgrove-redditch.toml"));
         let p = workflows::partnership::Partnership::from_toml(&text).unwrap();
-        assert_eq!(p.council_of_member("bdc-labour-leader").unwrap().id, "bromsgrove");
-        assert_eq!(p.council_of_member("rbc-labour-leader").unwrap().id, "redditch");
+        assert_eq!(
+            p.council_of_member("bdc-labour-leader").unwrap().id,
+            "bromsgrove"
+        );
+        assert_eq!(
+            p.council_of_member("rbc-labour-leader").unwrap().id,
+            "redditch"
+        );
     }
 }

@@ -75,7 +75,8 @@ impl BoardCycle {
 
 /// A time written `HH:MM` (24-hour clock).
 pub fn parse_time(text: &str) -> Result<Time, String> {
-    let bad = || format!("{text:?} is not a time: write it HH:MM on the 24-hour clock, e.g. \"17:30\"");
+    let bad =
+        || format!("{text:?} is not a time: write it HH:MM on the 24-hour clock, e.g. \"17:30\"");
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
         return Err(bad());
@@ -173,7 +174,13 @@ mod tests {
     fn the_agenda_is_due_five_clear_working_days_before_skipping_the_bank_holiday() {
         // 1 Sep 2008 (Mon): clear days 29, 28, 27, 26 Aug and 22 Aug (25 Aug is a bank holiday).
         let d = agenda_deadline(date(2008, 9, 1), 5, england_and_wales());
-        assert_eq!(d, AgendaDeadline { date: date(2008, 8, 21), weekdays_only: false });
+        assert_eq!(
+            d,
+            AgendaDeadline {
+                date: date(2008, 8, 21),
+                weekdays_only: false
+            }
+        );
         // 5 Jan 2009 (Mon): 2, 31, 30, 29 Dec and 24 Dec (25, 26 Dec and 1 Jan are holidays).
         let d = agenda_deadline(date(2009, 1, 5), 5, england_and_wales());
         assert_eq!(d.date, date(2008, 12, 23));
@@ -189,7 +196,13 @@ mod tests {
         // Clear days: Monday to Friday of the week before; the deadline the Friday before that.
         let d = agenda_deadline(monday, 5, england_and_wales());
         let friday = monday.checked_sub(jiff::Span::new().days(10)).unwrap();
-        assert_eq!(d, AgendaDeadline { date: friday, weekdays_only: true });
+        assert_eq!(
+            d,
+            AgendaDeadline {
+                date: friday,
+                weekdays_only: true
+            }
+        );
     }
 
     #[test]

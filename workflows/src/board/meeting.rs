@@ -126,7 +126,9 @@ impl Meeting {
 
     /// Whether the minutes have been approved.
     pub fn minutes_approved(&self) -> bool {
-        self.minutes.as_ref().is_some_and(|m| m.approved_at.is_some())
+        self.minutes
+            .as_ref()
+            .is_some_and(|m| m.approved_at.is_some())
     }
 
     /// The agenda item for `proposal`, if it is on the agenda.

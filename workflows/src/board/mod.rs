@@ -119,10 +119,14 @@ council = "bromsgrove"
             format!("{} {}", e.message, e.details.join(" "))
         };
         assert!(refused(&FILE.replace("leader = \"r1\"", "leader = \"b2\"")).contains("leader"));
-        assert!(refused(&FILE.replace("quorum_per_council = 2", "quorum_per_council = 0"))
-            .contains("quorum_per_council"));
+        assert!(
+            refused(&FILE.replace("quorum_per_council = 2", "quorum_per_council = 0"))
+                .contains("quorum_per_council")
+        );
         assert!(refused(&FILE.replace("at = \"17:30\"", "at = \"5.30pm\"")).contains("board_cycle"));
-        assert!(refused(&FILE.replace("council = \"bromsgrove\"", "council = \"redditch\""))
-            .contains("board-member"));
+        assert!(
+            refused(&FILE.replace("council = \"bromsgrove\"", "council = \"redditch\""))
+                .contains("board-member")
+        );
     }
 }

@@ -128,10 +128,12 @@ pub fn decide_attendance(
         .map(|n| format!("{n} is not a member of the Shared Services Board on {} (substitutes may not sit on the Board)", m.on))
         .collect();
     if !strangers.is_empty() {
-        return Err(Failure::refused("the attendance names someone who is not on the Board")
-            .with_details(strangers)
-            .with_detail("record only the Board's members")
-            .with_remedy(Remedy::ShowPartnership));
+        return Err(
+            Failure::refused("the attendance names someone who is not on the Board")
+                .with_details(strangers)
+                .with_detail("record only the Board's members")
+                .with_remedy(Remedy::ShowPartnership),
+        );
     }
     if let Some(both) = present.iter().find(|n| apologies.contains(n)) {
         return Err(Failure::usage(format!(

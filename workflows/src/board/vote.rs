@@ -41,7 +41,9 @@ pub fn check(p: &Partnership, m: &Meeting, proposal: &str, named: Named) -> Resu
     if !not_present.is_empty() {
         return Err(Failure::refused("only members recorded present may vote")
             .with_details(not_present)
-            .with_detail("name only the members present; if the attendance is wrong, record it again")
+            .with_detail(
+                "name only the members present; if the attendance is wrong, record it again",
+            )
             .with_remedy(Remedy::ShowBoardMeeting { meeting: m.on }));
     }
     let unnamed: Vec<&String> = attendance
@@ -89,7 +91,11 @@ pub fn quorum_shortfall(p: &Partnership, a: &Attendance) -> Vec<String> {
     };
     let mut short = Vec::new();
     for council in &p.councils {
-        let present: Vec<&String> = council.board.iter().filter(|m| a.present.contains(m)).collect();
+        let present: Vec<&String> = council
+            .board
+            .iter()
+            .filter(|m| a.present.contains(m))
+            .collect();
         if (present.len() as u32) < quorum {
             let missing: Vec<String> = council
                 .board
@@ -157,11 +163,19 @@ quorum_per_council = {quorum}
     }
 
     fn held(p: &Partnership, present: &[&str], apologies: &[&str]) -> Meeting {
-        let s = Schedule { on: date(2008, 9, 1), at: None, venue: Some("bromsgrove") };
+        let s = Schedule {
+            on: date(2008, 9, 1),
+            at: None,
+            venue: Some("bromsgrove"),
+        };
         let scheduled = decide_schedule(p, None, None, &s).unwrap();
         let e1 = seal(1, scheduled.kind, scheduled.data);
         let m = Meeting::fold(&[&e1]).unwrap().unwrap();
-        assert_eq!(m.chair.as_deref(), Some("b1"), "the host council's Leader chairs");
+        assert_eq!(
+            m.chair.as_deref(),
+            Some("b1"),
+            "the host council's Leader chairs"
+        );
         let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let a = decide_attendance(p, &m, &v(present), &v(apologies)).unwrap();
         assert_eq!(a.kind, ATTENDANCE_RECORDED);
@@ -179,7 +193,11 @@ quorum_per_council = {quorum}
         let m = held(&p, &["b1", "b2", "r1", "r2", "r3"], &["b3"]);
         assert!(m.attendance.as_ref().unwrap().quorate);
         let support = names(&["b1", "b2", "r1", "r2", "r3"]);
-        let ok = Named { support: &support, oppose: &[], abstain: &[] };
+        let ok = Named {
+            support: &support,
+            oppose: &[],
+            abstain: &[],
+        };
         assert!(check(&p, &m, "payroll", ok).is_ok());
     }
 
@@ -188,13 +206,31 @@ quorum_per_council = {quorum}
         let p = partnership(2);
         let m = held(&p, &["b1", "b2", "r1", "r2"], &["b3"]);
         let support = names(&["b1", "b2", "r1", "r2", "b3"]);
-        let e = check(&p, &m, "x", Named { support: &support, oppose: &[], abstain: &[] })
-            .unwrap_err();
+        let e = check(
+            &p,
+            &m,
+            "x",
+            Named {
+                support: &support,
+                oppose: &[],
+                abstain: &[],
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.kind, FailureKind::Refused);
         assert!(e.details[0].contains("b3 sent apologies"), "{e:?}");
         let support = names(&["b1", "b2", "r1"]);
-        let e = check(&p, &m, "x", Named { support: &support, oppose: &[], abstain: &[] })
-            .unwrap_err();
+        let e = check(
+            &p,
+            &m,
+            "x",
+            Named {
+                support: &support,
+                oppose: &[],
+                abstain: &[],
+            },
+        )
+        .unwrap_err();
         assert!(e.message.contains("r2 is present"), "{}", e.message);
     }
 
@@ -204,10 +240,25 @@ quorum_per_council = {quorum}
         let m = held(&p, &["b1", "r1"], &["r2"]);
         assert!(!m.attendance.as_ref().unwrap().quorate);
         let support = names(&["b1", "r1"]);
-        let e = check(&p, &m, "x", Named { support: &support, oppose: &[], abstain: &[] })
-            .unwrap_err();
+        let e = check(
+            &p,
+            &m,
+            "x",
+            Named {
+                support: &support,
+                oppose: &[],
+                abstain: &[],
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.kind, FailureKind::Refused);
-        assert_eq!(e.details[0], "bromsgrove: 1 of 2 present; missing b2 (absent), b3 (absent)");
-        assert_eq!(e.details[1], "redditch: 1 of 2 present; missing r2 (apologies), r3 (absent)");
+        assert_eq!(
+            e.details[0],
+            "bromsgrove: 1 of 2 present; missing b2 (absent), b3 (absent)"
+        );
+        assert_eq!(
+            e.details[1],
+            "redditch: 1 of 2 present; missing r2 (apologies), r3 (absent)"
+        );
     }
 }

@@ -137,10 +137,13 @@ pub async fn minutes_draft(
     c: &Change,
 ) -> Result<MeetingRecorded, Failure> {
     if text.trim().is_empty() {
-        return Err(Failure::usage("the minutes are empty").with_detail("give a file with the minutes' text"));
+        return Err(Failure::usage("the minutes are empty")
+            .with_detail("give a file with the minutes' text"));
     }
     if let Some(problem) = crate::bounds::text_problem(text, MAX_MINUTES_CHARS) {
-        return Err(Failure::usage(format!("the minutes: {problem}")).with_detail("nothing was written"));
+        return Err(
+            Failure::usage(format!("the minutes: {problem}")).with_detail("nothing was written")
+        );
     }
     let date = session.change_date(c.on).await?;
     let actor = change::permitted(session, date, &Act::ManageBoardMeetings).await?;
@@ -305,7 +308,9 @@ fn view(
     MeetingView {
         meeting: m.on.to_string(),
         at: m.at.strftime("%H:%M").to_string(),
-        venue_name: p.council(&m.venue).map_or(m.venue.clone(), |c| c.name.clone()),
+        venue_name: p
+            .council(&m.venue)
+            .map_or(m.venue.clone(), |c| c.name.clone()),
         venue: m.venue.clone(),
         chair: m.chair.clone(),
         scheduled: true,
@@ -341,10 +346,7 @@ fn view(
     }
 }
 
-fn planned_view(
-    history: &super::session::PartnershipHistory,
-    planned: &Planned,
-) -> MeetingView {
+fn planned_view(history: &super::session::PartnershipHistory, planned: &Planned) -> MeetingView {
     let p = history.on(planned.on);
     let m = Meeting {
         on: planned.on,

@@ -185,14 +185,28 @@ fn board_meetings_are_brought_forward_like_every_other_stream() {
     use crate::board::rules::{decide_approve, decide_draft, decide_schedule, Schedule};
     use crate::partnership::Partnership;
     use jiff::civil::date;
-    let p = Partnership::from_toml(include_str!("../../../examples/bromsgrove-redditch.toml"))
-        .unwrap();
+    let p =
+        Partnership::from_toml(include_str!("../../../examples/bromsgrove-redditch.toml")).unwrap();
     let (sep, nov) = (date(2008, 9, 1), date(2008, 11, 3));
-    let first = Schedule { on: sep, at: None, venue: None };
-    let second = Schedule { on: nov, at: None, venue: None };
-    let e1 = meeting_event("2008-09-01", decide_schedule(&p, None, None, &first).unwrap());
+    let first = Schedule {
+        on: sep,
+        at: None,
+        venue: None,
+    };
+    let second = Schedule {
+        on: nov,
+        at: None,
+        venue: None,
+    };
+    let e1 = meeting_event(
+        "2008-09-01",
+        decide_schedule(&p, None, None, &first).unwrap(),
+    );
     let m1 = crate::board::Meeting::fold(&[&e1]).unwrap().unwrap();
-    let e2 = meeting_event("2008-11-03", decide_schedule(&p, None, Some(&m1), &second).unwrap());
+    let e2 = meeting_event(
+        "2008-11-03",
+        decide_schedule(&p, None, Some(&m1), &second).unwrap(),
+    );
     let m2 = crate::board::Meeting::fold(&[&e2]).unwrap().unwrap();
     let e3 = meeting_event("2008-09-01", decide_draft(&m1, "Minutes", sep).unwrap());
     let drafted = crate::board::Meeting::fold(&[&e1, &e3]).unwrap().unwrap();
@@ -208,6 +222,9 @@ fn board_meetings_are_brought_forward_like_every_other_stream() {
         let (projected, _) = live_from(&mut session, 0).await.unwrap();
         assert_eq!(projected.meetings.len(), 2);
         assert!(projected.meetings[0].minutes_approved);
-        assert_eq!(projected.meetings[1].venue, "redditch", "the venues alternate");
+        assert_eq!(
+            projected.meetings[1].venue, "redditch",
+            "the venues alternate"
+        );
     });
 }

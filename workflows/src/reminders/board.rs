@@ -7,8 +7,8 @@ use super::rules::{Facts, REMINDER_HOUR};
 use super::{Kind, Reminder};
 use crate::board::{agenda_deadline, Meeting};
 use crate::calendar::england_and_wales;
-use engine::schedule::{local_at, resolve_local};
 use crate::words::date as format_date;
+use engine::schedule::{local_at, resolve_local};
 use jiff::civil::{Date, Time};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -199,16 +199,25 @@ mod tests {
             // Published on Friday 24 Oct in summer time; the meeting is in winter time.
             ("board:2008-11-03:agenda:2008-10-24", "2008-10-24T08:00:00Z"),
             ("board:2008-11-03:meeting", "2008-11-03T17:30:00Z"),
-            ("board:2008-09-01:minutes:2008-11-03", "2008-11-04T09:00:00Z"),
+            (
+                "board:2008-09-01:minutes:2008-11-03",
+                "2008-11-04T09:00:00Z",
+            ),
             // Christmas, Boxing Day and New Year's Day are not clear working days.
             ("board:2009-01-05:agenda:2008-12-23", "2008-12-23T09:00:00Z"),
             ("board:2009-01-05:meeting", "2009-01-05T17:30:00Z"),
-            ("board:2008-11-03:minutes:2009-01-05", "2009-01-06T09:00:00Z"),
+            (
+                "board:2008-11-03:minutes:2009-01-05",
+                "2009-01-06T09:00:00Z",
+            ),
             // Published on Friday 20 Mar in winter time; the meeting, the day after the
             // clocks go forward, in summer time.
             ("board:2009-03-30:agenda:2009-03-20", "2009-03-20T09:00:00Z"),
             ("board:2009-03-30:meeting", "2009-03-30T16:30:00Z"),
-            ("board:2009-01-05:minutes:2009-03-30", "2009-03-31T08:00:00Z"),
+            (
+                "board:2009-01-05:minutes:2009-03-30",
+                "2009-03-31T08:00:00Z",
+            ),
         ];
         let want: Vec<(String, String)> = want
             .iter()
@@ -225,7 +234,10 @@ mod tests {
         ]);
         let all = f.reminders("2010-01-01T00:00:00Z".parse().unwrap());
         assert!(all.iter().all(|r| r.kind != Kind::BoardMinutesUnapproved));
-        assert_eq!(all.iter().filter(|r| r.kind == Kind::BoardMeeting).count(), 2);
+        assert_eq!(
+            all.iter().filter(|r| r.kind == Kind::BoardMeeting).count(),
+            2
+        );
         let meeting = all.iter().find(|r| r.kind == Kind::BoardMeeting).unwrap();
         assert_eq!(
             meeting.title,
@@ -238,7 +250,14 @@ mod tests {
         let last = england_and_wales().last_year;
         let f = facts(vec![meeting(date(last + 1, 6, 16), "bromsgrove", false)]);
         let all = f.board_reminders("2100-01-01T00:00:00Z".parse().unwrap());
-        let agenda = all.iter().find(|r| r.kind == Kind::BoardAgendaDeadline).unwrap();
-        assert!(agenda.title.contains("counted in weekdays only"), "{}", agenda.title);
+        let agenda = all
+            .iter()
+            .find(|r| r.kind == Kind::BoardAgendaDeadline)
+            .unwrap();
+        assert!(
+            agenda.title.contains("counted in weekdays only"),
+            "{}",
+            agenda.title
+        );
     }
 }
