@@ -146,17 +146,21 @@ pub fn agenda_deadline(meeting: Date, clear_days: u32, cal: &WorkingDayCalendar)
             !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
         }
     };
+    // At the start of the calendar (year -9999) the count stops rather than loop.
     let mut day = meeting;
     let mut counted = 0;
     while counted < clear_days {
-        day = day.yesterday().unwrap_or(day);
+        let Ok(prev) = day.yesterday() else { break };
+        day = prev;
         if working(day) {
             counted += 1;
         }
     }
-    day = day.yesterday().unwrap_or(day);
-    while !working(day) {
-        day = day.yesterday().unwrap_or(day);
+    while let Ok(prev) = day.yesterday() {
+        day = prev;
+        if working(day) {
+            break;
+        }
     }
     AgendaDeadline {
         date: day,
