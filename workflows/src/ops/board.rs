@@ -1,6 +1,6 @@
 //! `board vote`: the members present at one Shared Services Board meeting, as minuted.
 
-use super::change::{change, Change, Recorded};
+use super::change::{change_expecting, Change, Recorded};
 use super::input::{self, Name};
 use super::session::Session;
 use crate::board::vote::Named;
@@ -59,7 +59,8 @@ pub async fn vote(
         oppose: &oppose,
         abstain: &abstain,
     };
-    super::board_meeting::check_vote(session, meeting, id, named, c.expect_version).await?;
+    let also =
+        super::board_meeting::check_vote(session, meeting, id, named, c.expect_version).await?;
     let command = ProposalCommand::BoardVote {
         meeting,
         support,
@@ -70,5 +71,5 @@ pub async fn vote(
         on: Some(meeting),
         expect_version: c.expect_version,
     };
-    change(session, id, command, &c).await
+    change_expecting(session, id, command, &c, also).await
 }

@@ -219,22 +219,27 @@ async fn append(
 
 /// Refuses a `board vote` on `proposal` at `meeting` that breaks the meeting's rules, when a
 /// meeting is scheduled that day (none: the vote stands alone, as before meetings were recorded).
-/// Permission (5) and a stale version (4) are checked first, as for every change.
+/// Permission (5) and a stale version (4) are checked first, as for every change. Returns what the
+/// vote's append must also expect: the meeting as read, so attendance recorded meanwhile conflicts.
 pub async fn check_vote(
     session: &mut Session,
     meeting: Date,
     proposal: &str,
     named: Named<'_>,
     expect_version: Option<u64>,
-) -> Result<(), Failure> {
+) -> Result<Vec<Expectation>, Failure> {
     let Some(m) = find(session, meeting).await? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let actor = change::permitted(session, meeting, &Act::RecordBoardVote).await?;
     let state = change::load_state(session, proposal).await?;
     check_current(&state, &actor.id, expect_version)?;
     let p = session.partnership().await?.on(meeting).clone();
-    vote::check(&p, &m, proposal, named)
+    vote::check(&p, &m, proposal, named)?;
+    Ok(vec![Expectation {
+        stream: stream_of(meeting),
+        version: m.version,
+    }])
 }
 
 /// One meeting as `board meeting list` and `show` print it.
