@@ -261,4 +261,33 @@ quorum_per_council = {quorum}
             "redditch: 1 of 2 present; missing r2 (apologies), r3 (absent)"
         );
     }
+
+    #[test]
+    fn without_a_quorum_key_one_member_per_council_may_vote_as_the_contract_allows() {
+        let p = Partnership::from_toml(
+            r#"
+name = "B&R"
+[[council]]
+id = "bromsgrove"
+name = "B"
+board = ["b1", "b2", "b3"]
+leader = "b1"
+[[council]]
+id = "redditch"
+name = "R"
+board = ["r1", "r2", "r3"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(p.board_rule.quorum_per_council, None);
+        let m = held(&p, &["b1", "r1"], &[]);
+        assert!(m.attendance.as_ref().unwrap().quorate);
+        let support = names(&["b1", "r1"]);
+        let named = Named {
+            support: &support,
+            oppose: &[],
+            abstain: &[],
+        };
+        assert!(check(&p, &m, "x", named).is_ok());
+    }
 }

@@ -260,4 +260,15 @@ mod tests {
             agenda.title
         );
     }
+
+    #[test]
+    fn a_meeting_in_the_spring_gap_falls_due_once_at_the_first_instant_after_it() {
+        let mut m = meeting(date(2009, 3, 29), "bromsgrove", false);
+        m.at = Time::constant(1, 30, 0, 0);
+        let f = facts(vec![m]);
+        let all = f.board_reminders("2010-01-01T00:00:00Z".parse().unwrap());
+        let meeting = all.iter().find(|r| r.kind == Kind::BoardMeeting).unwrap();
+        // 01:30 GMT does not exist on 29 March 2009: 02:00 BST, 01:00 UTC.
+        assert_eq!(meeting.due.to_string(), "2009-03-29T01:00:00Z");
+    }
 }
