@@ -3,7 +3,9 @@
 //! is no quorum), the vote of the members present, the minutes drafted and approved at the next
 //! meeting after the Labour Group Leaders joined; the reminders they bring; and each refusal.
 
+use crate::support::http::Client;
 use crate::support::{repo_root, Env, Run};
+use crate::web::{account, serve_anonymous, PASSWORD};
 use serde_json::Value;
 
 fn fixture() -> String {
@@ -410,6 +412,27 @@ fn an_exempt_reason_is_for_registered_readers_and_never_in_the_calendar_feed() {
         ics.stdout
     );
     assert!(!ics.stdout.contains("particular employees"));
+    // The web: the meeting on the upcoming page without the reason; the reason in the API, which
+    // answers only those signed in.
+    account(&env, "rbc-leader");
+    let server = serve_anonymous(&env, &[]);
+    assert_eq!(server.get("/api/board/meetings/2008-11-03").status, 401);
+    let member = Client::signed_in(&server.addr, "rbc-leader", PASSWORD);
+    let upcoming = member.get("/upcoming").text();
+    assert!(
+        upcoming.contains("The Shared Services Board meets at Redditch Borough Council"),
+        "{upcoming}"
+    );
+    assert!(!upcoming.contains("particular employees"));
+    let api = member.get("/api/board/meetings/2008-11-03").json();
+    assert_eq!(
+        api["agenda"][0]["reason"],
+        "information relating to particular employees"
+    );
+    assert_eq!(
+        member.get("/api/board/meetings").json()[0]["meeting"],
+        "2008-11-03"
+    );
     // A Board member reads everything and records nothing.
     refused(
         &env.run_as(

@@ -132,11 +132,14 @@ pub async fn meeting(g: &GlobalArgs, cmd: MeetingCommand) -> Result<ExitCode, Fa
             output::emit(g.json, &r, human_recorded)?;
         }
         MeetingCommand::List => {
-            let all = ops::list(&mut session).await?;
+            // A registered actor named with --as reads exempt items' reasons (checked by `list`).
+            let signed_in = session.actor.is_some();
+            let all = ops::list(&mut session, signed_in).await?;
             output::emit(g.json, &all, |all| human_list(all))?;
         }
         MeetingCommand::Show { meeting } => {
-            let m = ops::show(&mut session, meeting).await?;
+            let signed_in = session.actor.is_some();
+            let m = ops::show(&mut session, meeting, signed_in).await?;
             output::emit(g.json, &m, human_show)?;
         }
     }

@@ -277,9 +277,9 @@ pub struct ItemView {
 }
 
 /// `board meeting list`: every scheduled meeting, then the cycle's next one (not recorded).
-pub async fn list(session: &mut Session) -> Result<Vec<MeetingView>, Failure> {
+/// Exempt items' reasons only for a `signed_in` reader (a registered actor named or signed in).
+pub async fn list(session: &mut Session, signed_in: bool) -> Result<Vec<MeetingView>, Failure> {
     session.check_reader().await?;
-    let signed_in = session.actor.is_some();
     let meetings = all(session).await?;
     let history = session.partnership().await?.clone();
     let mut views: Vec<MeetingView> = meetings
@@ -293,10 +293,13 @@ pub async fn list(session: &mut Session) -> Result<Vec<MeetingView>, Failure> {
     Ok(views)
 }
 
-/// `board meeting show MEETING`.
-pub async fn show(session: &mut Session, meeting: Date) -> Result<MeetingView, Failure> {
+/// `board meeting show MEETING` (exempt reasons as for [`list`]).
+pub async fn show(
+    session: &mut Session,
+    meeting: Date,
+    signed_in: bool,
+) -> Result<MeetingView, Failure> {
     session.check_reader().await?;
-    let signed_in = session.actor.is_some();
     let m = known(session, meeting).await?;
     let history = session.partnership().await?.clone();
     Ok(view(&history, &m, signed_in, true))
