@@ -14,6 +14,7 @@ use crate::calendar::england_and_wales;
 use crate::permissions::Act;
 use crate::proposal::Cut;
 use crate::remedy::Remedy;
+use crate::reminders::rules::REMINDER_HOUR;
 use engine::schedule::local_at;
 use engine::time::format_instant;
 use engine::{Expectation, Failure, NewEvent};
@@ -323,7 +324,7 @@ fn view(
         chair: m.chair.clone(),
         scheduled: true,
         version: m.version,
-        agenda_due: format_instant(local_at(deadline.date, 9, 0, &p.tz()), &p.tz()),
+        agenda_due: format_instant(local_at(deadline.date, REMINDER_HOUR, 0, &p.tz()), &p.tz()),
         agenda_due_weekdays_only: deadline.weekdays_only,
         agenda: m
             .agenda
