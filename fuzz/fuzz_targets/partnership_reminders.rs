@@ -18,7 +18,9 @@ use workflows::bounds::MAX_FIRINGS_PER_YEAR;
 use workflows::milestone::Milestone;
 use workflows::partnership::Partnership;
 use workflows::quarter::Quarter;
-use workflows::reminders::{Activity, Facts, MilestoneFacts, ProposalFacts, RiskFacts};
+use workflows::reminders::{
+    Activity, Facts, MeetingFacts, MilestoneFacts, ProposalFacts, RiskFacts,
+};
 use workflows::report::{self, markdown, Inputs, LogAnchor};
 
 fuzz_target!(|data: &[u8]| {
@@ -73,6 +75,18 @@ fuzz_target!(|data: &[u8]| {
             owner: "fuzz".into(),
             review: other,
             open: true,
+        }],
+        // A Board meeting on the same day: its agenda deadline counted back in working days
+        // (past the bank-holiday table, weekdays only), never a failure.
+        meetings: vec![MeetingFacts {
+            on: other,
+            at: workflows::board::cycle::of(&p).time(),
+            venue: p.council_ids()[0].clone(),
+            chair: p.councils[0].leader.clone(),
+            agenda_clear_days: workflows::board::cycle::of(&p).agenda_clear_days,
+            items: 1,
+            exempt_items: 0,
+            minutes_approved: false,
         }],
     };
     // A year and a day after the registration: never more quarterly firings than the bound.

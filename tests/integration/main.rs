@@ -5,6 +5,7 @@
 
 mod architecture;
 mod arrangements;
+mod board_meetings;
 mod call_in;
 mod checkpoints;
 mod council_leaves;

@@ -3,6 +3,7 @@
 //! The concordat's rules live here and nowhere else: the CLI parses and prints, the engine stores.
 
 pub mod arrangement;
+pub mod board;
 pub mod bounds;
 pub mod calendar;
 pub mod constitution;

@@ -53,6 +53,9 @@ pub struct Council {
     /// Its call-in window after an approval (none: an approval counts at once, as before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_in: Option<CallInRule>,
+    /// The member of `board` who leads the council: chairs the Board when it meets there (§4.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
 }
 
 /// The board's rule for a recommendation without consensus (concordat §4.3(a)(iii)).
@@ -61,12 +64,16 @@ pub struct Council {
 pub struct BoardRule {
     #[serde(default = "default_min_support")]
     pub min_support_per_council: u32,
+    /// Members of each council who must be present for a meeting to vote (none: no quorum rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum_per_council: Option<u32>,
 }
 
 impl Default for BoardRule {
     fn default() -> Self {
         BoardRule {
             min_support_per_council: default_min_support(),
+            quorum_per_council: None,
         }
     }
 }
@@ -149,6 +156,9 @@ pub struct Partnership {
     pub board_rule: BoardRule,
     #[serde(default)]
     pub schedule: Schedule,
+    /// The Board's default meeting cycle (every N months, venues alternating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_cycle: Option<crate::board::BoardCycle>,
     #[serde(rename = "actor", default)]
     pub actors: Vec<Actor>,
     /// The partnership's own arrangements under review (`[[arrangement]]`, issue 21).
@@ -205,6 +215,7 @@ impl Partnership {
         problems.extend(crate::monitoring_officer::problems(self, &|n| {
             line_of(text, n)
         }));
+        problems.extend(crate::board::partnership_problems(self, text));
         problems.extend(crate::bounds::problems(self, &|needle| {
             line_of(text, needle)
         }));
@@ -241,7 +252,10 @@ impl Partnership {
             }
         }
         for actor in &self.actors {
-            claim(&actor.id, "actor", &mut problems);
+            // A Board member acting in person is the same person as the member of that name.
+            if !crate::board::is_member_acting(self, actor) {
+                claim(&actor.id, "actor", &mut problems);
+            }
         }
         problems
     }

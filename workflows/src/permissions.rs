@@ -31,6 +31,8 @@ pub enum Act {
     AmendPartnership,
     /// `risk add|update|close`, of a proposal with these councils (none: a programme risk).
     RecordRisk(Vec<String>),
+    /// `board meeting schedule`, `board agenda add`, `board attend`, `board minutes …`.
+    ManageBoardMeetings,
 }
 
 impl Act {
@@ -52,6 +54,7 @@ impl Act {
             Act::RecordRisk(councils) => {
                 format!("record risks of {}'s proposals", councils.join(" and "))
             }
+            Act::ManageBoardMeetings => "record the Board's meetings".into(),
         }
     }
 }

@@ -73,6 +73,9 @@ pub fn reminder_kind(kind: Kind) -> &'static str {
         Kind::CallInCloses => "Call-in window closes",
         Kind::RiskReview => "Risk review",
         Kind::ArrangementReview => "Arrangement review",
+        Kind::BoardAgendaDeadline => "Board agenda due",
+        Kind::BoardMeeting => "Board meeting",
+        Kind::BoardMinutesUnapproved => "Board minutes unapproved",
     }
 }
 

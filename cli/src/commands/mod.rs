@@ -3,6 +3,7 @@
 
 mod audit;
 mod board;
+mod board_meeting;
 mod checkpoint;
 pub(crate) mod common;
 mod completions;
@@ -59,7 +60,7 @@ pub enum Command {
     /// Consult affected staff and the unions.
     #[command(subcommand)]
     Consultation(consultation::ConsultationCommand),
-    /// Record Shared Services Board votes.
+    /// The Shared Services Board: its meetings, agendas, attendance, minutes and votes.
     #[command(subcommand)]
     Board(board::BoardCommand),
     /// Record councils' decisions.

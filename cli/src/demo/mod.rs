@@ -1,5 +1,6 @@
 //! `concordat demo`: the 2008 programme loaded through the ordinary command line, then a tour.
 
+mod board;
 mod programme;
 
 use crate::global::GlobalArgs;
@@ -51,9 +52,16 @@ pub async fn exec(g: &GlobalArgs) -> Result<ExitCode, Failure> {
     );
     let _ = std::fs::remove_file(&partnership);
     init?;
+    let files = board::Files::write(&std::env::temp_dir(), PARTNERSHIP)?;
     for step in PROGRAMME {
-        run(&me, &store, step.recorded, step.actor, step.args)?;
+        let args = files.args(step.args);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let Err(e) = run(&me, &store, step.recorded, step.actor, &args) {
+            files.remove();
+            return Err(e);
+        }
     }
+    files.remove();
     let verified = run(
         &me,
         &store,
@@ -190,7 +198,8 @@ fn tour(s: &DemoSummary) -> String {
     out += "               at the Board, approval by both councils; live on 1 Oct 2008, saving £40,000 a year, 50/50.\n";
     out += "  Oct 2008     Community safety is put on hold over grant funding.\n";
     out += "  Nov 2008     Elections: consultation with staff, Unison, GMB and UCATT; the Board recommends by\n";
-    out += "               qualified majority (one abstention broke consensus).\n";
+    out += "               qualified majority (one abstention broke consensus) at its meeting at Redditch, which\n";
+    out += "               approves the minutes of 1 Sep; the Labour Group Leaders sit on the Board from 20 Oct.\n";
     out += "  Dec 2008     Bromsgrove approves elections; Redditch defers, then approves on 21 Jan 2009 (recorded\n";
     out += "               26 Jan: replay 22 Jan on either basis to see the difference). Live on 2 Mar 2009.\n";
     out += "  2009         The scheduled job issues each council's quarterly report; six-month reviews are held.\n\n";

@@ -29,6 +29,7 @@ pub const ILLUSTRATIVE: &[&str] = &[
     "the community safety hold (6 Oct 2008) and the 3 Nov 2008 board meeting",
     "the risk register's two risks, their ratings and review dates, and the cost-per-elector indicator (targets report §8.1 asks for risk management at programme and project level)",
     "the dates and words of each Cabinet's six-month review of the Joint Chief Executive (17 Dec 2008, 14 Jan 2009)",
+    "the Board's agendas and meeting times, its attendance on 3 Nov 2008, and the Labour Group Leaders joining on 20 Oct 2008",
 ];
 
 /// The programme, oldest first.
@@ -52,12 +53,21 @@ pub const PROGRAMME: &[Step] = &[
     step("2008-09-03T10:16:00+01:00", "jce", &["proposal", "new", "--title", "Benefits Services Manager: the vacancy at Bromsgrove", "--service", "benefits", "--lead", "bromsgrove", "--on", "2008-09-01"]),
     step("2008-09-03T10:17:00+01:00", "jce", &["proposal", "new", "--title", "Payroll transferred to Redditch", "--service", "payroll", "--lead", "redditch", "--on", "2008-09-01"]),
     step("2008-09-03T10:20:00+01:00", "jce", &["proposal", "not-pursue", "benefits", "--reason", "Board 1 Sep 2008: a critical post in a high-profile service already short of capacity; not an area to benefit from joint working at this stage; Bromsgrove to recruit", "--on", "2008-09-01"]),
+    // The Board's first meeting (minutes, seed 003 Appendix 4): at Bromsgrove, its Leader in the chair.
+    step("2008-09-03T10:21:00+01:00", "jce", &["board", "meeting", "schedule", "--on", "2008-09-01", "--at", "17:30", "--venue", "bromsgrove", "--decided-on", "2008-09-01"]),
+    step("2008-09-03T10:22:00+01:00", "jce", &["board", "agenda", "add", "2008-09-01", "--proposal", "payroll", "--on", "2008-09-01"]),
+    step("2008-09-03T10:23:00+01:00", "jce", &["board", "agenda", "add", "2008-09-01", "--proposal", "elections", "--on", "2008-09-01"]),
+    step("2008-09-03T10:24:00+01:00", "jce", &["board", "agenda", "add", "2008-09-01", "--proposal", "community-safety", "--on", "2008-09-01"]),
+    step("2008-09-03T10:25:00+01:00", "jce", &["board", "agenda", "add", "2008-09-01", "--proposal", "financial-services", "--on", "2008-09-01"]),
+    step("2008-09-03T10:26:00+01:00", "jce", &["board", "agenda", "add", "2008-09-01", "--proposal", "benefits", "--on", "2008-09-01"]),
+    step("2008-09-03T10:27:00+01:00", "jce", &["board", "attend", "2008-09-01", "--present", "bdc-leader,bdc-member-2,rbc-leader,rbc-member-2,rbc-member-3", "--apologies", "bdc-member-3"]),
     // Payroll: agreed in Bromsgrove's medium term financial plan; first payroll run in September.
     step("2008-09-03T10:30:00+01:00", "jce", &["proposal", "advance", "payroll", "--to", "business-case", "--on", "2008-09-01"]),
     step("2008-09-03T10:31:00+01:00", "jce", &["proposal", "business-case", "payroll", "--one-off-cost", "12000", "--annual-saving", "40000", "--risk", "Parallel runs must show no issues before the first live run", "--on", "2008-09-01"]),
     step("2008-09-03T10:32:00+01:00", "jce", &["proposal", "advance", "payroll", "--to", "consultation", "--on", "2008-09-01"]),
     step("2008-09-03T10:33:00+01:00", "jce", &["board", "vote", "payroll", "--meeting", "2008-09-01", "--support", "bdc-leader,bdc-member-2,rbc-leader,rbc-member-2,rbc-member-3"]),
     step("2008-09-03T10:34:00+01:00", "jce", &["consultation", "open", "payroll", "--with", "staff,unison,gmb", "--on", "2008-09-02"]),
+    step("2008-09-03T10:35:00+01:00", "jce", &["board", "minutes", "draft", "2008-09-01", "--file", "{MINUTES}", "--on", "2008-09-03"]),
     step("2008-09-10T16:00:00+01:00", "jce", &["consultation", "respond", "payroll", "--party", "staff", "--summary", "Payroll staff content with the transfer; asked for the HR system training dates", "--on", "2008-09-09"]),
     step("2008-09-10T16:01:00+01:00", "jce", &["consultation", "respond", "payroll", "--party", "unison", "--summary", "No objection provided terms and conditions are protected", "--on", "2008-09-10"]),
     step("2008-09-12T12:00:00+01:00", "jce", &["consultation", "close", "payroll", "--on", "2008-09-12"]),
@@ -89,13 +99,19 @@ pub const PROGRAMME: &[Step] = &[
     step("2008-10-01T09:31:00+01:00", "jce", &["monitor", "kpi", "payroll", "--name", "payroll-on-time", "--target", "100", "--unit", "percent", "--baseline", "97", "--on", "2008-10-01"]),
     step("2008-10-01T09:35:00+01:00", "ops", &["scheduler", "tick"]),
     step("2008-10-07T10:00:00+01:00", "jce", &["proposal", "hold", "community-safety", "--reason", "Concerns about grant funding; Redditch to concentrate on its LAA reward grant targets", "--on", "2008-10-06"]),
+    // The Labour Group Leaders join the Board (recommendation 2.1.5); the next meeting, at Redditch.
+    step("2008-10-20T14:00:00+01:00", "admin", &["partnership", "amend", "{AMENDED}", "--on", "2008-10-20"]),
+    step("2008-10-20T14:05:00+01:00", "jce", &["board", "meeting", "schedule", "--on", "2008-11-03", "--decided-on", "2008-10-20"]),
     // Elections: Bromsgrove leads.
     step("2008-10-20T15:00:00+01:00", "jce", &["proposal", "business-case", "elections", "--one-off-cost", "15000", "--annual-saving", "18000", "--share", "bromsgrove=50", "--share", "redditch=50", "--risk", "A statutory function: keep the client and contractor split", "--risk", "Resilience through the May 2009 county elections", "--on", "2008-10-20"]),
     step("2008-10-20T15:01:00+01:00", "jce", &["proposal", "advance", "elections", "--to", "consultation", "--on", "2008-10-20"]),
     // Risk management at project level (§8.1(a)): the elections service's move.
     step("2008-10-20T15:05:00+01:00", "jce", &["risk", "add", "--proposal", "elections", "--title", "Election staff lose access during the move", "--likelihood", "4", "--impact", "4", "--owner", "jce", "--mitigation", "Both offices keep their electoral registers until access from the joint team is tested", "--review", "2009-01-15", "--on", "2008-10-20"]),
     step("2008-10-21T10:00:00+01:00", "jce", &["consultation", "open", "elections", "--with", "staff,unison,gmb,ucatt", "--on", "2008-10-21"]),
+    step("2008-10-21T10:05:00+01:00", "jce", &["board", "agenda", "add", "2008-11-03", "--proposal", "elections", "--on", "2008-10-21"]),
+    step("2008-11-04T09:55:00+00:00", "jce", &["board", "attend", "2008-11-03", "--present", "bdc-leader,bdc-member-2,bdc-member-3,rbc-leader,rbc-member-2,rbc-member-3", "--apologies", "bdc-labour-leader,rbc-labour-leader"]),
     step("2008-11-04T10:00:00+00:00", "jce", &["board", "vote", "elections", "--meeting", "2008-11-03", "--support", "bdc-leader,bdc-member-2,bdc-member-3,rbc-leader,rbc-member-2", "--abstain", "rbc-member-3"]),
+    step("2008-11-04T10:05:00+00:00", "jce", &["board", "minutes", "approve", "2008-09-01", "--at", "2008-11-03"]),
     step("2008-11-14T16:00:00+00:00", "jce", &["consultation", "respond", "elections", "--party", "staff", "--summary", "Both elections teams support one team; asked that the Redditch office stays open at elections", "--on", "2008-11-14"]),
     step("2008-11-18T16:00:00+00:00", "jce", &["consultation", "respond", "elections", "--party", "unison", "--summary", "Supports, subject to no compulsory redundancies", "--on", "2008-11-18"]),
     step("2008-11-21T12:00:00+00:00", "jce", &["consultation", "close", "elections", "--on", "2008-11-21"]),

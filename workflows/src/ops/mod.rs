@@ -5,6 +5,7 @@ pub mod amend;
 pub mod arrangement;
 pub mod audit;
 pub mod board;
+pub mod board_meeting;
 pub mod change;
 pub mod checkpoint;
 pub mod consultation;

@@ -6,15 +6,17 @@
 
 use super::change::live_state;
 use super::reminders::{
-    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, risk_at, snapshot,
+    assemble, facts, fold_milestone, meeting_at, partnership_at, programme_milestone_facts,
+    risk_at, snapshot,
 };
 use super::session::Session;
 use crate::arrangement::review::{self, ReviewHeld};
 use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
+use crate::board::MEETING_STREAM_PREFIX;
 use crate::milestone::MILESTONE_STREAM_PREFIX;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::{Facts, MilestoneFacts, ProposalFacts, RiskFacts};
+use crate::reminders::{Facts, MeetingFacts, MilestoneFacts, ProposalFacts, RiskFacts};
 use crate::risk::RISK_STREAM_PREFIX;
 use engine::{EventStore, Failure, Head};
 use serde::{Deserialize, Serialize};
@@ -25,7 +27,7 @@ pub const KEY: &str = "projection:reminder-facts";
 /// Below this many events the facts are folded afresh: cheaper than opening saved state.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
-const FORMAT: u8 = 3;
+const FORMAT: u8 = 4;
 
 /// The reminder facts of one stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +40,8 @@ enum Entry {
     Risk(Option<RiskFacts>),
     /// The reviews recorded of an arrangement of the partnership.
     Arrangement(Vec<ReviewHeld>),
+    /// A Board meeting's (None: not scheduled).
+    Meeting(Option<MeetingFacts>),
 }
 
 /// The projection: every stream's facts as of log position `seq`.
@@ -105,6 +109,7 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
             c.milestones,
             c.risks,
             &c.arrangements,
+            c.meetings,
         )?,
         head,
     ))
@@ -182,6 +187,7 @@ fn is_folded(stream: &str) -> bool {
         || stream.starts_with(MILESTONE_STREAM_PREFIX)
         || stream.starts_with(RISK_STREAM_PREFIX)
         || stream.starts_with(ARRANGEMENT_PREFIX)
+        || stream.starts_with(MEETING_STREAM_PREFIX)
 }
 
 async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
@@ -193,6 +199,7 @@ async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failur
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
     all.extend(store.streams(RISK_STREAM_PREFIX).await?);
     all.extend(store.streams(ARRANGEMENT_PREFIX).await?);
+    all.extend(store.streams(MEETING_STREAM_PREFIX).await?);
     Ok(all)
 }
 
@@ -214,6 +221,11 @@ async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
         let risk = risk_at(&events, &Cut::LIVE)?;
         return Ok(Entry::Risk(risk.as_ref().map(RiskFacts::of)));
     }
+    if stream.starts_with(MEETING_STREAM_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        let meeting = meeting_at(&events, &Cut::LIVE)?;
+        return Ok(Entry::Meeting(meeting.as_ref().map(MeetingFacts::of)));
+    }
     let milestone = fold_milestone(session, stream, &Cut::LIVE).await?;
     Ok(Entry::Milestone(
         milestone.as_ref().map(programme_milestone_facts),
@@ -226,16 +238,18 @@ struct Collected {
     milestones: Vec<MilestoneFacts>,
     arrangements: Vec<ReviewHeld>,
     risks: Vec<RiskFacts>,
+    meetings: Vec<MeetingFacts>,
 }
 
 /// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has
-/// them; the arrangements' reviews and the risks stream by stream.
+/// them; the arrangements' reviews, the risks and the Board's meetings stream by stream.
 fn collect(projection: &Projection) -> Collected {
     let mut proposals = Vec::new();
     let mut arrangements = Vec::new();
     let mut programme = Vec::new();
     let mut of_proposals = Vec::new();
     let mut risks = Vec::new();
+    let mut meetings = Vec::new();
     for entry in projection.streams.values() {
         match entry {
             Entry::Proposal(Some((p, ms))) => {
@@ -245,6 +259,7 @@ fn collect(projection: &Projection) -> Collected {
             Entry::Milestone(Some(m)) => programme.push(m.clone()),
             Entry::Risk(Some(r)) => risks.push(r.clone()),
             Entry::Arrangement(held) => arrangements.extend(held.iter().cloned()),
+            Entry::Meeting(Some(m)) => meetings.push(m.clone()),
             _ => {}
         }
     }
@@ -254,6 +269,7 @@ fn collect(projection: &Projection) -> Collected {
         milestones: programme,
         arrangements,
         risks,
+        meetings,
     }
 }
 

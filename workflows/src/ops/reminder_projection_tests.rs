@@ -79,6 +79,7 @@ async fn same_as_fresh(session: &mut Session) {
         "at seq {}",
         head.seq
     );
+    assert_eq!(projected.meetings, fresh.meetings, "at seq {}", head.seq);
     let until = "2011-01-01T00:00:00Z".parse().unwrap();
     assert_eq!(projected.reminders(until), fresh.reminders(until));
     assert!(load(session.store.as_ref()).await.is_some(), "saved");
@@ -280,5 +281,65 @@ fn only_the_streams_changed_since_are_folded_again() {
             .find(|p| p.id == "payroll")
             .unwrap();
         assert_eq!(payroll.title == "as saved", !changed);
+    });
+}
+
+/// A Board meeting's event, sealed as the demo's are (new hash on append).
+fn meeting_event(on: &str, draft: crate::board::rules::MeetingDraft) -> Event {
+    let mut event = demo().pop().unwrap();
+    event.stream = format!("board-meeting-{on}");
+    event.kind = draft.kind.to_string();
+    event.actor = "jce".into();
+    event.effective_on = on.into();
+    event.data = draft.data;
+    event
+}
+
+#[test]
+fn board_meetings_are_brought_forward_like_every_other_stream() {
+    use crate::board::rules::{decide_approve, decide_draft, decide_schedule, Schedule};
+    use crate::partnership::Partnership;
+    use jiff::civil::date;
+    let p =
+        Partnership::from_toml(include_str!("../../../examples/bromsgrove-redditch.toml")).unwrap();
+    let (sep, nov) = (date(2008, 9, 1), date(2008, 11, 3));
+    let first = Schedule {
+        on: sep,
+        at: None,
+        venue: None,
+    };
+    let second = Schedule {
+        on: nov,
+        at: None,
+        venue: None,
+    };
+    let e1 = meeting_event(
+        "2008-09-01",
+        decide_schedule(&p, None, None, &first).unwrap(),
+    );
+    let m1 = crate::board::Meeting::fold(&[&e1]).unwrap().unwrap();
+    let e2 = meeting_event(
+        "2008-11-03",
+        decide_schedule(&p, None, Some(&m1), &second).unwrap(),
+    );
+    let m2 = crate::board::Meeting::fold(&[&e2]).unwrap().unwrap();
+    let e3 = meeting_event("2008-09-01", decide_draft(&m1, "Minutes", sep).unwrap());
+    let drafted = crate::board::Meeting::fold(&[&e1, &e3]).unwrap().unwrap();
+    let e4 = meeting_event("2008-09-01", decide_approve(&drafted, &m2).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &demo()).await;
+        same_as_fresh(&mut session).await;
+        for e in [e1, e2, e3, e4] {
+            append(&mut session, std::slice::from_ref(&e)).await;
+            same_as_fresh(&mut session).await;
+        }
+        let (projected, _) = live_from(&mut session, 0).await.unwrap();
+        assert_eq!(projected.meetings.len(), 2);
+        assert!(projected.meetings[0].minutes_approved);
+        assert_eq!(
+            projected.meetings[1].venue, "redditch",
+            "the venues alternate"
+        );
     });
 }

@@ -4,13 +4,15 @@
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
 use crate::arrangement::review::ReviewHeld;
 use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
+use crate::board::{Meeting, MEETING_STREAM_PREFIX};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
 use crate::reminders::{
-    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView, RiskFacts,
+    ics, Facts, MeetingFacts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    RiskFacts,
 };
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
@@ -37,6 +39,8 @@ pub struct Snapshot {
     pub risks: Vec<crate::risk::Risk>,
     /// The reviews recorded of the partnership's arrangements, stream by stream.
     pub arrangement_reviews: Vec<crate::arrangement::review::ReviewHeld>,
+    /// The Board's meetings, in date order.
+    pub meetings: Vec<Meeting>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -66,6 +70,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             milestones: Vec::new(),
             risks: Vec::new(),
             arrangement_reviews: Vec::new(),
+            meetings: Vec::new(),
             head,
         });
     }
@@ -102,7 +107,26 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
                 .extend(crate::arrangement::review::fold(&events, cut)?);
         }
     }
+    for stream in session.store.streams(MEETING_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(m) = meeting_at(&events, cut)? {
+                snap.meetings.push(m);
+            }
+        }
+    }
     Ok(all)
+}
+
+/// A Board meeting's events folded at `cut` (None: not scheduled by then).
+pub fn meeting_at(events: &[Event], cut: &Cut) -> Result<Option<Meeting>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    Meeting::fold(&admitted)
 }
 
 /// A programme milestone's stream folded at `cut` (None: not added by then).
@@ -247,6 +271,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         milestones,
         snapshot.risks.iter().map(RiskFacts::of).collect(),
         &snapshot.arrangement_reviews,
+        snapshot.meetings.iter().map(MeetingFacts::of).collect(),
     )
 }
 
@@ -271,6 +296,7 @@ pub fn assemble(
     milestones: Vec<MilestoneFacts>,
     risks: Vec<RiskFacts>,
     arrangement_reviews: &[ReviewHeld],
+    meetings: Vec<MeetingFacts>,
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -285,6 +311,7 @@ pub fn assemble(
         risks,
         ends: partnership.ended().map(|e| e.on),
         arrangements: crate::reminders::arrangement::arrangement_facts(p, arrangement_reviews),
+        meetings,
     })
 }
 

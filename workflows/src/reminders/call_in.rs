@@ -85,6 +85,7 @@ mod tests {
             risks: Vec::new(),
             ends: None,
             arrangements: Vec::new(),
+            meetings: Vec::new(),
         }
     }
 

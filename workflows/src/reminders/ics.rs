@@ -294,6 +294,16 @@ fn what_to_do(
             "{}. The owner reviews its likelihood, impact and mitigation and records the update (with the next review date), or closes it.",
             r.title
         ),
+        // The titles name no exempt item's reason: the feed is for anyone the link reaches.
+        Kind::BoardAgendaDeadline => format!(
+            "{}. Send the papers to every member of both councils.",
+            r.title
+        ),
+        Kind::BoardMeeting => format!("{}. Record the attendance and any votes.", r.title),
+        Kind::BoardMinutesUnapproved => format!(
+            "{}. Put them to the next meeting for approval.",
+            r.title
+        ),
     }
 }
 
@@ -381,6 +391,7 @@ mod tests {
             risks: Vec::new(),
             ends: None,
             arrangements: Vec::new(),
+            meetings: Vec::new(),
             council_names: [
                 ("bromsgrove", "Bromsgrove District Council"),
                 ("redditch", "Redditch Borough Council"),

@@ -14,9 +14,12 @@
 //! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
 //! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end),
 //! `arrangement:joint-chief-executive:bromsgrove:6:2008-12-30` (arrangement, council, months, due date),
-//! `risk-review:risk-1:2009-01-15` (the risk, its review date).
+//! `risk-review:risk-1:2009-01-15` (the risk, its review date),
+//! `board:2008-09-01:agenda:2008-08-21`, `board:2008-09-01:meeting` and
+//! `board:2008-09-01:minutes:2008-11-03` (the meeting; the agenda's deadline; the next meeting).
 
 pub mod arrangement;
+pub mod board;
 pub mod call_in;
 pub mod end;
 pub mod firing;
@@ -27,6 +30,7 @@ pub mod risk;
 pub mod rules;
 
 pub use arrangement::ArrangementFacts;
+pub use board::MeetingFacts;
 pub use call_in::CallInFacts;
 pub use outlook::Outlook;
 pub use risk::RiskFacts;
@@ -55,6 +59,12 @@ pub enum Kind {
     RiskReview,
     /// A council's review of an arrangement of the partnership falls due (issue 21).
     ArrangementReview,
+    /// A Board meeting's agenda is due (issue 21).
+    BoardAgendaDeadline,
+    /// A Board meeting starts.
+    BoardMeeting,
+    /// A meeting's minutes are still unapproved after the next meeting.
+    BoardMinutesUnapproved,
 }
 
 impl Kind {
@@ -70,6 +80,9 @@ impl Kind {
             Kind::CallInCloses => "call-in-closes",
             Kind::RiskReview => "risk-review",
             Kind::ArrangementReview => "arrangement-review",
+            Kind::BoardAgendaDeadline => "board-agenda-deadline",
+            Kind::BoardMeeting => "board-meeting",
+            Kind::BoardMinutesUnapproved => "board-minutes-unapproved",
         }
     }
 
@@ -88,7 +101,7 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 9] = [
+const ALL_KINDS: [Kind; 12] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
@@ -98,6 +111,9 @@ const ALL_KINDS: [Kind; 9] = [
     Kind::CallInCloses,
     Kind::RiskReview,
     Kind::ArrangementReview,
+    Kind::BoardAgendaDeadline,
+    Kind::BoardMeeting,
+    Kind::BoardMinutesUnapproved,
 ];
 
 impl fmt::Display for Kind {

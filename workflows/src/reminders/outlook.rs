@@ -49,6 +49,7 @@ impl Outlook {
             ends: self.ends,
             // Arrangements are the partnership's, not the proposal's.
             arrangements: Vec::new(),
+            meetings: Vec::new(),
         };
         facts
             .reminders_of(&id, self.until)

@@ -90,6 +90,8 @@ pub struct Facts {
     pub ends: Option<Date>,
     /// The partnership's own arrangements under review ([`super::arrangement`]).
     pub arrangements: Vec<super::ArrangementFacts>,
+    /// The Board's scheduled meetings, in date order.
+    pub meetings: Vec<super::MeetingFacts>,
 }
 
 /// 09:00 local: when review and milestone reminders fall due.
@@ -113,6 +115,7 @@ impl Facts {
         for arrangement in &self.arrangements {
             all.extend(self.arrangement_reminders(arrangement, until));
         }
+        all.extend(self.board_reminders(until));
         all.retain(|r| super::end::falls_due(self.ends, r, &self.tz, self.year_start));
         all.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
         all

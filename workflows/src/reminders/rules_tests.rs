@@ -33,6 +33,7 @@ fn facts() -> Facts {
         risks: Vec::new(),
         ends: None,
         arrangements: Vec::new(),
+        meetings: Vec::new(),
     }
 }
 
