@@ -111,7 +111,7 @@ name = "B&R"
 [[council]]
 id = "bromsgrove"
 name = "B"
-board = ["bdc-leader"]
+board = ["bdc-leader", "cllr-hollingworth"]
 [[council]]
 id = "redditch"
 name = "R"

@@ -125,6 +125,7 @@ mod tests {
             proposals: vec![],
             milestones: vec![],
             risks: vec![],
+            meetings: vec![],
             ends: None,
             arrangements: vec![ArrangementFacts {
                 id: "joint-chief-executive".into(),

@@ -170,6 +170,8 @@ mod tests {
             council_names: [("bromsgrove".to_string(), "Bromsgrove DC".to_string())].into(),
             proposals: vec![],
             milestones: vec![],
+            risks: vec![],
+            arrangements: vec![],
             ends: None,
             meetings,
         }
