@@ -22,7 +22,7 @@ roles = ["monitoring-officer"]
 council = "redditch"
 
 [[actor]]
-id = "cllr-bdc-leader"
+id = "bdc-leader"
 roles = ["board-member"]
 council = "bromsgrove"
 
@@ -298,7 +298,7 @@ fn a_declared_interest_is_told_to_the_councils_monitoring_officer() {
         ],
     );
     let member = env.json_as(
-        "cllr-bdc-leader",
+        "bdc-leader",
         &[
             "proposal",
             "declare-interest",
@@ -340,7 +340,7 @@ fn a_declared_interest_is_told_to_the_councils_monitoring_officer() {
     )
     .expect_code(5);
     env.run_as(
-        "cllr-bdc-leader",
+        "bdc-leader",
         &["proposal", "hold", "elections", "--reason", "x"],
     )
     .expect_code(5);
