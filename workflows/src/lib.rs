@@ -6,6 +6,7 @@ pub mod bounds;
 pub mod calendar;
 pub mod constitution;
 pub mod definition;
+pub mod finance;
 pub mod identity;
 pub mod milestone;
 pub mod money;

@@ -18,6 +18,8 @@ pub enum Role {
     Clerk,
     Auditor,
     Scheduler,
+    /// A council's finance officer (bound to its council): records costs and funding.
+    FinanceOfficer,
 }
 
 impl Role {
@@ -29,6 +31,7 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Auditor => "auditor",
             Role::Scheduler => "scheduler",
+            Role::FinanceOfficer => "finance-officer",
         }
     }
 }
@@ -246,11 +249,15 @@ impl Partnership {
                     actor.id
                 ));
             }
-            match (&actor.council, actor.roles.contains(&Role::Clerk)) {
-                (None, true) => problems.push(format!(
-                    "{}actor {:?} is a clerk without a council: add council = \"<council id>\"",
+            let bound = [Role::Clerk, Role::FinanceOfficer]
+                .into_iter()
+                .find(|r| actor.roles.contains(r));
+            match (&actor.council, bound) {
+                (None, Some(role)) => problems.push(format!(
+                    "{}actor {:?} is a {} without a council: add council = \"<council id>\"",
                     at(&format!("\"{}\"", actor.id)),
-                    actor.id
+                    actor.id,
+                    role.as_str()
                 )),
                 (Some(c), _) if !council_ids.contains(c.as_str()) => problems.push(format!(
                     "{}actor {:?} names council {c:?}, which is not a council of this file",

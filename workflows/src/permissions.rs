@@ -29,6 +29,8 @@ pub enum Act {
     ManageMilestones,
     /// `partnership amend`.
     AmendPartnership,
+    /// `monitor cost`, `funding record`: money spent or received, of this council if named.
+    RecordFinance(Option<String>),
 }
 
 impl Act {
@@ -46,6 +48,8 @@ impl Act {
             Act::RecordReview(c) => format!("record {c}'s reviews"),
             Act::ManageMilestones => "manage programme milestones".into(),
             Act::AmendPartnership => "amend the partnership".into(),
+            Act::RecordFinance(None) => "record costs and funding".into(),
+            Act::RecordFinance(Some(c)) => format!("record {c}'s costs and funding"),
         }
     }
 }
@@ -66,6 +70,10 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
                 council == Some(c.as_str())
             }
             Act::DeclareInterest => true,
+            _ => false,
+        },
+        Role::FinanceOfficer => match act {
+            Act::RecordFinance(c) => c.is_none() || c.as_deref() == council,
             _ => false,
         },
         Role::Auditor | Role::Scheduler => false,
@@ -103,6 +111,12 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
         }
         Act::AmendPartnership => "only an admin may".into(),
         Act::DeclareInterest => "only an admin, programme manager or clerk may".into(),
+        Act::RecordFinance(Some(c)) => {
+            format!("only {c}'s finance officer, a programme manager or an admin may")
+        }
+        Act::RecordFinance(None) => {
+            "only a finance officer, a programme manager or an admin may".into()
+        }
         _ => "only an admin or a programme manager may".into(),
     };
     let hint = if who.is_empty() {
