@@ -15,6 +15,7 @@ mod elections_story;
 mod events;
 mod failover;
 mod faults;
+mod finance_stories;
 mod follow;
 mod hostile;
 mod init_errors;
