@@ -8,3 +8,6 @@ pub mod payback;
 pub mod position;
 pub mod scope;
 
+
+#[cfg(test)]
+mod split_proptests;
