@@ -40,7 +40,7 @@ pub struct QuarterlyArgs {
     /// The report layout (default: the one an issued report at --known-at used, else the newest).
     #[arg(long, value_name = "N")]
     layout: Option<String>,
-    /// A directory holding the council's own copy of the report templates (layout 2).
+    /// A directory holding the council's own copy of the report templates (layouts 2 and 3).
     #[arg(long, value_name = "DIR", env = "CONCORDAT_TEMPLATES")]
     templates: Option<PathBuf>,
     /// Write the report to FILE instead of standard output.

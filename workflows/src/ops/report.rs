@@ -285,5 +285,5 @@ pub fn render(
             return Ok(text.expect("a report always serialises") + "\n");
         }
     };
-    templates::render(reports, kind, templates)
+    templates::render(reports, kind, layout, templates)
 }
