@@ -223,3 +223,54 @@ fn costs_and_funding_are_refused_in_plain_words() {
     let list = env.json_as("audit", &["funding", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_quarterly_and_programme_reports_show_the_money() {
+    let env = programme();
+    let report = |format: &str| {
+        let run = env.run_as(
+            "audit",
+            &["report", "quarterly", "--quarter", "2009/10-Q3", "--council", "bromsgrove", "--format", format],
+        );
+        run.ok();
+        run.stdout.clone()
+    };
+    for format in ["md", "html"] {
+        let text = report(format);
+        assert!(text.contains("Costs, funding and net position for Bromsgrove District Council"), "{format}: {text}");
+        // The council across the programme since go-live, as it stood on 31 December 2009: the
+        // elections saving of 2009/10-Q3 was recorded on 5 January 2010, so 29,140.00 less
+        // Bromsgrove's 2,250.00 of it.
+        assert!(text.contains("£26,890.00"), "{format}: {text}");
+        // Bromsgrove's part of elections: −2,360.00 to pay back at 4,840.00 over four quarters.
+        assert!(text.contains("elections: projected (30 June 2010)"), "{format}: {text}");
+        assert!(text.contains("payroll: paid back (31 March 2009)"), "{format}: {text}");
+        // Costs recorded in 2009/10-Q3 are 2009/10-Q2's: elections' corrected running cost,
+        // Bromsgrove's 60 % of £350.
+        assert!(text.contains("Costs recorded in 2009"), "{format}: {text}");
+    }
+    let md = report("md");
+    assert!(md.contains("| elections | 2009/10-Q2 | recurring | — | £350.00 | £210.00 | — | corrects £333.33: Printing invoice received late |"), "{md}");
+    assert!(md.contains("| payroll | 2009/10-Q2 | recurring | — | £1,500.00 | £750.00 | — | — |"), "{md}");
+    // The PDF is laid out from the text template, which renders the section too.
+    let pdf = env.path("q3.pdf");
+    let out = ["report", "quarterly", "--quarter", "2009/10-Q3", "--council", "bromsgrove", "--format", "pdf", "--out"];
+    let mut args = out.to_vec();
+    args.push(pdf.to_str().unwrap());
+    env.run_as("audit", &args).ok();
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 1000);
+    let json = env.json_as("audit", &["report", "quarterly", "--quarter", "2009/10-Q3", "--council", "redditch"]);
+    assert_eq!(json["finance"]["council"]["since_go_live"]["net_position"], "29426.66");
+    // The programme, cut the same way: every council, with the same figures.
+    let p = env.json_as("audit", &["report", "programme", "--quarter", "2009/10-Q3"]);
+    assert_eq!(p["programme"]["total"]["since_go_live"]["net_position"], "56316.66");
+    assert_eq!(p["programme"]["by_council"]["bromsgrove"]["since_go_live"]["net_position"], "26890.00");
+    assert_eq!(p["programme"]["by_council"]["redditch"]["since_go_live"]["net_position"], "29426.66");
+    let md = env.run_as("audit", &["report", "programme", "--quarter", "2009/10-Q3"]);
+    md.ok();
+    assert!(md.stdout.contains("| The programme, all councils | since go-live |"), "{}", md.stdout);
+    assert!(md.stdout.contains("£56,316.66"), "{}", md.stdout);
+    // As known before the funding was recorded (seq 24), the programme had none.
+    let before = env.json_as("audit", &["report", "programme", "--quarter", "2009/10-Q3", "--known-at", "seq:23"]);
+    assert_eq!(before["programme"]["total"]["since_go_live"]["funding"], "0.00");
+}

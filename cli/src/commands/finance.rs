@@ -66,6 +66,44 @@ pub struct PositionCmd {
     quarter: Option<Quarter>,
 }
 
+/// `report programme`.
+#[derive(Debug, Args)]
+pub struct ProgrammeArgs {
+    /// The financial quarter, e.g. 2009/10-Q2.
+    #[arg(long, value_name = "Q", value_parser = parsed::<Quarter>)]
+    quarter: Quarter,
+    /// What had been recorded by then counts: an RFC 3339 instant, a date (its end) or seq:N
+    /// (default: now).
+    #[arg(long, value_name = "INSTANT|seq:N")]
+    known_at: Option<String>,
+    /// md (default) or json (--json implies json).
+    #[arg(long, value_enum, default_value_t = ProgrammeFormat::Md)]
+    format: ProgrammeFormat,
+}
+
+/// `report programme --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgrammeFormat {
+    Md,
+    Json,
+}
+
+/// Prints the programme's report.
+pub async fn programme(g: &GlobalArgs, p: ProgrammeArgs) -> Result<ExitCode, Failure> {
+    let mut session = crate::context::session(g, engine::store::OpenMode::Existing).await?;
+    let report =
+        workflows::ops::report_programme::programme(&mut session, p.quarter, p.known_at.as_deref())
+            .await?;
+    let text = if g.json || p.format == ProgrammeFormat::Json {
+        serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
+    } else {
+        let start = session.partnership().await?.latest().year_start();
+        workflows::report::programme::markdown(&report, p.quarter.last_day(start))?
+    };
+    print!("{text}");
+    super::finish(session).await
+}
+
 /// Records a cost.
 pub async fn cost(session: &mut Session, c: CostCmd) -> Result<Recorded, Failure> {
     let input = CostInput {

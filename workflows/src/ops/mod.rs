@@ -24,6 +24,7 @@ pub mod reminders;
 pub mod replay;
 pub mod report;
 pub mod report_file;
+pub mod report_programme;
 pub mod review;
 pub mod savings;
 pub mod scheduler;

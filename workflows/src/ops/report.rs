@@ -184,10 +184,11 @@ pub async fn generate(
         hash: recorded.head.hash.clone(),
         checkpoint: super::checkpoint::body_at(session, recorded.head.seq).await?,
     };
+    let funding = super::funding::under(session, &known.cut(Some(last_day))).await?;
     Ok(councils
         .iter()
         .map(|c| {
-            report::build(&Inputs {
+            let mut r = report::build(&Inputs {
                 partnership_name: &at_end.name,
                 council: c,
                 council_name: &names[c],
@@ -204,9 +205,25 @@ pub async fn generate(
                 year_start: start,
                 registered_on: local_date(recorded.registered_at, &tz),
                 last_recorded_on,
-            })
+            });
+            r.finance = Some(finance_of(&r, &at_quarter_end.proposals, &funding, start));
+            r
         })
         .collect())
+}
+
+/// The report's money beyond savings: of the proposals it lists, with the funding of the cut.
+fn finance_of(
+    r: &report::QuarterlyReport,
+    proposals: &[crate::proposal::ProposalState],
+    funding: &[crate::finance::funding::Funding],
+    start: crate::quarter::YearStart,
+) -> report::finance::FinanceSection {
+    let mine: Vec<&crate::proposal::ProposalState> = proposals
+        .iter()
+        .filter(|p| r.proposals.iter().any(|l| l.id == p.id))
+        .collect();
+    report::finance::section(&r.council, &mine, funding, r.quarter, start)
 }
 
 /// Whether `council` was a council of the partnership at some time up to `date`.

@@ -8,10 +8,12 @@
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
 pub mod csv;
+pub mod finance;
 pub mod layout;
 pub mod markdown;
 pub mod money;
 pub mod notes;
+pub mod programme;
 pub mod table;
 pub mod templates;
 mod view;
@@ -67,6 +69,10 @@ pub struct QuarterlyReport {
     /// Approvals in principle given in the quarter (layout 2; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub in_principle: Vec<notes::InPrincipleLine>,
+    /// Costs, funding, budget against actual and net position (layout 3's `finance` section;
+    /// set by `ops::report`, which reads the funding stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finance: Option<finance::FinanceSection>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -306,6 +312,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         warnings: warnings::of(inputs),
         adjustments: notes::adjustments(inputs, &mine),
         in_principle: notes::in_principle(inputs, &mine),
+        finance: None,
     }
     .with_totals()
 }

@@ -102,6 +102,7 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "proposal": a.proposal, "council": name(&a.council), "on": long_date(a.on),
             "minute": a.minute,
         })).collect::<Vec<_>>(),
+        "finance": r.finance.as_ref().map(super::finance::view),
         "upcoming_quarter": r.upcoming_quarter.to_string(),
         "upcoming": r.upcoming.iter().map(|u| json!({
             "when": when(&u.due), "title": u.title, "id": u.id,
