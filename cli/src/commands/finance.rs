@@ -150,7 +150,10 @@ pub fn human_finance(f: &Finance) -> String {
 
 fn standing(who: &str, s: &Standing) -> String {
     let mut out = format!("\n{who}\n");
-    for (period, p) in [("since go-live", &s.since_go_live), ("year to date", &s.year_to_date)] {
+    for (period, p) in [
+        ("since go-live", &s.since_go_live),
+        ("year to date", &s.year_to_date),
+    ] {
         out += &format!(
             "  {period}: one-off cost {}; saving {}; recurring cost {}; funding {}; net cost {}; net position {}\n",
             measure(&p.one_off_cost),

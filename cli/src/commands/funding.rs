@@ -74,7 +74,11 @@ pub async fn exec(g: &GlobalArgs, cmd: FundingCommand) -> Result<ExitCode, Failu
             };
             let r = ops::record(&mut session, input).await?;
             output::emit(g.json, &r, |r: &FundingRecordedOut| {
-                format!("recorded (seq {}): {}\n", r.seq, output::field(&r.describe()))
+                format!(
+                    "recorded (seq {}): {}\n",
+                    r.seq,
+                    output::field(&r.describe())
+                )
             })?;
         }
         FundingCommand::List => {

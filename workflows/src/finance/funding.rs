@@ -138,7 +138,9 @@ fn problems(
     }
     for council in councils {
         if !given.iter().any(|(c, _)| c == council) {
-            unmet.push(format!("{council} has no share: every council funded needs one"));
+            unmet.push(format!(
+                "{council} has no share: every council funded needs one"
+            ));
         }
     }
     let sum: u32 = given.iter().map(|(_, p)| p.hundredths).sum();

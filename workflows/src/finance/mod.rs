@@ -8,6 +8,5 @@ pub mod payback;
 pub mod position;
 pub mod scope;
 
-
 #[cfg(test)]
 mod split_proptests;

@@ -58,9 +58,10 @@ pub fn project(ledger: &Ledger, as_of: Quarter, start: YearStart) -> Payback {
             (false, _) => None,
         };
     }
-    let recorded = ledger.flows.range(..=as_of).any(|(_, f)| {
-        f.saving.pence != 0 || f.one_off.pence != 0 || f.recurring.pence != 0
-    });
+    let recorded = ledger
+        .flows
+        .range(..=as_of)
+        .any(|(_, f)| f.saving.pence != 0 || f.one_off.pence != 0 || f.recurring.pence != 0);
     let at = |status, date, outstanding: i64| Payback {
         status,
         date,
@@ -83,7 +84,11 @@ pub fn project(ledger: &Ledger, as_of: Quarter, start: YearStart) -> Payback {
     for _ in 0..needed.min(4 * 200) {
         q = q.next();
     }
-    at(PaybackStatus::Projected, Some(q.last_day(start)), -cumulative)
+    at(
+        PaybackStatus::Projected,
+        Some(q.last_day(start)),
+        -cumulative,
+    )
 }
 
 /// The net saving (savings less recurring costs) of the last four quarters to `as_of` that the

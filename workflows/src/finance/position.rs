@@ -91,7 +91,10 @@ pub fn proposal_ledgers(
         .iter()
         .map(|c| (c.clone(), total.clone()))
         .collect();
-    let mut put = |q: Quarter, whole: Money, parts: &BTreeMap<String, Money>, f: fn(&mut Flows) -> &mut Money| {
+    let mut put = |q: Quarter,
+                   whole: Money,
+                   parts: &BTreeMap<String, Money>,
+                   f: fn(&mut Flows) -> &mut Money| {
         let slot = f(total.flows.entry(q).or_default());
         *slot = *slot + whole;
         for (c, part) in parts {
@@ -110,14 +113,27 @@ pub fn proposal_ledgers(
         };
         put(c.quarter, c.amount, &c.by_council, field);
     }
-    for g in funding.iter().filter(|g| g.recorded.proposal.as_deref() == Some(&state.id)) {
+    for g in funding
+        .iter()
+        .filter(|g| g.recorded.proposal.as_deref() == Some(&state.id))
+    {
         if g.recorded.quarter <= as_of {
-            put(g.recorded.quarter, g.recorded.amount, &g.recorded.by_council, |f| &mut f.funding);
+            put(
+                g.recorded.quarter,
+                g.recorded.amount,
+                &g.recorded.by_council,
+                |f| &mut f.funding,
+            );
         }
     }
     if let (Some(first), Some(case)) = (live_from, state.business_case.as_ref()) {
         let one_off = costs::in_force(state, first).map(|t| t.split(case.one_off_cost));
-        put(first, case.one_off_cost, &one_off.unwrap_or_default(), |f| &mut f.expected_one_off);
+        put(
+            first,
+            case.one_off_cost,
+            &one_off.unwrap_or_default(),
+            |f| &mut f.expected_one_off,
+        );
         let mut q = first;
         let mut k: i64 = 1;
         while q <= as_of {
@@ -136,7 +152,10 @@ pub fn proposal_ledgers(
 /// A council's ledger of the programme's funding (funding with no proposal): its parts.
 pub fn programme_funding(funding: &[Funding], council: Option<&str>, as_of: Quarter) -> Ledger {
     let mut ledger = Ledger::default();
-    for g in funding.iter().filter(|g| g.recorded.proposal.is_none() && g.recorded.quarter <= as_of) {
+    for g in funding
+        .iter()
+        .filter(|g| g.recorded.proposal.is_none() && g.recorded.quarter <= as_of)
+    {
         let amount = match council {
             None => g.recorded.amount,
             Some(c) => g.recorded.by_council.get(c).copied().unwrap_or_default(),
@@ -162,7 +181,8 @@ impl Measure {
     fn of(expected: Money, actual: Money) -> Measure {
         let variance = Money::from_pence(actual.pence - expected.pence);
         let variance_percent = (expected.pence != 0).then(|| {
-            let pct = Decimal::from(variance.pence) * Decimal::from(100) / Decimal::from(expected.pence);
+            let pct =
+                Decimal::from(variance.pence) * Decimal::from(100) / Decimal::from(expected.pence);
             format!("{:.2}", pct.round_dp(2))
         });
         Measure {
@@ -242,7 +262,10 @@ pub fn of_proposal(
         quarter: as_of,
         financial_year: year_label(as_of.year),
         total: standing(&total, as_of, start),
-        by_council: by.iter().map(|(c, l)| (c.clone(), standing(l, as_of, start))).collect(),
+        by_council: by
+            .iter()
+            .map(|(c, l)| (c.clone(), standing(l, as_of, start)))
+            .collect(),
     }
 }
 
@@ -272,6 +295,9 @@ pub fn of_programme(
         quarter: as_of,
         financial_year: year_label(as_of.year),
         total: standing(&total, as_of, start),
-        by_council: by.iter().map(|(c, l)| (c.clone(), standing(l, as_of, start))).collect(),
+        by_council: by
+            .iter()
+            .map(|(c, l)| (c.clone(), standing(l, as_of, start)))
+            .collect(),
     }
 }

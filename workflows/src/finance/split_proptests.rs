@@ -19,7 +19,10 @@ fn live(bromsgrove: u32) -> Log {
     let mut log = Log::elections();
     let pct = |h| Percent { hundredths: h };
     let steps = [
-        C::Advance { to: Stage::BusinessCase, reason: None },
+        C::Advance {
+            to: Stage::BusinessCase,
+            reason: None,
+        },
         C::BusinessCase {
             one_off_cost: Money::from_pence(1_500_000),
             annual_saving: Money::from_pence(1_800_000),
@@ -30,10 +33,18 @@ fn live(bromsgrove: u32) -> Log {
             ],
             risks: vec![],
         },
-        C::Advance { to: Stage::Consultation, reason: None },
-        C::OpenConsultation { parties: vec!["staff".into(), "unison".into()] },
+        C::Advance {
+            to: Stage::Consultation,
+            reason: None,
+        },
+        C::OpenConsultation {
+            parties: vec!["staff".into(), "unison".into()],
+        },
         C::CloseConsultation,
-        C::Advance { to: Stage::CouncilApproval, reason: None },
+        C::Advance {
+            to: Stage::CouncilApproval,
+            reason: None,
+        },
         C::BoardVote {
             meeting: "2008-11-03".parse().unwrap(),
             support: ["bdc-leader", "bdc-member-2", "rbc-leader", "rbc-member-2"]
@@ -56,7 +67,10 @@ fn live(bromsgrove: u32) -> Log {
         };
         log.run(clerk, "2008-12-10", decided).unwrap();
     }
-    let to = C::Advance { to: Stage::Monitoring, reason: None };
+    let to = C::Advance {
+        to: Stage::Monitoring,
+        reason: None,
+    };
     log.run("jce", "2009-03-02", to).unwrap();
     log
 }

@@ -35,11 +35,12 @@ pub async fn cost(
     c: &Change,
 ) -> Result<Recorded, Failure> {
     if input.correct && input.reason.is_none() {
-        return Err(Failure::usage("a correction needs a reason: none was given")
-            .with_detail_remedy(
+        return Err(
+            Failure::usage("a correction needs a reason: none was given").with_detail_remedy(
                 "say why, e.g. an invoice counted twice",
                 crate::remedy::Remedy::GiveReason,
-            ));
+            ),
+        );
     }
     let command = ProposalCommand::RecordCost {
         quarter: input.quarter,

@@ -37,7 +37,10 @@ pub async fn proposal(
 }
 
 /// `funding position [--quarter Q]`: the programme's, every proposal and its funding.
-pub async fn programme(session: &mut Session, quarter: Option<Quarter>) -> Result<Finance, Failure> {
+pub async fn programme(
+    session: &mut Session,
+    quarter: Option<Quarter>,
+) -> Result<Finance, Failure> {
     session.check_reader().await?;
     let q = as_of(session, quarter).await?;
     let states = load_all(session).await?;

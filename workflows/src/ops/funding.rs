@@ -41,7 +41,10 @@ impl FundingRecordedOut {
 }
 
 /// `funding record --source NAME --amount GBP [--proposal ID] [--share C=P]... [--on DATE]`.
-pub async fn record(session: &mut Session, input: FundingInput) -> Result<FundingRecordedOut, Failure> {
+pub async fn record(
+    session: &mut Session,
+    input: FundingInput,
+) -> Result<FundingRecordedOut, Failure> {
     if input.amount.0.pence == 0 {
         return Err(Failure::usage("funding of £0.00 records nothing")
             .with_detail("give the amount received, e.g. 40000"));

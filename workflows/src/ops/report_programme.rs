@@ -20,16 +20,19 @@ pub async fn programme(
 ) -> Result<ProgrammeFinance, Failure> {
     // The quarterly reports resolve --known-at to the log position every report states.
     let reports = quarterly(session, quarter, None, known_at).await?;
-    let known_at = reports
-        .first()
-        .map(|r| r.known_at.clone())
-        .ok_or_else(|| Failure::refused(format!("the partnership had no council at the end of {quarter}")))?;
+    let known_at = reports.first().map(|r| r.known_at.clone()).ok_or_else(|| {
+        Failure::refused(format!(
+            "the partnership had no council at the end of {quarter}"
+        ))
+    })?;
     let seq = known_at
         .strip_prefix("seq:")
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| Failure::internal(format!("a report states {known_at}, not seq:N")))?;
     let history = session.partnership().await?.clone();
-    let at_end = history.on(quarter.last_day(history.latest().year_start())).clone();
+    let at_end = history
+        .on(quarter.last_day(history.latest().year_start()))
+        .clone();
     let start = at_end.year_start();
     let cut = Cut {
         effective_until: Some(quarter.last_day(start)),

@@ -125,7 +125,12 @@ pub fn in_force(state: &ProposalState, quarter: Quarter) -> Option<InForce> {
         .councils
         .iter()
         .filter(|c| shares::takes_part(state, c, quarter))
-        .map(|c| (c.clone(), case.cost_shares.get(c).copied().unwrap_or_default()))
+        .map(|c| {
+            (
+                c.clone(),
+                case.cost_shares.get(c).copied().unwrap_or_default(),
+            )
+        })
         .collect();
     let weights: Vec<(String, u64)> = taking
         .iter()

@@ -103,14 +103,18 @@ pub fn section(
         .filter(|p| p.business_case.is_some())
         .filter_map(|p| {
             let f = position::of_proposal(p, funding, quarter, start);
-            f.by_council.get(council).cloned().map(|standing| ProposalStanding {
-                proposal: p.id.clone(),
-                standing,
-            })
+            f.by_council
+                .get(council)
+                .cloned()
+                .map(|standing| ProposalStanding {
+                    proposal: p.id.clone(),
+                    standing,
+                })
         })
         .collect();
     let states: Vec<ProposalState> = mine.iter().map(|p| (*p).clone()).collect();
-    let programme = position::of_programme(&states, funding, &[council.to_string()], quarter, start);
+    let programme =
+        position::of_programme(&states, funding, &[council.to_string()], quarter, start);
     FinanceSection {
         costs,
         funding: funded,
