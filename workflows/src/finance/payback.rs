@@ -109,3 +109,76 @@ fn last_four(ledger: &Ledger, as_of: Quarter) -> (i64, i64, bool) {
     }
     (sum, count, saved)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finance::position::Flows;
+
+    fn q(text: &str) -> Quarter {
+        Quarter::parse(text).unwrap()
+    }
+
+    fn pounds(p: i64) -> Money {
+        Money::from_pence(p * 100)
+    }
+
+    /// A ledger live from 2009/10-Q1 with (quarter, saving, one-off, recurring) in pounds.
+    fn ledger(rows: &[(&str, i64, i64, i64)]) -> Ledger {
+        let mut l = Ledger {
+            live_from: Some(q("2009/10-Q1")),
+            ..Ledger::default()
+        };
+        for (quarter, saving, one_off, recurring) in rows {
+            let f = Flows {
+                saving: pounds(*saving),
+                one_off: pounds(*one_off),
+                recurring: pounds(*recurring),
+                ..Flows::default()
+            };
+            l.flows.insert(q(quarter), f);
+        }
+        l
+    }
+
+    #[test]
+    fn payback_is_paid_back_projected_not_yet_or_never() {
+        let start = YearStart::default();
+        // Costs only: nothing to project from.
+        let p = project(
+            &ledger(&[("2009/10-Q1", 0, 1000, 0)]),
+            q("2009/10-Q1"),
+            start,
+        );
+        assert_eq!(
+            (p.status, p.outstanding),
+            (PaybackStatus::NotYet, pounds(1000))
+        );
+        // Savings below the running costs: never at this rate.
+        let p = project(
+            &ledger(&[("2009/10-Q1", 100, 1000, 150)]),
+            q("2009/10-Q1"),
+            start,
+        );
+        assert_eq!(p.status, PaybackStatus::Never);
+        assert_eq!(p.net_saving_last_four_quarters, pounds(-50));
+        // 1,000 owed after a quarter netting 300: four more quarters (⌈1000/300⌉ = 4).
+        let l = ledger(&[("2009/10-Q1", 300, 1300, 0)]);
+        let p = project(&l, q("2009/10-Q1"), start);
+        assert_eq!(p.status, PaybackStatus::Projected);
+        assert_eq!(p.date, Some("2010-06-30".parse().unwrap()));
+        // Covered in the third quarter, and stays covered.
+        let l = ledger(&[
+            ("2009/10-Q1", 300, 700, 0),
+            ("2009/10-Q2", 300, 0, 0),
+            ("2009/10-Q3", 300, 0, 0),
+            ("2009/10-Q4", 300, 0, 0),
+        ]);
+        let p = project(&l, q("2009/10-Q4"), start);
+        assert_eq!(
+            (p.status, p.outstanding),
+            (PaybackStatus::PaidBack, Money::default())
+        );
+        assert_eq!(p.date, Some("2009-12-31".parse().unwrap()));
+    }
+}

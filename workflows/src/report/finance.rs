@@ -100,7 +100,7 @@ pub fn section(
         .collect();
     let by_proposal = mine
         .iter()
-        .filter(|p| p.business_case.is_some())
+        .filter(|p| p.business_case.is_some() && p.went_live.is_some())
         .filter_map(|p| {
             let f = position::of_proposal(p, funding, quarter, start);
             f.by_council
