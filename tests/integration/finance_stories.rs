@@ -565,3 +565,21 @@ fn the_quarterly_and_programme_reports_show_the_money() {
         "0.00"
     );
 }
+
+#[test]
+fn a_finance_officer_is_bound_to_a_council() {
+    let mut env = Env::new();
+    env.at("2008-09-01T09:00:00+01:00");
+    let mut text = std::fs::read_to_string(bromsgrove_redditch()).unwrap();
+    text += "\n[[actor]]\nid = \"s151\"\nroles = [\"finance-officer\"]\n";
+    let path = env.path("partnership.toml");
+    std::fs::write(&path, text).unwrap();
+    let run = env.run(&["init", path.to_str().unwrap()]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("\"s151\" is a finance-officer without a council"),
+        "{}",
+        run.stderr
+    );
+}
