@@ -134,9 +134,10 @@ pub fn proposal_ledgers(
             &one_off.unwrap_or_default(),
             |f| &mut f.expected_one_off,
         );
+        let last = last_expected(state, as_of, start);
         let mut q = first;
         let mut k: i64 = 1;
-        while q <= as_of {
+        while q <= last {
             // Telescoping, so n quarters expect exactly ⌊annual × n / 4⌋ in all.
             let annual = case.annual_saving.pence;
             let due = Money::from_pence(annual * k / 4 - annual * (k - 1) / 4);
@@ -147,6 +148,19 @@ pub fn proposal_ledgers(
         }
     }
     (total, by)
+}
+
+/// The last quarter a saving is expected in: `as_of`, or the quarter a closed service closed in.
+fn last_expected(state: &ProposalState, as_of: Quarter, start: YearStart) -> Quarter {
+    use crate::definition::Stage;
+    let closed = state
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.to == Stage::Closed)
+        .filter(|_| state.stage == Stage::Closed)
+        .map(|s| Quarter::containing(s.on, start));
+    closed.map_or(as_of, |c| c.min(as_of))
 }
 
 /// A council's ledger of the programme's funding (funding with no proposal): its parts.
