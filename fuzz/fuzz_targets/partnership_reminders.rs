@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         lead_days: p.schedule.milestone_lead_days.clone(),
         // The partnership's end, when one is recorded (none here: every reminder kind stays due).
         ends: None,
+        arrangements: workflows::reminders::arrangement::arrangement_facts(&p, &[]),
         council_names: names(&p),
         proposals: vec![ProposalFacts {
             id: "shared".into(),

@@ -4,6 +4,7 @@
 //! `CONCORDAT_TEST_BACKEND=postgres` (see `support::backend`).
 
 mod architecture;
+mod arrangements;
 mod call_in;
 mod checkpoints;
 mod council_leaves;

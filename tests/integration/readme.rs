@@ -110,9 +110,18 @@ fn readme_walkthrough() {
             "{tick}"
         );
     }
+    let quarterly = |l: &&str| l.starts_with("fired quarterly-report:");
     assert!(
-        tick.lines().filter(|l| l.starts_with("fired")).count() <= 3,
+        tick.lines().filter(quarterly).count() <= 3,
         "only the quarters since the store was made:\n{tick}"
+    );
+    // The partnership's own arrangement: each council's six-month review of the trial, unrecorded.
+    assert_eq!(
+        tick.lines()
+            .filter(|l| l.starts_with("fired arrangement:joint-chief-executive:"))
+            .count(),
+        2,
+        "{tick}"
     );
 }
 

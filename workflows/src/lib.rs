@@ -2,6 +2,7 @@
 //!
 //! The concordat's rules live here and nowhere else: the CLI parses and prints, the engine stores.
 
+pub mod arrangement;
 pub mod bounds;
 pub mod calendar;
 pub mod constitution;
@@ -11,6 +12,7 @@ pub mod identity;
 pub mod milestone;
 pub mod money;
 pub mod money_text;
+pub mod monitoring_officer;
 pub mod ops;
 pub mod partnership;
 pub mod permissions;

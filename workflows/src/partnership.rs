@@ -18,6 +18,10 @@ pub enum Role {
     Clerk,
     Auditor,
     Scheduler,
+    /// A council's monitoring officer (bound to a council): told of declared interests.
+    MonitoringOfficer,
+    /// A member of the Shared Services Board: reads, and declares their own interests.
+    BoardMember,
     /// A council's finance officer (bound to its council): records costs and funding.
     FinanceOfficer,
 }
@@ -31,6 +35,8 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Auditor => "auditor",
             Role::Scheduler => "scheduler",
+            Role::MonitoringOfficer => "monitoring-officer",
+            Role::BoardMember => "board-member",
             Role::FinanceOfficer => "finance-officer",
         }
     }
@@ -148,6 +154,9 @@ pub struct Partnership {
     pub schedule: Schedule,
     #[serde(rename = "actor", default)]
     pub actors: Vec<Actor>,
+    /// The partnership's own arrangements under review (`[[arrangement]]`, issue 21).
+    #[serde(rename = "arrangement", default, skip_serializing_if = "Vec::is_empty")]
+    pub arrangements: Vec<crate::arrangement::Arrangement>,
 }
 
 fn default_timezone() -> String {
@@ -195,6 +204,10 @@ impl Partnership {
         problems.extend(self.actor_problems(text));
         problems.extend(self.setting_problems(text));
         problems.extend(self.call_in_problems(text));
+        problems.extend(crate::arrangement::problems(self, &|n| line_of(text, n)));
+        problems.extend(crate::monitoring_officer::problems(self, &|n| {
+            line_of(text, n)
+        }));
         problems.extend(crate::bounds::problems(self, &|needle| {
             line_of(text, needle)
         }));

@@ -76,7 +76,8 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
             Act::RecordFinance(c) => c.is_none() || c.as_deref() == council,
             _ => false,
         },
-        Role::Auditor | Role::Scheduler => false,
+        Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
+        Role::BoardMember => matches!(act, Act::DeclareInterest),
     }
 }
 
@@ -110,7 +111,9 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
-        Act::DeclareInterest => "only an admin, programme manager or clerk may".into(),
+        Act::DeclareInterest => {
+            "only an admin, programme manager, clerk or board member may".into()
+        }
         Act::RecordFinance(Some(c)) => {
             format!("only {c}'s finance officer, a programme manager or an admin may")
         }

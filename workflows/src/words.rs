@@ -71,6 +71,7 @@ pub fn reminder_kind(kind: Kind) -> &'static str {
         Kind::MilestoneApproaching => "Milestone coming up",
         Kind::MilestoneOverdue => "Milestone overdue",
         Kind::CallInCloses => "Call-in window closes",
+        Kind::ArrangementReview => "Arrangement review",
     }
 }
 

@@ -67,7 +67,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "concordat --as jce monitor saving elections --quarter 2009/10-Q1 --amount -250.01 --reason \"Agency staff for the county elections\" --on 2009-06-30",
     ]),
     ("review", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue"]),
-    ("review record", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue --on 2009-09-02"]),
+    ("review record", &["concordat --as bdc-clerk review record elections --kind six-month --council bromsgrove --outcome continue --on 2009-09-02", "concordat --as bdc-clerk review record --arrangement joint-chief-executive --council bromsgrove --outcome continue --on 2009-01-12"]),
     ("milestone", &["concordat milestone list"]),
     ("milestone add", &["concordat --as jce milestone add phase-2 --title \"Phase 2 business cases\" --due 2009-01-31"]),
     ("milestone amend", &["concordat --as jce milestone amend phase-2 --due 2009-02-28 --reason \"Board agreed a month's delay\""]),

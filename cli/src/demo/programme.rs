@@ -27,6 +27,7 @@ pub const ILLUSTRATIVE: &[&str] = &[
     "Redditch's council meetings (22 Sep 2008, 15 Dec 2008, 21 Jan 2009) and Bromsgrove's of 10 Dec 2008",
     "go-live dates (payroll 1 Oct 2008, elections 2 Mar 2009) and the savings recorded",
     "the community safety hold (6 Oct 2008) and the 3 Nov 2008 board meeting",
+    "the dates and words of each Cabinet's six-month review of the Joint Chief Executive (17 Dec 2008, 14 Jan 2009)",
     "the regional partnership's £35,000 (the seed gives £30,000 to £40,000), the dates funding was received, and the elections service's costs",
 ];
 
@@ -97,10 +98,13 @@ pub const PROGRAMME: &[Step] = &[
     step("2008-11-21T12:01:00+00:00", "jce", &["proposal", "advance", "elections", "--to", "council-approval", "--on", "2008-11-21"]),
     step("2008-12-15T09:00:00+00:00", "bdc-clerk", &["council", "decide", "elections", "--council", "bromsgrove", "--decision", "approve", "--minute", "BDC Council 10 Dec 2008", "--on", "2008-12-10"]),
     step("2008-12-17T09:00:00+00:00", "rbc-clerk", &["council", "decide", "elections", "--council", "redditch", "--decision", "defer", "--minute", "RBC Council 15 Dec 2008: the ICT costs to be reported", "--on", "2008-12-15"]),
+    // The Joint Chief Executive's six-month review, by each Cabinet (concordat §2.3; Board 1 Sep 2008).
+    step("2008-12-18T10:00:00+00:00", "bdc-clerk", &["review", "record", "--arrangement", "joint-chief-executive", "--council", "bromsgrove", "--outcome", "continue", "--summary", "Cabinet six-month review: the joint arrangement to continue for the remaining six months", "--on", "2008-12-17"]),
     step("2009-01-01T09:05:00+00:00", "ops", &["scheduler", "tick"]),
     step("2009-01-05T10:00:00+00:00", "jce", &["monitor", "record", "payroll", "--name", "payroll-on-time", "--quarter", "2008/09-Q3", "--value", "100", "--on", "2008-12-31"]),
     step("2009-01-05T10:01:00+00:00", "jce", &["monitor", "saving", "payroll", "--quarter", "2008/09-Q3", "--amount", "10000", "--on", "2008-12-31"]),
     // The back-dated decision: taken on 21 Jan, recorded on 26 Jan.
+    step("2009-01-15T10:00:00+00:00", "rbc-clerk", &["review", "record", "--arrangement", "joint-chief-executive", "--council", "redditch", "--outcome", "continue", "--summary", "Executive Committee six-month review: continue; both Cabinets to meet to agree a vision for the remaining six months", "--on", "2009-01-14"]),
     step("2009-01-26T14:00:00+00:00", "rbc-clerk", &["council", "decide", "elections", "--council", "redditch", "--decision", "approve", "--minute", "RBC Council 21 Jan 2009", "--on", "2009-01-21"]),
     step("2009-01-30T12:00:00+00:00", "jce", &["milestone", "complete", "phase-2", "--on", "2009-01-30"]),
     step("2009-03-02T09:00:00+00:00", "jce", &["proposal", "advance", "elections", "--to", "monitoring", "--on", "2009-03-02"]),

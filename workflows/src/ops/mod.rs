@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod amend;
+pub mod arrangement;
 pub mod audit;
 pub mod board;
 pub mod change;

@@ -9,6 +9,8 @@ use super::reminders::{
     assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, snapshot,
 };
 use super::session::Session;
+use crate::arrangement::review::{self, ReviewHeld};
+use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
 use crate::milestone::MILESTONE_STREAM_PREFIX;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
@@ -22,7 +24,7 @@ pub const KEY: &str = "projection:reminder-facts";
 /// Below this many events the facts are folded afresh: cheaper than opening saved state.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// The reminder facts of one stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,8 @@ enum Entry {
     Proposal(Option<(ProposalFacts, Vec<MilestoneFacts>)>),
     /// A programme milestone's (None: not added).
     Milestone(Option<MilestoneFacts>),
+    /// The reviews recorded of an arrangement of the partnership.
+    Arrangement(Vec<ReviewHeld>),
 }
 
 /// The projection: every stream's facts as of log position `seq`.
@@ -89,9 +93,15 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
         session.store.save_snapshot(KEY, head.seq, &bytes).await?;
     }
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
-    let (proposals, milestones) = collect(&projection);
+    let (proposals, milestones, arrangements) = collect(&projection);
     Ok((
-        assemble(&history, registered_at, proposals, milestones)?,
+        assemble(
+            &history,
+            registered_at,
+            proposals,
+            milestones,
+            &arrangements,
+        )?,
         head,
     ))
 }
@@ -164,7 +174,9 @@ async fn changed_since(
 }
 
 fn is_folded(stream: &str) -> bool {
-    stream.starts_with(PROPOSAL_STREAM_PREFIX) || stream.starts_with(MILESTONE_STREAM_PREFIX)
+    stream.starts_with(PROPOSAL_STREAM_PREFIX)
+        || stream.starts_with(MILESTONE_STREAM_PREFIX)
+        || stream.starts_with(ARRANGEMENT_PREFIX)
 }
 
 async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
@@ -174,11 +186,17 @@ async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failur
         .into_iter()
         .collect();
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
+    all.extend(store.streams(ARRANGEMENT_PREFIX).await?);
     Ok(all)
 }
 
-/// One stream folded live: a proposal through the fold, a programme milestone through its own.
+/// One stream folded live: a proposal through the fold, a programme milestone or an arrangement
+/// through its own.
 async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
+    if stream.starts_with(ARRANGEMENT_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        return Ok(Entry::Arrangement(review::fold(&events, &Cut::LIVE)?));
+    }
     if stream.starts_with(PROPOSAL_STREAM_PREFIX) {
         let state = live_state(session, stream, None).await?;
         return Ok(Entry::Proposal(
@@ -191,9 +209,11 @@ async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
     ))
 }
 
-/// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has them.
-fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>) {
+/// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has
+/// them; the arrangements' reviews stream by stream.
+fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>, Vec<ReviewHeld>) {
     let mut proposals = Vec::new();
+    let mut arrangements = Vec::new();
     let mut programme = Vec::new();
     let mut of_proposals = Vec::new();
     for entry in projection.streams.values() {
@@ -203,11 +223,12 @@ fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>)
                 of_proposals.extend(ms.iter().cloned());
             }
             Entry::Milestone(Some(m)) => programme.push(m.clone()),
+            Entry::Arrangement(held) => arrangements.extend(held.iter().cloned()),
             _ => {}
         }
     }
     programme.extend(of_proposals);
-    (proposals, programme)
+    (proposals, programme, arrangements)
 }
 
 #[cfg(test)]

@@ -8,9 +8,17 @@ use engine::{AppendRequest, Event, NewEvent};
 use std::time::Duration;
 
 const DEMO: &str = include_str!("../../../tests/fixtures/demo-2008/export.jsonl");
+/// The demo with the Joint Chief Executive's trial and each council's six-month review of it.
+const DEMO_ARRANGEMENTS: &str =
+    include_str!("../../../tests/fixtures/demo-2008-arrangements/export.jsonl");
 
 fn demo() -> Vec<Event> {
-    DEMO.lines()
+    events_of(DEMO)
+}
+
+fn events_of(export: &str) -> Vec<Event> {
+    export
+        .lines()
         .map(|l| serde_json::from_str(l).expect("an event"))
         .collect()
 }
@@ -65,6 +73,11 @@ async fn same_as_fresh(session: &mut Session) {
         "at seq {}",
         head.seq
     );
+    assert_eq!(
+        projected.arrangements, fresh.arrangements,
+        "at seq {}",
+        head.seq
+    );
     let until = "2011-01-01T00:00:00Z".parse().unwrap();
     assert_eq!(projected.reminders(until), fresh.reminders(until));
     assert!(load(session.store.as_ref()).await.is_some(), "saved");
@@ -72,8 +85,26 @@ async fn same_as_fresh(session: &mut Session) {
 
 #[test]
 fn brought_forward_from_any_split_equals_a_fresh_fold_at_every_prefix() {
-    let events = demo();
-    for split in [1, 2, 5, 14, 30, 47, 60, events.len()] {
+    forward_from_splits(&demo(), &[1, 2, 5, 14, 30, 47, 60]);
+}
+
+#[test]
+fn arrangement_reviews_brought_forward_equal_a_fresh_fold() {
+    let events = events_of(DEMO_ARRANGEMENTS);
+    let reviews: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == "arrangement-review-recorded")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(reviews.len(), 2, "each council's six-month review");
+    // Split just before, at and after each review.
+    let splits: Vec<usize> = reviews.iter().flat_map(|i| [*i, i + 1, i + 2]).collect();
+    forward_from_splits(&events, &splits);
+}
+
+fn forward_from_splits(events: &[Event], splits: &[usize]) {
+    for &split in splits.iter().chain([&events.len()]) {
         let dir = tempfile::tempdir().unwrap();
         runtime().block_on(async {
             let mut session = session_with(dir.path(), &events[..split]).await;

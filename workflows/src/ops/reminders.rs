@@ -2,6 +2,8 @@
 //! ([`snapshot`]) summarised for the reminder rules ([`facts`]).
 
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
+use crate::arrangement::review::ReviewHeld;
+use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
@@ -31,6 +33,8 @@ pub struct Snapshot {
     pub proposals: Vec<ProposalState>,
     /// Programme milestones (those of a proposal are in its state), in id order.
     pub milestones: Vec<Milestone>,
+    /// The reviews recorded of the partnership's arrangements, stream by stream.
+    pub arrangement_reviews: Vec<crate::arrangement::review::ReviewHeld>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -58,6 +62,7 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             registered_at,
             proposals: Vec::new(),
             milestones: Vec::new(),
+            arrangement_reviews: Vec::new(),
             head,
         });
     }
@@ -75,6 +80,13 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             if let Some(m) = milestone_at(&events, cut)? {
                 snap.milestones.push(m);
             }
+        }
+    }
+    for stream in session.store.streams(ARRANGEMENT_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.arrangement_reviews
+                .extend(crate::arrangement::review::fold(&events, cut)?);
         }
     }
     Ok(all)
@@ -209,6 +221,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.registered_at,
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        &snapshot.arrangement_reviews,
     )
 }
 
@@ -224,12 +237,14 @@ pub fn programme_milestone_facts(m: &Milestone) -> MilestoneFacts {
 }
 
 /// The reminder rules' facts: the partnership's latest recorded schedule and zone, with the
-/// proposals' and milestones' facts (programme milestones first, each proposal's after).
+/// proposals' and milestones' facts (programme milestones first, each proposal's after) and the
+/// latest recorded arrangements with the reviews recorded of them.
 pub fn assemble(
     partnership: &PartnershipHistory,
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
+    arrangement_reviews: &[ReviewHeld],
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -242,6 +257,7 @@ pub fn assemble(
         proposals,
         milestones,
         ends: partnership.ended().map(|e| e.on),
+        arrangements: crate::reminders::arrangement::arrangement_facts(p, arrangement_reviews),
     })
 }
 

@@ -188,7 +188,7 @@ pub async fn generate(
     Ok(councils
         .iter()
         .map(|c| {
-            let mut r = report::build(&Inputs {
+            let mut built = report::build(&Inputs {
                 partnership_name: &at_end.name,
                 council: c,
                 council_name: &names[c],
@@ -206,8 +206,20 @@ pub async fn generate(
                 registered_on: local_date(recorded.registered_at, &tz),
                 last_recorded_on,
             });
-            r.finance = Some(finance_of(&r, &at_quarter_end.proposals, &funding, start));
-            r
+            built.arrangement_reviews = report::arrangements::lines(
+                &at_end,
+                &at_quarter_end.arrangement_reviews,
+                c,
+                first_day,
+                last_day,
+            );
+            built.finance = Some(finance_of(
+                &built,
+                &at_quarter_end.proposals,
+                &funding,
+                start,
+            ));
+            built
         })
         .collect())
 }

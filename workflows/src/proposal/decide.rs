@@ -121,6 +121,13 @@ pub fn decide(
             InterestDeclared {
                 actor: ctx.actor.to_string(),
                 reason: reason.clone(),
+                told: crate::monitoring_officer::told(
+                    ctx.partnership,
+                    ctx.actor,
+                    &state.councils,
+                    ctx.now,
+                    &ctx.partnership.tz(),
+                ),
             },
         ))),
         AddMilestone { id, title, due } => {

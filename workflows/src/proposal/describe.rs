@@ -12,7 +12,9 @@ use crate::words::{self, date_text, stage_lower};
 pub fn describe(kind: &str, data: &serde_json::Value) -> String {
     ProposalEvent::decode(kind, data)
         .map(|e| e.describe())
-        .unwrap_or_else(|_| kind.replace('-', " "))
+        .ok()
+        .or_else(|| crate::arrangement::review::describe_data(kind, data))
+        .unwrap_or_else(|| kind.replace('-', " "))
 }
 
 /// The names of a list, or "none".
@@ -60,8 +62,10 @@ impl ProposalEvent {
                 d.outcome.as_str().replace('-', " ")
             ),
             E::InterestDeclared(d) => format!(
-                "{} declared an interest and is recused: {}",
-                d.actor, d.reason
+                "{} declared an interest and is recused: {}{}",
+                d.actor,
+                d.reason,
+                crate::monitoring_officer::describe(&d.told)
             ),
             E::KpiDefined(d) => format!(
                 "performance indicator {} defined, target {}{}",

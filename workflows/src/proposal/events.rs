@@ -274,6 +274,9 @@ pub struct CallInResolved {
 pub struct InterestDeclared {
     pub actor: String,
     pub reason: String,
+    /// The monitoring officers told of it (absent before issue 21, or when none is named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub told: Vec<crate::monitoring_officer::Told>,
 }
 
 /// `kpi-defined`.

@@ -83,6 +83,7 @@ mod tests {
             }],
             milestones: vec![],
             ends: None,
+            arrangements: Vec::new(),
         }
     }
 

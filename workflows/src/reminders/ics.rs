@@ -283,6 +283,10 @@ fn what_to_do(
             "{}. Record it as completed if it is done; otherwise amend its due date, giving the reason.",
             r.title
         ),
+        Kind::ArrangementReview => format!(
+            "{}. {council}'s Cabinet should review the arrangement and its clerk record the outcome for the Board.",
+            r.title
+        ),
         Kind::CallInCloses => format!(
             "{council}'s call-in window for its approval{proposal} closes. Unless the decision has been called in by then, the approval stands."
         ),
@@ -371,6 +375,7 @@ mod tests {
             since: "2008-09-01T16:45:00Z".parse().unwrap(),
             lead_days: vec![14, 1],
             ends: None,
+            arrangements: Vec::new(),
             council_names: [
                 ("bromsgrove", "Bromsgrove District Council"),
                 ("redditch", "Redditch Borough Council"),

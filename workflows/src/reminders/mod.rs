@@ -12,8 +12,10 @@
 //! `review:elections:bromsgrove:six-month:2009-03-01` (proposal, council, kind, due date),
 //! `milestone:phase-2:approaching:14:2009-01-31` and `milestone:phase-2:overdue:2009-01-31`
 //! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
-//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end).
+//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end),
+//! `arrangement:joint-chief-executive:bromsgrove:6:2008-12-30` (arrangement, council, months, due date).
 
+pub mod arrangement;
 pub mod call_in;
 pub mod end;
 pub mod firing;
@@ -22,6 +24,7 @@ pub mod outbox;
 pub mod outlook;
 pub mod rules;
 
+pub use arrangement::ArrangementFacts;
 pub use call_in::CallInFacts;
 pub use outlook::Outlook;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
@@ -45,6 +48,8 @@ pub enum Kind {
     MilestoneOverdue,
     /// A council's call-in window after an approval ends (issue 11).
     CallInCloses,
+    /// A council's review of an arrangement of the partnership falls due (issue 21).
+    ArrangementReview,
 }
 
 impl Kind {
@@ -58,6 +63,7 @@ impl Kind {
             Kind::MilestoneApproaching => "milestone-approaching",
             Kind::MilestoneOverdue => "milestone-overdue",
             Kind::CallInCloses => "call-in-closes",
+            Kind::ArrangementReview => "arrangement-review",
         }
     }
 
@@ -76,7 +82,7 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 7] = [
+const ALL_KINDS: [Kind; 8] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
@@ -84,6 +90,7 @@ const ALL_KINDS: [Kind; 7] = [
     Kind::MilestoneApproaching,
     Kind::MilestoneOverdue,
     Kind::CallInCloses,
+    Kind::ArrangementReview,
 ];
 
 impl fmt::Display for Kind {

@@ -45,6 +45,8 @@ impl Outlook {
             proposals: vec![proposal],
             milestones,
             ends: self.ends,
+            // Arrangements are the partnership's, not the proposal's.
+            arrangements: Vec::new(),
         };
         facts
             .reminders_of(&id, self.until)

@@ -86,6 +86,8 @@ pub struct Facts {
     /// The date the partnership ended, if it has: nothing falls due after it but the report of
     /// the quarter containing it ([`super::end`]).
     pub ends: Option<Date>,
+    /// The partnership's own arrangements under review ([`super::arrangement`]).
+    pub arrangements: Vec<super::ArrangementFacts>,
 }
 
 /// 09:00 local: when review and milestone reminders fall due.
@@ -102,6 +104,9 @@ impl Facts {
         }
         for milestone in &self.milestones {
             all.extend(self.milestone_reminders(milestone, until));
+        }
+        for arrangement in &self.arrangements {
+            all.extend(self.arrangement_reminders(arrangement, until));
         }
         all.retain(|r| super::end::falls_due(self.ends, r, &self.tz, self.year_start));
         all.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));

@@ -31,6 +31,7 @@ fn facts() -> Facts {
         proposals: Vec::new(),
         milestones: Vec::new(),
         ends: None,
+        arrangements: Vec::new(),
     }
 }
 

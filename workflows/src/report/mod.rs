@@ -7,6 +7,7 @@
 //! - [`templates`]: layout 2, one template set for Markdown, HTML and the PDF's text;
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
+pub mod arrangements;
 pub mod csv;
 pub mod finance;
 pub mod layout;
@@ -69,6 +70,10 @@ pub struct QuarterlyReport {
     /// Approvals in principle given in the quarter (layout 2; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub in_principle: Vec<notes::InPrincipleLine>,
+    /// Reviews of the partnership's arrangements due or held in the quarter (layout 3; absent
+    /// when the partnership names none the council reviews).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrangement_reviews: Option<Vec<arrangements::ArrangementReviewLine>>,
     /// Costs, funding, budget against actual and net position (layout 3's `finance` section;
     /// set by `ops::report`, which reads the funding stream).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -312,6 +317,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         warnings: warnings::of(inputs),
         adjustments: notes::adjustments(inputs, &mine),
         in_principle: notes::in_principle(inputs, &mine),
+        arrangement_reviews: None,
         finance: None,
     }
     .with_totals()

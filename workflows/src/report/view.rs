@@ -87,6 +87,11 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "outcome": h.outcome, "summary": h.summary, "by": h.by,
         })).collect::<Vec<_>>(),
         "milestones": milestones(r),
+        "arrangement_reviews": r.arrangement_reviews.as_ref().map(|lines| lines.iter().map(|a| json!({
+            "title": a.title, "arrangement": a.arrangement, "review": a.review,
+            "due": long_date(a.due), "held_on": a.held_on.map(long_date),
+            "outcome": a.outcome, "summary": a.summary, "by": a.by,
+        })).collect::<Vec<_>>()),
         "adjustments": r.adjustments.iter().map(|a| json!({
             "proposal": a.proposal, "quarter": a.quarter.to_string(),
             "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
