@@ -18,6 +18,7 @@ mod email;
 mod events;
 mod failover;
 mod faults;
+mod finance_stories;
 mod follow;
 mod hostile;
 mod init_errors;

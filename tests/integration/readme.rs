@@ -134,7 +134,7 @@ fn the_demo_loads_the_2008_programme_and_its_tour_commands_work_as_printed() {
     let run = env.run(&["demo"]);
     run.ok();
     assert!(
-        run.stdout.contains("Five commands to try next"),
+        run.stdout.contains("Eight commands to try next"),
         "{}",
         run.stdout
     );
@@ -144,7 +144,7 @@ fn the_demo_loads_the_2008_programme_and_its_tour_commands_work_as_printed() {
         .map(str::trim)
         .filter(|l| l.starts_with("concordat --store"))
         .collect();
-    assert_eq!(tour.len(), 5, "five commands:\n{}", run.stdout);
+    assert_eq!(tour.len(), 8, "eight commands:\n{}", run.stdout);
     for line in &tour {
         let w = words(line);
         let out = Command::new(binary())

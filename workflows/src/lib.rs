@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod constitution;
 pub mod definition;
 pub mod email;
+pub mod finance;
 pub mod identity;
 pub mod milestone;
 pub mod money;

@@ -22,6 +22,8 @@ pub enum Role {
     MonitoringOfficer,
     /// A member of the Shared Services Board: reads, and declares their own interests.
     BoardMember,
+    /// A council's finance officer (bound to its council): records costs and funding.
+    FinanceOfficer,
 }
 
 impl Role {
@@ -35,6 +37,7 @@ impl Role {
             Role::Scheduler => "scheduler",
             Role::MonitoringOfficer => "monitoring-officer",
             Role::BoardMember => "board-member",
+            Role::FinanceOfficer => "finance-officer",
         }
     }
 }
@@ -273,11 +276,15 @@ impl Partnership {
                     actor.id
                 ));
             }
-            match (&actor.council, actor.roles.contains(&Role::Clerk)) {
-                (None, true) => problems.push(format!(
-                    "{}actor {:?} is a clerk without a council: add council = \"<council id>\"",
+            let bound = [Role::Clerk, Role::FinanceOfficer]
+                .into_iter()
+                .find(|r| actor.roles.contains(r));
+            match (&actor.council, bound) {
+                (None, Some(role)) => problems.push(format!(
+                    "{}actor {:?} is a {} without a council: add council = \"<council id>\"",
                     at(&format!("\"{}\"", actor.id)),
-                    actor.id
+                    actor.id,
+                    role.as_str()
                 )),
                 (Some(c), _) if !council_ids.contains(c.as_str()) => problems.push(format!(
                     "{}actor {:?} names council {c:?}, which is not a council of this file",

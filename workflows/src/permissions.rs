@@ -33,6 +33,8 @@ pub enum Act {
     RecordRisk(Vec<String>),
     /// `board meeting schedule`, `board agenda add`, `board attend`, `board minutes …`.
     ManageBoardMeetings,
+    /// `monitor cost`, `funding record`: money spent or received, of this council if named.
+    RecordFinance(Option<String>),
 }
 
 impl Act {
@@ -55,6 +57,8 @@ impl Act {
                 format!("record risks of {}'s proposals", councils.join(" and "))
             }
             Act::ManageBoardMeetings => "record the Board's meetings".into(),
+            Act::RecordFinance(None) => "record costs and funding".into(),
+            Act::RecordFinance(Some(c)) => format!("record {c}'s costs and funding"),
         }
     }
 }
@@ -77,6 +81,10 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
             Act::DeclareInterest => true,
             // A clerk records the risks of a proposal its council takes part in (not the programme's).
             Act::RecordRisk(councils) => council.is_some_and(|c| councils.iter().any(|x| x == c)),
+            _ => false,
+        },
+        Role::FinanceOfficer => match act {
+            Act::RecordFinance(c) => c.is_none() || c.as_deref() == council,
             _ => false,
         },
         Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
@@ -120,6 +128,12 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
         }
         Act::DeclareInterest => {
             "only an admin, programme manager, clerk or board member may".into()
+        }
+        Act::RecordFinance(Some(c)) => {
+            format!("only {c}'s finance officer, a programme manager or an admin may")
+        }
+        Act::RecordFinance(None) => {
+            "only a finance officer, a programme manager or an admin may".into()
         }
         _ => "only an admin or a programme manager may".into(),
     };

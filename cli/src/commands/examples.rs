@@ -61,6 +61,19 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "concordat --as jce monitor kpi elections --name \"Cost per elector\" --target 1.20 --unit GBP --baseline 1.45 --direction lower",
     ]),
     ("monitor record", &["concordat --as jce monitor record elections --name \"Cost per elector\" --quarter 2009/10-Q1 --value 1.15"]),
+    ("monitor cost", &[
+        "concordat --as bdc-finance monitor cost elections --quarter 2008/09-Q4 --amount 15000 --kind one-off --code ELEC-ICT --paid-by bromsgrove --on 2009-04-03",
+        "concordat --as bdc-finance monitor cost elections --quarter 2009/10-Q1 --amount 1,250.00 --kind recurring --correct --reason \"Printing invoice received late\" --on 2009-08-03",
+    ]),
+    ("monitor position", &["concordat monitor position elections --quarter 2009/10-Q1"]),
+    ("funding", &["concordat funding list"]),
+    ("funding record", &[
+        "concordat --as jce funding record --source \"West Midlands Regional Improvement and Efficiency Partnership\" --amount 35000 --on 2008-10-15",
+        "concordat --as rbc-finance funding record --source \"Match funding\" --amount 3000 --proposal elections --share bromsgrove=60 --share redditch=40 --on 2009-04-15",
+    ]),
+    ("funding list", &["concordat --json funding list"]),
+    ("funding position", &["concordat funding position --quarter 2009/10-Q2"]),
+    ("report programme", &["concordat report programme --quarter 2009/10-Q2 --known-at seq:86"]),
     ("monitor saving", &[
         "concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1500 --on 2009-03-31",
         "concordat --as jce monitor saving elections --quarter 2008/09-Q4 --amount 1,450.00 --correct --reason \"An invoice counted twice\" --on 2009-04-20",

@@ -10,7 +10,9 @@ mod completions;
 mod consultation;
 pub(crate) mod council;
 mod examples;
+mod finance;
 mod follow;
+mod funding;
 mod init;
 mod milestone;
 mod monitor;
@@ -69,6 +71,9 @@ pub enum Command {
     /// Performance indicators and savings of live services.
     #[command(subcommand)]
     Monitor(monitor::MonitorCommand),
+    /// Funding from outside the councils, and the programme's net position.
+    #[command(subcommand)]
+    Funding(funding::FundingCommand),
     /// Councils' reviews of live services.
     #[command(subcommand)]
     Review(review::ReviewCommand),
@@ -149,6 +154,7 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Board(cmd) => board::exec(&g, cmd).await,
         Command::Council(cmd) => council::exec(&g, cmd).await,
         Command::Monitor(cmd) => monitor::exec(&g, cmd).await,
+        Command::Funding(cmd) => funding::exec(&g, cmd).await,
         Command::Review(cmd) => review::exec(&g, cmd).await,
         Command::Milestone(cmd) => milestone::exec(&g, cmd).await,
         Command::Risk(cmd) => risk::exec(&g, cmd).await,

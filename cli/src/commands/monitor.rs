@@ -1,4 +1,4 @@
-//! `concordat monitor kpi|record|saving`.
+//! `concordat monitor kpi|record|saving|cost|position`.
 
 use super::common::{human_recorded, ChangeArgs};
 use super::values::parsed;
@@ -77,12 +77,19 @@ pub enum MonitorCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Record a quarter's cost once the quarter has ended; it is split between the councils by
+    /// the cost shares in force (equal unless the business case gave --cost-share).
+    Cost(super::finance::CostCmd),
+    /// Budget against actual, net position and payback of a proposal, in total and per council.
+    Position(super::finance::PositionCmd),
 }
 
 /// Runs a `monitor` command.
 pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failure> {
     let mut session = context::session(g, OpenMode::Existing).await?;
     let recorded = match cmd {
+        MonitorCommand::Cost(c) => super::finance::cost(&mut session, c).await?,
+        MonitorCommand::Position(p) => return super::finance::position(g, session, p).await,
         MonitorCommand::Kpi {
             id,
             name,

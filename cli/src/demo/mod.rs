@@ -171,6 +171,9 @@ fn try_next(store: &str) -> Vec<String> {
         format!("concordat --store {s} audit verify"),
         format!("concordat --store {s} report quarterly --quarter 2008/09-Q4 --council redditch"),
         format!("concordat --store {s} reminders ics"),
+        format!("concordat --store {s} funding list"),
+        format!("concordat --store {s} monitor position elections --quarter 2009/10-Q1"),
+        format!("concordat --store {s} report programme --quarter 2009/10-Q2"),
     ]
 }
 
@@ -202,7 +205,9 @@ fn tour(s: &DemoSummary) -> String {
     out += "               approves the minutes of 1 Sep; the Labour Group Leaders sit on the Board from 20 Oct.\n";
     out += "  Dec 2008     Bromsgrove approves elections; Redditch defers, then approves on 21 Jan 2009 (recorded\n";
     out += "               26 Jan: replay 22 Jan on either basis to see the difference). Live on 2 Mar 2009.\n";
-    out += "  2009         The scheduled job issues each council's quarterly report; six-month reviews are held.\n\n";
+    out += "  2009         The scheduled job issues each council's quarterly report; six-month reviews are held.\n";
+    out += "               The programme's funding is recorded (£40,000 of match funding from each Council, the\n";
+    out += "               regional efficiency partnership's grant) and the elections service's costs.\n\n";
     out += &format!(
         "The store: {}\n  {} commands, {} events; the chain verifies, head {}\n",
         s.store, s.commands, s.events, s.head
@@ -215,7 +220,7 @@ fn tour(s: &DemoSummary) -> String {
             out += &format!("  {r}\n");
         }
     }
-    out += "\nFive commands to try next:\n";
+    out += "\nEight commands to try next:\n";
     for c in &s.try_next {
         out += &format!("  {c}\n");
     }

@@ -30,6 +30,7 @@ pub const ILLUSTRATIVE: &[&str] = &[
     "the risk register's two risks, their ratings and review dates, and the cost-per-elector indicator (targets report §8.1 asks for risk management at programme and project level)",
     "the dates and words of each Cabinet's six-month review of the Joint Chief Executive (17 Dec 2008, 14 Jan 2009)",
     "the Board's agendas and meeting times, its attendance on 3 Nov 2008, and the Labour Group Leaders joining on 20 Oct 2008",
+    "the regional partnership's £35,000 (the seed gives £30,000 to £40,000), the dates funding was received, and the elections service's costs",
 ];
 
 /// The programme, oldest first.
@@ -138,6 +139,16 @@ pub const PROGRAMME: &[Step] = &[
     step("2009-04-08T10:00:00+01:00", "bdc-clerk", &["review", "record", "payroll", "--kind", "six-month", "--council", "bromsgrove", "--outcome", "continue", "--summary", "Cabinet six-month review: runs on time, saving on track", "--on", "2009-04-01"]),
     step("2009-04-09T10:00:00+01:00", "rbc-clerk", &["review", "record", "payroll", "--kind", "six-month", "--council", "redditch", "--outcome", "continue", "--summary", "Cabinet six-month review: continue", "--on", "2009-04-02"]),
     step("2009-07-01T09:05:00+01:00", "ops", &["scheduler", "tick"]),
+    // The programme's funding (report of 17 Sep 2008, §4.3–4.4 and recommendation 2.1.4): each
+    // Council releases £40,000 of match funding from balances; the West Midlands Regional
+    // Improvement and Efficiency Partnership funds the initial work. Split equally (§6.2).
+    step("2009-07-02T10:00:00+01:00", "jce", &["funding", "record", "--source", "Match funding from balances, £40,000 from each Council (recommendation 2.1.4)", "--amount", "80000", "--on", "2008-09-17"]),
+    step("2009-07-02T10:01:00+01:00", "jce", &["funding", "record", "--source", "West Midlands Regional Improvement and Efficiency Partnership (WMRIEP)", "--amount", "35000", "--on", "2008-10-15"]),
+    // The elections service's costs, shared equally (§6.2): the one-off ICT work, paid by
+    // Bromsgrove (the lead), and its first quarter's running cost.
+    step("2009-07-03T10:00:00+01:00", "jce", &["monitor", "cost", "elections", "--quarter", "2008/09-Q4", "--amount", "15000", "--kind", "one-off", "--code", "ELEC-ICT", "--paid-by", "bromsgrove", "--on", "2009-07-03"]),
+    step("2009-07-03T10:01:00+01:00", "jce", &["monitor", "cost", "elections", "--quarter", "2009/10-Q1", "--amount", "1200", "--kind", "recurring", "--on", "2009-07-03"]),
+    step("2009-07-03T10:02:00+01:00", "jce", &["monitor", "saving", "elections", "--quarter", "2009/10-Q1", "--amount", "4500", "--on", "2009-07-03"]),
 ];
 
 #[cfg(test)]

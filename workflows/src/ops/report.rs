@@ -184,6 +184,7 @@ pub async fn generate(
         hash: recorded.head.hash.clone(),
         checkpoint: super::checkpoint::body_at(session, recorded.head.seq).await?,
     };
+    let funding = super::funding::under(session, &known.cut(Some(last_day))).await?;
     Ok(councils
         .iter()
         .map(|c| {
@@ -213,9 +214,29 @@ pub async fn generate(
                 first_day,
                 last_day,
             );
+            built.finance = Some(finance_of(
+                &built,
+                &at_quarter_end.proposals,
+                &funding,
+                start,
+            ));
             built
         })
         .collect())
+}
+
+/// The report's money beyond savings: of the proposals it lists, with the funding of the cut.
+fn finance_of(
+    r: &report::QuarterlyReport,
+    proposals: &[crate::proposal::ProposalState],
+    funding: &[crate::finance::funding::Funding],
+    start: crate::quarter::YearStart,
+) -> report::finance::FinanceSection {
+    let mine: Vec<&crate::proposal::ProposalState> = proposals
+        .iter()
+        .filter(|p| r.proposals.iter().any(|l| l.id == p.id))
+        .collect();
+    report::finance::section(&r.council, &mine, funding, r.quarter, start)
 }
 
 /// Whether `council` was a council of the partnership at some time up to `date`.

@@ -113,6 +113,7 @@ impl ProposalState {
             went_live: None,
             kpis: Default::default(),
             savings: Default::default(),
+            costs: Vec::new(),
             reviews: Vec::new(),
             milestones: Default::default(),
             recused: Default::default(),
@@ -215,6 +216,7 @@ impl ProposalState {
             E::CouncilLeft(d) => self.council_left(d, event, on),
             E::ShareVariationProposed(d) => self.variation_proposed(d, event, on),
             E::ShareVariationConsented(d) => self.variation_consented(d, event, on),
+            E::CostRecorded(d) => super::costs::apply(self, d, on),
         }
         if super::shares::reapportions(&event.kind) {
             super::shares::reapportion(self);

@@ -121,6 +121,16 @@ pub enum ProposalCommand {
         /// Why (required for a correction and for a shortfall).
         reason: Option<String>,
     },
+    /// A quarter's cost, split by the cost shares in force (see `costs.rs`).
+    RecordCost {
+        quarter: Quarter,
+        kind: super::costs::CostKind,
+        amount: Money,
+        code: Option<String>,
+        paid_by: Option<String>,
+        correct: bool,
+        reason: Option<String>,
+    },
     RecordReview {
         kind: ReviewKind,
         council: String,
@@ -182,6 +192,7 @@ impl ProposalCommand {
             }
             DefineKpi { .. } | RecordKpi { .. } | RecordSaving { .. } => Act::Monitor,
             RecordReview { council, .. } => Act::RecordReview(council.clone()),
+            RecordCost { paid_by, .. } => Act::RecordFinance(paid_by.clone()),
             AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
                 Act::ManageMilestones
             }

@@ -265,6 +265,27 @@ fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Resul
                 reason: reason.as_deref(),
             },
         ),
+        RecordCost {
+            quarter,
+            kind,
+            amount,
+            code,
+            paid_by,
+            correct,
+            reason,
+        } => super::costs::decide_cost(
+            state,
+            ctx,
+            super::costs::CostEntry {
+                quarter: *quarter,
+                kind: *kind,
+                amount: *amount,
+                code: code.as_deref(),
+                paid_by: paid_by.as_deref(),
+                correct: *correct,
+                reason: reason.as_deref(),
+            },
+        ),
         RecordReview {
             kind,
             council,

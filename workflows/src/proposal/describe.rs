@@ -83,6 +83,7 @@ impl ProposalEvent {
             ),
             E::KpiValueRecorded(d) => format!("{} for {}: {}", d.name, d.quarter, d.value),
             E::SavingRecorded(d) => saving(d),
+            E::CostRecorded(d) => super::costs::describe(d),
             E::ReviewRecorded(d) => format!(
                 "{}'s {} review: {}{}",
                 d.council,

@@ -8,6 +8,7 @@ pub mod call_in;
 pub mod command;
 pub mod consultation;
 pub mod correction;
+pub mod costs;
 pub mod council;
 pub mod date_order;
 pub mod decide;

@@ -310,6 +310,9 @@ pub struct ProposalState {
     /// Every variation of shares proposed after go-live, oldest first.
     #[serde(default)]
     pub share_variations: Vec<ShareVariation>,
+    /// The costs recorded after go-live, the latest figure for each quarter, kind and code.
+    #[serde(default)]
+    pub costs: Vec<super::costs::Cost>,
 }
 
 impl ProposalState {

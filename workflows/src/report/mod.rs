@@ -9,10 +9,12 @@
 
 pub mod arrangements;
 pub mod csv;
+pub mod finance;
 pub mod layout;
 pub mod markdown;
 pub mod money;
 pub mod notes;
+pub mod programme;
 pub mod risks;
 pub mod table;
 pub mod templates;
@@ -76,6 +78,10 @@ pub struct QuarterlyReport {
     /// when the partnership names none the council reviews).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arrangement_reviews: Option<Vec<arrangements::ArrangementReviewLine>>,
+    /// Costs, funding, budget against actual and net position (layout 3's `finance` section;
+    /// set by `ops::report`, which reads the funding stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finance: Option<finance::FinanceSection>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -330,6 +336,7 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
         in_principle: notes::in_principle(inputs, &mine),
         top_risks: risks::of(inputs),
         arrangement_reviews: None,
+        finance: None,
     }
     .with_totals()
 }

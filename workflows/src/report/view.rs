@@ -108,6 +108,7 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "minute": a.minute,
         })).collect::<Vec<_>>(),
         "top_risks": top_risks(r),
+        "finance": r.finance.as_ref().map(super::finance::view),
         "upcoming_quarter": r.upcoming_quarter.to_string(),
         "upcoming": r.upcoming.iter().map(|u| json!({
             "when": when(&u.due), "title": u.title, "id": u.id,
