@@ -506,6 +506,8 @@ mod failover_tests;
 #[cfg(test)]
 mod own_server_tests;
 #[cfg(test)]
+mod pool_tests;
+#[cfg(test)]
 mod roles_tests;
 #[cfg(test)]
 mod tests;
