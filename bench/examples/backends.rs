@@ -34,7 +34,10 @@ async fn appends(stores: Vec<Arc<dyn EventStore>>, per_writer: usize, read_first
         tasks.push(tokio::spawn(async move {
             for i in 0..per_writer {
                 if read_first {
-                    store.stream_version(&format!("bench-{w}")).await.expect("read");
+                    store
+                        .stream_version(&format!("bench-{w}"))
+                        .await
+                        .expect("read");
                 }
                 let request = AppendRequest {
                     events: vec![event(w, i)],
@@ -99,7 +102,11 @@ async fn main() {
                     .into();
             let rate = appends(vec![store.clone(); writers], n / writers, read_first).await;
             store.close().await.unwrap();
-            let how = if read_first { ", each reading first" } else { "" };
+            let how = if read_first {
+                ", each reading first"
+            } else {
+                ""
+            };
             println!(
                 "| {name}{how} | {writers} | {n} | {rate:.0} | {:.0} % |",
                 100.0 * rate / raw_rate
@@ -127,10 +134,15 @@ async fn pooled(location: &str, n: usize, raw_rate: f64) {
         )
         .await
         .expect("open the pool");
-        let handles: Vec<Arc<dyn EventStore>> =
-            (0..8).map(|_| Arc::new(pool.handle()) as Arc<dyn EventStore>).collect();
+        let handles: Vec<Arc<dyn EventStore>> = (0..8)
+            .map(|_| Arc::new(pool.handle()) as Arc<dyn EventStore>)
+            .collect();
         let rate = appends(handles, n / 8, read_first).await;
-        let how = if read_first { ", each reading first" } else { "" };
+        let how = if read_first {
+            ", each reading first"
+        } else {
+            ""
+        };
         println!(
             "| PostgreSQL, pool of 8{how} | 8 | {n} | {rate:.0} | {:.0} % |",
             100.0 * rate / raw_rate

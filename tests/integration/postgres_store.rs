@@ -31,7 +31,13 @@ fn elections() -> Env {
     env.run_as(
         "jce",
         &[
-            "proposal", "new", "--title", "Elections", "--service", "elections", "--lead",
+            "proposal",
+            "new",
+            "--title",
+            "Elections",
+            "--service",
+            "elections",
+            "--lead",
             "bromsgrove",
         ],
     )
@@ -51,9 +57,16 @@ fn a_server_that_takes_no_writes_serves_reads_and_refuses_changes_plainly() {
         &format!("ALTER DATABASE {db} SET default_transaction_read_only = on"),
     );
     env.run_as("jce", &["proposal", "show", "elections"]).ok();
-    let run = env.run_as("jce", &["proposal", "hold", "elections", "--reason", "budget"]);
+    let run = env.run_as(
+        "jce",
+        &["proposal", "hold", "elections", "--reason", "budget"],
+    );
     run.expect_code(4);
-    let lines: Vec<&str> = run.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(lines.len() <= 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("accepts only reads")
@@ -85,7 +98,8 @@ fn the_pool_parameters_are_taken_by_every_command_and_checked() {
     let run = env.run_as("jce", &["proposal", "show", "elections"]);
     run.expect_code(2);
     assert!(
-        run.stderr.contains("pool_size=0 is not a whole number from 1 to 64"),
+        run.stderr
+            .contains("pool_size=0 is not a whole number from 1 to 64"),
         "{}",
         run.stderr
     );

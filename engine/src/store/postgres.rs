@@ -20,9 +20,9 @@ mod tls;
 use append::Seen;
 use conn::{Conn, Statements};
 use connect::{configure_session, create_database, prepare_schema, Link};
-pub use pool::{PoolSettings, DEFAULT_POOL_SIZE, MAX_POOL_SIZE};
-use pool::Source;
 use errors::{connect_failure, db_failure, lock_failure, no_store, plain, schema_failure};
+use pool::Source;
+pub use pool::{PoolSettings, DEFAULT_POOL_SIZE, MAX_POOL_SIZE};
 
 use super::{ActorRoles, AppendRequest, EventStore, Head, OpenMode};
 use crate::error::{Failure, Result};
@@ -127,7 +127,12 @@ impl PostgresStore {
     /// One connection, whatever the URL's `pool_size`: for a process that appends once.
     pub async fn open(url: &str, mode: OpenMode, busy_wait: Duration) -> Result<PostgresStore> {
         let (conn, head, location, _, _) = Self::first_connection(url, mode, busy_wait).await?;
-        Ok(Self::with_source(location, conn.session_role.clone(), head, Source::One(conn)))
+        Ok(Self::with_source(
+            location,
+            conn.session_role.clone(),
+            head,
+            Source::One(conn),
+        ))
     }
 
     /// Opens an existing store as `open` does, then serves it from a pool of connections (the
@@ -334,7 +339,8 @@ impl EventStore for PostgresStore {
             .await
             .map_err(db_failure)?;
         let events = parse_lines(rows)?;
-        self.shared.seen
+        self.shared
+            .seen
             .lock()
             .expect("seen")
             .saw_version(stream, events.last().map_or(0, |e| e.version));
@@ -419,7 +425,11 @@ impl EventStore for PostgresStore {
             Some(row) => to_u64(row.get(0))?,
             None => 0,
         };
-        self.shared.seen.lock().expect("seen").saw_version(stream, version);
+        self.shared
+            .seen
+            .lock()
+            .expect("seen")
+            .saw_version(stream, version);
         Ok(version)
     }
 
@@ -434,7 +444,11 @@ impl EventStore for PostgresStore {
             Some(row) => head_of(row.get(0), row.get(1), row.get(2))?,
             None => head_of(None, None, None)?,
         };
-        self.shared.seen.lock().expect("seen").saw_head(head.clone());
+        self.shared
+            .seen
+            .lock()
+            .expect("seen")
+            .saw_head(head.clone());
         Ok(head)
     }
 

@@ -409,7 +409,11 @@ impl PostgresStore {
         if e.code() != Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
             return write_failure(location, e);
         }
-        let standby = match conn.client.query_one("SELECT pg_is_in_recovery()", &[]).await {
+        let standby = match conn
+            .client
+            .query_one("SELECT pg_is_in_recovery()", &[])
+            .await
+        {
             Ok(row) => row.get::<_, bool>(0),
             Err(_) => false,
         };

@@ -61,7 +61,9 @@ fn bounded(value: &str, min: usize, max: usize, key: &str, location: &str) -> Re
         _ => Err(Failure::usage(format!(
             "{location}: {key}={value} is not a whole number from {min} to {max}"
         ))
-        .with_detail(format!("write {key}={min} up to {key}={max}, or leave it out"))),
+        .with_detail(format!(
+            "write {key}={min} up to {key}={max}, or leave it out"
+        ))),
     }
 }
 

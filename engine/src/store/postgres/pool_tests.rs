@@ -18,8 +18,16 @@ fn the_pool_is_bounded_by_the_url_and_its_keys_never_reach_the_server() {
     assert_eq!(settings.size, 3);
     assert_eq!(settings.wait, Some(Duration::from_secs(2)));
     let (rest, settings) = split_pool("postgres://u@h/db", "loc").unwrap();
-    assert_eq!((rest.as_str(), settings.size), ("postgres://u@h/db", DEFAULT_POOL_SIZE));
-    for bad in ["pool_size=0", "pool_size=65", "pool_size=x", "pool_timeout=0"] {
+    assert_eq!(
+        (rest.as_str(), settings.size),
+        ("postgres://u@h/db", DEFAULT_POOL_SIZE)
+    );
+    for bad in [
+        "pool_size=0",
+        "pool_size=65",
+        "pool_size=x",
+        "pool_timeout=0",
+    ] {
         let err = split_pool(&format!("postgres://u@h/db?{bad}"), "loc").unwrap_err();
         assert_eq!(err.kind, FailureKind::Usage, "{bad}: {err:?}");
         assert!(err.message.contains(bad), "{err:?}");
@@ -38,7 +46,11 @@ fn pool_size_now(store: &PostgresStore) -> usize {
 async fn a_pool_reads_at_once_and_its_handles_share_commits_and_the_chain() {
     let Some(base) = server() else { return };
     let db = TestDb::new(&base).await;
-    drop(PostgresStore::open(&db.url, OpenMode::Create, WAIT).await.unwrap());
+    drop(
+        PostgresStore::open(&db.url, OpenMode::Create, WAIT)
+            .await
+            .unwrap(),
+    );
     let store = PostgresStore::open_pooled(&format!("{}?pool_size=4", db.url), WAIT)
         .await
         .unwrap();
@@ -50,7 +62,10 @@ async fn a_pool_reads_at_once_and_its_handles_share_commits_and_the_chain() {
             let stream = format!("w{w}");
             for i in 0..5 {
                 handle.append(request(&stream, Some(i), 1)).await.unwrap();
-                assert_eq!(handle.read_stream(&stream).await.unwrap().len() as u64, i + 1);
+                assert_eq!(
+                    handle.read_stream(&stream).await.unwrap().len() as u64,
+                    i + 1
+                );
             }
         }));
     }
@@ -63,7 +78,11 @@ async fn a_pool_reads_at_once_and_its_handles_share_commits_and_the_chain() {
     let events = store.read_from(1).await.unwrap();
     assert_eq!(events.len(), 40);
     let text: String = events.iter().map(|e| e.to_line() + "\n").collect();
-    assert!(crate::chain::verify_lines(text.as_bytes(), None).unwrap().ok);
+    assert!(
+        crate::chain::verify_lines(text.as_bytes(), None)
+            .unwrap()
+            .ok
+    );
     drop(store);
     db.drop_it().await;
 }
@@ -72,7 +91,11 @@ async fn a_pool_reads_at_once_and_its_handles_share_commits_and_the_chain() {
 async fn a_pool_whose_connections_stay_busy_fails_plainly_after_its_timeout() {
     let Some(base) = server() else { return };
     let db = TestDb::new(&base).await;
-    drop(PostgresStore::open(&db.url, OpenMode::Create, WAIT).await.unwrap());
+    drop(
+        PostgresStore::open(&db.url, OpenMode::Create, WAIT)
+            .await
+            .unwrap(),
+    );
     let url = format!("{}?pool_size=1&pool_timeout=1", db.url);
     let store = PostgresStore::open_pooled(&url, WAIT).await.unwrap();
     let held: Checkout<'_> = store.conn().await.unwrap();
@@ -80,8 +103,14 @@ async fn a_pool_whose_connections_stay_busy_fails_plainly_after_its_timeout() {
     let err = store.head().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(err.kind, FailureKind::Conflict, "{err:?}");
-    assert!(err.message.contains("busy") && err.message.contains("1 connections"), "{err:?}");
-    assert!(err.details.iter().any(|d| d.contains("pool_size")), "{err:?}");
+    assert!(
+        err.message.contains("busy") && err.message.contains("1 connections"),
+        "{err:?}"
+    );
+    assert!(
+        err.details.iter().any(|d| d.contains("pool_size")),
+        "{err:?}"
+    );
     drop(held);
     assert_eq!(store.head().await.unwrap().seq, 0);
     drop(store);
@@ -93,7 +122,9 @@ async fn a_pooled_process_never_appends_as_an_actor_bound_to_another_role() {
     let Some(base) = server() else { return };
     let db = TestDb::new(&base).await;
     let (bdc, rbc) = clerk_roles(&base).await;
-    let owner = PostgresStore::open(&db.url, OpenMode::Create, WAIT).await.unwrap();
+    let owner = PostgresStore::open(&db.url, OpenMode::Create, WAIT)
+        .await
+        .unwrap();
     let roles: ActorRoles = [("jce".to_string(), bdc.clone())].into();
     owner
         .append_binding_roles(request("partnership", Some(0), 1), &roles)
@@ -103,7 +134,9 @@ async fn a_pooled_process_never_appends_as_an_actor_bound_to_another_role() {
     grant_as_documented(&db, &rbc).await;
 
     // A pool logged in as Redditch's clerk: every connection is that role, and says so.
-    let pool = PostgresStore::open_pooled(&as_role(&db.url, &rbc), WAIT).await.unwrap();
+    let pool = PostgresStore::open_pooled(&as_role(&db.url, &rbc), WAIT)
+        .await
+        .unwrap();
     assert_eq!(pool.session_role().as_deref(), Some(rbc.as_str()));
     // jce (bound to Bromsgrove's clerk) and an unbound actor at once (in one group or two): the
     // database refuses jce alone, and the other is written.
@@ -116,12 +149,17 @@ async fn a_pooled_process_never_appends_as_an_actor_bound_to_another_role() {
     );
     let err = bound.unwrap_err();
     assert_eq!(err.kind, FailureKind::NotPermitted, "{err:?}");
-    assert!(err.message.contains(&bdc) && err.message.contains(&rbc), "{err:?}");
+    assert!(
+        err.message.contains(&bdc) && err.message.contains(&rbc),
+        "{err:?}"
+    );
     free.unwrap();
     assert_eq!(pool.stream_version("a").await.unwrap(), 0);
 
     // A pool logged in as jce's own role appends as jce.
-    let own = PostgresStore::open_pooled(&as_role(&db.url, &bdc), WAIT).await.unwrap();
+    let own = PostgresStore::open_pooled(&as_role(&db.url, &bdc), WAIT)
+        .await
+        .unwrap();
     own.append(request("a", Some(0), 1)).await.unwrap();
     let actors: Vec<String> = owner
         .read_from(1)
@@ -140,22 +178,31 @@ async fn a_pooled_process_never_appends_as_an_actor_bound_to_another_role() {
 async fn an_append_to_a_server_that_takes_no_writes_says_where_to_go() {
     let Some(base) = server() else { return };
     let db = TestDb::new(&base).await;
-    let store = PostgresStore::open(&db.url, OpenMode::Create, WAIT).await.unwrap();
+    let store = PostgresStore::open(&db.url, OpenMode::Create, WAIT)
+        .await
+        .unwrap();
     store.append(request("a", Some(0), 1)).await.unwrap();
     drop(store);
     admin(
         &base,
-        &format!("ALTER DATABASE {} SET default_transaction_read_only = on", db.name),
+        &format!(
+            "ALTER DATABASE {} SET default_transaction_read_only = on",
+            db.name
+        ),
     )
     .await;
-    let store = PostgresStore::open(&db.url, OpenMode::Existing, WAIT).await.unwrap();
+    let store = PostgresStore::open(&db.url, OpenMode::Existing, WAIT)
+        .await
+        .unwrap();
     assert_eq!(store.read_from(1).await.unwrap().len(), 1);
     let err = store.append(request("a", Some(1), 1)).await.unwrap_err();
     assert_eq!(err.kind, FailureKind::Conflict, "{err:?}");
     assert!(err.message.contains("accepts only reads"), "{err:?}");
     assert!(err.message.contains("nothing was written"), "{err:?}");
     assert!(
-        err.details.iter().any(|d| d.contains("target_session_attrs=read-write")),
+        err.details
+            .iter()
+            .any(|d| d.contains("target_session_attrs=read-write")),
         "{err:?}"
     );
     assert_eq!(store.stream_version("a").await.unwrap(), 1);
