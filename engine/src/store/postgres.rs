@@ -131,7 +131,7 @@ impl PostgresStore {
             location,
             conn.session_role.clone(),
             head,
-            Source::One(conn),
+            Source::One(Box::new(conn)),
         ))
     }
 

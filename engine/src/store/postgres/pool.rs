@@ -103,11 +103,13 @@ impl managed::Manager for Manager {
 
 /// A store's connections.
 pub(super) enum Source {
-    One(Conn),
+    One(Box<Conn>),
     Pool(managed::Pool<Manager>, PoolSettings),
 }
 
 /// A connection in use: the store's own, or one borrowed from the pool until this is dropped.
+// Lives on the stack for one call: boxing the pooled variant would allocate on every query.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Checkout<'a> {
     One(&'a Conn),
     Pooled(managed::Object<Manager>),
