@@ -63,8 +63,23 @@ def main():
         for command in ["hold/resume", "proposal show"]:
             e, p = times[("embedded", command)], times[("PostgreSQL", command)]
             print(f"| `{command}` | {pct(e, .5):.1f} / {pct(e, .95):.1f} | {pct(p, .5):.1f} / {pct(p, .95):.1f} | {pct(p, .5) / pct(e, .5):.2f}× |")
+        print(f"| a bare connection: pgbench -C, `SELECT 1` | | {connect_ms(f'{base}/{db}'):.1f} (mean) | |")
     finally:
         psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def connect_ms(url):
+    """What a new connection costs the server and client alone: pgbench connecting anew for each
+    `SELECT 1` (its mean latency, in ms)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("SELECT 1;\n")
+    done = subprocess.run(["pgbench", "-n", "-C", "-T", "5", "-f", script.name, url],
+                          capture_output=True, text=True, check=True)
+    os.unlink(script.name)
+    for line in done.stdout.splitlines():
+        if line.startswith("latency average"):
+            return float(line.split("=")[1].split()[0])
+    sys.exit(f"pgbench gave no latency: {done.stdout}")
 
 
 if __name__ == "__main__":
