@@ -94,6 +94,20 @@ fn the_pool_parameters_are_taken_by_every_command_and_checked() {
     let sep = if url.contains('?') { '&' } else { '?' };
     env.store = format!("{url}{sep}pool_size=2&pool_timeout=5");
     env.run_as("jce", &["proposal", "show", "elections"]).ok();
+    // The accounts table's own connection takes the same URL.
+    let password = env.path("password");
+    std::fs::write(&password, "a long enough password\n").unwrap();
+    env.run_as(
+        "admin",
+        &[
+            "user",
+            "add",
+            "audit",
+            "--password-file",
+            password.to_str().unwrap(),
+        ],
+    )
+    .ok();
     env.store = format!("{url}{sep}pool_size=0");
     let run = env.run_as("jce", &["proposal", "show", "elections"]);
     run.expect_code(2);

@@ -14,6 +14,8 @@ pub use embedded::{EmbeddedStore, Shortfall, LOG_FILE, SNAPSHOT_DIR, WITNESS_FIL
 pub use lock::StoreLock;
 pub use paths::{refuse_inside_store, OUTBOX_DIR};
 #[cfg(feature = "postgres")]
+pub(crate) use postgres::without_pool_keys;
+#[cfg(feature = "postgres")]
 pub use postgres::{PoolSettings, PostgresStore, DEFAULT_POOL_SIZE, MAX_POOL_SIZE};
 pub use shared::SharedStores;
 

@@ -466,6 +466,12 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `url` without the pool's keys (`pool_size`, `pool_timeout`), for a connection made apart from
+/// the store's (the accounts table): tokio-postgres refuses keys it does not know.
+pub(crate) fn without_pool_keys(url: &str) -> Result<String> {
+    pool::split_pool(url, &redact_url(url)).map(|(rest, _)| rest)
+}
+
 /// The URL with any password replaced by `***` (in the user part and in `password=` parameters).
 pub fn redact_url(url: &str) -> String {
     let (main, query) = match url.split_once('?') {
