@@ -24,6 +24,7 @@ mod hostile;
 mod init_errors;
 mod logs;
 mod partnership_amend;
+mod postgres_store;
 mod power_loss;
 mod readme;
 mod refusals;

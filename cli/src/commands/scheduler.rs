@@ -8,7 +8,7 @@
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
-use engine::{open_store, Failure, FailureKind};
+use engine::{Failure, FailureKind};
 use jiff::{SignedDuration, Timestamp};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -181,6 +181,7 @@ async fn run(
 ) -> Result<ExitCode, Failure> {
     let mut stop = Stop::new()?;
     let clock = Clock::new()?;
+    context::share_connections();
     let location = context::store_location(g)?;
     let actor = context::actor(g);
     log_start(&location, outbox, poll, &clock);
@@ -190,7 +191,7 @@ async fn run(
     let mut first = true;
     let ended = loop {
         let opened = tokio::select! {
-            opened = open_store(&location, engine::store::OpenMode::Existing, context::BUSY_WAIT) => opened,
+            opened = context::open(&location, engine::store::OpenMode::Existing) => opened,
             signal = stop.requested() => break Ok(signal),
         };
         let mut wait = poll;
