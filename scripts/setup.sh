@@ -24,8 +24,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 command -v python3 >/dev/null 2>&1 || need python3 "the independent iCalendar, JCS and bank-holiday checks"
 pip_missing=()
-# playwright drives Debian's chromium in the end-to-end tests (its own browser download is never run)
-for module in icalendar holidays playwright; do
+# playwright drives Debian's chromium in the end-to-end tests (its own browser download is never run);
+# aiosmtpd is the real SMTP server the email tests start
+for module in icalendar holidays playwright aiosmtpd; do
     python3 -c "import $module" 2>/dev/null || pip_missing+=("$module")
 done
 if [ "${#pip_missing[@]}" -gt 0 ] && ! python3 -m pip --version >/dev/null 2>&1; then

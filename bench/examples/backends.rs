@@ -21,16 +21,24 @@ fn event(writer: usize, i: usize) -> NewEvent {
     }
 }
 
-/// Events per second for `writers` tasks each appending `per_writer` single-event batches.
-async fn appends(store: Arc<Box<dyn EventStore>>, writers: usize, per_writer: usize) -> f64 {
+/// Events per second for one task per store in `stores` each appending `per_writer` single-event
+/// batches; with `read_first`, each append is preceded by a read of the writer's stream version,
+/// as a command reads before it appends.
+async fn appends(stores: Vec<Arc<dyn EventStore>>, per_writer: usize, read_first: bool) -> f64 {
     let tz = jiff::tz::TimeZone::get("Europe/London").unwrap();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for w in 0..writers {
-        let store = store.clone();
+    let writers = stores.len();
+    for (w, store) in stores.into_iter().enumerate() {
         let tz = tz.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..per_writer {
+                if read_first {
+                    store
+                        .stream_version(&format!("bench-{w}"))
+                        .await
+                        .expect("read");
+                }
                 let request = AppendRequest {
                     events: vec![event(w, i)],
                     expectations: vec![],
@@ -84,19 +92,60 @@ async fn main() {
         Ok(base) => targets.push(("PostgreSQL".to_string(), format!("{}/concordat_bench_{}", base.trim_end_matches('/'), std::process::id()))),
         Err(_) => eprintln!("no CONCORDAT_TEST_POSTGRES: run under scripts/with-postgres.sh for the PostgreSQL rows"),
     }
-    for (name, location) in targets {
-        for writers in [1usize, 8] {
-            let location = format!("{location}_{writers}");
-            let store = open_store(&location, OpenMode::Create, Duration::from_secs(10))
-                .await
-                .expect("create store");
-            let store = Arc::new(store);
-            let rate = appends(store.clone(), writers, n / writers).await;
+    for (name, location) in &targets {
+        for (writers, read_first) in [(1usize, false), (8, false), (8, true)] {
+            let location = format!("{location}_{writers}_{read_first}");
+            let store: Arc<dyn EventStore> =
+                open_store(&location, OpenMode::Create, Duration::from_secs(10))
+                    .await
+                    .expect("create store")
+                    .into();
+            let rate = appends(vec![store.clone(); writers], n / writers, read_first).await;
             store.close().await.unwrap();
+            let how = if read_first {
+                ", each reading first"
+            } else {
+                ""
+            };
             println!(
-                "| {name} | {writers} | {n} | {rate:.0} | {:.0} % |",
+                "| {name}{how} | {writers} | {n} | {rate:.0} | {:.0} % |",
                 100.0 * rate / raw_rate
             );
         }
+    }
+    if let Some((_, location)) = targets.iter().find(|(name, _)| name == "PostgreSQL") {
+        pooled(location, n, raw_rate).await;
+    }
+}
+
+/// 8 writers on handles of one pool (`serve`'s and `scheduler run`'s way), appending only and
+/// reading first: reads take connections of their own, appends still share commits.
+async fn pooled(location: &str, n: usize, raw_rate: f64) {
+    for read_first in [false, true] {
+        let location = format!("{location}_pool_{read_first}");
+        let created = open_store(&location, OpenMode::Create, Duration::from_secs(10))
+            .await
+            .expect("create store");
+        created.close().await.unwrap();
+        drop(created);
+        let pool = engine::store::PostgresStore::open_pooled(
+            &format!("{location}?pool_size=8"),
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("open the pool");
+        let handles: Vec<Arc<dyn EventStore>> = (0..8)
+            .map(|_| Arc::new(pool.handle()) as Arc<dyn EventStore>)
+            .collect();
+        let rate = appends(handles, n / 8, read_first).await;
+        let how = if read_first {
+            ", each reading first"
+        } else {
+            ""
+        };
+        println!(
+            "| PostgreSQL, pool of 8{how} | 8 | {n} | {rate:.0} | {:.0} % |",
+            100.0 * rate / raw_rate
+        );
     }
 }

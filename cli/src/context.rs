@@ -2,12 +2,31 @@
 
 use crate::global::GlobalArgs;
 use engine::store::OpenMode;
-use engine::{open_store, Failure};
+use engine::store::SharedStores;
+use engine::{open_store, EventStore, Failure};
+use std::sync::OnceLock;
 use std::time::Duration;
 use workflows::ops::Session;
 
 /// How long a command waits for a busy store before exiting 4 (the contract's ten seconds).
 pub const BUSY_WAIT: Duration = Duration::from_secs(10);
+
+/// Set by the processes with many writers (`serve`, `scheduler run`): their PostgreSQL store is
+/// connected once, as a pool (`engine::store::SharedStores`); a one-shot command keeps one connection.
+static SHARED: OnceLock<SharedStores> = OnceLock::new();
+
+/// Makes every later open of a PostgreSQL store in this process a handle on one pool.
+pub fn share_connections() {
+    SHARED.get_or_init(SharedStores::new);
+}
+
+/// Opens the store at `location`: from this process's pool when it shares connections.
+pub async fn open(location: &str, mode: OpenMode) -> Result<Box<dyn EventStore>, Failure> {
+    match SHARED.get() {
+        Some(shared) => shared.open(location, mode, BUSY_WAIT).await,
+        None => open_store(location, mode, BUSY_WAIT).await,
+    }
+}
 
 /// `--store`, else `$CONCORDAT_STORE`, else the platform data dir.
 pub fn store_location(global: &GlobalArgs) -> Result<String, Failure> {
@@ -65,7 +84,7 @@ pub async fn session(global: &GlobalArgs, mode: OpenMode) -> Result<Session, Fai
     let now = now()?;
     let location = store_location(global)?;
     let opening = crate::progress::Spinner::start("opening the store");
-    let store = open_store(&location, mode, BUSY_WAIT).await?;
+    let store = open(&location, mode).await?;
     drop(opening);
     Ok(Session::new(store, now, actor(global)))
 }

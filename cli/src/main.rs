@@ -4,6 +4,7 @@
 mod commands;
 mod context;
 mod demo;
+mod email;
 mod files;
 mod global;
 mod logging;

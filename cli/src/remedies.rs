@@ -103,6 +103,8 @@ fn proposal(remedy: &Remedy) -> String {
             "define it first with `concordat monitor kpi {id} --name {name:?} --target NUMBER`"
         ),
         ListMilestones => "`concordat milestone list` lists the milestones".into(),
+        ShowRisk { id } => format!("`concordat risk show {id}` shows it with its history"),
+        ListRisks => "`concordat risk list` lists the register".into(),
         ShowPartnership => {
             "`concordat partnership show` lists its councils, Board members and actors".into()
         }
@@ -131,6 +133,22 @@ fn proposal(remedy: &Remedy) -> String {
         ActAs { role } => format!("run it as an actor with the role {role}: --as ACTOR"),
         WritableOutbox => "make the outbox a writable directory (--outbox DIR) and tick again".into(),
         FormatOfLayout1 => "ask for --format md, or for HTML and PDF with --layout 2".into(),
+        ListBoardMeetings => "`concordat board meeting list` lists the Board's meetings".into(),
+        ShowBoardMeeting { meeting } => {
+            format!("`concordat board meeting show {meeting}` shows its agenda and attendance")
+        }
+        ScheduleBoardMeeting { on } => {
+            format!("schedule it with `concordat board meeting schedule --on {on}`")
+        }
+        RecordAttendance { meeting } => format!(
+            "record it with `concordat board attend {meeting} --present M1,M2,... --apologies M3,...`"
+        ),
+        AddToAgenda { meeting, id } => {
+            format!("put it on the agenda with `concordat board agenda add {meeting} --proposal {id}`")
+        }
+        DraftMinutes { meeting } => {
+            format!("draft them with `concordat board minutes draft {meeting} --file FILE`")
+        }
     }
 }
 

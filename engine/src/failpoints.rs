@@ -24,6 +24,12 @@
 //! | `pg::commit` | the COMMIT happens but its answer is "lost": the command fails, the events are there |
 //! | `pg::after-commit` | the process is killed: committed, but not acknowledged |
 //!
+//! One point outside the stores, in `workflows::ops::email` (issue 26):
+//!
+//! | point | `return` |
+//! |---|---|
+//! | `email::after-send` | the process is killed: the SMTP server accepted the message, `email-sent` is not recorded |
+//!
 //! "Killed" is SIGKILL sent by the process to itself, as `kill -9` would: nothing is unwound,
 //! flushed or dumped.
 

@@ -18,7 +18,9 @@ use workflows::bounds::MAX_FIRINGS_PER_YEAR;
 use workflows::milestone::Milestone;
 use workflows::partnership::Partnership;
 use workflows::quarter::Quarter;
-use workflows::reminders::{Activity, Facts, MilestoneFacts, ProposalFacts};
+use workflows::reminders::{
+    Activity, Facts, MeetingFacts, MilestoneFacts, ProposalFacts, RiskFacts,
+};
 use workflows::report::{self, markdown, Inputs, LogAnchor};
 
 fuzz_target!(|data: &[u8]| {
@@ -47,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
         lead_days: p.schedule.milestone_lead_days.clone(),
         // The partnership's end, when one is recorded (none here: every reminder kind stays due).
         ends: None,
+        arrangements: workflows::reminders::arrangement::arrangement_facts(&p, &[]),
         council_names: names(&p),
         proposals: vec![ProposalFacts {
             id: "shared".into(),
@@ -63,6 +66,27 @@ fuzz_target!(|data: &[u8]| {
             proposal: None,
             due: other,
             completed: false,
+        }],
+        risks: vec![RiskFacts {
+            id: "risk-1".into(),
+            title: p.name.clone(),
+            proposal: Some("shared".into()),
+            score: 16,
+            owner: "fuzz".into(),
+            review: other,
+            open: true,
+        }],
+        // A Board meeting on the same day: its agenda deadline counted back in working days
+        // (past the bank-holiday table, weekdays only), never a failure.
+        meetings: vec![MeetingFacts {
+            on: other,
+            at: workflows::board::cycle::of(&p).time(),
+            venue: p.council_ids()[0].clone(),
+            chair: p.councils[0].leader.clone(),
+            agenda_clear_days: workflows::board::cycle::of(&p).agenda_clear_days,
+            items: 1,
+            exempt_items: 0,
+            minutes_approved: false,
         }],
     };
     // A year and a day after the registration: never more quarterly firings than the bound.
@@ -140,6 +164,7 @@ fn render_reports(p: &Partnership, facts: &Facts, registered: Date, due: Date) {
                 year_start: start,
                 registered_on: registered,
                 last_recorded_on: Some(registered),
+                risks: &[],
             })
         })
         .collect();

@@ -5,7 +5,7 @@
 //! 1 November) verifies with warnings, and `proposal correct-date` puts it right without rewriting
 //! it. Each runs on the backend under test.
 
-use crate::support::Env;
+use crate::support::{elections, Env};
 use engine::Event;
 use serde_json::Value;
 
@@ -13,50 +13,13 @@ use serde_json::Value;
 fn approved_by_both() -> Env {
     let mut env = Env::bromsgrove_redditch("2008-09-01T10:00:00+01:00");
     let steps: &[(&str, &str, &[&str])] = &[
-        (
-            "2008-09-01T10:00:00+01:00",
-            "jce",
-            &[
-                "proposal",
-                "new",
-                "--title",
-                "A single elections team",
-                "--service",
-                "elections",
-                "--lead",
-                "bromsgrove",
-                "--on",
-                "2008-09-01",
-            ],
-        ),
+        ("2008-09-01T10:00:00+01:00", "jce", elections::PROPOSE),
         (
             "2008-09-18T09:40:00+01:00",
             "jce",
-            &[
-                "proposal",
-                "advance",
-                "elections",
-                "--to",
-                "business-case",
-                "--on",
-                "2008-09-17",
-            ],
+            elections::TO_BUSINESS_CASE,
         ),
-        (
-            "2008-10-20T15:00:00+01:00",
-            "jce",
-            &[
-                "proposal",
-                "business-case",
-                "elections",
-                "--one-off-cost",
-                "15000",
-                "--annual-saving",
-                "18000",
-                "--on",
-                "2008-10-20",
-            ],
-        ),
+        ("2008-10-20T15:00:00+01:00", "jce", elections::BUSINESS_CASE),
         (
             "2008-10-20T15:01:00+01:00",
             "jce",
@@ -121,32 +84,12 @@ fn approved_by_both() -> Env {
         (
             "2008-11-21T12:01:00+00:00",
             "jce",
-            &[
-                "proposal",
-                "advance",
-                "elections",
-                "--to",
-                "council-approval",
-                "--on",
-                "2008-11-21",
-            ],
+            elections::TO_COUNCIL_APPROVAL,
         ),
         (
             "2008-12-15T09:00:00+00:00",
             "bdc-clerk",
-            &[
-                "council",
-                "decide",
-                "elections",
-                "--council",
-                "bromsgrove",
-                "--decision",
-                "approve",
-                "--minute",
-                "BDC Council 10 Dec 2008",
-                "--on",
-                "2008-12-10",
-            ],
+            elections::BROMSGROVE_APPROVES,
         ),
         (
             "2009-01-26T14:00:00+00:00",

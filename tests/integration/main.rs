@@ -4,6 +4,8 @@
 //! `CONCORDAT_TEST_BACKEND=postgres` (see `support::backend`).
 
 mod architecture;
+mod arrangements;
+mod board_meetings;
 mod call_in;
 mod checkpoints;
 mod council_leaves;
@@ -12,14 +14,17 @@ mod db_roles;
 mod durability;
 mod e2e;
 mod elections_story;
+mod email;
 mod events;
 mod failover;
 mod faults;
+mod finance_stories;
 mod follow;
 mod hostile;
 mod init_errors;
 mod logs;
 mod partnership_amend;
+mod postgres_store;
 mod power_loss;
 mod readme;
 mod refusals;
@@ -27,6 +32,7 @@ mod replay;
 mod report_formats;
 mod report_layouts;
 mod reports;
+mod risk_register;
 mod roles;
 mod savings_stories;
 mod sharing;

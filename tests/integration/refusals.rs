@@ -51,7 +51,7 @@ const USAGE: &[Case] = &[
     case(2, "usage", "--as jce milestone add m9 --title T --due 2009-1-1"),
     case(2, "usage", "report quarterly --quarter 2008-Q3"),
     case(2, "usage", "report quarterly --quarter 9998/99-Q4"),
-    case(2, "usage", "report quarterly --quarter 2008/09-Q3 --layout 3"),
+    case(2, "usage", "report quarterly --quarter 2008/09-Q3 --layout 4"),
     case(2, "usage", "report quarterly --quarter 2008/09-Q3 --known-at seq:x"),
     case(2, "usage", "report quarterly --quarter 2008/09-Q3 --known-at soon"),
     case(2, "usage", "reminders list --until 2009-13-01"),

@@ -1,43 +1,16 @@
 //! Auditors' two questions: what was true on a date, and what the system said on it.
 //! Redditch's approval of shared elections was taken on 21 January 2009 and recorded on 26 January.
 
-use crate::support::Env;
+use crate::support::{elections, Env};
 use serde_json::Value;
 
 /// Elections up to council approval, Bromsgrove approving in December, Redditch on 21 Jan (recorded 26 Jan).
 fn elections_awaiting_redditch() -> Env {
     let mut env = Env::bromsgrove_redditch("2008-09-01T18:00:00+01:00");
     env.at("2008-09-03T10:00:00+01:00");
-    env.run_as(
-        "jce",
-        &[
-            "proposal",
-            "new",
-            "--title",
-            "A single elections team",
-            "--service",
-            "elections",
-            "--lead",
-            "bromsgrove",
-            "--on",
-            "2008-09-01",
-        ],
-    )
-    .ok();
+    env.run_as("jce", elections::PROPOSE).ok();
     env.at("2008-10-20T15:00:00+01:00");
-    env.run_as(
-        "jce",
-        &[
-            "proposal",
-            "advance",
-            "elections",
-            "--to",
-            "business-case",
-            "--on",
-            "2008-09-17",
-        ],
-    )
-    .ok();
+    env.run_as("jce", elections::TO_BUSINESS_CASE).ok();
     env.run_as(
         "jce",
         &[

@@ -212,14 +212,14 @@ fn the_csv_adds_up_to_the_reports_totals_and_formulas_stay_text() {
 }
 
 #[test]
-fn a_new_tick_records_layout_2_and_every_issued_report_regenerates() {
+fn a_new_tick_records_the_current_layout_and_every_issued_report_regenerates() {
     let env = demo();
     let export = env.run_as("audit", &["audit", "export"]);
     let export = export.ok().stdout.clone();
     let all = issued(&export);
     assert!(
-        all.iter().any(|e| e["data"]["layout"] == 2),
-        "the new tick records layout 2"
+        all.iter().any(|e| e["data"]["layout"] == 3),
+        "the new tick records layout 3"
     );
     for e in all {
         let d = &e["data"];
@@ -236,7 +236,7 @@ fn a_new_tick_records_layout_2_and_every_issued_report_regenerates() {
         );
         assert_eq!(sha256_hex(&md), d["sha256"].as_str().unwrap(), "{d}");
         let file = std::fs::read(d["path"].as_str().unwrap());
-        if d["layout"] == 2 {
+        if d["layout"] == 2 || d["layout"] == 3 {
             assert_eq!(
                 file.unwrap(),
                 md,

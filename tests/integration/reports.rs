@@ -476,7 +476,7 @@ fn bad_requests_are_refused_with_the_contracts_codes() {
         "--quarter",
         "2008/09-Q3",
         "--layout",
-        "3",
+        "4",
     ])
     .expect_code(2);
     env.run(&[

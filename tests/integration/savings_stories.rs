@@ -3,7 +3,7 @@
 //! shortfall is split to the penny, a quarter not yet ended is refused, and money written in a form
 //! the parser does not read is refused with the form that would be. On the backend under test.
 
-use crate::support::{Env, Run};
+use crate::support::{elections, Env, Run};
 use serde_json::Value;
 
 /// Runs `args` as `actor`; it must succeed.
@@ -57,22 +57,7 @@ fn in_principle(env: &Env, clerk: &str, council: &str, minute: &str) -> Run {
 /// The elections quick win proposed on 1 Sep 2008 and approved in principle by both Councils.
 pub(crate) fn proposed_and_approved_in_principle() -> Env {
     let env = Env::bromsgrove_redditch("2008-09-18T10:00:00+01:00");
-    ok(
-        &env,
-        "jce",
-        &[
-            "proposal",
-            "new",
-            "--title",
-            "A single elections team",
-            "--service",
-            "elections",
-            "--lead",
-            "bromsgrove",
-            "--on",
-            "2008-09-01",
-        ],
-    );
+    ok(&env, "jce", elections::PROPOSE);
     in_principle(
         &env,
         "bdc-clerk",

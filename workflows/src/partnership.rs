@@ -18,6 +18,12 @@ pub enum Role {
     Clerk,
     Auditor,
     Scheduler,
+    /// A council's monitoring officer (bound to a council): told of declared interests.
+    MonitoringOfficer,
+    /// A member of the Shared Services Board: reads, and declares their own interests.
+    BoardMember,
+    /// A council's finance officer (bound to its council): records costs and funding.
+    FinanceOfficer,
 }
 
 impl Role {
@@ -29,6 +35,9 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Auditor => "auditor",
             Role::Scheduler => "scheduler",
+            Role::MonitoringOfficer => "monitoring-officer",
+            Role::BoardMember => "board-member",
+            Role::FinanceOfficer => "finance-officer",
         }
     }
 }
@@ -47,6 +56,9 @@ pub struct Council {
     /// Its call-in window after an approval (none: an approval counts at once, as before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_in: Option<CallInRule>,
+    /// The member of `board` who leads the council: chairs the Board when it meets there (§4.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
 }
 
 /// The board's rule for a recommendation without consensus (concordat §4.3(a)(iii)).
@@ -55,12 +67,16 @@ pub struct Council {
 pub struct BoardRule {
     #[serde(default = "default_min_support")]
     pub min_support_per_council: u32,
+    /// Members of each council who must be present for a meeting to vote (none: no quorum rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum_per_council: Option<u32>,
 }
 
 impl Default for BoardRule {
     fn default() -> Self {
         BoardRule {
             min_support_per_council: default_min_support(),
+            quorum_per_council: None,
         }
     }
 }
@@ -143,8 +159,14 @@ pub struct Partnership {
     pub board_rule: BoardRule,
     #[serde(default)]
     pub schedule: Schedule,
+    /// The Board's default meeting cycle (every N months, venues alternating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_cycle: Option<crate::board::BoardCycle>,
     #[serde(rename = "actor", default)]
     pub actors: Vec<Actor>,
+    /// The partnership's own arrangements under review (`[[arrangement]]`, issue 21).
+    #[serde(rename = "arrangement", default, skip_serializing_if = "Vec::is_empty")]
+    pub arrangements: Vec<crate::arrangement::Arrangement>,
 }
 
 fn default_timezone() -> String {
@@ -192,6 +214,11 @@ impl Partnership {
         problems.extend(self.actor_problems(text));
         problems.extend(self.setting_problems(text));
         problems.extend(self.call_in_problems(text));
+        problems.extend(crate::arrangement::problems(self, &|n| line_of(text, n)));
+        problems.extend(crate::monitoring_officer::problems(self, &|n| {
+            line_of(text, n)
+        }));
+        problems.extend(crate::board::partnership_problems(self, text));
         problems.extend(crate::bounds::problems(self, &|needle| {
             line_of(text, needle)
         }));
@@ -228,7 +255,10 @@ impl Partnership {
             }
         }
         for actor in &self.actors {
-            claim(&actor.id, "actor", &mut problems);
+            // A Board member acting in person is the same person as the member of that name.
+            if !crate::board::is_member_acting(self, actor) {
+                claim(&actor.id, "actor", &mut problems);
+            }
         }
         problems
     }
@@ -246,11 +276,15 @@ impl Partnership {
                     actor.id
                 ));
             }
-            match (&actor.council, actor.roles.contains(&Role::Clerk)) {
-                (None, true) => problems.push(format!(
-                    "{}actor {:?} is a clerk without a council: add council = \"<council id>\"",
+            let bound = [Role::Clerk, Role::FinanceOfficer]
+                .into_iter()
+                .find(|r| actor.roles.contains(r));
+            match (&actor.council, bound) {
+                (None, Some(role)) => problems.push(format!(
+                    "{}actor {:?} is a {} without a council: add council = \"<council id>\"",
                     at(&format!("\"{}\"", actor.id)),
-                    actor.id
+                    actor.id,
+                    role.as_str()
                 )),
                 (Some(c), _) if !council_ids.contains(c.as_str()) => problems.push(format!(
                     "{}actor {:?} names council {c:?}, which is not a council of this file",

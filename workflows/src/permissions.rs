@@ -29,6 +29,12 @@ pub enum Act {
     ManageMilestones,
     /// `partnership amend`.
     AmendPartnership,
+    /// `risk add|update|close`, of a proposal with these councils (none: a programme risk).
+    RecordRisk(Vec<String>),
+    /// `board meeting schedule`, `board agenda add`, `board attend`, `board minutes …`.
+    ManageBoardMeetings,
+    /// `monitor cost`, `funding record`: money spent or received, of this council if named.
+    RecordFinance(Option<String>),
 }
 
 impl Act {
@@ -46,6 +52,13 @@ impl Act {
             Act::RecordReview(c) => format!("record {c}'s reviews"),
             Act::ManageMilestones => "manage programme milestones".into(),
             Act::AmendPartnership => "amend the partnership".into(),
+            Act::RecordRisk(councils) if councils.is_empty() => "record programme risks".into(),
+            Act::RecordRisk(councils) => {
+                format!("record risks of {}'s proposals", councils.join(" and "))
+            }
+            Act::ManageBoardMeetings => "record the Board's meetings".into(),
+            Act::RecordFinance(None) => "record costs and funding".into(),
+            Act::RecordFinance(Some(c)) => format!("record {c}'s costs and funding"),
         }
     }
 }
@@ -66,9 +79,16 @@ pub fn role_allows(role: Role, council: Option<&str>, act: &Act) -> bool {
                 council == Some(c.as_str())
             }
             Act::DeclareInterest => true,
+            // A clerk records the risks of a proposal its council takes part in (not the programme's).
+            Act::RecordRisk(councils) => council.is_some_and(|c| councils.iter().any(|x| x == c)),
             _ => false,
         },
-        Role::Auditor | Role::Scheduler => false,
+        Role::FinanceOfficer => match act {
+            Act::RecordFinance(c) => c.is_none() || c.as_deref() == council,
+            _ => false,
+        },
+        Role::Auditor | Role::Scheduler | Role::MonitoringOfficer => false,
+        Role::BoardMember => matches!(act, Act::DeclareInterest),
     }
 }
 
@@ -102,7 +122,19 @@ pub fn check(actor: &Actor, act: &Act, partnership: &Partnership) -> Result<(), 
             format!("only {c}'s clerk (or an admin) may")
         }
         Act::AmendPartnership => "only an admin may".into(),
-        Act::DeclareInterest => "only an admin, programme manager or clerk may".into(),
+        Act::RecordRisk(councils) if !councils.is_empty() => {
+            "only an admin, a programme manager or a clerk of one of the proposal's councils may"
+                .into()
+        }
+        Act::DeclareInterest => {
+            "only an admin, programme manager, clerk or board member may".into()
+        }
+        Act::RecordFinance(Some(c)) => {
+            format!("only {c}'s finance officer, a programme manager or an admin may")
+        }
+        Act::RecordFinance(None) => {
+            "only a finance officer, a programme manager or an admin may".into()
+        }
         _ => "only an admin or a programme manager may".into(),
     };
     let hint = if who.is_empty() {

@@ -54,6 +54,10 @@ pub enum Remedy {
     DefineKpi { id: String, name: String },
     /// See every milestone.
     ListMilestones,
+    /// See the risk `id` with its history.
+    ShowRisk { id: String },
+    /// See the risk register.
+    ListRisks,
     /// See the partnership: its councils, Board members and actors.
     ShowPartnership,
     /// Create the store from a partnership file.
@@ -87,6 +91,18 @@ pub enum Remedy {
     WritableOutbox,
     /// Layout 1 had Markdown and CSV only: ask for those, or for layout 2.
     FormatOfLayout1,
+    /// See the Board's meetings, scheduled and the next of the cycle.
+    ListBoardMeetings,
+    /// See one Board meeting: agenda, attendance, minutes.
+    ShowBoardMeeting { meeting: Date },
+    /// Schedule a Board meeting on `on`.
+    ScheduleBoardMeeting { on: Date },
+    /// Record who was present at the meeting and who sent apologies.
+    RecordAttendance { meeting: Date },
+    /// Put the proposal on the meeting's agenda.
+    AddToAgenda { meeting: Date, id: String },
+    /// Draft the meeting's minutes.
+    DraftMinutes { meeting: Date },
 }
 
 /// An unmet condition of a move, in plain words, and what would meet it.

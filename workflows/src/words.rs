@@ -71,6 +71,11 @@ pub fn reminder_kind(kind: Kind) -> &'static str {
         Kind::MilestoneApproaching => "Milestone coming up",
         Kind::MilestoneOverdue => "Milestone overdue",
         Kind::CallInCloses => "Call-in window closes",
+        Kind::RiskReview => "Risk review",
+        Kind::ArrangementReview => "Arrangement review",
+        Kind::BoardAgendaDeadline => "Board agenda due",
+        Kind::BoardMeeting => "Board meeting",
+        Kind::BoardMinutesUnapproved => "Board minutes unapproved",
     }
 }
 

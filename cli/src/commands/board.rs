@@ -1,5 +1,6 @@
 //! `concordat board vote`.
 
+use super::board_meeting;
 use super::common::{human_recorded, ChangeArgs};
 use super::GlobalArgs;
 use crate::{context, output};
@@ -70,18 +71,35 @@ pub enum BoardCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Schedule, list and show the Board's meetings (each named by its date).
+    #[command(subcommand)]
+    Meeting(board_meeting::MeetingCommand),
+    /// Put items on a meeting's agenda.
+    #[command(subcommand)]
+    Agenda(board_meeting::AgendaCommand),
+    /// Record who was present at a meeting and who sent apologies.
+    Attend(board_meeting::AttendArgs),
+    /// Draft a meeting's minutes and record their approval at a later meeting.
+    #[command(subcommand)]
+    Minutes(board_meeting::MinutesCommand),
 }
 
 /// Runs a `board` command.
 pub async fn exec(g: &GlobalArgs, cmd: BoardCommand) -> Result<ExitCode, Failure> {
-    let BoardCommand::Vote {
-        id,
-        meeting,
-        support,
-        oppose,
-        abstain,
-        change,
-    } = cmd;
+    let (id, meeting, support, oppose, abstain, change) = match cmd {
+        BoardCommand::Vote {
+            id,
+            meeting,
+            support,
+            oppose,
+            abstain,
+            change,
+        } => (id, meeting, support, oppose, abstain, change),
+        BoardCommand::Meeting(c) => return board_meeting::meeting(g, c).await,
+        BoardCommand::Agenda(c) => return board_meeting::agenda(g, c).await,
+        BoardCommand::Attend(a) => return board_meeting::attend(g, a).await,
+        BoardCommand::Minutes(c) => return board_meeting::minutes(g, c).await,
+    };
     check(meeting, &support, &oppose, &abstain, &change)?;
     let mut session = context::session(g, OpenMode::Existing).await?;
     let args = VoteArgs {

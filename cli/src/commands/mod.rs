@@ -3,13 +3,16 @@
 
 mod audit;
 mod board;
+mod board_meeting;
 mod checkpoint;
 pub(crate) mod common;
 mod completions;
 mod consultation;
 pub(crate) mod council;
 mod examples;
+mod finance;
 mod follow;
+mod funding;
 mod init;
 mod milestone;
 mod monitor;
@@ -19,7 +22,9 @@ mod reminders;
 mod replay;
 mod report;
 mod review;
+mod risk;
 mod scheduler;
+mod scheduler_plan;
 mod store;
 mod user;
 mod values;
@@ -57,7 +62,7 @@ pub enum Command {
     /// Consult affected staff and the unions.
     #[command(subcommand)]
     Consultation(consultation::ConsultationCommand),
-    /// Record Shared Services Board votes.
+    /// The Shared Services Board: its meetings, agendas, attendance, minutes and votes.
     #[command(subcommand)]
     Board(board::BoardCommand),
     /// Record councils' decisions.
@@ -66,12 +71,18 @@ pub enum Command {
     /// Performance indicators and savings of live services.
     #[command(subcommand)]
     Monitor(monitor::MonitorCommand),
+    /// Funding from outside the councils, and the programme's net position.
+    #[command(subcommand)]
+    Funding(funding::FundingCommand),
     /// Councils' reviews of live services.
     #[command(subcommand)]
     Review(review::ReviewCommand),
     /// Programme and proposal milestones.
     #[command(subcommand)]
     Milestone(milestone::MilestoneCommand),
+    /// The risk register: programme and proposal risks, scored and reviewed.
+    #[command(subcommand)]
+    Risk(risk::RiskCommand),
     /// Verify, export and read the log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -143,8 +154,10 @@ pub async fn exec(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Board(cmd) => board::exec(&g, cmd).await,
         Command::Council(cmd) => council::exec(&g, cmd).await,
         Command::Monitor(cmd) => monitor::exec(&g, cmd).await,
+        Command::Funding(cmd) => funding::exec(&g, cmd).await,
         Command::Review(cmd) => review::exec(&g, cmd).await,
         Command::Milestone(cmd) => milestone::exec(&g, cmd).await,
+        Command::Risk(cmd) => risk::exec(&g, cmd).await,
         Command::Audit(cmd) => audit::exec(&g, cmd).await,
         Command::Store(cmd) => store::exec(&g, cmd).await,
         Command::Checkpoint(cmd) => checkpoint::exec(&g, cmd).await,

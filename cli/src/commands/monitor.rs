@@ -1,4 +1,4 @@
-//! `concordat monitor kpi|record|saving`.
+//! `concordat monitor kpi|record|saving|cost|position`.
 
 use super::common::{human_recorded, ChangeArgs};
 use super::values::parsed;
@@ -10,6 +10,7 @@ use engine::Failure;
 use std::process::ExitCode;
 use workflows::ops::input::{Line, Number, SignedAmount, Text};
 use workflows::ops::monitor as ops;
+use workflows::proposal::rag::Direction;
 use workflows::quarter::Quarter;
 
 /// The `monitor` command words.
@@ -28,6 +29,13 @@ pub enum MonitorCommand {
         /// The unit the indicator is measured in, e.g. GBP or %.
         #[arg(long, value_parser = parsed::<Line>)]
         unit: Option<Line>,
+        /// Where the indicator stood before the service, e.g. 1.45.
+        #[arg(long, allow_hyphen_values = true, value_parser = parsed::<Number>)]
+        baseline: Option<Number>,
+        /// Which way is better: higher (the default) or lower. The status is green on or beyond
+        /// the target, amber within 10% of it, red beyond that.
+        #[arg(long, value_enum)]
+        direction: Option<DirectionArg>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -69,19 +77,37 @@ pub enum MonitorCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Record a quarter's cost once the quarter has ended; it is split between the councils by
+    /// the cost shares in force (equal unless the business case gave --cost-share).
+    Cost(super::finance::CostCmd),
+    /// Budget against actual, net position and payback of a proposal, in total and per council.
+    Position(super::finance::PositionCmd),
 }
 
 /// Runs a `monitor` command.
 pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failure> {
     let mut session = context::session(g, OpenMode::Existing).await?;
     let recorded = match cmd {
+        MonitorCommand::Cost(c) => super::finance::cost(&mut session, c).await?,
+        MonitorCommand::Position(p) => return super::finance::position(g, session, p).await,
         MonitorCommand::Kpi {
             id,
             name,
             target,
             unit,
+            baseline,
+            direction,
             change,
-        } => ops::kpi(&mut session, &id, name, target, unit, &change.change()).await?,
+        } => {
+            let input = ops::KpiInput {
+                name,
+                target,
+                unit,
+                baseline,
+                direction: direction.map(DirectionArg::direction),
+            };
+            ops::define_kpi(&mut session, &id, input, &change.change()).await?
+        }
         MonitorCommand::Record {
             id,
             name,
@@ -103,4 +129,23 @@ pub async fn exec(g: &GlobalArgs, cmd: MonitorCommand) -> Result<ExitCode, Failu
     };
     output::emit(g.json, &recorded, human_recorded)?;
     super::finish(session).await
+}
+
+/// Which way an indicator improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DirectionArg {
+    /// More is better.
+    Higher,
+    /// Less is better.
+    Lower,
+}
+
+impl DirectionArg {
+    /// The library's direction.
+    pub fn direction(self) -> Direction {
+        match self {
+            DirectionArg::Higher => Direction::Higher,
+            DirectionArg::Lower => Direction::Lower,
+        }
+    }
 }

@@ -115,6 +115,7 @@ fn human(v: &PartnershipView) -> String {
             .unwrap_or_default();
         out += &format!("  {:<14} {}{}\n", a.id, roles.join(", "), council);
     }
+    out += &arrangements(p);
     out += &format!(
         "Quarterly reports: {}; milestone reminders {:?} days ahead\n",
         p.schedule.quarterly_report, p.schedule.milestone_lead_days
@@ -144,6 +145,33 @@ fn human(v: &PartnershipView) -> String {
     }
     if !v.amendments.is_empty() {
         out += &format!("Amended with effect from: {}\n", v.amendments.join(", "));
+    }
+    out
+}
+
+/// The partnership's own arrangements under review, one line each (nothing when it names none).
+fn arrangements(p: &workflows::partnership::Partnership) -> String {
+    let mut out = String::new();
+    if !p.arrangements.is_empty() {
+        out += "Arrangements under review:\n";
+    }
+    for a in &p.arrangements {
+        let then = a
+            .then
+            .map(|m| format!(", then every {m} months"))
+            .unwrap_or_default();
+        out += &format!(
+            "  {:<14} {} (from {}): reviewed by {} after {} months{then}\n",
+            a.id,
+            a.title,
+            a.started,
+            a.reviewers(p).join(", "),
+            a.reviews
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
     }
     out
 }

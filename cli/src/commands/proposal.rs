@@ -474,14 +474,19 @@ fn show_kpis(v: &ProposalView) -> String {
         out += "Performance indicators:\n";
         for (name, k) in &v.kpis {
             let values: Vec<String> = k.values.iter().map(|(q, x)| format!("{q} {x}")).collect();
+            let unit = k
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
             out += &format!(
-                "  {name}: target {}{}; {}\n",
+                "  {name}: target {}{unit} ({}){}; {}\n",
                 k.target
                     .map(|t| t.to_string())
                     .unwrap_or_else(|| "-".into()),
-                k.unit
-                    .as_deref()
-                    .map(|u| format!(" {u}"))
+                k.direction.words(),
+                k.baseline
+                    .map(|b| format!(", baseline {b}{unit}"))
                     .unwrap_or_default(),
                 if values.is_empty() {
                     "no values yet".to_string()
@@ -489,6 +494,9 @@ fn show_kpis(v: &ProposalView) -> String {
                     values.join(", ")
                 }
             );
+            if let (Some(words), Some(q)) = (k.status_text, &k.status_quarter) {
+                out += &format!("    {q}: {words}\n");
+            }
         }
     }
     out

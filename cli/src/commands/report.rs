@@ -1,4 +1,4 @@
-//! `concordat report quarterly`.
+//! `concordat report quarterly|programme`.
 
 use super::GlobalArgs;
 use crate::report_doc::{self, DocFormat};
@@ -18,6 +18,9 @@ use workflows::report::layout::Layout;
 pub enum ReportCommand {
     /// A council's quarter as it stood at the quarter's end, from what was recorded by --known-at.
     Quarterly(QuarterlyArgs),
+    /// The programme's money across every council (costs, funding, budget against actual, net
+    /// position, payback) as the quarter stood at its end, from what was recorded by --known-at.
+    Programme(super::finance::ProgrammeArgs),
 }
 
 /// `report quarterly`.
@@ -40,7 +43,7 @@ pub struct QuarterlyArgs {
     /// The report layout (default: the one an issued report at --known-at used, else the newest).
     #[arg(long, value_name = "N")]
     layout: Option<String>,
-    /// A directory holding the council's own copy of the report templates (layout 2).
+    /// A directory holding the council's own copy of the report templates (layouts 2 and 3).
     #[arg(long, value_name = "DIR", env = "CONCORDAT_TEMPLATES")]
     templates: Option<PathBuf>,
     /// Write the report to FILE instead of standard output.
@@ -61,7 +64,10 @@ enum FormatArg {
 
 /// Runs a `report` command.
 pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failure> {
-    let ReportCommand::Quarterly(args) = cmd;
+    let args = match cmd {
+        ReportCommand::Quarterly(args) => args,
+        ReportCommand::Programme(p) => return super::finance::programme(g, p).await,
+    };
     let format = match (g.json, args.format) {
         (true, _) | (_, FormatArg::Json) => DocFormat::Json,
         (_, FormatArg::Md) => DocFormat::Markdown,

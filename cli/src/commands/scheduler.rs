@@ -8,12 +8,14 @@
 use super::GlobalArgs;
 use crate::{context, output};
 use clap::Subcommand;
-use engine::{open_store, Failure, FailureKind};
+use engine::{Failure, FailureKind};
 use jiff::{SignedDuration, Timestamp};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{signal, Signal, SignalKind};
+use workflows::email::config::OperatorConfig;
+use workflows::ops::email::Finished;
 use workflows::ops::scheduler::{self, TickReport};
 use workflows::ops::Session;
 
@@ -25,6 +27,13 @@ pub enum SchedulerCommand {
         /// Where quarterly reports are written (default: STORE/outbox).
         #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,
+        /// The operator's configuration: SMTP, contacts, the web address (default:
+        /// $CONCORDAT_CONFIG, else /etc/concordat/concordat.toml if it exists; none: no email).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// List what would fire and who would get which email; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Fire everything as it falls due, until SIGINT or SIGTERM.
     Run {
@@ -34,23 +43,43 @@ pub enum SchedulerCommand {
         /// Look for new reminders at least this often, in seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 5)]
         poll_secs: u64,
+        /// The operator's configuration (as for `tick`).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
 /// Runs a `scheduler` command.
 pub async fn exec(g: &GlobalArgs, cmd: SchedulerCommand) -> Result<ExitCode, Failure> {
     match cmd {
-        SchedulerCommand::Tick { outbox } => {
-            let outbox = outbox_dir(g, outbox)?;
+        SchedulerCommand::Tick {
+            outbox,
+            config,
+            dry_run,
+        } => {
+            let config = crate::email::load(config.as_deref())?;
             let mut session = context::session(g, engine::store::OpenMode::Existing).await?;
-            let report = scheduler::tick(&mut session, &outbox).await?;
+            if dry_run {
+                let plan =
+                    workflows::ops::email_plan::dry_run(&mut session, config.as_ref()).await?;
+                output::emit(g.json, &plan, super::scheduler_plan::human)?;
+                return super::finish(session).await;
+            }
+            let outbox = outbox_dir(g, outbox)?;
+            let finished = &mut Finished::default();
+            let report = tick_and_mail(&mut session, &outbox, config.as_ref(), finished).await?;
             output::emit(g.json, &report, |r| human(r, true))?;
             super::finish(session).await
         }
-        SchedulerCommand::Run { outbox, poll_secs } => {
+        SchedulerCommand::Run {
+            outbox,
+            poll_secs,
+            config,
+        } => {
+            let config = crate::email::load(config.as_deref())?;
             let outbox = outbox_dir(g, outbox)?;
             let poll = Duration::from_secs(poll_secs.max(1));
-            run(g, &outbox, poll).await
+            run(g, &outbox, poll, config.as_ref()).await
         }
     }
 }
@@ -127,17 +156,42 @@ impl Stop {
     }
 }
 
-async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, Failure> {
+/// One tick, then the email due (when the configuration has SMTP).
+async fn tick_and_mail(
+    session: &mut Session,
+    outbox: &Path,
+    config: Option<&OperatorConfig>,
+    finished: &mut Finished,
+) -> Result<TickReport, Failure> {
+    let mut report = scheduler::tick_with(session, outbox, config).await?;
+    if let Some(smtp) = config.and_then(|c| c.smtp.as_ref().map(|s| (c, s))) {
+        let (config, smtp) = smtp;
+        let mut postman = crate::email::smtp::SmtpPostman::new(smtp)?;
+        report.emails =
+            workflows::ops::email::deliver(session, config, &mut postman, finished).await?;
+    }
+    Ok(report)
+}
+
+async fn run(
+    g: &GlobalArgs,
+    outbox: &Path,
+    poll: Duration,
+    config: Option<&OperatorConfig>,
+) -> Result<ExitCode, Failure> {
     let mut stop = Stop::new()?;
     let clock = Clock::new()?;
+    context::share_connections();
     let location = context::store_location(g)?;
     let actor = context::actor(g);
     log_start(&location, outbox, poll, &clock);
     let mut all = TickReport::default();
+    // Messages sent or cancelled are never read again while this process runs.
+    let mut finished = Finished::default();
     let mut first = true;
     let ended = loop {
         let opened = tokio::select! {
-            opened = open_store(&location, engine::store::OpenMode::Existing, context::BUSY_WAIT) => opened,
+            opened = context::open(&location, engine::store::OpenMode::Existing) => opened,
             signal = stop.requested() => break Ok(signal),
         };
         let mut wait = poll;
@@ -145,7 +199,7 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
             Ok(store) => {
                 let now = clock.now();
                 let mut session = Session::new(store, now, actor.clone());
-                let round = scheduler::tick(&mut session, outbox).await;
+                let round = tick_and_mail(&mut session, outbox, config, &mut finished).await;
                 session.store.close().await?;
                 match round {
                     Ok(report) => {
@@ -155,6 +209,7 @@ async fn run(g: &GlobalArgs, outbox: &Path, poll: Duration) -> Result<ExitCode, 
                         }
                         all.fired.extend(report.fired);
                         all.reports.extend(report.reports);
+                        all.emails.extend(report.emails);
                         if let Some(next) = report.next_due {
                             let until = clock.now().duration_until(next);
                             wait = wait.min(Duration::try_from(until).unwrap_or(Duration::ZERO));
@@ -237,6 +292,17 @@ fn log_round(report: &TickReport) {
             "report issued"
         );
     }
+    for e in &report.emails {
+        tracing::info!(
+            message_id = %e.message_id,
+            contact = %e.contact,
+            attempt = e.attempt,
+            reply = %e.reply,
+            "email {}: {}",
+            e.outcome,
+            e.subject
+        );
+    }
 }
 
 /// A failure's message with its details, on one line.
@@ -252,7 +318,7 @@ fn retryable(e: &Failure) -> bool {
 }
 
 fn human(r: &TickReport, say_nothing: bool) -> String {
-    if r.fired.is_empty() {
+    if r.fired.is_empty() && r.emails.is_empty() {
         return if say_nothing {
             "Nothing was due.".into()
         } else {
@@ -268,6 +334,12 @@ fn human(r: &TickReport, say_nothing: bool) -> String {
         out += &format!(
             "report {} for {}: {} (sha256 {}, known at {})\n",
             rep.quarter, rep.council, rep.path, rep.sha256, rep.known_at
+        );
+    }
+    for e in &r.emails {
+        out += &format!(
+            "email {} to {} (attempt {}): {} ({})\n",
+            e.outcome, e.contact, e.attempt, e.subject, e.reply
         );
     }
     out

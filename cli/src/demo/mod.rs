@@ -1,5 +1,6 @@
 //! `concordat demo`: the 2008 programme loaded through the ordinary command line, then a tour.
 
+mod board;
 mod programme;
 
 use crate::global::GlobalArgs;
@@ -51,9 +52,16 @@ pub async fn exec(g: &GlobalArgs) -> Result<ExitCode, Failure> {
     );
     let _ = std::fs::remove_file(&partnership);
     init?;
+    let files = board::Files::write(&std::env::temp_dir(), PARTNERSHIP)?;
     for step in PROGRAMME {
-        run(&me, &store, step.recorded, step.actor, step.args)?;
+        let args = files.args(step.args);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let Err(e) = run(&me, &store, step.recorded, step.actor, &args) {
+            files.remove();
+            return Err(e);
+        }
     }
+    files.remove();
     let verified = run(
         &me,
         &store,
@@ -163,6 +171,9 @@ fn try_next(store: &str) -> Vec<String> {
         format!("concordat --store {s} audit verify"),
         format!("concordat --store {s} report quarterly --quarter 2008/09-Q4 --council redditch"),
         format!("concordat --store {s} reminders ics"),
+        format!("concordat --store {s} funding list"),
+        format!("concordat --store {s} monitor position elections --quarter 2009/10-Q1"),
+        format!("concordat --store {s} report programme --quarter 2009/10-Q2"),
     ]
 }
 
@@ -190,10 +201,13 @@ fn tour(s: &DemoSummary) -> String {
     out += "               at the Board, approval by both councils; live on 1 Oct 2008, saving £40,000 a year, 50/50.\n";
     out += "  Oct 2008     Community safety is put on hold over grant funding.\n";
     out += "  Nov 2008     Elections: consultation with staff, Unison, GMB and UCATT; the Board recommends by\n";
-    out += "               qualified majority (one abstention broke consensus).\n";
+    out += "               qualified majority (one abstention broke consensus) at its meeting at Redditch, which\n";
+    out += "               approves the minutes of 1 Sep; the Labour Group Leaders sit on the Board from 20 Oct.\n";
     out += "  Dec 2008     Bromsgrove approves elections; Redditch defers, then approves on 21 Jan 2009 (recorded\n";
     out += "               26 Jan: replay 22 Jan on either basis to see the difference). Live on 2 Mar 2009.\n";
-    out += "  2009         The scheduled job issues each council's quarterly report; six-month reviews are held.\n\n";
+    out += "  2009         The scheduled job issues each council's quarterly report; six-month reviews are held.\n";
+    out += "               The programme's funding is recorded (£40,000 of match funding from each Council, the\n";
+    out += "               regional efficiency partnership's grant) and the elections service's costs.\n\n";
     out += &format!(
         "The store: {}\n  {} commands, {} events; the chain verifies, head {}\n",
         s.store, s.commands, s.events, s.head
@@ -206,7 +220,7 @@ fn tour(s: &DemoSummary) -> String {
             out += &format!("  {r}\n");
         }
     }
-    out += "\nFive commands to try next:\n";
+    out += "\nEight commands to try next:\n";
     for c in &s.try_next {
         out += &format!("  {c}\n");
     }

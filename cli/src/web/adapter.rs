@@ -129,8 +129,14 @@ pub async fn run(
         DefineKpi => {
             let name = field(v, "name", "the indicator's name")?;
             let target = field(v, "target", "the target")?;
-            let unit = optional(v, "unit", "the unit")?;
-            ops::monitor::kpi(s, id, name, target, unit, c).await?;
+            let input = ops::monitor::KpiInput {
+                name,
+                target,
+                unit: optional(v, "unit", "the unit")?,
+                baseline: optional(v, "baseline", "the baseline")?,
+                direction: optional(v, "direction", "which way is better")?,
+            };
+            ops::monitor::define_kpi(s, id, input, c).await?;
         }
         KpiValue => {
             let name = field(v, "name", "the indicator's name")?;

@@ -18,6 +18,7 @@ mod sessions;
 mod tls;
 mod views;
 
+use crate::context;
 use crate::global::GlobalArgs;
 use clap::Args;
 use engine::Failure;
@@ -91,6 +92,7 @@ pub async fn exec(g: &GlobalArgs, args: ServeArgs) -> Result<ExitCode, Failure> 
         idle: Duration::from_secs(args.session_idle_secs),
         max_age: Duration::from_secs(args.session_max_secs),
     };
+    context::share_connections();
     let app = routes::App::new(config);
     // A missing store fails now, with the command's exit code.
     app.cache.read().await?;

@@ -108,7 +108,7 @@ async fn read(
                 ..nav.clone()
             };
             if api {
-                api_route(&app, &target).await
+                api_route(&app, &target, nav.user.is_some()).await
             } else {
                 page_route(&app, &target, &nav, host.as_deref()).await
             }
@@ -334,8 +334,9 @@ fn changed(path: &std::path::Path) -> Failure {
     .with_detail("ask the partnership's administrator to restore the file from a backup, or to issue the report again")
 }
 
-/// `/api/…`: each endpoint is the CLI command of the same name with `--json`.
-async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
+/// `/api/…`: each endpoint is the CLI command of the same name with `--json` (`signed_in`: the
+/// Board's exempt items show their reasons).
+async fn api_route(app: &App, target: &Target, signed_in: bool) -> Result<Reply, Failure> {
     let segs: Vec<&str> = target.segments.iter().map(String::as_str).collect();
     if let ["api", "verify"] = segs.as_slice() {
         return Ok(http::json(&verify(app, target.param("head")).await?));
@@ -346,7 +347,8 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
             "endpoints": [
                 "/api/partnership", "/api/proposals?stage=&council=", "/api/proposals/{id}",
                 "/api/proposals/{id}/history", "/api/replay?as_of=&basis=", "/api/reminders?until=",
-                "/api/verify?head=", "/calendar.ics"
+                "/api/verify?head=", "/api/board/meetings", "/api/board/meetings/{date}",
+                "/calendar.ics"
             ]
         }))),
         ["api", "partnership"] => Ok(http::json(&ops::init::show(&mut s).await?)),
@@ -375,6 +377,15 @@ async fn api_route(app: &App, target: &Target) -> Result<Reply, Failure> {
         ["api", "reminders"] => Ok(http::json(
             &ops::reminders::list(&mut s, target.param("until")).await?,
         )),
+        ["api", "board", "meetings"] => Ok(http::json(
+            &ops::board_meeting::list(&mut s, signed_in).await?,
+        )),
+        ["api", "board", "meetings", date] => {
+            let date = engine::time::parse_date(date)?;
+            Ok(http::json(
+                &ops::board_meeting::show(&mut s, date, signed_in).await?,
+            ))
+        }
         _ => Err(Failure::refused("there is no such endpoint")
             .with_detail("GET /api/ lists them: the same shapes as the command line's --json")),
     }

@@ -20,6 +20,7 @@ fn db_failure(e: tokio_postgres::Error) -> Failure {
 async fn connect_url(url: &str) -> Result<(Client, tokio::task::JoinHandle<()>)> {
     // The URL may hold a password: messages name the database only.
     let location = "the store's database";
+    let url = crate::store::without_pool_keys(url)?;
     let mut config: Config = url.parse().map_err(|e| {
         Failure::usage(format!("{location} is not a usable PostgreSQL URL: {e}"))
             .with_detail("write it as postgres://USER@HOST:PORT/DATABASE")

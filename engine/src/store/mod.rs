@@ -7,13 +7,17 @@ mod lock;
 mod paths;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod shared;
 
 pub use access::StoreAccess;
 pub use embedded::{EmbeddedStore, Shortfall, LOG_FILE, SNAPSHOT_DIR, WITNESS_FILE};
 pub use lock::StoreLock;
 pub use paths::{refuse_inside_store, OUTBOX_DIR};
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
+pub(crate) use postgres::without_pool_keys;
+#[cfg(feature = "postgres")]
+pub use postgres::{PoolSettings, PostgresStore, DEFAULT_POOL_SIZE, MAX_POOL_SIZE};
+pub use shared::SharedStores;
 
 use crate::error::{Failure, Result};
 use crate::event::{Event, NewEvent};

@@ -12,12 +12,17 @@
 //! The schema is created and migrated by concordat itself; `concordat_schema_version` records how far.
 
 mod append;
+mod conn;
 mod connect;
 mod errors;
+mod pool;
 mod tls;
 use append::Seen;
+use conn::{Conn, Statements};
 use connect::{configure_session, create_database, prepare_schema, Link};
 use errors::{connect_failure, db_failure, lock_failure, no_store, plain, schema_failure};
+use pool::Source;
+pub use pool::{PoolSettings, DEFAULT_POOL_SIZE, MAX_POOL_SIZE};
 
 use super::{ActorRoles, AppendRequest, EventStore, Head, OpenMode};
 use crate::error::{Failure, Result};
@@ -26,7 +31,7 @@ use async_trait::async_trait;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, Config, GenericClient, NoTls, Statement};
+use tokio_postgres::{Client, Config, GenericClient, NoTls};
 
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: i32 = 3;
@@ -95,38 +100,100 @@ const MIGRATIONS: &[&str] = &[
     append::APPEND_FUNCTION,
 ];
 
-/// A connection to a concordat store in a PostgreSQL database.
+/// A concordat store in a PostgreSQL database: one connection of its own, or a pool
+/// (`open_pooled`) whose handles share the connections, the head last seen and group commit.
 pub struct PostgresStore {
+    shared: std::sync::Arc<Shared>,
+}
+
+/// What every handle of one store shares.
+struct Shared {
     location: String,
-    /// `session_user`: the role this connection logged in as.
+    /// `session_user`: the role every connection of this store logged in as.
     session_role: String,
-    /// Shared by every caller: tokio-postgres pipelines their statements over the one connection.
-    client: Client,
-    /// The head and stream versions this connection last saw, which appends are sealed against.
+    /// The store's connection, or its pool (`pool.rs`).
+    source: Source,
+    /// The head and stream versions this process last saw, which appends are sealed against.
     seen: std::sync::Mutex<Seen>,
     /// Appends waiting to join the next group (`append.rs`).
     queue: std::sync::Mutex<Vec<append::Job>>,
     /// Held by the caller writing a group; the others wait to find their answer or lead the next.
     appending: Mutex<()>,
-    statements: Statements,
-    connection: tokio::task::JoinHandle<()>,
-}
-
-struct Statements {
-    append: Statement,
-    head: Statement,
-    read_stream: Statement,
-    read_from: Statement,
-    streams: Statement,
-    stream_version: Statement,
 }
 
 impl PostgresStore {
     /// Connects to the database named by `url` (`postgres://…` or `postgresql://…`), creating
     /// (`OpenMode::Create`) or migrating the schema; lock waits are bounded by `busy_wait`.
+    /// One connection, whatever the URL's `pool_size`: for a process that appends once.
     pub async fn open(url: &str, mode: OpenMode, busy_wait: Duration) -> Result<PostgresStore> {
+        let (conn, head, location, _, _) = Self::first_connection(url, mode, busy_wait).await?;
+        Ok(Self::with_source(
+            location,
+            conn.session_role.clone(),
+            head,
+            Source::One(Box::new(conn)),
+        ))
+    }
+
+    /// Opens an existing store as `open` does, then serves it from a pool of connections (the
+    /// URL's `pool_size`, default 8; a wait for a free one bounded by `pool_timeout` seconds, else
+    /// `busy_wait`). [`PostgresStore::handle`] gives further handles on the same pool.
+    pub async fn open_pooled(url: &str, busy_wait: Duration) -> Result<PostgresStore> {
+        let (conn, head, location, link, settings) =
+            Self::first_connection(url, OpenMode::Existing, busy_wait).await?;
+        let role = conn.session_role.clone();
+        let manager = pool::Manager {
+            link,
+            location: location.clone(),
+            busy_wait,
+            role: role.clone(),
+        };
+        let source = Source::pool(manager, settings, busy_wait)?;
+        Ok(Self::with_source(location, role, head, source))
+    }
+
+    /// Another handle on this store: the same connection or pool, seen head and commit groups.
+    pub fn handle(&self) -> PostgresStore {
+        PostgresStore {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// The pool's bounds, when this store is pooled.
+    pub fn pool_settings(&self) -> Option<PoolSettings> {
+        match &self.shared.source {
+            Source::One(_) => None,
+            Source::Pool(_, settings) => Some(*settings),
+        }
+    }
+
+    fn with_source(location: String, role: String, head: Head, source: Source) -> PostgresStore {
+        PostgresStore {
+            shared: std::sync::Arc::new(Shared {
+                location,
+                session_role: role,
+                source,
+                seen: std::sync::Mutex::new(Seen::new(head)),
+                queue: std::sync::Mutex::new(Vec::new()),
+                appending: Mutex::new(()),
+            }),
+        }
+    }
+
+    /// A connection to use now (`pool.rs`).
+    async fn conn(&self) -> Result<pool::Checkout<'_>> {
+        self.shared.source.checkout(&self.shared.location).await
+    }
+
+    /// Connects, creates or migrates the schema, prepares the statements and reads the head.
+    async fn first_connection(
+        url: &str,
+        mode: OpenMode,
+        busy_wait: Duration,
+    ) -> Result<(Conn, Head, String, Link, PoolSettings)> {
         let location = redact_url(url);
-        let mut link = Link::from_url(url, &location)?;
+        let (url, settings) = pool::split_pool(url, &location)?;
+        let mut link = Link::from_url(&url, &location)?;
         let config = &mut link.config;
         if config.get_dbname().is_none() {
             return Err(Failure::usage(format!("{location} names no database"))
@@ -138,7 +205,7 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("concordat");
         }
-        let (mut client, connection) = match link.connect_with(&link.config, &location).await {
+        let (mut client, task) = match link.connect_with(&link.config, &location).await {
             Err(e)
                 if mode == OpenMode::Create
                     && e.code() == Some(&SqlState::INVALID_CATALOG_NAME) =>
@@ -170,26 +237,17 @@ impl PostgresStore {
         let (statements, session_role, head) = match setup.await {
             Ok(done) => done,
             Err(e) => {
-                connection.abort();
+                task.abort();
                 return Err(e);
             }
         };
-        Ok(PostgresStore {
-            location,
-            session_role,
+        let conn = Conn {
             client,
-            seen: std::sync::Mutex::new(Seen::new(head)),
-            queue: std::sync::Mutex::new(Vec::new()),
-            appending: Mutex::new(()),
             statements,
-            connection,
-        })
-    }
-}
-
-impl Drop for PostgresStore {
-    fn drop(&mut self) {
-        self.connection.abort();
+            session_role,
+            task,
+        };
+        Ok((conn, head, location, link, settings))
     }
 }
 
@@ -211,29 +269,6 @@ fn head_of(seq: Option<i64>, hash: Option<String>, recorded_at: Option<String>) 
             recorded_at: None,
         },
     })
-}
-
-impl Statements {
-    /// Prepares every statement at once: tokio-postgres pipelines them over the one connection.
-    async fn prepare(client: &Client) -> Result<Statements> {
-        let p = |sql: &'static str| async move { client.prepare(sql).await.map_err(db_failure) };
-        let (append, head, read_stream, read_from, streams, stream_version) = tokio::try_join!(
-            p(append::APPEND_CALL),
-            p("SELECT seq, hash, recorded_at FROM concordat_events ORDER BY seq DESC LIMIT 1"),
-            p("SELECT line FROM concordat_events WHERE stream = $1 ORDER BY version"),
-            p("SELECT line FROM concordat_events WHERE seq >= $1 ORDER BY seq"),
-            p("SELECT stream FROM concordat_streams WHERE starts_with(stream, $1)"),
-            p("SELECT version FROM concordat_streams WHERE stream = $1"),
-        )?;
-        Ok(Statements {
-            append,
-            head,
-            read_stream,
-            read_from,
-            streams,
-            stream_version,
-        })
-    }
 }
 
 fn to_i64(n: u64) -> Result<i64> {
@@ -261,10 +296,11 @@ const PAGE: usize = 4096;
 impl PostgresStore {
     /// The next [`PAGE`] events from `from_seq` as (seq, export line).
     async fn page(&self, from_seq: u64) -> Result<Vec<(u64, String)>> {
-        let client = &self.client;
+        let conn = self.conn().await?;
         let from = to_i64(from_seq)?;
         let limit = PAGE as i64;
-        let rows = client
+        let rows = conn
+            .client
             .query(
                 "SELECT seq, line FROM concordat_events WHERE seq >= $1 ORDER BY seq LIMIT $2",
                 &[&from, &limit],
@@ -292,17 +328,19 @@ impl EventStore for PostgresStore {
     }
 
     fn session_role(&self) -> Option<String> {
-        Some(self.session_role.clone())
+        Some(self.shared.session_role.clone())
     }
 
     async fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
-        let client = &self.client;
-        let rows = client
-            .query(&self.statements.read_stream, &[&stream])
+        let conn = self.conn().await?;
+        let rows = conn
+            .client
+            .query(&conn.statements.read_stream, &[&stream])
             .await
             .map_err(db_failure)?;
         let events = parse_lines(rows)?;
-        self.seen
+        self.shared
+            .seen
             .lock()
             .expect("seen")
             .saw_version(stream, events.last().map_or(0, |e| e.version));
@@ -310,10 +348,11 @@ impl EventStore for PostgresStore {
     }
 
     async fn read_from(&self, from_seq: u64) -> Result<Vec<Event>> {
-        let client = &self.client;
+        let conn = self.conn().await?;
         let from = to_i64(from_seq.max(1))?;
-        let rows = client
-            .query(&self.statements.read_from, &[&from])
+        let rows = conn
+            .client
+            .query(&conn.statements.read_from, &[&from])
             .await
             .map_err(db_failure)?;
         parse_lines(rows)
@@ -361,9 +400,10 @@ impl EventStore for PostgresStore {
     }
 
     async fn streams(&self, prefix: &str) -> Result<Vec<String>> {
-        let client = &self.client;
-        let mut names: Vec<String> = client
-            .query(&self.statements.streams, &[&prefix])
+        let conn = self.conn().await?;
+        let mut names: Vec<String> = conn
+            .client
+            .query(&conn.statements.streams, &[&prefix])
             .await
             .map_err(db_failure)?
             .iter()
@@ -375,30 +415,40 @@ impl EventStore for PostgresStore {
     }
 
     async fn stream_version(&self, stream: &str) -> Result<u64> {
-        let client = &self.client;
-        let version = match client
-            .query_opt(&self.statements.stream_version, &[&stream])
+        let conn = self.conn().await?;
+        let version = match conn
+            .client
+            .query_opt(&conn.statements.stream_version, &[&stream])
             .await
             .map_err(db_failure)?
         {
             Some(row) => to_u64(row.get(0))?,
             None => 0,
         };
-        self.seen.lock().expect("seen").saw_version(stream, version);
+        self.shared
+            .seen
+            .lock()
+            .expect("seen")
+            .saw_version(stream, version);
         Ok(version)
     }
 
     async fn head(&self) -> Result<Head> {
-        let client = &self.client;
-        let head = match client
-            .query_opt(&self.statements.head, &[])
+        let conn = self.conn().await?;
+        let head = match conn
+            .client
+            .query_opt(&conn.statements.head, &[])
             .await
             .map_err(db_failure)?
         {
             Some(row) => head_of(row.get(0), row.get(1), row.get(2))?,
             None => head_of(None, None, None)?,
         };
-        self.seen.lock().expect("seen").saw_head(head.clone());
+        self.shared
+            .seen
+            .lock()
+            .expect("seen")
+            .saw_head(head.clone());
         Ok(head)
     }
 
@@ -408,12 +458,18 @@ impl EventStore for PostgresStore {
     }
 
     fn location(&self) -> String {
-        self.location.clone()
+        self.shared.location.clone()
     }
 }
 
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `url` without the pool's keys (`pool_size`, `pool_timeout`), for a connection made apart from
+/// the store's (the accounts table): tokio-postgres refuses keys it does not know.
+pub(crate) fn without_pool_keys(url: &str) -> Result<String> {
+    pool::split_pool(url, &redact_url(url)).map(|(rest, _)| rest)
 }
 
 /// The URL with any password replaced by `***` (in the user part and in `password=` parameters).
@@ -469,6 +525,8 @@ mod append_tests;
 mod failover_tests;
 #[cfg(test)]
 mod own_server_tests;
+#[cfg(test)]
+mod pool_tests;
 #[cfg(test)]
 mod roles_tests;
 #[cfg(test)]

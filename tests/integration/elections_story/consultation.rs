@@ -1,7 +1,7 @@
 //! October and November 2008: staff and unions consulted, and the Board's vote meanwhile.
 
 use super::{ok, refused, show};
-use crate::support::Env;
+use crate::support::{elections, Env};
 
 /// The consultation opens, and holds the proposal back while it is open.
 pub(super) fn the_consultation_opens(env: &mut Env) {
@@ -124,15 +124,7 @@ pub(super) fn the_consultation_closes(env: &mut Env) {
         env,
         "2008-11-21T12:01:00+00:00",
         "jce",
-        &[
-            "proposal",
-            "advance",
-            "elections",
-            "--to",
-            "council-approval",
-            "--on",
-            "2008-11-21",
-        ],
+        elections::TO_COUNCIL_APPROVAL,
     );
     let now = show(env);
     assert_eq!(now["consultation"]["status"], "closed");

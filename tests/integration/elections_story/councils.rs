@@ -1,7 +1,7 @@
 //! December 2008 and January 2009: each council decides for itself, through its own clerk.
 
 use super::{ok, refused};
-use crate::support::Env;
+use crate::support::{elections, Env};
 
 /// Bromsgrove approves; its clerk, having declared an interest, may not record more.
 pub(super) fn bromsgrove_approves(env: &mut Env) {
@@ -26,19 +26,7 @@ pub(super) fn bromsgrove_approves(env: &mut Env) {
         env,
         "2008-12-15T09:00:00+00:00",
         "bdc-clerk",
-        &[
-            "council",
-            "decide",
-            "elections",
-            "--council",
-            "bromsgrove",
-            "--decision",
-            "approve",
-            "--minute",
-            "BDC Council 10 Dec 2008",
-            "--on",
-            "2008-12-10",
-        ],
+        elections::BROMSGROVE_APPROVES,
     );
     // One of the Bromsgrove applicants for the elections post is the clerk's relative: recused.
     ok(

@@ -2,7 +2,7 @@
 //! and the case itself with its shares of the costs and savings.
 
 use super::{ok, refused};
-use crate::support::Env;
+use crate::support::{elections, Env};
 
 /// The proposal recorded; its id is taken once, and a quick win cannot skip its business case.
 pub(super) fn the_quick_win_is_proposed(env: &mut Env) {
@@ -65,15 +65,7 @@ pub(super) fn the_council_asks_for_a_business_case(env: &mut Env) {
         env,
         "2008-09-18T09:40:00+01:00",
         "jce",
-        &[
-            "proposal",
-            "advance",
-            "elections",
-            "--to",
-            "business-case",
-            "--on",
-            "2008-09-17",
-        ],
+        elections::TO_BUSINESS_CASE,
     );
     assert_eq!(
         (moved["stage"].as_str(), moved["version"].as_u64()),

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a store fixture and a way to run the binary.
 
 pub mod backend;
+pub mod elections;
 pub mod http;
 
 use serde_json::Value;

@@ -1,8 +1,9 @@
 //! `board vote`: the members present at one Shared Services Board meeting, as minuted.
 
-use super::change::{change, Change, Recorded};
+use super::change::{change_expecting, Change, Recorded};
 use super::input::{self, Name};
 use super::session::Session;
+use crate::board::vote::Named;
 use crate::proposal::ProposalCommand;
 use engine::Failure;
 use jiff::civil::Date;
@@ -52,6 +53,14 @@ pub async fn vote(
         return Err(Failure::usage("the vote names no member present")
             .with_detail("list the members present, by how they voted"));
     }
+    // A meeting scheduled that day brings its rules: attendance, the agenda, the quorum.
+    let named = Named {
+        support: &support,
+        oppose: &oppose,
+        abstain: &abstain,
+    };
+    let also =
+        super::board_meeting::check_vote(session, meeting, id, named, c.expect_version).await?;
     let command = ProposalCommand::BoardVote {
         meeting,
         support,
@@ -62,5 +71,5 @@ pub async fn vote(
         on: Some(meeting),
         expect_version: c.expect_version,
     };
-    change(session, id, command, &c).await
+    change_expecting(session, id, command, &c, also).await
 }

@@ -256,6 +256,18 @@ pub async fn change(
     command: ProposalCommand,
     change: &Change,
 ) -> Result<Recorded, Failure> {
+    change_expecting(session, id, command, change, Vec::new()).await
+}
+
+/// [`change`], the append also expecting other streams unchanged (`also`: e.g. the Board meeting
+/// whose attendance a vote was checked against), so a change to them meanwhile is a conflict.
+pub async fn change_expecting(
+    session: &mut Session,
+    id: &str,
+    command: ProposalCommand,
+    change: &Change,
+    also: Vec<Expectation>,
+) -> Result<Recorded, Failure> {
     let date = session.change_date(change.on).await?;
     let actor = permitted(session, date, &command.act()).await?;
     let state = load_state(session, id).await?;
@@ -270,16 +282,28 @@ pub async fn change(
         now: session.now,
     };
     let draft = decide(&state, &command, &ctx)?;
-    commit(session, state, draft, &actor.id, date).await
+    commit_expecting(session, state, draft, &actor.id, date, also).await
 }
 
 /// Appends `draft` to the proposal read as `state` (expecting its version) and reports it.
 pub async fn commit(
     session: &mut Session,
+    state: ProposalState,
+    draft: Draft,
+    actor: &str,
+    date: Date,
+) -> Result<Recorded, Failure> {
+    commit_expecting(session, state, draft, actor, date, Vec::new()).await
+}
+
+/// [`commit`], expecting the streams of `also` at their versions too.
+async fn commit_expecting(
+    session: &mut Session,
     mut state: ProposalState,
     draft: Draft,
     actor: &str,
     date: Date,
+    also: Vec<Expectation>,
 ) -> Result<Recorded, Failure> {
     let stream = state.stream();
     let event = NewEvent {
@@ -293,7 +317,9 @@ pub async fn commit(
         stream,
         version: state.version,
     };
-    let written = session.append(vec![event], vec![expectation]).await?;
+    let mut expectations = vec![expectation];
+    expectations.extend(also);
+    let written = session.append(vec![event], expectations).await?;
     let event = written
         .into_iter()
         .next()

@@ -183,12 +183,18 @@ pub struct Number(pub Decimal);
 impl FromStr for Number {
     type Err = Failure;
     fn from_str(text: &str) -> Result<Number, Failure> {
-        Decimal::from_str(text.trim())
-            .map(|d| Number(d.normalize()))
+        let number = Decimal::from_str(text.trim())
+            .map(|d| d.normalize())
             .map_err(|_| {
                 Failure::usage(format!("{text:?} is not a number"))
                     .with_detail("write it like 98 or 97.5")
-            })
+            })?;
+        // Bounded so that a status against a target is exact arithmetic (proposal/rag.rs).
+        if number.scale() > 6 || number.abs() >= Decimal::from(10_000_000_000_000_000i64) {
+            return Err(Failure::usage(format!("{text:?} is too long a number"))
+                .with_detail("give at most 16 digits before the point and 6 after"));
+        }
+        Ok(Number(number))
     }
 }
 

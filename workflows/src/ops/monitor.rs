@@ -3,23 +3,35 @@
 use super::change::{change, Change, Recorded};
 use super::input::{Line, Number, SignedAmount, Text};
 use super::session::Session;
+use crate::proposal::rag::Direction;
 use crate::proposal::ProposalCommand;
 use crate::quarter::Quarter;
 use engine::Failure;
 
-/// `monitor kpi ID --name NAME --target NUMBER [--unit UNIT]`.
-pub async fn kpi(
+/// An indicator's definition as `monitor kpi` takes it.
+#[derive(Debug, Clone)]
+pub struct KpiInput {
+    pub name: Line,
+    pub target: Number,
+    pub unit: Option<Line>,
+    pub baseline: Option<Number>,
+    /// None: higher is better.
+    pub direction: Option<Direction>,
+}
+
+/// `monitor kpi ID --name NAME --target NUMBER [--unit UNIT] [--baseline NUMBER] [--direction D]`.
+pub async fn define_kpi(
     session: &mut Session,
     id: &str,
-    name: Line,
-    target: Number,
-    unit: Option<Line>,
+    input: KpiInput,
     c: &Change,
 ) -> Result<Recorded, Failure> {
     let command = ProposalCommand::DefineKpi {
-        name: name.0,
-        target: target.0,
-        unit: unit.map(|u| u.0),
+        name: input.name.0,
+        target: input.target.0,
+        unit: input.unit.map(|u| u.0),
+        baseline: input.baseline.map(|b| b.0),
+        direction: input.direction,
     };
     change(session, id, command, c).await
 }

@@ -1,4 +1,4 @@
-//! The scheduler's projection: the reminder facts of every proposal and programme milestone as
+//! The scheduler's projection: the reminder facts of every proposal, programme milestone and risk as
 //! the log stands, saved beside the log (a projection snapshot under [`KEY`], checked against the
 //! log position and event hash it covers), so `scheduler tick` and `reminders list|ics` re-fold
 //! only the streams changed since — each through the fold itself ([`live_state`], [`project`]),
@@ -6,13 +6,18 @@
 
 use super::change::live_state;
 use super::reminders::{
-    assemble, facts, fold_milestone, partnership_at, programme_milestone_facts, snapshot,
+    assemble, facts, fold_milestone, meeting_at, partnership_at, programme_milestone_facts,
+    risk_at, snapshot,
 };
 use super::session::Session;
+use crate::arrangement::review::{self, ReviewHeld};
+use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
+use crate::board::MEETING_STREAM_PREFIX;
 use crate::milestone::MILESTONE_STREAM_PREFIX;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{Cut, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::{Facts, MilestoneFacts, ProposalFacts};
+use crate::reminders::{Facts, MeetingFacts, MilestoneFacts, ProposalFacts, RiskFacts};
+use crate::risk::RISK_STREAM_PREFIX;
 use engine::{EventStore, Failure, Head};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +27,7 @@ pub const KEY: &str = "projection:reminder-facts";
 /// Below this many events the facts are folded afresh: cheaper than opening saved state.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Projection`].
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 4;
 
 /// The reminder facts of one stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +36,12 @@ enum Entry {
     Proposal(Option<(ProposalFacts, Vec<MilestoneFacts>)>),
     /// A programme milestone's (None: not added).
     Milestone(Option<MilestoneFacts>),
+    /// A risk's (None: not entered).
+    Risk(Option<RiskFacts>),
+    /// The reviews recorded of an arrangement of the partnership.
+    Arrangement(Vec<ReviewHeld>),
+    /// A Board meeting's (None: not scheduled).
+    Meeting(Option<MeetingFacts>),
 }
 
 /// The projection: every stream's facts as of log position `seq`.
@@ -89,9 +100,17 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
         session.store.save_snapshot(KEY, head.seq, &bytes).await?;
     }
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
-    let (proposals, milestones) = collect(&projection);
+    let c = collect(&projection);
     Ok((
-        assemble(&history, registered_at, proposals, milestones)?,
+        assemble(
+            &history,
+            registered_at,
+            c.proposals,
+            c.milestones,
+            c.risks,
+            &c.arrangements,
+            c.meetings,
+        )?,
         head,
     ))
 }
@@ -164,7 +183,11 @@ async fn changed_since(
 }
 
 fn is_folded(stream: &str) -> bool {
-    stream.starts_with(PROPOSAL_STREAM_PREFIX) || stream.starts_with(MILESTONE_STREAM_PREFIX)
+    stream.starts_with(PROPOSAL_STREAM_PREFIX)
+        || stream.starts_with(MILESTONE_STREAM_PREFIX)
+        || stream.starts_with(RISK_STREAM_PREFIX)
+        || stream.starts_with(ARRANGEMENT_PREFIX)
+        || stream.starts_with(MEETING_STREAM_PREFIX)
 }
 
 async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
@@ -174,16 +197,34 @@ async fn every_stream(store: &dyn EventStore) -> Result<BTreeSet<String>, Failur
         .into_iter()
         .collect();
     all.extend(store.streams(MILESTONE_STREAM_PREFIX).await?);
+    all.extend(store.streams(RISK_STREAM_PREFIX).await?);
+    all.extend(store.streams(ARRANGEMENT_PREFIX).await?);
+    all.extend(store.streams(MEETING_STREAM_PREFIX).await?);
     Ok(all)
 }
 
-/// One stream folded live: a proposal through the fold, a programme milestone through its own.
+/// One stream folded live: a proposal through the fold, a programme milestone or an arrangement
+/// through its own.
 async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
+    if stream.starts_with(ARRANGEMENT_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        return Ok(Entry::Arrangement(review::fold(&events, &Cut::LIVE)?));
+    }
     if stream.starts_with(PROPOSAL_STREAM_PREFIX) {
         let state = live_state(session, stream, None).await?;
         return Ok(Entry::Proposal(
             state.map(|s| (proposal_facts(&s), milestone_facts(&s))),
         ));
+    }
+    if stream.starts_with(RISK_STREAM_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        let risk = risk_at(&events, &Cut::LIVE)?;
+        return Ok(Entry::Risk(risk.as_ref().map(RiskFacts::of)));
+    }
+    if stream.starts_with(MEETING_STREAM_PREFIX) {
+        let events = session.store.read_stream(stream).await?;
+        let meeting = meeting_at(&events, &Cut::LIVE)?;
+        return Ok(Entry::Meeting(meeting.as_ref().map(MeetingFacts::of)));
     }
     let milestone = fold_milestone(session, stream, &Cut::LIVE).await?;
     Ok(Entry::Milestone(
@@ -191,11 +232,24 @@ async fn entry(session: &mut Session, stream: &str) -> Result<Entry, Failure> {
     ))
 }
 
-/// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has them.
-fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>) {
+/// The facts of every stream, gathered as a fresh fold has them.
+struct Collected {
+    proposals: Vec<ProposalFacts>,
+    milestones: Vec<MilestoneFacts>,
+    arrangements: Vec<ReviewHeld>,
+    risks: Vec<RiskFacts>,
+    meetings: Vec<MeetingFacts>,
+}
+
+/// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has
+/// them; the arrangements' reviews, the risks and the Board's meetings stream by stream.
+fn collect(projection: &Projection) -> Collected {
     let mut proposals = Vec::new();
+    let mut arrangements = Vec::new();
     let mut programme = Vec::new();
     let mut of_proposals = Vec::new();
+    let mut risks = Vec::new();
+    let mut meetings = Vec::new();
     for entry in projection.streams.values() {
         match entry {
             Entry::Proposal(Some((p, ms))) => {
@@ -203,11 +257,20 @@ fn collect(projection: &Projection) -> (Vec<ProposalFacts>, Vec<MilestoneFacts>)
                 of_proposals.extend(ms.iter().cloned());
             }
             Entry::Milestone(Some(m)) => programme.push(m.clone()),
+            Entry::Risk(Some(r)) => risks.push(r.clone()),
+            Entry::Arrangement(held) => arrangements.extend(held.iter().cloned()),
+            Entry::Meeting(Some(m)) => meetings.push(m.clone()),
             _ => {}
         }
     }
     programme.extend(of_proposals);
-    (proposals, programme)
+    Collected {
+        proposals,
+        milestones: programme,
+        arrangements,
+        risks,
+        meetings,
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,17 @@
 //! ([`snapshot`]) summarised for the reminder rules ([`facts`]).
 
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
+use crate::arrangement::review::ReviewHeld;
+use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
+use crate::board::{Meeting, MEETING_STREAM_PREFIX};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::partnership::Partnership;
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
 use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::firing::{fired_ids, STREAM_PREFIX};
 use crate::reminders::{
-    ics, Facts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    ics, Facts, MeetingFacts, MilestoneFacts, Outlook, ProposalFacts, Reminder, ReminderView,
+    RiskFacts,
 };
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, local_date, parse_date};
@@ -31,6 +35,12 @@ pub struct Snapshot {
     pub proposals: Vec<ProposalState>,
     /// Programme milestones (those of a proposal are in its state), in id order.
     pub milestones: Vec<Milestone>,
+    /// The risk register as the cut admits it, in stream order.
+    pub risks: Vec<crate::risk::Risk>,
+    /// The reviews recorded of the partnership's arrangements, stream by stream.
+    pub arrangement_reviews: Vec<crate::arrangement::review::ReviewHeld>,
+    /// The Board's meetings, in date order.
+    pub meetings: Vec<Meeting>,
     /// The last event the cut's recorded/seq bounds admit (seq 0 for none).
     pub head: Head,
 }
@@ -58,6 +68,9 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             registered_at,
             proposals: Vec::new(),
             milestones: Vec::new(),
+            risks: Vec::new(),
+            arrangement_reviews: Vec::new(),
+            meetings: Vec::new(),
             head,
         });
     }
@@ -77,7 +90,43 @@ pub async fn snapshots(session: &mut Session, cuts: &[Cut]) -> Result<Vec<Snapsh
             }
         }
     }
+    for stream in session
+        .store
+        .streams(crate::risk::RISK_STREAM_PREFIX)
+        .await?
+    {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.risks.extend(risk_at(&events, cut)?);
+        }
+    }
+    for stream in session.store.streams(ARRANGEMENT_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            snap.arrangement_reviews
+                .extend(crate::arrangement::review::fold(&events, cut)?);
+        }
+    }
+    for stream in session.store.streams(MEETING_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        for (cut, snap) in cuts.iter().zip(&mut all) {
+            if let Some(m) = meeting_at(&events, cut)? {
+                snap.meetings.push(m);
+            }
+        }
+    }
     Ok(all)
+}
+
+/// A Board meeting's events folded at `cut` (None: not scheduled by then).
+pub fn meeting_at(events: &[Event], cut: &Cut) -> Result<Option<Meeting>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    Meeting::fold(&admitted)
 }
 
 /// A programme milestone's stream folded at `cut` (None: not added by then).
@@ -98,6 +147,17 @@ fn milestone_at(events: &[Event], cut: &Cut) -> Result<Option<Milestone>, Failur
         }
     }
     Milestone::fold(&admitted)
+}
+
+/// A risk's events folded at `cut` (None: not entered by then).
+pub fn risk_at(events: &[Event], cut: &Cut) -> Result<Option<crate::risk::Risk>, Failure> {
+    let mut admitted: Vec<&Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if cut.admits(event)? {
+            admitted.push(event);
+        }
+    }
+    crate::risk::Risk::fold(&admitted)
 }
 
 /// The partnership as recorded under `recorded_cut`, and when it was registered.
@@ -209,6 +269,9 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, Failure> {
         snapshot.registered_at,
         snapshot.proposals.iter().map(proposal_facts).collect(),
         milestones,
+        snapshot.risks.iter().map(RiskFacts::of).collect(),
+        &snapshot.arrangement_reviews,
+        snapshot.meetings.iter().map(MeetingFacts::of).collect(),
     )
 }
 
@@ -224,12 +287,16 @@ pub fn programme_milestone_facts(m: &Milestone) -> MilestoneFacts {
 }
 
 /// The reminder rules' facts: the partnership's latest recorded schedule and zone, with the
-/// proposals' and milestones' facts (programme milestones first, each proposal's after).
+/// proposals' and milestones' facts (programme milestones first, each proposal's after) and the
+/// latest recorded arrangements with the reviews recorded of them.
 pub fn assemble(
     partnership: &PartnershipHistory,
     registered_at: Timestamp,
     proposals: Vec<ProposalFacts>,
     milestones: Vec<MilestoneFacts>,
+    risks: Vec<RiskFacts>,
+    arrangement_reviews: &[ReviewHeld],
+    meetings: Vec<MeetingFacts>,
 ) -> Result<Facts, Failure> {
     let p = partnership.latest();
     Ok(Facts {
@@ -241,7 +308,10 @@ pub fn assemble(
         council_names: council_names(partnership),
         proposals,
         milestones,
+        risks,
         ends: partnership.ended().map(|e| e.on),
+        arrangements: crate::reminders::arrangement::arrangement_facts(p, arrangement_reviews),
+        meetings,
     })
 }
 

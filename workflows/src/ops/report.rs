@@ -2,7 +2,7 @@
 //! from what had been recorded by `--known-at` (an instant, or `seq:N`; default: now).
 
 use super::reminders::{council_names, head_at, partnership_at};
-use super::report_facts::{facts_at, programme_milestones};
+use super::report_facts::{self, facts_at, programme_milestones};
 use super::session::{PartnershipHistory, Session};
 use super::{reminder_projection, report_projection};
 use crate::proposal::Cut;
@@ -165,6 +165,12 @@ pub async fn generate(
     let upcoming = upcoming(session, &head, &recorded_cut, quarter).await?;
     let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
     let contributions = report_projection::contributions(session, &period, &head).await?;
+    // The partnership's own sections (layout 3): risks, arrangements' reviews and money, each read
+    // as it stood at the quarter's end.
+    let end_cut = known.cut(Some(last_day));
+    let risks = report_facts::risks_at(session, &end_cut).await?;
+    let reviews = report_facts::arrangement_reviews_at(session, &end_cut).await?;
+    let funding = super::funding::under(session, &end_cut).await?;
     let mut names = council_names(&history);
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
@@ -178,7 +184,7 @@ pub async fn generate(
         hash: head.hash.clone(),
         checkpoint: super::checkpoint::body_at(session, head.seq).await?,
     };
-    Ok(councils
+    let mut built: Vec<QuarterlyReport> = councils
         .iter()
         .map(|c| {
             report::build(&Inputs {
@@ -198,9 +204,21 @@ pub async fn generate(
                 year_start: start,
                 registered_on: local_date(registered_at, &tz),
                 last_recorded_on,
+                risks: &risks,
             })
         })
-        .collect())
+        .collect();
+    let listed = built
+        .iter()
+        .flat_map(|r| r.proposals.iter().map(|p| p.id.clone()))
+        .collect();
+    let states = report_facts::proposals_at(session, &listed, &history, &end_cut).await?;
+    for r in &mut built {
+        r.arrangement_reviews =
+            report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
+        r.finance = Some(finance_of(r, &states, &funding, start));
+    }
+    Ok(built)
 }
 
 /// The reminders due in the quarter after `quarter`, as known at `head` (the reminder projection
@@ -230,6 +248,20 @@ async fn upcoming(
             r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
         })
         .collect())
+}
+
+/// The report's money beyond savings: of the proposals it lists, with the funding of the cut.
+fn finance_of(
+    r: &report::QuarterlyReport,
+    proposals: &[crate::proposal::ProposalState],
+    funding: &[crate::finance::funding::Funding],
+    start: crate::quarter::YearStart,
+) -> report::finance::FinanceSection {
+    let mine: Vec<&crate::proposal::ProposalState> = proposals
+        .iter()
+        .filter(|p| r.proposals.iter().any(|l| l.id == p.id))
+        .collect();
+    report::finance::section(&r.council, &mine, funding, r.quarter, start)
 }
 
 /// Whether `council` was a council of the partnership at some time up to `date`.
@@ -308,5 +340,5 @@ pub fn render(
             return Ok(text.expect("a report always serialises") + "\n");
         }
     };
-    templates::render(reports, kind, templates)
+    templates::render(reports, kind, layout, templates)
 }

@@ -1,12 +1,19 @@
 //! The reads a report makes besides its proposals' contributions, each one stream at a time: the
-//! reminder facts as known at an earlier cut than the log's head, and the programme milestones.
+//! reminder facts as known at an earlier cut than the log's head, the programme milestones, the
+//! risk register, the arrangements' reviews, the Board's meetings and, for the money section, the
+//! states of the proposals a report lists.
 
-use super::reminders::{assemble, fold_milestone, partnership_at, programme_milestone_facts};
-use super::session::Session;
+use super::reminders::{
+    assemble, fold_milestone, meeting_at, partnership_at, programme_milestone_facts, risk_at,
+};
+use super::session::{PartnershipHistory, Session};
+use crate::arrangement::review::ReviewHeld;
+use crate::board::{Meeting, MEETING_STREAM_PREFIX};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
-use crate::proposal::{project, Cut, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::Facts;
+use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
+use crate::reminders::{Facts, MeetingFacts, RiskFacts};
+use crate::risk::{Risk, RISK_STREAM_PREFIX};
 use engine::Failure;
 
 /// The reminder facts at `recorded_cut` (what a fresh fold of the snapshot gives), folding one
@@ -29,7 +36,72 @@ pub async fn facts_at(session: &mut Session, recorded_cut: &Cut) -> Result<Facts
         .map(programme_milestone_facts)
         .collect();
     milestones.extend(of_proposals);
-    assemble(&history, registered_at, proposals, milestones)
+    let risks = risks_at(session, recorded_cut).await?;
+    let reviews = arrangement_reviews_at(session, recorded_cut).await?;
+    let meetings = meetings_at(session, recorded_cut).await?;
+    assemble(
+        &history,
+        registered_at,
+        proposals,
+        milestones,
+        risks.iter().map(RiskFacts::of).collect(),
+        &reviews,
+        meetings.iter().map(MeetingFacts::of).collect(),
+    )
+}
+
+/// The risk register under `cut`, in stream order.
+pub async fn risks_at(session: &mut Session, cut: &Cut) -> Result<Vec<Risk>, Failure> {
+    let mut all = Vec::new();
+    for stream in session.store.streams(RISK_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        all.extend(risk_at(&events, cut)?);
+    }
+    Ok(all)
+}
+
+/// The reviews recorded of the partnership's arrangements under `cut`, stream by stream.
+pub async fn arrangement_reviews_at(
+    session: &mut Session,
+    cut: &Cut,
+) -> Result<Vec<ReviewHeld>, Failure> {
+    let mut all = Vec::new();
+    for stream in session
+        .store
+        .streams(crate::arrangement::STREAM_PREFIX)
+        .await?
+    {
+        let events = session.store.read_stream(&stream).await?;
+        all.extend(crate::arrangement::review::fold(&events, cut)?);
+    }
+    Ok(all)
+}
+
+/// The Board's meetings scheduled under `cut`, in date order.
+pub async fn meetings_at(session: &mut Session, cut: &Cut) -> Result<Vec<Meeting>, Failure> {
+    let mut all = Vec::new();
+    for stream in session.store.streams(MEETING_STREAM_PREFIX).await? {
+        let events = session.store.read_stream(&stream).await?;
+        all.extend(meeting_at(&events, cut)?);
+    }
+    Ok(all)
+}
+
+/// The states under `cut` of the proposals `ids` (those a report lists: its money section needs
+/// their costs and business cases), folded one stream at a time.
+pub async fn proposals_at(
+    session: &mut Session,
+    ids: &std::collections::BTreeSet<String>,
+    history: &PartnershipHistory,
+    cut: &Cut,
+) -> Result<Vec<ProposalState>, Failure> {
+    let mut all = Vec::new();
+    for id in ids {
+        let stream = format!("{PROPOSAL_STREAM_PREFIX}{id}");
+        let events = session.store.read_stream(&stream).await?;
+        all.extend(project(&events, history, cut)?);
+    }
+    Ok(all)
 }
 
 /// The programme milestones added under `cut`, in id order.

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Below this many events the contributions are folded afresh and nothing is saved.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Contribution`].
-pub const FORMAT: u8 = 1;
+pub const FORMAT: u8 = 2;
 
 /// The key the projection of the quarter ending on `last_day` is saved under.
 pub fn key(last_day: Date) -> String {

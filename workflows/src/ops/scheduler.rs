@@ -8,11 +8,13 @@
 //! anything is recorded; then each firing is recorded with its reports' SHA-256 in one append. An
 //! outbox that cannot be written fails the tick naming the path, with nothing recorded.
 
+use super::email::Addressing;
 use super::reminder_projection::live;
 use super::reminders::fired;
 use super::report::{generate, render, Format, KnownAt};
 use super::session::Session;
 use super::tick_index;
+use crate::email::config::OperatorConfig;
 use crate::partnership::Role;
 use crate::quarter::Quarter;
 use crate::remedy::Remedy;
@@ -34,6 +36,9 @@ use std::path::Path;
 pub struct TickReport {
     pub fired: Vec<Fired>,
     pub reports: Vec<IssuedReport>,
+    /// The email attempts made after the firings (present only when there were any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<crate::email::Attempted>,
     /// The next instant something falls due, if within [`NEXT_DUE_WITHIN`] (for `scheduler run`).
     #[serde(skip)]
     pub next_due: Option<Timestamp>,
@@ -66,7 +71,17 @@ pub async fn scheduler_actor(session: &mut Session) -> Result<String, Failure> {
 /// Fires everything due up to `session.now` that has not fired, oldest first; reports go to
 /// `outbox` (created if missing).
 pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Failure> {
+    tick_with(session, outbox, None).await
+}
+
+/// [`tick`], each firing also queuing its email when `config` has SMTP (`ops::email`).
+pub async fn tick_with(
+    session: &mut Session,
+    outbox: &Path,
+    config: Option<&OperatorConfig>,
+) -> Result<TickReport, Failure> {
     let actor = scheduler_actor(session).await?;
+    let addressing = Addressing::new(session, config).await?;
     let now = session.now;
     if tick_index::nothing_due(session, now, NEXT_DUE_WITHIN).await? {
         return Ok(TickReport::default());
@@ -110,6 +125,10 @@ pub async fn tick(session: &mut Session, outbox: &Path) -> Result<TickReport, Fa
         let mut events = vec![firing::fired_event(&fired, now, &tz, &actor, today)];
         for (_, issued) in &written {
             events.push(firing::report_event(&reminder.id, issued, &actor, today));
+        }
+        if let Some(addressing) = &addressing {
+            let councils: Vec<String> = written.iter().map(|(_, i)| i.council.clone()).collect();
+            events.extend(addressing.queued_events(&reminder, &councils, &actor, today));
         }
         firings.push(Firing {
             id: reminder.id,

@@ -113,6 +113,7 @@ impl ProposalState {
             went_live: None,
             kpis: Default::default(),
             savings: Default::default(),
+            costs: Vec::new(),
             reviews: Vec::new(),
             milestones: Default::default(),
             recused: Default::default(),
@@ -171,6 +172,9 @@ impl ProposalState {
                 let kpi = self.kpis.entry(d.name).or_default();
                 kpi.target = Some(d.target);
                 kpi.unit = d.unit;
+                // The latest definition stands in full: baseline and direction as it gives them.
+                kpi.baseline = d.baseline;
+                kpi.direction = d.direction.unwrap_or_default();
             }
             E::KpiValueRecorded(d) => {
                 let kpi = self.kpis.entry(d.name).or_default();
@@ -212,6 +216,7 @@ impl ProposalState {
             E::CouncilLeft(d) => self.council_left(d, event, on),
             E::ShareVariationProposed(d) => self.variation_proposed(d, event, on),
             E::ShareVariationConsented(d) => self.variation_consented(d, event, on),
+            E::CostRecorded(d) => super::costs::apply(self, d, on),
         }
         if super::shares::reapportions(&event.kind) {
             super::shares::reapportion(self);

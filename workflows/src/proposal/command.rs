@@ -104,6 +104,8 @@ pub enum ProposalCommand {
         name: String,
         target: Decimal,
         unit: Option<String>,
+        baseline: Option<Decimal>,
+        direction: Option<super::rag::Direction>,
     },
     RecordKpi {
         name: String,
@@ -117,6 +119,16 @@ pub enum ProposalCommand {
         /// Replaces the figure already recorded for the quarter.
         correct: bool,
         /// Why (required for a correction and for a shortfall).
+        reason: Option<String>,
+    },
+    /// A quarter's cost, split by the cost shares in force (see `costs.rs`).
+    RecordCost {
+        quarter: Quarter,
+        kind: super::costs::CostKind,
+        amount: Money,
+        code: Option<String>,
+        paid_by: Option<String>,
+        correct: bool,
         reason: Option<String>,
     },
     RecordReview {
@@ -180,6 +192,7 @@ impl ProposalCommand {
             }
             DefineKpi { .. } | RecordKpi { .. } | RecordSaving { .. } => Act::Monitor,
             RecordReview { council, .. } => Act::RecordReview(council.clone()),
+            RecordCost { paid_by, .. } => Act::RecordFinance(paid_by.clone()),
             AddMilestone { .. } | AmendMilestone { .. } | CompleteMilestone { .. } => {
                 Act::ManageMilestones
             }

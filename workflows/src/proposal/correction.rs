@@ -71,6 +71,7 @@ pub fn act_for(event: &ProposalEvent) -> Option<Act> {
         E::CallInRequested(d) => Act::RecordCallIn(d.council.clone()),
         E::CallInResolved(d) => Act::RecordCallIn(d.council.clone()),
         E::KpiDefined(_) | E::KpiValueRecorded(_) | E::SavingRecorded(_) => Act::Monitor,
+        E::CostRecorded(d) => Act::RecordFinance(d.paid_by.clone()),
         E::ReviewRecorded(d) => Act::RecordReview(d.council.clone()),
         E::MilestoneAdded(_) | E::MilestoneAmended(_) | E::MilestoneCompleted(_) => {
             Act::ManageMilestones

@@ -66,6 +66,7 @@ pub const BY_EVENT: &[(&str, &[Anchor])] = &[
     (CALL_IN_RESOLVED, &[OwnCallIn]),
     (KPI_VALUE_RECORDED, &[GoLive]),
     (SAVING_RECORDED, &[GoLive]),
+    (super::costs::COST_RECORDED, &[GoLive]),
     (REVIEW_RECORDED, &[GoLive]),
 ];
 
@@ -205,6 +206,7 @@ pub fn words(event: &ProposalEvent) -> String {
         E::CallInResolved(d) => format!("the resolution of {}'s call-in", d.council),
         E::KpiValueRecorded(d) => format!("the {} value of {}", d.name, d.quarter),
         E::SavingRecorded(d) => format!("the saving of {}", d.quarter),
+        E::CostRecorded(d) => format!("the {} cost of {}", d.kind, d.quarter),
         E::ReviewRecorded(d) => format!("{}'s {} review", d.council, d.kind.as_str()),
         other => format!("the {} event", other.kind()),
     }

@@ -121,6 +121,13 @@ pub fn decide(
             InterestDeclared {
                 actor: ctx.actor.to_string(),
                 reason: reason.clone(),
+                told: crate::monitoring_officer::told(
+                    ctx.partnership,
+                    ctx.actor,
+                    &state.councils,
+                    ctx.now,
+                    &ctx.partnership.tz(),
+                ),
             },
         ))),
         AddMilestone { id, title, due } => {
@@ -222,8 +229,21 @@ fn record(
 fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Result<Draft, Failure> {
     use ProposalCommand::*;
     match command {
-        DefineKpi { name, target, unit } => {
-            monitoring::decide_define_kpi(state, name, *target, unit.as_deref())
+        DefineKpi {
+            name,
+            target,
+            unit,
+            baseline,
+            direction,
+        } => {
+            let definition = monitoring::KpiDefinition {
+                name,
+                target: *target,
+                unit: unit.as_deref(),
+                baseline: *baseline,
+                direction: *direction,
+            };
+            monitoring::decide_define_kpi(state, &definition)
         }
         RecordKpi {
             name,
@@ -241,6 +261,27 @@ fn monitor(state: &ProposalState, command: &ProposalCommand, ctx: &Ctx) -> Resul
             SavingEntry {
                 quarter: *quarter,
                 amount: *amount,
+                correct: *correct,
+                reason: reason.as_deref(),
+            },
+        ),
+        RecordCost {
+            quarter,
+            kind,
+            amount,
+            code,
+            paid_by,
+            correct,
+            reason,
+        } => super::costs::decide_cost(
+            state,
+            ctx,
+            super::costs::CostEntry {
+                quarter: *quarter,
+                kind: *kind,
+                amount: *amount,
+                code: code.as_deref(),
+                paid_by: paid_by.as_deref(),
                 correct: *correct,
                 reason: reason.as_deref(),
             },

@@ -12,7 +12,10 @@ use crate::words::{self, date_text, stage_lower};
 pub fn describe(kind: &str, data: &serde_json::Value) -> String {
     ProposalEvent::decode(kind, data)
         .map(|e| e.describe())
-        .unwrap_or_else(|_| kind.replace('-', " "))
+        .ok()
+        .or_else(|| crate::risk::events::describe(kind, data))
+        .or_else(|| crate::arrangement::review::describe_data(kind, data))
+        .unwrap_or_else(|| kind.replace('-', " "))
 }
 
 /// The names of a list, or "none".
@@ -60,17 +63,27 @@ impl ProposalEvent {
                 d.outcome.as_str().replace('-', " ")
             ),
             E::InterestDeclared(d) => format!(
-                "{} declared an interest and is recused: {}",
-                d.actor, d.reason
+                "{} declared an interest and is recused: {}{}",
+                d.actor,
+                d.reason,
+                crate::monitoring_officer::describe(&d.told)
             ),
             E::KpiDefined(d) => format!(
-                "performance indicator {} defined, target {}{}",
+                "performance indicator {} defined, target {}{}{}{}",
                 d.name,
                 d.target,
-                d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+                d.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default(),
+                d.baseline
+                    .map(|b| format!(", baseline {b}"))
+                    .unwrap_or_default(),
+                d.direction
+                    .filter(|d| *d == super::rag::Direction::Lower)
+                    .map(|d| format!(" ({})", d.words()))
+                    .unwrap_or_default()
             ),
             E::KpiValueRecorded(d) => format!("{} for {}: {}", d.name, d.quarter, d.value),
             E::SavingRecorded(d) => saving(d),
+            E::CostRecorded(d) => super::costs::describe(d),
             E::ReviewRecorded(d) => format!(
                 "{}'s {} review: {}{}",
                 d.council,

@@ -7,6 +7,7 @@
 //! added later is optional, a key this version does not know is ignored, and a type a later version
 //! adds decodes as [`ProposalEvent::Other`].
 
+use super::costs::{CostRecorded, COST_RECORDED};
 use super::events::*;
 use engine::{Event, Failure};
 use serde::de::DeserializeOwned;
@@ -38,6 +39,7 @@ pub enum ProposalEvent {
     CouncilLeft(CouncilLeft),
     ShareVariationProposed(ShareVariationProposed),
     ShareVariationConsented(ShareVariationConsented),
+    CostRecorded(CostRecorded),
     /// A type a later version added: this version folds it as nothing and names it by its type.
     Other(String),
 }
@@ -74,6 +76,7 @@ impl ProposalEvent {
             COUNCIL_LEFT => CouncilLeft(data(d)?),
             SHARE_VARIATION_PROPOSED => ShareVariationProposed(data(d)?),
             SHARE_VARIATION_CONSENTED => ShareVariationConsented(data(d)?),
+            COST_RECORDED => CostRecorded(data(d)?),
             other => Other(other.to_string()),
         })
     }
@@ -116,6 +119,7 @@ impl ProposalEvent {
             CouncilLeft(d) => serde_json::to_value(d),
             ShareVariationProposed(d) => serde_json::to_value(d),
             ShareVariationConsented(d) => serde_json::to_value(d),
+            CostRecorded(d) => serde_json::to_value(d),
             Other(_) => Ok(Value::Object(Default::default())),
         };
         value.expect("event data always serialises")
@@ -148,6 +152,7 @@ impl ProposalEvent {
             CouncilLeft(_) => COUNCIL_LEFT,
             ShareVariationProposed(_) => SHARE_VARIATION_PROPOSED,
             ShareVariationConsented(_) => SHARE_VARIATION_CONSENTED,
+            CostRecorded(_) => COST_RECORDED,
             Other(kind) => kind,
         }
     }

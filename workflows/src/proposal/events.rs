@@ -274,6 +274,9 @@ pub struct CallInResolved {
 pub struct InterestDeclared {
     pub actor: String,
     pub reason: String,
+    /// The monitoring officers told of it (absent before issue 21, or when none is named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub told: Vec<crate::monitoring_officer::Told>,
 }
 
 /// `kpi-defined`.
@@ -283,6 +286,12 @@ pub struct KpiDefined {
     pub target: Decimal,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Where the indicator stood before the service (absent: not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Decimal>,
+    /// Which way it improves (absent: higher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<super::rag::Direction>,
 }
 
 /// `kpi-value-recorded`.

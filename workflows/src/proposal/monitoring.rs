@@ -14,13 +14,19 @@ use crate::remedy::Remedy;
 use engine::Failure;
 use rust_decimal::Decimal;
 
+/// An indicator's definition as a command gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KpiDefinition<'a> {
+    pub name: &'a str,
+    pub target: Decimal,
+    pub unit: Option<&'a str>,
+    pub baseline: Option<Decimal>,
+    /// None: higher is better (and the event carries no `direction`).
+    pub direction: Option<super::rag::Direction>,
+}
+
 /// The `kpi-defined` event (any time before the proposal ends, unless it is on hold).
-pub fn decide_define_kpi(
-    state: &ProposalState,
-    name: &str,
-    target: Decimal,
-    unit: Option<&str>,
-) -> Result<Draft, Failure> {
+pub fn decide_define_kpi(state: &ProposalState, d: &KpiDefinition) -> Result<Draft, Failure> {
     if state.has_ended() {
         return Err(ended(state, "define a performance indicator"));
     }
@@ -28,9 +34,11 @@ pub fn decide_define_kpi(
         return Err(on_hold(state, "define a performance indicator"));
     }
     Ok(Draft::of(ProposalEvent::KpiDefined(KpiDefined {
-        name: name.to_string(),
-        target,
-        unit: unit.map(str::to_string),
+        name: d.name.to_string(),
+        target: d.target,
+        unit: d.unit.map(str::to_string),
+        baseline: d.baseline,
+        direction: d.direction,
     })))
 }
 

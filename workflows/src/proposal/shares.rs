@@ -126,6 +126,7 @@ pub fn reapportions(kind: &str) -> bool {
 /// Splits again every recorded saving of a quarter for which a leave or a variation is in force;
 /// the others keep the split recorded with them (the business case's, unchanged).
 pub fn reapportion(state: &mut ProposalState) {
+    super::costs::reapportion(state);
     let quarters: Vec<Quarter> = state
         .savings
         .keys()
@@ -170,7 +171,7 @@ fn ordered(state: &ProposalState, shares: &BTreeMap<String, Percent>) -> Vec<(St
 
 /// The lead if it takes part; else the first taking council in the partnership's order (as the
 /// latest leave recorded it), else in the proposal's.
-fn tie_council(state: &ProposalState, weights: &[(String, u64)]) -> String {
+pub(crate) fn tie_council(state: &ProposalState, weights: &[(String, u64)]) -> String {
     let takes = |c: &String| weights.iter().any(|(w, _)| w == c);
     if takes(&state.lead) {
         return state.lead.clone();

@@ -8,7 +8,7 @@
 use super::state::ProposalState;
 
 /// The snapshot format; bump it with any change to the state's shape or to the fold.
-pub const FORMAT: u8 = 3;
+pub const FORMAT: u8 = 4;
 
 /// The snapshot bytes of `state`.
 pub fn encode(state: &ProposalState) -> Vec<u8> {

@@ -152,6 +152,11 @@ impl CouncilDecision {
 pub struct Kpi {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
+    /// The latest definition's baseline, if it gave one.
+    #[serde(default)]
+    pub baseline: Option<Decimal>,
+    #[serde(default)]
+    pub direction: super::rag::Direction,
     pub values: BTreeMap<Quarter, Decimal>,
 }
 
@@ -305,6 +310,9 @@ pub struct ProposalState {
     /// Every variation of shares proposed after go-live, oldest first.
     #[serde(default)]
     pub share_variations: Vec<ShareVariation>,
+    /// The costs recorded after go-live, the latest figure for each quarter, kind and code.
+    #[serde(default)]
+    pub costs: Vec<super::costs::Cost>,
 }
 
 impl ProposalState {

@@ -161,6 +161,16 @@ pub struct KpiView {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
     pub values: BTreeMap<String, Decimal>,
+    /// Where it stood before the service, if the definition gave it.
+    pub baseline: Option<Decimal>,
+    /// `higher` or `lower` (which way is better).
+    pub direction: super::rag::Direction,
+    /// The latest value's status against the target (null: no value or no target yet).
+    pub status: Option<super::rag::Rag>,
+    /// The quarter of that value.
+    pub status_quarter: Option<String>,
+    /// The status in words: "On target", "Within 10% of target", "More than 10% off target".
+    pub status_text: Option<&'static str>,
 }
 
 /// A declared interest.
@@ -368,12 +378,21 @@ fn kpis_view(state: &ProposalState) -> BTreeMap<String, KpiView> {
         .kpis
         .iter()
         .map(|(n, k)| {
+            let latest = k.values.iter().next_back();
+            let status = latest
+                .zip(k.target)
+                .map(|((_, v), t)| super::rag::status(t, *v, k.direction));
             (
                 n.clone(),
                 KpiView {
                     target: k.target,
                     unit: k.unit.clone(),
                     values: k.values.iter().map(|(q, v)| (q.to_string(), *v)).collect(),
+                    baseline: k.baseline,
+                    direction: k.direction,
+                    status,
+                    status_quarter: status.and(latest).map(|(q, _)| q.to_string()),
+                    status_text: status.map(super::rag::Rag::words),
                 },
             )
         })

@@ -82,7 +82,10 @@ mod tests {
                 call_in: windows,
             }],
             milestones: vec![],
+            risks: Vec::new(),
             ends: None,
+            arrangements: Vec::new(),
+            meetings: Vec::new(),
         }
     }
 

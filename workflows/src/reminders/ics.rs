@@ -283,8 +283,26 @@ fn what_to_do(
             "{}. Record it as completed if it is done; otherwise amend its due date, giving the reason.",
             r.title
         ),
+        Kind::ArrangementReview => format!(
+            "{}. {council}'s Cabinet should review the arrangement and its clerk record the outcome for the Board.",
+            r.title
+        ),
         Kind::CallInCloses => format!(
             "{council}'s call-in window for its approval{proposal} closes. Unless the decision has been called in by then, the approval stands."
+        ),
+        Kind::RiskReview => format!(
+            "{}. The owner reviews its likelihood, impact and mitigation and records the update (with the next review date), or closes it.",
+            r.title
+        ),
+        // The titles name no exempt item's reason: the feed is for anyone the link reaches.
+        Kind::BoardAgendaDeadline => format!(
+            "{}. Send the papers to every member of both councils.",
+            r.title
+        ),
+        Kind::BoardMeeting => format!("{}. Record the attendance and any votes.", r.title),
+        Kind::BoardMinutesUnapproved => format!(
+            "{}. Put them to the next meeting for approval.",
+            r.title
         ),
     }
 }
@@ -370,7 +388,10 @@ mod tests {
             quarterly: CronSchedule::parse("0 0 9 1 Jan,Apr,Jul,Oct *").unwrap(),
             since: "2008-09-01T16:45:00Z".parse().unwrap(),
             lead_days: vec![14, 1],
+            risks: Vec::new(),
             ends: None,
+            arrangements: Vec::new(),
+            meetings: Vec::new(),
             council_names: [
                 ("bromsgrove", "Bromsgrove District Council"),
                 ("redditch", "Redditch Borough Council"),

@@ -12,18 +12,28 @@
 //! `review:elections:bromsgrove:six-month:2009-03-01` (proposal, council, kind, due date),
 //! `milestone:phase-2:approaching:14:2009-01-31` and `milestone:phase-2:overdue:2009-01-31`
 //! (milestone, what, lead days, the milestone's due date: amending it makes new ids),
-//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end).
+//! `call-in:elections:bromsgrove:2009-01-19T12:00:00+00:00` (proposal, council, the window's end),
+//! `arrangement:joint-chief-executive:bromsgrove:6:2008-12-30` (arrangement, council, months, due date),
+//! `risk-review:risk-1:2009-01-15` (the risk, its review date),
+//! `board:2008-09-01:agenda:2008-08-21`, `board:2008-09-01:meeting` and
+//! `board:2008-09-01:minutes:2008-11-03` (the meeting; the agenda's deadline; the next meeting).
 
+pub mod arrangement;
+pub mod board;
 pub mod call_in;
 pub mod end;
 pub mod firing;
 pub mod ics;
 pub mod outbox;
 pub mod outlook;
+pub mod risk;
 pub mod rules;
 
+pub use arrangement::ArrangementFacts;
+pub use board::MeetingFacts;
 pub use call_in::CallInFacts;
 pub use outlook::Outlook;
+pub use risk::RiskFacts;
 pub use rules::{Activity, Facts, MilestoneFacts, ProposalFacts, ReviewHeld};
 
 use engine::time::format_instant;
@@ -45,6 +55,16 @@ pub enum Kind {
     MilestoneOverdue,
     /// A council's call-in window after an approval ends (issue 11).
     CallInCloses,
+    /// A risk's review date (issue 22).
+    RiskReview,
+    /// A council's review of an arrangement of the partnership falls due (issue 21).
+    ArrangementReview,
+    /// A Board meeting's agenda is due (issue 21).
+    BoardAgendaDeadline,
+    /// A Board meeting starts.
+    BoardMeeting,
+    /// A meeting's minutes are still unapproved after the next meeting.
+    BoardMinutesUnapproved,
 }
 
 impl Kind {
@@ -58,6 +78,11 @@ impl Kind {
             Kind::MilestoneApproaching => "milestone-approaching",
             Kind::MilestoneOverdue => "milestone-overdue",
             Kind::CallInCloses => "call-in-closes",
+            Kind::RiskReview => "risk-review",
+            Kind::ArrangementReview => "arrangement-review",
+            Kind::BoardAgendaDeadline => "board-agenda-deadline",
+            Kind::BoardMeeting => "board-meeting",
+            Kind::BoardMinutesUnapproved => "board-minutes-unapproved",
         }
     }
 
@@ -76,7 +101,7 @@ impl Kind {
     }
 }
 
-const ALL_KINDS: [Kind; 7] = [
+const ALL_KINDS: [Kind; 12] = [
     Kind::QuarterlyReport,
     Kind::SixMonthReview,
     Kind::TwelveMonthReview,
@@ -84,6 +109,11 @@ const ALL_KINDS: [Kind; 7] = [
     Kind::MilestoneApproaching,
     Kind::MilestoneOverdue,
     Kind::CallInCloses,
+    Kind::RiskReview,
+    Kind::ArrangementReview,
+    Kind::BoardAgendaDeadline,
+    Kind::BoardMeeting,
+    Kind::BoardMinutesUnapproved,
 ];
 
 impl fmt::Display for Kind {

@@ -44,7 +44,12 @@ impl Outlook {
             council_names: self.council_names.clone(),
             proposals: vec![proposal],
             milestones,
+            // A risk's review is the register's (`risk show`, `reminders list`), not in `next_reminders`.
+            risks: Vec::new(),
             ends: self.ends,
+            // Arrangements are the partnership's, not the proposal's.
+            arrangements: Vec::new(),
+            meetings: Vec::new(),
         };
         facts
             .reminders_of(&id, self.until)

@@ -83,9 +83,15 @@ pub struct Facts {
     pub council_names: BTreeMap<String, String>,
     pub proposals: Vec<ProposalFacts>,
     pub milestones: Vec<MilestoneFacts>,
+    /// The risk register's risks (their review reminders: [`super::risk`]).
+    pub risks: Vec<super::RiskFacts>,
     /// The date the partnership ended, if it has: nothing falls due after it but the report of
     /// the quarter containing it ([`super::end`]).
     pub ends: Option<Date>,
+    /// The partnership's own arrangements under review ([`super::arrangement`]).
+    pub arrangements: Vec<super::ArrangementFacts>,
+    /// The Board's scheduled meetings, in date order.
+    pub meetings: Vec<super::MeetingFacts>,
 }
 
 /// 09:00 local: when review and milestone reminders fall due.
@@ -103,6 +109,13 @@ impl Facts {
         for milestone in &self.milestones {
             all.extend(self.milestone_reminders(milestone, until));
         }
+        for risk in &self.risks {
+            all.extend(self.risk_reminders(risk, until));
+        }
+        for arrangement in &self.arrangements {
+            all.extend(self.arrangement_reminders(arrangement, until));
+        }
+        all.extend(self.board_reminders(until));
         all.retain(|r| super::end::falls_due(self.ends, r, &self.tz, self.year_start));
         all.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
         all
@@ -136,11 +149,11 @@ impl Facts {
     }
 
     /// 09:00 local on `day`, or `None` at the ends of the calendar.
-    fn at_nine(&self, day: Date) -> Option<Timestamp> {
+    pub(super) fn at_nine(&self, day: Date) -> Option<Timestamp> {
         try_resolve_local(day.at(REMINDER_HOUR, 0, 0, 0), &self.tz)
     }
 
-    fn activity_of(&self, proposal: &str) -> Activity {
+    pub(super) fn activity_of(&self, proposal: &str) -> Activity {
         self.proposals
             .iter()
             .find(|p| p.id == proposal)

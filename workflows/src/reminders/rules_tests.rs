@@ -30,7 +30,10 @@ fn facts() -> Facts {
         .collect(),
         proposals: Vec::new(),
         milestones: Vec::new(),
+        risks: Vec::new(),
         ends: None,
+        arrangements: Vec::new(),
+        meetings: Vec::new(),
     }
 }
 

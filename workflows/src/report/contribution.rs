@@ -166,6 +166,11 @@ fn kpis(p: &ProposalState, quarter: Quarter) -> Vec<KpiLine> {
                 target: kpi.target,
                 value,
                 difference: value.zip(kpi.target).map(|(v, t)| v - t),
+                baseline: kpi.baseline,
+                direction: kpi.direction,
+                status: value
+                    .zip(kpi.target)
+                    .map(|(v, t)| crate::proposal::rag::status(t, v, kpi.direction)),
             }
         })
         .collect()

@@ -13,17 +13,21 @@ pub enum Layout {
     V1,
     /// The template set ([`super::templates`]): Markdown, HTML and PDF.
     V2,
+    /// Layout 2's template set with the partnership's arrangements, money and risks
+    /// (`templates/report/v3/`).
+    V3,
 }
 
 impl Layout {
     /// The layout a new report is rendered with.
-    pub const CURRENT: Layout = Layout::V2;
+    pub const CURRENT: Layout = Layout::V3;
 
     /// The version number recorded in `report-issued`.
     pub fn number(self) -> u32 {
         match self {
             Layout::V1 => 1,
             Layout::V2 => 2,
+            Layout::V3 => 3,
         }
     }
 
@@ -34,8 +38,9 @@ impl Layout {
             .ok()
             .and_then(|n| Layout::try_from(n).ok())
             .ok_or_else(|| {
-                Failure::usage(format!("{text:?} is not a report layout"))
-                    .with_detail("the layouts are 1 (the first release's) and 2 (the current one)")
+                Failure::usage(format!("{text:?} is not a report layout")).with_detail(
+                    "the layouts are 1 (the first release's), 2 and 3 (the current one)",
+                )
             })
     }
 }
@@ -53,6 +58,7 @@ impl TryFrom<u32> for Layout {
         match n {
             1 => Ok(Layout::V1),
             2 => Ok(Layout::V2),
+            3 => Ok(Layout::V3),
             _ => Err(format!("no report layout {n}")),
         }
     }
@@ -64,12 +70,12 @@ mod tests {
 
     #[test]
     fn layouts_round_trip_as_numbers() {
-        for l in [Layout::V1, Layout::V2] {
+        for l in [Layout::V1, Layout::V2, Layout::V3] {
             assert_eq!(Layout::try_from(l.number()), Ok(l));
             assert_eq!(Layout::parse(&l.number().to_string()).unwrap(), l);
         }
-        assert!(Layout::parse("3").is_err());
+        assert!(Layout::parse("4").is_err());
         assert!(Layout::parse("two").is_err());
-        assert_eq!(Layout::CURRENT, Layout::V2);
+        assert_eq!(Layout::CURRENT, Layout::V3);
     }
 }

@@ -8,11 +8,15 @@
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
 pub mod contribution;
+pub mod arrangements;
 pub mod csv;
+pub mod finance;
 pub mod layout;
 pub mod markdown;
 pub mod money;
 pub mod notes;
+pub mod programme;
+pub mod risks;
 pub mod table;
 pub mod templates;
 mod view;
@@ -66,6 +70,17 @@ pub struct QuarterlyReport {
     /// Approvals in principle given in the quarter (layout 2; absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub in_principle: Vec<notes::InPrincipleLine>,
+    /// The top risks open at the quarter's end (layout 3; absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_risks: Vec<risks::RiskLine>,
+    /// Reviews of the partnership's arrangements due or held in the quarter (layout 3; absent
+    /// when the partnership names none the council reviews).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrangement_reviews: Option<Vec<arrangements::ArrangementReviewLine>>,
+    /// Costs, funding, budget against actual and net position (layout 3's `finance` section;
+    /// set by `ops::report`, which reads the funding stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finance: Option<finance::FinanceSection>,
 }
 
 /// A proposal the council takes part in, as it stood at the quarter's end.
@@ -114,6 +129,12 @@ pub struct KpiLine {
     pub value: Option<Decimal>,
     /// value − target, when both are known.
     pub difference: Option<Decimal>,
+    /// The definition's baseline, if any (layout 3 on).
+    pub baseline: Option<Decimal>,
+    /// Which way is better (layout 3 on).
+    pub direction: crate::proposal::rag::Direction,
+    /// The quarter's value against the target (layout 3 on).
+    pub status: Option<crate::proposal::rag::Rag>,
 }
 
 /// Reviews due in the quarter, and those the council held in it.
@@ -201,6 +222,8 @@ pub struct Inputs<'a> {
     pub registered_on: Date,
     /// The local date the last event admitted by `known_at` was recorded (none: an empty log).
     pub last_recorded_on: Option<Date>,
+    /// The risk register as it stood at the quarter's end, from what was recorded by `known_at`.
+    pub risks: &'a [crate::risk::Risk],
 }
 
 /// Builds one council's report. Deterministic: everything is ordered by id or date.
@@ -258,6 +281,9 @@ pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
             .flat_map(|(_, p)| p.adjustments.iter().cloned())
             .collect(),
         in_principle: notes::in_principle(&mine),
+        top_risks: risks::of(inputs),
+        arrangement_reviews: None,
+        finance: None,
     }
     .with_totals()
 }

@@ -1,9 +1,12 @@
-//! Layout 2: one template set (minijinja) renders the report as Markdown, as an HTML page and as
-//! the text the PDF is laid out from. The templates get values ([`super::view`]) and place them;
+//! Layouts 2 and 3: one template set each (minijinja) renders the report as Markdown, as an HTML
+//! page and as the text the PDF is laid out from. Layout 3's set is layout 2's with the
+//! partnership's own sections (arrangements, money, risks) placed at its `section` markers. The templates get values ([`super::view`]) and place them;
 //! HTML escapes every value (autoescape by the `.html` name), Markdown passes table cells through
 //! the `cell` filter. A council can use its own copy of the templates: `--templates DIR` (any
-//! template missing there comes from the bundled set).
+//! template missing there comes from the bundled set); the directory holds the plain file names
+//! (`quarterly.md`) whichever layout is rendered.
 
+use super::layout::Layout;
 use super::view;
 use super::QuarterlyReport;
 use engine::Failure;
@@ -20,7 +23,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The template's file name.
+    /// The template's file name (layout 2's; layout 3's are the same names under `v3/`).
     pub fn template(self) -> &'static str {
         match self {
             Kind::Markdown => "quarterly.md",
@@ -28,10 +31,18 @@ impl Kind {
             Kind::Text => "quarterly.txt",
         }
     }
+
+    /// The bundled template's name for `layout` (2 or later; layout 1 has no templates).
+    pub fn template_for(self, layout: Layout) -> String {
+        match layout {
+            Layout::V1 | Layout::V2 => self.template().to_string(),
+            Layout::V3 => format!("v3/{}", self.template()),
+        }
+    }
 }
 
 /// The bundled template set, by file name.
-pub const BUNDLED: [(&str, &str); 3] = [
+pub const BUNDLED: [(&str, &str); 6] = [
     (
         "quarterly.md",
         include_str!("../../templates/report/quarterly.md"),
@@ -44,17 +55,31 @@ pub const BUNDLED: [(&str, &str); 3] = [
         "quarterly.txt",
         include_str!("../../templates/report/quarterly.txt"),
     ),
+    (
+        "v3/quarterly.md",
+        include_str!("../../templates/report/v3/quarterly.md"),
+    ),
+    (
+        "v3/quarterly.html",
+        include_str!("../../templates/report/v3/quarterly.html"),
+    ),
+    (
+        "v3/quarterly.txt",
+        include_str!("../../templates/report/v3/quarterly.txt"),
+    ),
 ];
 
-/// Renders `reports` (one council's, or several) as `kind`, from `dir`'s templates if given.
+/// Renders `reports` (one council's, or several) as `kind` in `layout`, from `dir`'s templates
+/// if given.
 pub fn render(
     reports: &[QuarterlyReport],
     kind: Kind,
+    layout: Layout,
     dir: Option<&Path>,
 ) -> Result<String, Failure> {
     let env = environment(dir.map(Path::to_path_buf));
     let template = env
-        .get_template(kind.template())
+        .get_template(&kind.template_for(layout))
         .map_err(|e| failed(e, dir))?;
     let views: Vec<_> = reports.iter().map(view::of).collect();
     template
@@ -68,13 +93,16 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.set_loader(move |name| {
         if let Some(dir) = &dir {
-            match std::fs::read_to_string(dir.join(name)) {
+            // A council's own set holds plain names whichever layout asked (`v3/quarterly.md`
+            // is read as `quarterly.md`).
+            let plain = Path::new(name).file_name().unwrap_or_default();
+            match std::fs::read_to_string(dir.join(plain)) {
                 Ok(text) => return Ok(Some(text)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
                     return Err(minijinja::Error::new(
                         minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", dir.join(name).display()),
+                        format!("cannot read {}: {e}", dir.join(plain).display()),
                     ))
                 }
             }

@@ -87,6 +87,11 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "outcome": h.outcome, "summary": h.summary, "by": h.by,
         })).collect::<Vec<_>>(),
         "milestones": milestones(r),
+        "arrangement_reviews": r.arrangement_reviews.as_ref().map(|lines| lines.iter().map(|a| json!({
+            "title": a.title, "arrangement": a.arrangement, "review": a.review,
+            "due": long_date(a.due), "held_on": a.held_on.map(long_date),
+            "outcome": a.outcome, "summary": a.summary, "by": a.by,
+        })).collect::<Vec<_>>()),
         "adjustments": r.adjustments.iter().map(|a| json!({
             "proposal": a.proposal, "quarter": a.quarter.to_string(),
             "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
@@ -102,6 +107,8 @@ pub fn of(r: &QuarterlyReport) -> Value {
             "proposal": a.proposal, "council": name(&a.council), "on": long_date(a.on),
             "minute": a.minute,
         })).collect::<Vec<_>>(),
+        "top_risks": top_risks(r),
+        "finance": r.finance.as_ref().map(super::finance::view),
         "upcoming_quarter": r.upcoming_quarter.to_string(),
         "upcoming": r.upcoming.iter().map(|u| json!({
             "when": when(&u.due), "title": u.title, "id": u.id,
@@ -138,6 +145,24 @@ fn kpis(r: &QuarterlyReport) -> Vec<Value> {
             json!({
                 "proposal": k.proposal, "name": k.name, "target": number(k.target),
                 "value": number(k.value), "difference": difference,
+                "baseline": k.baseline.map_or_else(|| "—".to_string(), |b| number(Some(b))),
+                "direction": k.direction.as_str(), "direction_words": k.direction.words(),
+                "status": k.status.map_or("no value recorded", |s| s.words()),
+            })
+        })
+        .collect()
+}
+
+/// The top risks, each figure as the report prints it.
+fn top_risks(r: &QuarterlyReport) -> Vec<Value> {
+    r.top_risks
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.id, "title": k.title,
+                "of": k.proposal.clone().unwrap_or_else(|| "the programme".into()),
+                "likelihood": k.likelihood, "impact": k.impact, "score": k.score,
+                "owner": k.owner, "mitigation": k.mitigation, "review": long_date(k.review),
             })
         })
         .collect()

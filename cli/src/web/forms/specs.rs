@@ -268,6 +268,14 @@ fn monitoring(action: Action) -> Vec<Field> {
             Field::new("unit", "Unit (optional)", Input::Text)
                 .hint("For example, per cent")
                 .optional(),
+            Field::new("baseline", "Baseline (optional)", Input::Text)
+                .hint("Where it stood before the service, for example 1.45")
+                .optional(),
+            Field::new(
+                "direction",
+                "Which way is better",
+                options(&[("higher", "Higher is better"), ("lower", "Lower is better")]),
+            ),
         ],
         Action::KpiValue => vec![
             Field::new("name", "Name of the indicator", Input::Text),

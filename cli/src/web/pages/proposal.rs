@@ -10,6 +10,7 @@ use maud::{html, Markup};
 use std::collections::BTreeMap;
 use workflows::milestone::Milestone;
 use workflows::ops::overview::{Entry, Overview};
+use workflows::proposal::rag::Direction;
 use workflows::proposal::view::HistoryItem;
 use workflows::reminders::ReminderView;
 use workflows::words::{self, date};
@@ -188,10 +189,16 @@ fn reviews_and_kpis(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
         @if !v.kpis.is_empty() {
             h2 { "Performance indicators" }
             (scroll("Performance indicators", html! { table { caption { "Targets and the values recorded" }
-                tr { th scope="col" { "Indicator" } th.n scope="col" { "Target" } th scope="col" { "Values by quarter" } }
+                tr { th scope="col" { "Indicator" } th.n scope="col" { "Target" } th.n scope="col" { "Baseline" } th scope="col" { "Better when" } th scope="col" { "Values by quarter" } th scope="col" { "Status" } }
                 @for (name, k) in &v.kpis {
                     tr { th scope="row" { (name) } td.n { (k.target.map(|t| t.to_string()).unwrap_or_default()) " " (k.unit.as_deref().unwrap_or("")) }
-                         td { @for (i, (q, value)) in k.values.iter().enumerate() { @if i > 0 { "; " } (q) ": " (value.to_string()) } } }
+                         td.n { @if let Some(b) = k.baseline { (b.to_string()) " " (k.unit.as_deref().unwrap_or("")) } @else { "Not given" } }
+                         td { @if k.direction == Direction::Lower { "Lower" } @else { "Higher" } }
+                         td { @for (i, (q, value)) in k.values.iter().enumerate() { @if i > 0 { "; " } (q) ": " (value.to_string()) } }
+                         td { @match (k.status_text, &k.status_quarter) {
+                             (Some(words), Some(q)) => { (words) " (" (q) ")" }
+                             _ => { "No value yet" }
+                         } } }
                 }
             } }))
         }

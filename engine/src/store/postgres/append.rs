@@ -5,7 +5,8 @@
 //! writes nothing and returns what is there now; the client checks its expectations against that
 //! and seals again.
 
-use super::errors::{db_failure, plain, write_failure};
+use super::conn::Conn;
+use super::errors::{db_failure, plain, read_only_failure, write_failure};
 use super::{to_i64, to_u64, PostgresStore};
 use crate::error::{Failure, Result};
 use crate::event::Event;
@@ -13,6 +14,7 @@ use crate::store::{check_expectations, ActorRoles, AppendRequest, Head};
 use crate::time::format_instant;
 use std::collections::HashMap;
 use tokio::sync::oneshot;
+use tokio_postgres::error::SqlState;
 
 /// Migration 3: the append function. It runs as its caller (no SECURITY DEFINER), so the INSERT is
 /// checked by the same grants and the same per-row trigger as before; tables are named with their
@@ -218,12 +220,12 @@ impl PostgresStore {
         roles: Option<&ActorRoles>,
     ) -> Result<Vec<Event>> {
         let (answer, mut answered) = oneshot::channel();
-        self.queue.lock().expect("queue").push(Job {
+        self.shared.queue.lock().expect("queue").push(Job {
             request,
             roles: roles.cloned(),
             answer,
         });
-        let leader = self.appending.lock().await;
+        let leader = self.shared.appending.lock().await;
         match answered.try_recv() {
             Ok(result) => return result,
             // A leader that took this job was cancelled midway.
@@ -232,7 +234,7 @@ impl PostgresStore {
             }
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
-        let jobs = std::mem::take(&mut *self.queue.lock().expect("queue"));
+        let jobs = std::mem::take(&mut *self.shared.queue.lock().expect("queue"));
         // Bindings change alone, so that no other job is judged by the wrong ones.
         let (alone, together): (Vec<Job>, Vec<Job>) =
             jobs.into_iter().partition(|j| j.roles.is_some());
@@ -276,7 +278,7 @@ impl PostgresStore {
         let roles = jobs.first().and_then(|j| j.roles.as_ref());
         for _ in 0..MAX_RESEALS {
             let sealed = {
-                let seen = self.seen.lock().expect("seen");
+                let seen = self.shared.seen.lock().expect("seen");
                 seal(&seen, jobs)?
             };
             if sealed.base_streams.is_empty() && roles.is_none() {
@@ -287,7 +289,7 @@ impl PostgresStore {
             let roles = roles.filter(|_| sealed.outcomes.iter().all(|o| o.is_ok()));
             match self.call(&sealed, roles).await? {
                 Outcome::Written => {
-                    let mut seen = self.seen.lock().expect("seen");
+                    let mut seen = self.shared.seen.lock().expect("seen");
                     if let Some(last) = sealed.events.last() {
                         seen.saw_head(Head {
                             seq: last.seq,
@@ -306,7 +308,7 @@ impl PostgresStore {
                         .collect());
                 }
                 Outcome::Stale(head, versions) => {
-                    let mut seen = self.seen.lock().expect("seen");
+                    let mut seen = self.shared.seen.lock().expect("seen");
                     seen.head = head;
                     for (stream, version) in versions {
                         seen.versions.insert(stream, version);
@@ -316,7 +318,7 @@ impl PostgresStore {
         }
         Err(Failure::conflict(format!(
             "the store at {} is busy: other writers kept appending first",
-            self.location
+            self.shared.location
         ))
         .with_detail("try again when they have finished"))
     }
@@ -340,15 +342,16 @@ impl PostgresStore {
         if let Some(e) = crate::failpoints::io_error("pg::insert") {
             return Err(Failure::internal(format!(
                 "writing to {} failed: {e}",
-                self.location
+                self.shared.location
             )));
         }
         // Killed before the call: the server never sees the batch.
         crate::failpoints::crash("pg::before-commit");
-        let answer = self
+        let conn = self.conn().await?;
+        let answer = conn
             .client
             .query_one(
-                &self.statements.append,
+                &conn.statements.append,
                 &[
                     &sealed.head_seq,
                     &sealed.head_hash,
@@ -375,7 +378,7 @@ impl PostgresStore {
         let row = match answer {
             Ok(row) => row,
             // The server answered with an error: the call's transaction rolled back.
-            Err(e) if e.as_db_error().is_some() => return Err(write_failure(&self.location, e)),
+            Err(e) if e.as_db_error().is_some() => return Err(self.refused(&conn, e).await),
             // The connection failed: the COMMIT may have happened.
             Err(e) => return Err(self.unknown_outcome(&plain(&e))),
         };
@@ -399,10 +402,28 @@ impl PostgresStore {
         Ok(Outcome::Stale(head, versions))
     }
 
+    /// The failure for a call the server refused (its transaction rolled back): a read-only
+    /// server is asked whether it is a standby, so the words say where to go instead.
+    async fn refused(&self, conn: &Conn, e: tokio_postgres::Error) -> Failure {
+        let location = &self.shared.location;
+        if e.code() != Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
+            return write_failure(location, e);
+        }
+        let standby = match conn
+            .client
+            .query_one("SELECT pg_is_in_recovery()", &[])
+            .await
+        {
+            Ok(row) => row.get::<_, bool>(0),
+            Err(_) => false,
+        };
+        read_only_failure(location, standby)
+    }
+
     fn unknown_outcome(&self, why: &str) -> Failure {
         Failure::internal(format!(
             "committing to {} failed, so the events may or may not be recorded: {why}",
-            self.location,
+            self.shared.location,
         ))
         .with_remedy(crate::remedy::StoreRemedy::LookBeforeRetry)
     }

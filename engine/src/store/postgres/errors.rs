@@ -115,3 +115,19 @@ fn tls_failure(e: &tokio_postgres::Error) -> Option<&super::tls::TlsFailure> {
     }
     None
 }
+
+/// An append refused because the server takes no writes: a standby (`in_recovery`), or a server or
+/// database set to `default_transaction_read_only`. Nothing was written; the primary would take it.
+pub(super) fn read_only_failure(location: &str, in_recovery: bool) -> Failure {
+    if in_recovery {
+        Failure::conflict(format!(
+            "PostgreSQL at {location} is a read-only standby, so it cannot record this change; nothing was written"
+        ))
+        .with_detail("connect to the primary: name every server in the store URL and add target_session_attrs=read-write, which finds it")
+    } else {
+        Failure::conflict(format!(
+            "PostgreSQL at {location} accepts only reads (default_transaction_read_only is on), so it cannot record this change; nothing was written"
+        ))
+        .with_detail("connect to a server that takes writes (the primary, with target_session_attrs=read-write in the store URL), or ask its administrator to turn read-only off")
+    }
+}

@@ -54,7 +54,15 @@ async fn a_promoted_synchronous_standby_has_every_acknowledged_event() {
         .unwrap();
     assert_eq!(reader.read_from(1).await.unwrap().len(), 20);
     let refused = reader.append(request("s", Some(20), 1)).await.unwrap_err();
-    assert!(refused.message.contains("read-only"), "{refused:?}");
+    assert_eq!(refused.kind, crate::FailureKind::Conflict, "{refused:?}");
+    assert!(refused.message.contains("read-only standby"), "{refused:?}");
+    assert!(
+        refused
+            .details
+            .iter()
+            .any(|d| d.contains("target_session_attrs=read-write")),
+        "{refused:?}"
+    );
     drop(reader);
 
     primary.kill();

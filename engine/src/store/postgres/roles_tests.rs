@@ -21,7 +21,7 @@ pub(super) async fn clerk_roles(base: &str) -> (String, String) {
 }
 
 /// The grants docs/threat-model.md tells the store's owner to give an officer's role, run as printed.
-async fn grant_as_documented(db: &TestDb, role: &str) {
+pub(super) async fn grant_as_documented(db: &TestDb, role: &str) {
     let doc = include_str!("../../../../docs/threat-model.md");
     let block = doc
         .split("<!-- officer-grants -->")
@@ -45,7 +45,7 @@ async fn grant_as_documented(db: &TestDb, role: &str) {
 }
 
 /// `url` logging in as `role` instead.
-fn as_role(url: &str, role: &str) -> String {
+pub(super) fn as_role(url: &str, role: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap();
     let rest = rest.split_once('@').map_or(rest, |(_, hosts)| hosts);
     format!("{scheme}://{role}@{rest}")
