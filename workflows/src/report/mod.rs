@@ -7,8 +7,8 @@
 //! - [`templates`]: layout 2, one template set for Markdown, HTML and the PDF's text;
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
-pub mod contribution;
 pub mod arrangements;
+pub mod contribution;
 pub mod csv;
 pub mod finance;
 pub mod layout;
