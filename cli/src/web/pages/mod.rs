@@ -110,7 +110,7 @@ header{padding:.5rem .7rem}header details.asof-box{margin-left:0;width:100%}main
 table.reflow,table.reflow tbody,table.reflow tr,table.reflow th,table.reflow td{display:block;width:100%}
 .scroll caption:not(.shown){position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 table.reflow thead{position:absolute;left:-9999px}table.reflow tr{border-bottom:3px solid #c9d1da}
-table.reflow td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#454f59}
+table.reflow td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:#454f59}table.reflow td.n{text-align:left}
 .asof{padding:.45rem .7rem}h1{font-size:1.3rem}table{min-width:0}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
 .filters label{width:100%}.filters select,.filters input{width:100%}
 }

@@ -188,18 +188,19 @@ fn reviews_and_kpis(entry: &Entry, names: &BTreeMap<String, String>) -> Markup {
     html! {
         @if !v.kpis.is_empty() {
             h2 { "Performance indicators" }
-            (scroll("Performance indicators", html! { table { caption { "Targets and the values recorded" }
-                tr { th scope="col" { "Indicator" } th.n scope="col" { "Target" } th.n scope="col" { "Baseline" } th scope="col" { "Better when" } th scope="col" { "Values by quarter" } th scope="col" { "Status" } }
-                @for (name, k) in &v.kpis {
-                    tr { th scope="row" { (name) } td.n { (k.target.map(|t| t.to_string()).unwrap_or_default()) " " (k.unit.as_deref().unwrap_or("")) }
-                         td.n { @if let Some(b) = k.baseline { (b.to_string()) " " (k.unit.as_deref().unwrap_or("")) } @else { "Not given" } }
-                         td { @if k.direction == Direction::Lower { "Lower" } @else { "Higher" } }
-                         td { @for (i, (q, value)) in k.values.iter().enumerate() { @if i > 0 { "; " } (q) ": " (value.to_string()) } }
-                         td { @match (k.status_text, &k.status_quarter) {
+            // On a narrow screen each indicator reads as a block of labelled lines (`reflow`).
+            (scroll("Performance indicators", html! { table.reflow { caption { "Targets and the values recorded" }
+                thead { tr { th scope="col" { "Indicator" } th.n scope="col" { "Target" } th.n scope="col" { "Baseline" } th scope="col" { "Better when" } th scope="col" { "Values by quarter" } th scope="col" { "Status" } } }
+                tbody { @for (name, k) in &v.kpis {
+                    tr { th scope="row" { (name) } td.n data-label="Target" { (k.target.map(|t| t.to_string()).unwrap_or_default()) " " (k.unit.as_deref().unwrap_or("")) }
+                         td.n data-label="Baseline" { @if let Some(b) = k.baseline { (b.to_string()) " " (k.unit.as_deref().unwrap_or("")) } @else { "Not given" } }
+                         td data-label="Better when" { @if k.direction == Direction::Lower { "Lower" } @else { "Higher" } }
+                         td data-label="Values by quarter" { @for (i, (q, value)) in k.values.iter().enumerate() { @if i > 0 { "; " } (q) ": " (value.to_string()) } }
+                         td data-label="Status" { @match (k.status_text, &k.status_quarter) {
                              (Some(words), Some(q)) => { (words) " (" (q) ")" }
                              _ => { "No value yet" }
                          } } }
-                }
+                } }
             } }))
         }
         @if !v.reviews.is_empty() {
