@@ -187,23 +187,7 @@ fn cost_allowed(
     entry: &CostEntry,
 ) -> Result<Option<Money>, Failure> {
     let (id, quarter) = (&state.id, entry.quarter);
-    let last_day = quarter.last_day(ctx.partnership.year_start());
-    if last_day > ctx.date {
-        return Err(Failure::refused(format!(
-            "{quarter} has not ended on {}: it ends on {last_day}",
-            ctx.date
-        ))
-        .with_detail_remedy(
-            "a quarter's cost is recorded once the quarter has ended",
-            Remedy::DateFrom { date: last_day },
-        ));
-    }
-    if let Some(live) = state.went_live.filter(|live| last_day < *live) {
-        return Err(Failure::refused(format!(
-            "{quarter} ended on {last_day}, before {id} went live on {live}"
-        ))
-        .with_detail("costs are recorded for the quarters from go-live on"));
-    }
+    super::monitoring::quarter_recordable(state, ctx, quarter, "cost")?;
     let recorded = state
         .costs
         .iter()

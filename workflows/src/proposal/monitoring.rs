@@ -115,6 +115,37 @@ pub fn decide_saving(
     })))
 }
 
+/// Refuses a figure (`what`: "saving", "cost") for a quarter not yet ended on the command's
+/// date, or one that ended before the proposal went live: the date rules savings and costs share.
+pub(super) fn quarter_recordable(
+    state: &ProposalState,
+    ctx: &Ctx,
+    quarter: Quarter,
+    what: &str,
+) -> Result<(), Failure> {
+    let last_day = quarter.last_day(ctx.partnership.year_start());
+    if last_day > ctx.date {
+        return Err(Failure::refused(format!(
+            "{quarter} has not ended on {}: it ends on {last_day}",
+            ctx.date
+        ))
+        .with_detail_remedy(
+            format!("a quarter's {what} is recorded once the quarter has ended"),
+            Remedy::DateFrom { date: last_day },
+        ));
+    }
+    if let Some(live) = state.went_live.filter(|live| last_day < *live) {
+        return Err(Failure::refused(format!(
+            "{quarter} ended on {last_day}, before {} went live on {live}",
+            state.id
+        ))
+        .with_detail(format!(
+            "{what}s are recorded for the quarters from go-live on"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses a quarter not yet ended on the saving's date, one that ended before go-live, a second
 /// figure that is not a correction and a correction of nothing; else the figure a correction replaces.
 fn saving_allowed(
@@ -123,23 +154,7 @@ fn saving_allowed(
     entry: &SavingEntry,
 ) -> Result<Option<Money>, Failure> {
     let (id, quarter) = (&state.id, entry.quarter);
-    let last_day = quarter.last_day(ctx.partnership.year_start());
-    if last_day > ctx.date {
-        return Err(Failure::refused(format!(
-            "{quarter} has not ended on {}: it ends on {last_day}",
-            ctx.date
-        ))
-        .with_detail_remedy(
-            "a quarter's saving is recorded once the quarter has ended",
-            Remedy::DateFrom { date: last_day },
-        ));
-    }
-    if let Some(live) = state.went_live.filter(|live| last_day < *live) {
-        return Err(Failure::refused(format!(
-            "{quarter} ended on {last_day}, before {id} went live on {live}"
-        ))
-        .with_detail("savings are recorded for the quarters from go-live on"));
-    }
+    quarter_recordable(state, ctx, quarter, "saving")?;
     match (state.savings.get(&quarter), entry.correct) {
         (Some(recorded), false) => Err(Failure::refused(format!(
             "{id} already has a saving of {} for {quarter} (recorded for {})",
