@@ -33,6 +33,7 @@ pub mod report_programme;
 pub mod report_projection;
 pub mod review;
 pub mod risk;
+pub mod saved;
 pub mod savings;
 pub mod scheduler;
 pub mod session;

@@ -9,6 +9,7 @@ use super::reminders::{
     assemble, facts, fold_milestone, meeting_at, partnership_at, programme_milestone_facts,
     risk_at, snapshot,
 };
+use super::saved;
 use super::session::Session;
 use crate::arrangement::review::{self, ReviewHeld};
 use crate::arrangement::STREAM_PREFIX as ARRANGEMENT_PREFIX;
@@ -55,14 +56,6 @@ struct Projection {
     streams: BTreeMap<String, Entry>,
 }
 
-fn made_by() -> String {
-    format!(
-        "{}/{}",
-        env!("CARGO_PKG_VERSION"),
-        crate::proposal::snapshot::FORMAT
-    )
-}
-
 /// The live reminder facts and the log's head: from the saved projection plus the streams
 /// changed since it (rebuilt when absent, damaged, of another log or another fold).
 pub async fn live(session: &mut Session) -> Result<(Facts, Head), Failure> {
@@ -95,9 +88,7 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
     if projection.seq != head.seq || !changed.is_empty() {
         projection.seq = head.seq;
         projection.hash = head.hash.clone();
-        let mut bytes = vec![FORMAT];
-        serde_json::to_writer(&mut bytes, &projection).expect("a projection serialises");
-        session.store.save_snapshot(KEY, head.seq, &bytes).await?;
+        saved::save(session.store.as_ref(), KEY, head.seq, FORMAT, &projection).await?;
     }
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
     let c = collect(&projection);
@@ -117,7 +108,7 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
 
 fn empty() -> Projection {
     Projection {
-        made_by: made_by(),
+        made_by: saved::made_by(),
         seq: 0,
         hash: String::new(),
         streams: BTreeMap::new(),
@@ -126,25 +117,9 @@ fn empty() -> Projection {
 
 /// The saved projection, if it decodes and was made by this fold (damage reads as absent).
 async fn load(store: &dyn EventStore) -> Option<Projection> {
-    let (_, bytes) = match store.load_snapshot(KEY).await {
-        Ok(found) => found?,
-        Err(e) => {
-            tracing::warn!("reading the reminder projection: {e}");
-            return None;
-        }
-    };
-    let (&format, json) = bytes.split_first()?;
-    if format != FORMAT {
-        return None;
-    }
-    match serde_json::from_slice::<Projection>(json) {
-        Ok(p) if p.made_by == made_by() => Some(p),
-        Ok(_) => None,
-        Err(e) => {
-            tracing::info!("the saved reminder projection does not decode ({e}); rebuilding it");
-            None
-        }
-    }
+    saved::load::<Projection>(store, KEY, FORMAT, "reminder projection")
+        .await
+        .filter(|p| p.made_by == saved::made_by())
 }
 
 /// The proposal and milestone streams with events after the projection's seq, up to `head`;

@@ -7,6 +7,7 @@
 //! afresh (one at a time) and leaves the saved projection as it was.
 
 use super::reminders::partnership_at;
+use super::saved;
 use super::session::{PartnershipHistory, Session, PARTNERSHIP_STREAM};
 use crate::proposal::{project, Cut, PROPOSAL_STREAM_PREFIX};
 use crate::report::contribution::{contribute, Contribution, Period};
@@ -38,14 +39,6 @@ struct Projection {
     last_day: Date,
     /// Proposal stream → its contribution (None: not created by the quarter's end).
     streams: BTreeMap<String, Option<Contribution>>,
-}
-
-fn made_by() -> String {
-    format!(
-        "{}/{}",
-        env!("CARGO_PKG_VERSION"),
-        crate::proposal::snapshot::FORMAT
-    )
 }
 
 /// Every proposal's contribution to `period`'s reports as known at `known` (the event at the
@@ -90,7 +83,7 @@ pub async fn contributions_from(
         _ => {
             tracing::info!(quarter = %period.quarter, "building the report projection from the log");
             let empty = Projection {
-                made_by: made_by(),
+                made_by: saved::made_by(),
                 seq: 0,
                 hash: String::new(),
                 quarter: period.quarter.to_string(),
@@ -107,9 +100,7 @@ pub async fn contributions_from(
     if moved {
         projection.seq = known.seq;
         projection.hash = known.hash.clone();
-        let mut bytes = vec![FORMAT];
-        serde_json::to_writer(&mut bytes, &projection).expect("a projection serialises");
-        session.store.save_snapshot(&key, known.seq, &bytes).await?;
+        saved::save(session.store.as_ref(), &key, known.seq, FORMAT, &projection).await?;
     }
     Ok(in_order(projection.streams.into_values()))
 }
@@ -158,32 +149,14 @@ async fn every_proposal(store: &dyn EventStore) -> Result<BTreeSet<String>, Fail
 /// The saved projection of `period`, if it decodes, was made by this fold and covers these days
 /// (damage reads as absent).
 async fn load(store: &dyn EventStore, key: &str, period: &Period) -> Option<Projection> {
-    let (_, bytes) = match store.load_snapshot(key).await {
-        Ok(found) => found?,
-        Err(e) => {
-            tracing::warn!("reading the report projection: {e}");
-            return None;
-        }
-    };
-    let (&format, json) = bytes.split_first()?;
-    if format != FORMAT {
-        return None;
-    }
-    match serde_json::from_slice::<Projection>(json) {
-        Ok(p)
-            if p.made_by == made_by()
+    saved::load::<Projection>(store, key, FORMAT, "report projection")
+        .await
+        .filter(|p| {
+            p.made_by == saved::made_by()
                 && p.quarter == period.quarter.to_string()
                 && p.first_day == period.first_day
-                && p.last_day == period.last_day =>
-        {
-            Some(p)
-        }
-        Ok(_) => None,
-        Err(e) => {
-            tracing::info!("the saved report projection does not decode ({e}); rebuilding it");
-            None
-        }
-    }
+                && p.last_day == period.last_day
+        })
 }
 
 /// The proposal streams with events after the projection's position, up to `until`; None when

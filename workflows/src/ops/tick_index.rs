@@ -4,6 +4,7 @@
 //! only firings (which can only fire more) and whose clock is before that instant has nothing to
 //! do, and answers so from this record without reading any proposal's facts.
 
+use super::saved;
 use super::session::Session;
 use crate::reminders::firing::STREAM_PREFIX;
 use crate::reminders::Facts;
@@ -71,20 +72,13 @@ pub async fn save(
         computed_at: now,
         clear_until,
     };
-    let mut bytes = vec![FORMAT];
-    serde_json::to_writer(&mut bytes, &index).expect("an index serialises");
-    session.store.save_snapshot(KEY, head.seq, &bytes).await
+    saved::save(session.store.as_ref(), KEY, head.seq, FORMAT, &index).await
 }
 
 /// The saved index, if it decodes and was made by this release (damage reads as absent).
 async fn load(store: &dyn EventStore) -> Option<DueIndex> {
-    let (_, bytes) = store.load_snapshot(KEY).await.ok()??;
-    let (&format, json) = bytes.split_first()?;
-    if format != FORMAT {
-        return None;
-    }
-    serde_json::from_slice::<DueIndex>(json)
-        .ok()
+    saved::load::<DueIndex>(store, KEY, FORMAT, "tick's due index")
+        .await
         .filter(|i| i.made_by == env!("CARGO_PKG_VERSION") && i.seq > 0)
 }
 
