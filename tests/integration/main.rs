@@ -46,5 +46,6 @@ mod tamper;
 mod time;
 mod web;
 mod web_accounts;
+mod web_board;
 mod web_forms;
 mod web_sign_in;

@@ -204,6 +204,13 @@ async fn page_route(
                     .is_some_and(|w| forms::milestones::may_manage(&ov, &w.actor));
             Ok(http::html(pages::upcoming::page(nav, &ov, &feed, manage)))
         }
+        ["board"] => {
+            let ov = read_overview(app, nav).await?;
+            let (mut session, _) = app.cache.session().await?;
+            // Every page is behind sign-in, so exempt items' reasons are shown.
+            let meetings = ops::board_meeting::list(&mut session, true).await?;
+            Ok(http::html(pages::board::page(nav, &ov, &meetings)))
+        }
         ["integrity"] => {
             let verify = verify(app, None).await?;
             let ov = read_overview(app, nav).await?;

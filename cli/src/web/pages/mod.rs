@@ -1,6 +1,7 @@
 //! The server-rendered pages. Every page is built from one [`Overview`] (one read of the log,
 //! live or replayed), and every string from the log goes through maud, which HTML-escapes it.
 
+pub mod board;
 pub mod frame;
 pub mod integrity;
 pub mod next;
@@ -80,12 +81,12 @@ const STYLE: &str = r#"
 *{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
 .skip{position:absolute;left:-9999px}.skip:focus{left:.5rem;top:.5rem;z-index:2;background:#ffdd00;color:#0b0c0c;padding:.3rem .6rem}
 header{background:#123c5a;color:#fff;padding:.6rem 1.2rem;display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:center}
-header a{color:#fff;text-decoration:none;margin-right:.9rem;font-weight:600}header a.on{border-bottom:3px solid #f2c14e}
+header nav{display:flex;flex-wrap:wrap;row-gap:.3rem}header a{color:#fff;text-decoration:none;margin-right:.9rem;font-weight:600}header a.on{border-bottom:3px solid #f2c14e}
 header .name{font-size:1.1rem;margin-right:1rem}header details.asof-box{margin-left:auto;font-size:.9rem}header summary{font-weight:600}
 header form.asof-form{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-top:.3rem}
 header input,header select,header button{font:inherit;padding:.2rem .4rem}header .who{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
 header .who button{padding:.2rem .6rem;background:#fff;color:#123c5a;border:0;font-weight:600}
-main{padding:1rem 1.2rem;max-width:1280px}h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.15rem;margin:1.4rem 0 .5rem}
+main{padding:1rem 1.2rem;max-width:1280px}h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.15rem;margin:1.4rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .4rem}
 a{color:#1d4f91}a:hover{color:#0b2c55}
 :focus{outline:3px solid #ffdd00;outline-offset:0}a:focus{background:#ffdd00;color:#0b0c0c;box-shadow:0 3px #0b0c0c}
 input:focus,select:focus,button:focus,textarea:focus{outline:3px solid #ffdd00;box-shadow:0 0 0 5px #0b0c0c}
@@ -130,6 +131,7 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
         ("/", "Pipeline"),
         ("/savings", "Savings"),
         ("/upcoming", "Upcoming"),
+        ("/board", "Board"),
         ("/integrity", "Integrity"),
     ];
     html! {
@@ -188,6 +190,14 @@ fn banner(nav: &Nav, ov: &Overview) -> Markup {
             div.asof.live { "Up to date: as of now, " strong { (words::instant(nav.now, &ov.tz)) } ". " span.muted { (head) } }
         },
     }
+}
+
+/// A proposal's title, or its id when the overview does not hold it.
+pub fn proposal_title<'a>(ov: &'a Overview, id: &'a str) -> &'a str {
+    ov.proposals
+        .iter()
+        .find(|e| e.view.id == id)
+        .map_or(id, |e| e.view.title.as_str())
 }
 
 /// A stage as a badge, in words.

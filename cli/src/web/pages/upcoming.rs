@@ -65,7 +65,7 @@ fn rows(
                         td data-label="What" { (r.title) }
                         @if let Some(nav) = nav {
                             td data-label="Proposal" { @if let Some(p) = &r.proposal {
-                                a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (proposal_title(ov, p)) } } }
+                                a href=(nav.href(&format!("/proposals/{}", super::encode(p)), &[])) { (super::proposal_title(ov, p)) } } }
                         }
                         td data-label="Council" { @if let Some(c) = &r.council { (name_of(names, c)) } }
                     }
@@ -73,13 +73,6 @@ fn rows(
             }
         },
     )
-}
-
-fn proposal_title<'a>(ov: &'a Overview, id: &'a str) -> &'a str {
-    ov.proposals
-        .iter()
-        .find(|e| e.view.id == id)
-        .map_or(id, |e| e.view.title.as_str())
 }
 
 /// The links to the programme milestones' forms: add one, and move or complete each still open.
