@@ -22,6 +22,8 @@ pub mod input;
 pub mod milestone;
 pub mod monitor;
 pub mod overview;
+#[cfg(test)]
+mod projection_testing;
 pub mod proposal;
 pub mod reminder_projection;
 pub mod reminders;

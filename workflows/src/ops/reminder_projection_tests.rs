@@ -2,64 +2,13 @@
 //! carried forward event by event, and rebuilt when what is saved is damaged or of another log.
 
 use super::*;
+use crate::ops::projection_testing::{append, demo, events_of, runtime, session_with};
 use crate::ops::Session;
-use engine::store::{EmbeddedStore, OpenMode};
-use engine::{AppendRequest, Event, NewEvent};
-use std::time::Duration;
+use engine::{Event, NewEvent};
 
-const DEMO: &str = include_str!("../../../tests/fixtures/demo-2008/export.jsonl");
 /// The demo with the Joint Chief Executive's trial and each council's six-month review of it.
 const DEMO_ARRANGEMENTS: &str =
     include_str!("../../../tests/fixtures/demo-2008-arrangements/export.jsonl");
-
-fn demo() -> Vec<Event> {
-    events_of(DEMO)
-}
-
-fn events_of(export: &str) -> Vec<Event> {
-    export
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("an event"))
-        .collect()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-}
-
-async fn session_with(dir: &std::path::Path, events: &[Event]) -> Session {
-    let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).expect("a store");
-    let mut session = Session::new(
-        Box::new(store),
-        "2009-06-01T12:00:00Z".parse().unwrap(),
-        None,
-    );
-    append(&mut session, events).await;
-    session
-}
-
-/// Appends `events` again (new hashes, same streams and data) in one batch.
-async fn append(session: &mut Session, events: &[Event]) {
-    let Some(last) = events.last() else { return };
-    let request = AppendRequest {
-        events: events
-            .iter()
-            .map(|e| NewEvent {
-                stream: e.stream.clone(),
-                kind: e.kind.clone(),
-                actor: e.actor.clone(),
-                effective_on: e.effective_on.clone(),
-                data: e.data.clone(),
-            })
-            .collect(),
-        expectations: Vec::new(),
-        now: last.recorded_at.parse().unwrap(),
-        tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
-    };
-    session.store.append(request).await.expect("appended");
-}
 
 /// The projection (saved, then brought forward) gives what a fresh fold of the log gives.
 async fn same_as_fresh(session: &mut Session) {

@@ -3,58 +3,10 @@
 //! earlier position; and rebuilt when what is saved is damaged or of another log.
 
 use super::*;
+use crate::ops::projection_testing::{append, demo, runtime, session_with};
 use crate::ops::reminders::{head_at, snapshot};
 use crate::ops::Session;
 use crate::quarter::Quarter;
-use engine::store::{EmbeddedStore, OpenMode};
-use engine::{AppendRequest, Event, NewEvent};
-use std::time::Duration;
-
-const DEMO: &str = include_str!("../../../tests/fixtures/demo-2008/export.jsonl");
-
-fn demo() -> Vec<Event> {
-    DEMO.lines()
-        .map(|l| serde_json::from_str(l).expect("an event"))
-        .collect()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-}
-
-async fn session_with(dir: &std::path::Path, events: &[Event]) -> Session {
-    let store = EmbeddedStore::open(dir, OpenMode::Create, Duration::ZERO).expect("a store");
-    let mut session = Session::new(
-        Box::new(store),
-        "2009-06-01T12:00:00Z".parse().unwrap(),
-        None,
-    );
-    append(&mut session, events).await;
-    session
-}
-
-/// Appends `events` again (new hashes, same streams and data) in one batch.
-async fn append(session: &mut Session, events: &[Event]) {
-    let Some(last) = events.last() else { return };
-    let request = AppendRequest {
-        events: events
-            .iter()
-            .map(|e| NewEvent {
-                stream: e.stream.clone(),
-                kind: e.kind.clone(),
-                actor: e.actor.clone(),
-                effective_on: e.effective_on.clone(),
-                data: e.data.clone(),
-            })
-            .collect(),
-        expectations: Vec::new(),
-        now: last.recorded_at.parse().unwrap(),
-        tz: jiff::tz::TimeZone::get("Europe/London").unwrap(),
-    };
-    session.store.append(request).await.expect("appended");
-}
 
 /// The quarters the demo spans (2008/09 to 2009/10).
 fn quarters() -> Vec<Quarter> {
