@@ -184,9 +184,17 @@ fn decode(value: &[u8]) -> Option<(u64, Vec<u8>)> {
     Some((version, bytes.to_vec()))
 }
 
+/// sled's page cache, in bytes. Its default (1 GiB) lets one command's reads of large saved
+/// values grow the process without bound; the projections read each value once per command.
+pub const SNAPSHOT_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 fn open_sled(dir: &Path) -> sled::Result<sled::Db> {
     // No background flusher: nothing here needs to reach the disk before `close`.
-    sled::Config::new().path(dir).flush_every_ms(None).open()
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(SNAPSHOT_CACHE_BYTES)
+        .flush_every_ms(None)
+        .open()
 }
 
 /// Whether `dir` and everything in it are plain files and directories, not links (sled opens
