@@ -1,12 +1,15 @@
 //! `concordat audit replay --as-of INSTANT_OR_DATE [--basis effective|recorded]`.
 
 use super::GlobalArgs;
-use crate::{context, output};
+use crate::context;
+use crate::output::terminal_text;
 use clap::{Args, ValueEnum};
 use engine::store::OpenMode;
 use engine::Failure;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use workflows::ops::replay::{Basis, Replay};
+use workflows::ops::replay::{Basis, ReplayHeader, ReplayRun, ReplayedProposal};
 
 /// Which of an event's two times to cut by.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -28,7 +31,8 @@ pub struct ReplayArgs {
     pub basis: BasisArg,
 }
 
-/// Replays the log and prints each proposal as it stood.
+/// Replays the log and prints each proposal as it stood, each as soon as it is replayed (memory
+/// holds one proposal, never the document).
 pub async fn exec(g: &GlobalArgs, args: ReplayArgs) -> Result<ExitCode, Failure> {
     let basis = match args.basis {
         BasisArg::Effective => Basis::Effective,
@@ -36,24 +40,119 @@ pub async fn exec(g: &GlobalArgs, args: ReplayArgs) -> Result<ExitCode, Failure>
     };
     let mut session = context::session(g, OpenMode::Existing).await?;
     let folding = crate::progress::Spinner::start("replaying the log");
-    let replay = workflows::ops::replay::replay(&mut session, &args.as_of, basis).await?;
+    let mut run = ReplayRun::start(&mut session, &args.as_of, basis).await?;
+    // On a terminal the proposals appearing are the progress; elsewhere the spinner stays.
+    let folding = (!std::io::stdout().is_terminal()).then_some(folding);
+    let mut out = Out::new();
+    let mut doc = Document::new(g.json);
+    out.write(&doc.head(&run.header)?);
+    while let Some(p) = run.next(&mut session).await? {
+        out.write(&doc.item(&p)?);
+        if out.closed {
+            break;
+        }
+    }
+    out.write(&doc.tail());
+    out.flush();
     drop(folding);
-    output::emit(g.json, &replay, human)?;
     super::finish(session).await
 }
 
-fn human(r: &Replay) -> String {
-    let what = match r.basis {
-        "recorded" => "what the log said",
-        _ => "what was true, by the dates decisions were taken,",
-    };
-    let mut out = format!("Replay of {what} as of {} ({} basis)\n", r.as_of, r.basis);
-    if r.proposals.is_empty() {
-        out += "\nNo proposal existed then.\n";
+/// Standard output, buffered; a closed pipe (`| head`) ends the writing, not the command.
+struct Out {
+    stdout: std::io::BufWriter<std::io::Stdout>,
+    closed: bool,
+}
+
+impl Out {
+    fn new() -> Out {
+        Out {
+            stdout: std::io::BufWriter::new(std::io::stdout()),
+            closed: false,
+        }
     }
-    for p in &r.proposals {
-        let v = &p.view;
-        out += &format!("\n{} — {}\n", v.id, v.title);
+
+    fn write(&mut self, text: &str) {
+        if !self.closed && self.stdout.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.closed && self.stdout.flush().is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+/// The replay printed a piece at a time, in JSON (byte for byte what `serde_json`'s pretty printer
+/// writes of the whole [`workflows::ops::replay::Replay`]) or as text.
+struct Document {
+    json: bool,
+    items: usize,
+}
+
+impl Document {
+    fn new(json: bool) -> Document {
+        Document { json, items: 0 }
+    }
+
+    /// Everything before the first proposal.
+    fn head(&self, h: &ReplayHeader) -> Result<String, Failure> {
+        if self.json {
+            return Ok(format!(
+                "{{\n  \"as_of\": {},\n  \"basis\": {},\n  \"proposals\": [",
+                to_json(&h.as_of)?,
+                to_json(h.basis)?
+            ));
+        }
+        let what = match h.basis {
+            "recorded" => "what the log said",
+            _ => "what was true, by the dates decisions were taken,",
+        };
+        Ok(terminal_text(&format!(
+            "Replay of {what} as of {} ({} basis)\n",
+            h.as_of, h.basis
+        )))
+    }
+
+    /// One proposal, after those before it.
+    fn item<T: Serialize + AsText>(&mut self, p: &T) -> Result<String, Failure> {
+        self.items += 1;
+        if !self.json {
+            return Ok(terminal_text(&p.as_text()));
+        }
+        let pretty = serde_json::to_string_pretty(p).map_err(|e| Failure::internal(e.to_string()))?;
+        // Nested two levels down: every line of the item indented four more spaces (a JSON
+        // string never holds a raw newline, so every newline is a line break).
+        let separator = if self.items == 1 { "" } else { "," };
+        Ok(format!("{separator}\n    {}", pretty.replace('\n', "\n    ")))
+    }
+
+    /// Everything after the last proposal.
+    fn tail(&self) -> String {
+        match (self.json, self.items) {
+            (true, 0) => "]\n}\n".to_string(),
+            (true, _) => "\n  ]\n}\n".to_string(),
+            (false, 0) => "\nNo proposal existed then.\n".to_string(),
+            (false, _) => String::new(),
+        }
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| Failure::internal(e.to_string()))
+}
+
+/// A replayed item's lines in the text form.
+trait AsText {
+    fn as_text(&self) -> String;
+}
+
+impl AsText for ReplayedProposal {
+    fn as_text(&self) -> String {
+        let v = &self.view;
+        let mut out = format!("\n{} — {}\n", v.id, v.title);
         let approvals: Vec<String> = v
             .approvals
             .iter()
@@ -68,12 +167,12 @@ fn human(r: &Replay) -> String {
             workflows::money::pounds(v.savings.total)
         );
         out += "  taken       recorded                    by          what\n";
-        for e in &p.timeline {
+        for e in &self.timeline {
             out += &format!(
                 "  {:<11} {:<27} {:<11} {} {}\n",
                 e.effective_on, e.recorded_at, e.actor, e.kind, e.summary
             );
         }
+        out
     }
-    out
 }

@@ -1,17 +1,18 @@
 //! `audit replay`: every proposal as `proposal show` would have printed it at a cut of the log —
 //! by the date decisions were taken (effective) or by what had been recorded (recorded).
 
-use super::reminders::{council_names, snapshot};
-use super::session::Session;
+use super::change::{live_state, SNAPSHOT_MIN_EVENTS};
+use super::reminders::{council_names, partnership_at};
+use super::session::{PartnershipHistory, Session};
 use crate::proposal::correction;
-use crate::proposal::{show_view_at, Cut, ProposalView, PROPOSAL_STREAM_PREFIX};
-use crate::reminders::firing::STREAM_PREFIX as FIRED_PREFIX;
-use crate::reminders::Outlook;
+use crate::proposal::{project, show_view_at, Cut, ProposalView, PROPOSAL_STREAM_PREFIX};
+use crate::reminders::{stream_of, Outlook};
 use engine::schedule::{add_months_clamped, CronSchedule};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date};
 use engine::{Event, Failure};
+use jiff::Timestamp;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Which of an event's two times a replay cuts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,70 +76,151 @@ pub struct Replay {
     pub proposals: Vec<ReplayedProposal>,
 }
 
-/// Replays the log as of `as_of` (an RFC 3339 instant, or a date meaning the end of that day).
+/// What a replay prints before its proposals: the instant (with the local offset) and the basis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayHeader {
+    pub as_of: String,
+    pub basis: &'static str,
+}
+
+/// Replays the log as of `as_of` (an RFC 3339 instant, or a date meaning the end of that day),
+/// every proposal collected (the web's `/api/replay`; the CLI streams with [`ReplayRun`]).
 pub async fn replay(session: &mut Session, as_of: &str, basis: Basis) -> Result<Replay, Failure> {
-    let tz = session.partnership().await?.latest().tz();
-    let instant = parse_instant_or_date(as_of, &tz, true)?;
-    session.check_reader().await?;
-    let cut = basis.cut(instant, &tz);
-    let snap = snapshot(session, &cut).await?;
-    let mut fired = BTreeSet::new();
-    let mut timelines: BTreeMap<String, Vec<TimelineEntry>> = BTreeMap::new();
-    // A proposal's event whose date was corrected is on the timeline at its corrected date: the
-    // corrections (few) are read in a first pass, then the log is streamed again, never held.
-    let mut recorded_corrections = Vec::new();
-    session
-        .store
-        .for_each_from(1, &mut |event| {
-            if event.kind == crate::proposal::events::DATE_CORRECTED {
-                recorded_corrections.push(event);
-            }
-            Ok(())
-        })
-        .await?;
-    let dates = correction::corrections(&recorded_corrections, &cut)?;
-    session
-        .store
-        .for_each_from(1, &mut |event| {
-            let event = &*correction::as_corrected(&event, &dates);
-            if !cut.admits(event)? {
-                return Ok(());
-            }
-            if let Some(id) = event.stream.strip_prefix(FIRED_PREFIX) {
-                fired.insert(id.to_string());
-            } else if let Some(id) = event.stream.strip_prefix(PROPOSAL_STREAM_PREFIX) {
-                timelines
-                    .entry(id.to_string())
-                    .or_default()
-                    .push(timeline_entry(event));
-            }
-            Ok(())
-        })
-        .await?;
-    let p = snap.partnership.latest();
-    let outlook = Outlook {
-        until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),
-        tz: tz.clone(),
-        year_start: p.year_start(),
-        quarterly: CronSchedule::parse(&p.schedule.quarterly_report)?,
-        lead_days: p.schedule.milestone_lead_days.clone(),
-        council_names: council_names(&snap.partnership),
-        fired,
-        ends: snap.partnership.ended().map(|e| e.on),
-    };
-    let proposals = snap
-        .proposals
-        .iter()
-        .map(|state| ReplayedProposal {
-            view: show_view_at(state, &outlook, Some(instant)),
-            timeline: timelines.remove(&state.id).unwrap_or_default(),
-        })
-        .collect();
+    let mut run = ReplayRun::start(session, as_of, basis).await?;
+    let mut proposals = Vec::new();
+    while let Some(p) = run.next(session).await? {
+        proposals.push(p);
+    }
     Ok(Replay {
-        as_of: format_instant(instant, &tz),
-        basis: basis.as_str(),
+        as_of: run.header.as_of,
+        basis: run.header.basis,
         proposals,
     })
+}
+
+/// A replay under way: its header, then the proposals in id order, one at a time, each from its
+/// own stream (memory holds one proposal's events, state and timeline, never the log).
+pub struct ReplayRun {
+    /// The instant and basis, known before any proposal is replayed.
+    pub header: ReplayHeader,
+    instant: Timestamp,
+    cut: Cut,
+    partnership: PartnershipHistory,
+    /// The outlook at the cut with no reminder fired: each proposal's firings are read from the
+    /// firing streams of its own reminders.
+    outlook: Outlook,
+    streams: std::vec::IntoIter<String>,
+    /// Events folded so far: past [`SNAPSHOT_MIN_EVENTS`] the saved live states are worth opening.
+    folded: u64,
+}
+
+impl ReplayRun {
+    /// Parses `as_of`, checks the reader, and lists the proposals' streams.
+    pub async fn start(
+        session: &mut Session,
+        as_of: &str,
+        basis: Basis,
+    ) -> Result<ReplayRun, Failure> {
+        let tz = session.partnership().await?.latest().tz();
+        let instant = parse_instant_or_date(as_of, &tz, true)?;
+        session.check_reader().await?;
+        let cut = basis.cut(instant, &tz);
+        // The partnership as recorded by the cut (amendments apply by their date).
+        let recorded_cut = Cut {
+            effective_until: None,
+            ..cut
+        };
+        let (partnership, _) = partnership_at(session, &recorded_cut).await?;
+        let p = partnership.latest();
+        let outlook = Outlook {
+            until: end_of_day(add_months_clamped(local_date(instant, &tz), 12), &tz),
+            tz: tz.clone(),
+            year_start: p.year_start(),
+            quarterly: CronSchedule::parse(&p.schedule.quarterly_report)?,
+            lead_days: p.schedule.milestone_lead_days.clone(),
+            council_names: council_names(&partnership),
+            fired: BTreeSet::new(),
+            ends: partnership.ended().map(|e| e.on),
+        };
+        let streams = session.store.streams(PROPOSAL_STREAM_PREFIX).await?;
+        Ok(ReplayRun {
+            header: ReplayHeader {
+                as_of: format_instant(instant, &tz),
+                basis: basis.as_str(),
+            },
+            instant,
+            cut,
+            partnership,
+            outlook,
+            streams: streams.into_iter(),
+            folded: 0,
+        })
+    }
+
+    /// The next proposal that existed under the cut, in id order (None: all replayed).
+    pub async fn next(
+        &mut self,
+        session: &mut Session,
+    ) -> Result<Option<ReplayedProposal>, Failure> {
+        while let Some(stream) = self.streams.next() {
+            if let Some(p) = self.replay_stream(session, &stream).await? {
+                return Ok(Some(p));
+            }
+        }
+        Ok(None)
+    }
+
+    /// One proposal's stream at the cut: its timeline (each event at its corrected date), its
+    /// state, and its next reminders less those fired by the cut.
+    async fn replay_stream(
+        &mut self,
+        session: &mut Session,
+        stream: &str,
+    ) -> Result<Option<ReplayedProposal>, Failure> {
+        let events = session.store.read_stream(stream).await?;
+        // A `date-corrected` event corrects an event of its own proposal's stream.
+        let dates = correction::corrections(&events, &self.cut)?;
+        let mut timeline = Vec::new();
+        for event in &events {
+            let event = &*correction::as_corrected(event, &dates);
+            if self.cut.admits(event)? {
+                timeline.push(timeline_entry(event));
+            }
+        }
+        self.folded += events.len() as u64;
+        let state = if timeline.len() == events.len() && self.folded >= SNAPSHOT_MIN_EVENTS {
+            // The cut admits the whole stream, corrections included, so the corrections it
+            // admits are all of them and the fold at the cut is the live fold: the saved live
+            // state answers when it is current.
+            live_state(session, stream, Some(&events)).await?
+        } else {
+            project(&events, &self.partnership, &self.cut)?
+        };
+        drop(events);
+        let Some(state) = state else {
+            return Ok(None);
+        };
+        let mut view = show_view_at(&state, &self.outlook, Some(self.instant));
+        let mut fired = BTreeSet::new();
+        for r in &view.next_reminders {
+            if fired_by(session, &r.id, &self.cut).await? {
+                fired.insert(r.id.clone());
+            }
+        }
+        view.next_reminders.retain(|r| !fired.contains(&r.id));
+        Ok(Some(ReplayedProposal { view, timeline }))
+    }
+}
+
+/// Whether reminder `id` had fired under `cut`: its firing stream holds an event the cut admits.
+/// (The outlook's rules list a reminder whatever has fired; firing only hides it.)
+async fn fired_by(session: &mut Session, id: &str, cut: &Cut) -> Result<bool, Failure> {
+    for event in session.store.read_stream(&stream_of(id)).await? {
+        if cut.admits(&event)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn timeline_entry(event: &Event) -> TimelineEntry {
