@@ -176,3 +176,65 @@ impl AsText for ReplayedProposal {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::Event;
+
+    impl AsText for Event {
+        fn as_text(&self) -> String {
+            format!("{} {}\n", self.seq, self.kind)
+        }
+    }
+
+    /// A document of the replay's shape whose items nest objects and arrays.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        as_of: &'a str,
+        basis: &'a str,
+        proposals: &'a [Event],
+    }
+
+    fn pieces(json: bool, header: &ReplayHeader, items: &[Event]) -> String {
+        let mut doc = Document::new(json);
+        let mut out = doc.head(header).unwrap();
+        for item in items {
+            out += &doc.item(item).unwrap();
+        }
+        out + &doc.tail()
+    }
+
+    #[test]
+    fn the_json_written_in_pieces_is_the_pretty_printed_whole_byte_for_byte() {
+        let events: Vec<Event> =
+            include_str!("../../../tests/fixtures/demo-2008/export.jsonl")
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+        let header = ReplayHeader {
+            as_of: "2009-01-22T23:59:59.999999999+00:00 \"quoted\"".to_string(),
+            basis: "recorded",
+        };
+        for n in [0, 1, 2, events.len()] {
+            let whole = Whole {
+                as_of: &header.as_of,
+                basis: header.basis,
+                proposals: &events[..n],
+            };
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            assert_eq!(pieces(true, &header, &events[..n]), expected, "{n} items");
+        }
+    }
+
+    #[test]
+    fn the_text_says_when_no_proposal_existed() {
+        let header = ReplayHeader {
+            as_of: "2008-08-31T23:59:59+01:00".to_string(),
+            basis: "effective",
+        };
+        let text = pieces(false, &header, &[]);
+        assert!(text.starts_with("Replay of what was true"), "{text}");
+        assert!(text.ends_with("\nNo proposal existed then.\n"), "{text}");
+    }
+}

@@ -110,8 +110,10 @@ pub struct ReplayRun {
     /// firing streams of its own reminders.
     outlook: Outlook,
     streams: std::vec::IntoIter<String>,
-    /// Events folded so far: past [`SNAPSHOT_MIN_EVENTS`] the saved live states are worth opening.
+    /// Events read so far: past `snapshots_from` ([`SNAPSHOT_MIN_EVENTS`]) the saved live states
+    /// are worth opening.
     folded: u64,
+    snapshots_from: u64,
 }
 
 impl ReplayRun {
@@ -154,6 +156,7 @@ impl ReplayRun {
             outlook,
             streams: streams.into_iter(),
             folded: 0,
+            snapshots_from: SNAPSHOT_MIN_EVENTS,
         })
     }
 
@@ -188,7 +191,7 @@ impl ReplayRun {
             }
         }
         self.folded += events.len() as u64;
-        let state = if timeline.len() == events.len() && self.folded >= SNAPSHOT_MIN_EVENTS {
+        let state = if timeline.len() == events.len() && self.folded >= self.snapshots_from {
             // The cut admits the whole stream, corrections included, so the corrections it
             // admits are all of them and the fold at the cut is the live fold: the saved live
             // state answers when it is current.
@@ -257,3 +260,7 @@ fn summary(event: &Event) -> String {
         _ => s("title").or(s("quarter")).unwrap_or_default().to_string(),
     }
 }
+
+#[cfg(test)]
+#[path = "replay_tests.rs"]
+mod tests;
