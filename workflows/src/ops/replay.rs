@@ -1,7 +1,6 @@
 //! `audit replay`: every proposal as `proposal show` would have printed it at a cut of the log —
 //! by the date decisions were taken (effective) or by what had been recorded (recorded).
 
-use super::change::{live_state, SNAPSHOT_MIN_EVENTS};
 use super::reminders::{council_names, partnership_at};
 use super::session::{PartnershipHistory, Session};
 use crate::proposal::correction;
@@ -110,10 +109,6 @@ pub struct ReplayRun {
     /// firing streams of its own reminders.
     outlook: Outlook,
     streams: std::vec::IntoIter<String>,
-    /// Events read so far: past `snapshots_from` ([`SNAPSHOT_MIN_EVENTS`]) the saved live states
-    /// are worth opening.
-    folded: u64,
-    snapshots_from: u64,
 }
 
 impl ReplayRun {
@@ -155,8 +150,6 @@ impl ReplayRun {
             partnership,
             outlook,
             streams: streams.into_iter(),
-            folded: 0,
-            snapshots_from: SNAPSHOT_MIN_EVENTS,
         })
     }
 
@@ -176,7 +169,7 @@ impl ReplayRun {
     /// One proposal's stream at the cut: its timeline (each event at its corrected date), its
     /// state, and its next reminders less those fired by the cut.
     async fn replay_stream(
-        &mut self,
+        &self,
         session: &mut Session,
         stream: &str,
     ) -> Result<Option<ReplayedProposal>, Failure> {
@@ -190,15 +183,11 @@ impl ReplayRun {
                 timeline.push(timeline_entry(event));
             }
         }
-        self.folded += events.len() as u64;
-        let state = if timeline.len() == events.len() && self.folded >= self.snapshots_from {
-            // The cut admits the whole stream, corrections included, so the corrections it
-            // admits are all of them and the fold at the cut is the live fold: the saved live
-            // state answers when it is current.
-            live_state(session, stream, Some(&events)).await?
-        } else {
-            project(&events, &self.partnership, &self.cut)?
-        };
+        // Folded here rather than read from the saved live state even when the cut admits the
+        // whole stream: the stream is read anyway (the timeline), the fold costs about what
+        // decoding a saved state does, and sled keeps the saved states it reads (tens of MB at
+        // depth; BENCHMARKS.md, "audit replay streamed").
+        let state = project(&events, &self.partnership, &self.cut)?;
         drop(events);
         let Some(state) = state else {
             return Ok(None);

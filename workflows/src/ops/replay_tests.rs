@@ -1,6 +1,6 @@
 //! The streamed replay against the one it replaced (every proposal folded from a snapshot of the
 //! whole log, timelines and firings from two passes over it): the same document, byte for byte,
-//! on the demo with corrected dates, at many cuts on both bases, and from saved live states.
+//! on the demo with corrected dates, at many cuts on both bases.
 
 use super::*;
 use crate::ops::projection_testing::{append, demo, runtime};
@@ -119,29 +119,6 @@ async fn by_folding_the_log(session: &mut Session, as_of: &str, basis: Basis) ->
     })
 }
 
-/// The streamed replay, collected, saved live states consulted from the first proposal (`true`)
-/// or as the CLI does.
-async fn streamed(
-    session: &mut Session,
-    as_of: &str,
-    basis: Basis,
-    saved: bool,
-) -> Result<Replay, Failure> {
-    let mut run = ReplayRun::start(session, as_of, basis).await?;
-    if saved {
-        run.snapshots_from = 0;
-    }
-    let mut proposals = Vec::new();
-    while let Some(p) = run.next(session).await? {
-        proposals.push(p);
-    }
-    Ok(Replay {
-        as_of: run.header.as_of,
-        basis: run.header.basis,
-        proposals,
-    })
-}
-
 /// The document as `--json` prints it, or the refusal's message (before the partnership existed).
 fn pretty(replay: Result<Replay, Failure>) -> Result<String, String> {
     replay
@@ -159,15 +136,8 @@ fn the_streamed_replay_is_the_folded_one_at_every_cut_on_both_bases() {
                 let old = pretty(by_folding_the_log(&mut session, as_of, basis).await);
                 let new = pretty(replay(&mut session, as_of, basis).await);
                 assert_eq!(new, old, "as of {as_of}, {basis:?}");
-                // Twice from the saved live states: once saving them, once answering from them.
-                for _ in 0..2 {
-                    let saved = pretty(streamed(&mut session, as_of, basis, true).await);
-                    assert_eq!(saved, old, "as of {as_of}, {basis:?}, saved");
-                }
             }
         }
-        let saved = session.store.load_snapshot("proposal-payroll").await;
-        assert!(saved.unwrap().is_some(), "the live states were saved");
     });
 }
 
