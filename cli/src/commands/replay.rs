@@ -122,11 +122,15 @@ impl Document {
         if !self.json {
             return Ok(terminal_text(&p.as_text()));
         }
-        let pretty = serde_json::to_string_pretty(p).map_err(|e| Failure::internal(e.to_string()))?;
+        let pretty =
+            serde_json::to_string_pretty(p).map_err(|e| Failure::internal(e.to_string()))?;
         // Nested two levels down: every line of the item indented four more spaces (a JSON
         // string never holds a raw newline, so every newline is a line break).
         let separator = if self.items == 1 { "" } else { "," };
-        Ok(format!("{separator}\n    {}", pretty.replace('\n', "\n    ")))
+        Ok(format!(
+            "{separator}\n    {}",
+            pretty.replace('\n', "\n    ")
+        ))
     }
 
     /// Everything after the last proposal.
@@ -207,11 +211,10 @@ mod tests {
 
     #[test]
     fn the_json_written_in_pieces_is_the_pretty_printed_whole_byte_for_byte() {
-        let events: Vec<Event> =
-            include_str!("../../../tests/fixtures/demo-2008/export.jsonl")
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
+        let events: Vec<Event> = include_str!("../../../tests/fixtures/demo-2008/export.jsonl")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         let header = ReplayHeader {
             as_of: "2009-01-22T23:59:59.999999999+00:00 \"quoted\"".to_string(),
             basis: "recorded",

@@ -183,10 +183,9 @@ impl ReplayRun {
                 timeline.push(timeline_entry(event));
             }
         }
-        // Folded here rather than read from the saved live state even when the cut admits the
-        // whole stream: the stream is read anyway (the timeline), the fold costs about what
-        // decoding a saved state does, and sled keeps the saved states it reads (tens of MB at
-        // depth; BENCHMARKS.md, "audit replay streamed").
+        // Folded even when the cut admits the whole stream (then the saved live state would be
+        // the same): the stream is read anyway for the timeline, and sled keeps the saved states
+        // it reads, 67 MB at depth 1M (BENCHMARKS.md, "`audit replay` streamed").
         let state = project(&events, &self.partnership, &self.cut)?;
         drop(events);
         let Some(state) = state else {

@@ -65,7 +65,11 @@ async fn demo_with_corrections(dir: &std::path::Path) -> Session {
 
 /// The replay as it was made before it streamed: every proposal's state from a snapshot of the
 /// store at the cut, the corrections, timelines and firings from the whole log.
-async fn by_folding_the_log(session: &mut Session, as_of: &str, basis: Basis) -> Result<Replay, Failure> {
+async fn by_folding_the_log(
+    session: &mut Session,
+    as_of: &str,
+    basis: Basis,
+) -> Result<Replay, Failure> {
     let tz = session.partnership().await?.latest().tz();
     let instant = parse_instant_or_date(as_of, &tz, true)?;
     let cut = basis.cut(instant, &tz);
@@ -183,7 +187,12 @@ fn a_reminder_fired_after_the_cut_is_still_next_and_one_fired_before_is_not() {
         let review = "review:payroll:bromsgrove:six-month:2009-04-01";
         let next = |r: &Replay| -> Vec<String> {
             let payroll = r.proposals.iter().find(|p| p.view.id == "payroll").unwrap();
-            payroll.view.next_reminders.iter().map(|n| n.id.clone()).collect()
+            payroll
+                .view
+                .next_reminders
+                .iter()
+                .map(|n| n.id.clone())
+                .collect()
         };
         let before = replay(&mut session, "2009-03-31", Basis::Recorded)
             .await
