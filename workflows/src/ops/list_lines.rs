@@ -106,3 +106,7 @@ async fn saved_line(session: &Session, stream: &str, current: u64) -> Option<Lis
         && stream_of(&saved.line.id) == stream)
         .then_some(saved.line)
 }
+
+#[cfg(test)]
+#[path = "list_lines_tests.rs"]
+mod tests;
