@@ -17,7 +17,7 @@ url="http://127.0.0.1:$port"
 t0=$(date +%s%N)
 "$bin" --store "$store" serve --public --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 200); do
     curl -s -o /dev/null "$url/sign-in" && break
     sleep 0.05
