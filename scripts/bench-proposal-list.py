@@ -55,15 +55,17 @@ def main():
                 got.setdefault((label, name), []).append(run([b, *args]))
     version = {n: statistics.median(x[0] for x in got[(commands[0][0], n)]) for n, _ in bins}
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {os.path.basename(store)} · {runs} runs each\n")
-    print("| command | binary | wall p50 ms | CPU p50 ms | peak RSS MB | wall ÷ `--version` |")
-    print("|---|---|---|---|---|---|")
+    cpu_version = {n: statistics.median(x[1] for x in got[(commands[0][0], n)]) for n, _ in bins}
+    print("| command | binary | wall p50 ms | CPU p50 ms | peak RSS MB | wall ÷ `--version` | CPU ÷ `--version` |")
+    print("|---|---|---|---|---|---|---|")
     for label, _ in commands:
         for name, _ in bins:
             xs = got[(label, name)]
             wall = statistics.median(x[0] for x in xs)
             cpu = statistics.median(x[1] for x in xs)
             rss = max(x[2] for x in xs)
-            print(f"| {label} | {name} | {wall:.1f} | {cpu:.1f} | {rss:.1f} | {wall / version[name]:.0f}× |")
+            print(f"| {label} | {name} | {wall:.1f} | {cpu:.1f} | {rss:.1f} | "
+                  f"{wall / version[name]:.0f}× | {cpu / cpu_version[name]:.0f}× |")
 
 
 main()

@@ -4,7 +4,7 @@
 use super::proposal_text::human_line;
 use crate::output;
 use engine::Failure;
-use std::io::Write;
+use std::io::{BufWriter, Stdout, Write};
 use workflows::definition::Stage;
 use workflows::ops::proposal as ops;
 use workflows::ops::Session;
@@ -29,11 +29,15 @@ pub async fn print(
     Ok(())
 }
 
-/// What has been printed so far: whether any line was, and whether the pipe is still open.
+/// Lines are written in chunks of this many bytes (one `write` per line costs more than the line).
+const CHUNK: usize = 64 * 1024;
+
+/// What has been printed so far: how many lines, and whether the pipe is still open.
 struct Lines {
     json: bool,
     count: usize,
     open: bool,
+    out: BufWriter<Stdout>,
 }
 
 impl Lines {
@@ -42,6 +46,7 @@ impl Lines {
             json,
             count: 0,
             open: true,
+            out: BufWriter::with_capacity(CHUNK, std::io::stdout()),
         }
     }
 
@@ -64,17 +69,18 @@ impl Lines {
             (true, 0) => "[]\n",
             (true, _) => "\n]\n",
             (false, 0) => "no proposals match\n",
-            (false, _) => return,
+            (false, _) => "",
         };
         self.write(text);
+        if self.open {
+            let _ = self.out.flush();
+        }
     }
 
     fn write(&mut self, text: &str) {
-        if !self.open {
-            return;
-        }
-        let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not a failure of the command: stop writing.
-        self.open = stdout.write_all(text.as_bytes()).is_ok();
+        if self.open {
+            self.open = self.out.write_all(text.as_bytes()).is_ok();
+        }
     }
 }

@@ -28,7 +28,10 @@ async fn same_as_fresh(session: &mut Session) {
     let head = session.store.head().await.unwrap().seq;
     assert_eq!(got, fresh(session).await, "at seq {head}");
     for line in &got {
-        let saved = session.store.load_snapshot(&key(&stream_of(&line.id))).await;
+        let saved = session
+            .store
+            .load_snapshot(&key(&stream_of(&line.id)))
+            .await;
         assert!(
             saved.unwrap().is_some_and(|(v, _)| v == line.version),
             "{}'s line is saved at seq {head}",
@@ -110,7 +113,11 @@ fn damaged_stale_or_foreign_lines_are_rebuilt_never_answered_from() {
         for (what, at, bytes) in [
             ("not JSON", version, b"\x01{not json".to_vec()),
             ("cut short", version, cut_short),
-            ("another format", version, [&[FORMAT + 1][..], &good[1..]].concat()),
+            (
+                "another format",
+                version,
+                [&[FORMAT + 1][..], &good[1..]].concat(),
+            ),
             ("another proposal's", version, encode(&foreign)),
             ("another release's", version, encode(&older)),
             ("a line of an earlier version", version, encode(&stale)),
@@ -121,9 +128,17 @@ fn damaged_stale_or_foreign_lines_are_rebuilt_never_answered_from() {
                 .save_snapshot(&key(&stream), at, &bytes)
                 .await
                 .unwrap();
-            assert_eq!(projected(&mut session).await, fresh(&mut session).await, "{what}");
+            assert_eq!(
+                projected(&mut session).await,
+                fresh(&mut session).await,
+                "{what}"
+            );
             let saved = session.store.load_snapshot(&key(&stream)).await.unwrap();
-            assert_eq!(saved, Some((version, good.clone())), "{what}: rebuilt and saved");
+            assert_eq!(
+                saved,
+                Some((version, good.clone())),
+                "{what}: rebuilt and saved"
+            );
         }
     });
 }
@@ -148,7 +163,11 @@ fn only_the_proposals_recorded_since_are_folded_again() {
             line.title.clone()
         };
         // Events of other proposals leave the saved line to answer; one of its own refolds it.
-        let own = events[40..].iter().position(|e| e.stream == stream).unwrap() + 40;
+        let own = events[40..]
+            .iter()
+            .position(|e| e.stream == stream)
+            .unwrap()
+            + 40;
         append(&mut session, &events[40..own]).await;
         assert_eq!(title(&projected(&mut session).await), "as saved");
         append(&mut session, &events[own..=own]).await;
