@@ -12,6 +12,7 @@ mod forms;
 mod http;
 mod pages;
 pub mod password;
+mod pipeline;
 mod routes;
 mod server;
 mod sessions;

@@ -167,11 +167,11 @@ fn may_change(partnership: &PartnershipHistory, who: Option<&SignedIn>) -> bool 
         })
 }
 
-/// The pipeline page. Live, it reads the store itself: each proposal's saved list line, and the
-/// state of only the proposals on the page shown (for their next steps), so it never copies the
-/// log; replayed, it lays out the overview at that cut.
+/// The pipeline page. Live, it reads the store itself (`super::pipeline`): each proposal's saved
+/// list line, and the state of only the proposals on the page shown (for their next steps), so it
+/// never copies the log; replayed, it lays out the overview at that cut.
 async fn pipeline(app: &App, target: &Target, nav: &Nav) -> Result<Reply, Failure> {
-    use pages::pipeline::{on_page, page, Filters, Source};
+    use pages::pipeline::{page, Filters, Source};
     let given = |k: &str| {
         target
             .param(k)
@@ -190,25 +190,10 @@ async fn pipeline(app: &App, target: &Target, nav: &Nav) -> Result<Reply, Failur
         let ov = read_overview(app, nav).await?;
         return Ok(http::html(page(nav, &Source::of(&ov), &filters, false)));
     }
-    let source = app
+    let (source, partnership) = app
         .cache
-        .with_store(async |s| {
-            let listing = ops::pipeline::listing(s).await?;
-            let steps = ops::pipeline::next_steps(s, &on_page(&listing.lines, &filters)).await?;
-            let frame = pages::Frame {
-                name: listing.partnership.latest().name.clone(),
-                head: listing.head.seq,
-                at: s.now,
-                tz: listing.partnership.latest().tz(),
-                as_of: None,
-                basis: None,
-            };
-            let mut source = Source::new(frame, &listing.partnership, listing.lines);
-            source.steps = steps;
-            Ok::<_, Failure>((source, listing.partnership))
-        })
+        .with_store(async |s| app.pipelines.get(s, &filters).await)
         .await?;
-    let (source, partnership) = source;
     let new = may_change(&partnership, nav.user.as_ref());
     Ok(http::html(page(nav, &source, &filters, new)))
 }

@@ -6,6 +6,7 @@ use super::next::next_step;
 use super::{layout_in, name_of, scroll, stage_badge, Frame, Nav};
 use maud::{html, Markup};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use workflows::definition::{Category, Stage};
 use workflows::ops::overview::{NextStep, Overview};
 use workflows::ops::reminders::council_names;
@@ -67,13 +68,17 @@ impl Filters {
 pub struct Source {
     pub frame: Frame,
     pub names: BTreeMap<String, String>,
-    pub lines: Vec<ListItem>,
+    pub lines: Arc<Vec<ListItem>>,
     pub steps: BTreeMap<String, NextStep>,
 }
 
 impl Source {
     /// The pipeline of `lines` under `partnership` (next steps to be added for the page shown).
-    pub fn new(frame: Frame, partnership: &PartnershipHistory, lines: Vec<ListItem>) -> Source {
+    pub fn new(
+        frame: Frame,
+        partnership: &PartnershipHistory,
+        lines: Arc<Vec<ListItem>>,
+    ) -> Source {
         Source {
             frame,
             names: council_names(partnership),
@@ -85,7 +90,7 @@ impl Source {
     /// The pipeline of an overview (a replayed view): every proposal's line and next step.
     pub fn of(ov: &Overview) -> Source {
         let lines = ov.proposals.iter().map(|e| line_of(&e.view)).collect();
-        let mut source = Source::new(Frame::of(ov), &ov.partnership, lines);
+        let mut source = Source::new(Frame::of(ov), &ov.partnership, Arc::new(lines));
         source.steps = ov
             .proposals
             .iter()
