@@ -18,6 +18,7 @@ mod milestone;
 mod monitor;
 mod partnership;
 mod proposal;
+mod proposal_list;
 mod proposal_text;
 mod reminders;
 mod replay;

@@ -1,7 +1,7 @@
 //! `concordat proposal new|show|list|history|advance|business-case|hold|resume|withdraw|not-pursue|close|declare-interest|correct-date`.
 
 use super::common::{human_recorded, CategoryArg, ChangeArgs};
-use super::proposal_text::{human_history, human_list, human_show};
+use super::proposal_text::{human_history, human_show};
 use super::values::{self, parsed};
 use super::GlobalArgs;
 use crate::{context, output};
@@ -175,10 +175,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ProposalCommand) -> Result<ExitCode, Fail
             output::emit(g.json, &view, human_show)?;
         }
         ProposalCommand::List { stage, council } => {
-            let folding = crate::progress::Spinner::start("folding the log");
-            let items = ops::list(&mut session, stage, council.as_deref()).await?;
-            drop(folding);
-            output::emit(g.json, &items, |i| human_list(i))?;
+            super::proposal_list::print(&mut session, g.json, stage, council.as_deref()).await?;
         }
         ProposalCommand::History { id } => {
             let items = ops::history(&mut session, &id).await?;

@@ -276,24 +276,17 @@ fn show_milestones_and_next(v: &ProposalView) -> String {
     out
 }
 
-/// `proposal list` as text.
-pub fn human_list(items: &[ListItem]) -> String {
-    if items.is_empty() {
-        return "no proposals match\n".into();
-    }
-    let mut out = String::new();
-    for i in items {
-        out += &format!(
-            "{:<24} {:<17} v{:<3} lead {:<12} {}  ({})\n",
-            i.id,
-            i.stage.as_str(),
-            i.version,
-            i.lead,
-            output::field(&i.title),
-            i.councils.join(", ")
-        );
-    }
-    out
+/// One line of `proposal list` as text (ending in a newline).
+pub fn human_line(i: &ListItem) -> String {
+    format!(
+        "{:<24} {:<17} v{:<3} lead {:<12} {}  ({})\n",
+        i.id,
+        i.stage.as_str(),
+        i.version,
+        i.lead,
+        output::field(&i.title),
+        i.councils.join(", ")
+    )
 }
 
 /// `proposal history` as text.

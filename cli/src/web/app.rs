@@ -5,6 +5,7 @@
 use super::auth::Limits;
 use super::cache::Cache;
 use super::password;
+use super::pipeline::Pipelines;
 use super::sessions::{Sessions, SignedIn};
 use super::views::Views;
 use super::Config;
@@ -19,6 +20,7 @@ pub struct App {
     pub config: Config,
     pub cache: Cache,
     pub views: Views,
+    pub pipelines: Pipelines,
     pub sessions: Sessions,
     pub limits: Limits,
 }
@@ -29,6 +31,7 @@ impl App {
         App {
             cache: Cache::new(config.global.clone()),
             views: Views::default(),
+            pipelines: Pipelines::default(),
             sessions: Sessions::new(config.idle, config.max_age),
             limits: Limits::default(),
             config,

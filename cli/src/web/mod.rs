@@ -12,6 +12,7 @@ mod forms;
 mod http;
 mod pages;
 pub mod password;
+mod pipeline;
 mod routes;
 mod server;
 mod sessions;
@@ -94,8 +95,9 @@ pub async fn exec(g: &GlobalArgs, args: ServeArgs) -> Result<ExitCode, Failure> 
     };
     context::share_connections();
     let app = routes::App::new(config);
-    // A missing store fails now, with the command's exit code.
-    app.cache.read().await?;
+    // A missing store fails now, with the command's exit code. The log is copied only when a
+    // page first needs it (the live pipeline never does).
+    app.cache.with_store(async |_| Ok(())).await?;
     server::run(app, addr, tls, args.max_connections.max(1)).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -24,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 use workflows::ops::overview::{timeline, Overview};
 use workflows::ops::replay::Basis;
 use workflows::ops::report_file::{self, Unfit};
+use workflows::ops::session::PartnershipHistory;
 use workflows::ops::{self, Session};
 use workflows::reminders::firing::REPORT_ISSUED;
 
@@ -152,13 +153,49 @@ async fn overview_and_session(app: &App, nav: &Nav) -> Result<(Arc<Overview>, Se
 
 /// Whether the signed-in user may make changes at all (an auditor, say, only reads).
 fn can_change(ov: &Overview, who: Option<&SignedIn>) -> bool {
+    may_change(&ov.partnership, who)
+}
+
+/// [`can_change`] under `partnership`.
+fn may_change(partnership: &PartnershipHistory, who: Option<&SignedIn>) -> bool {
     use workflows::partnership::Role;
-    who.and_then(|w| ov.partnership.latest().actor(&w.actor))
+    who.and_then(|w| partnership.latest().actor(&w.actor))
         .is_some_and(|a| {
             a.roles
                 .iter()
                 .any(|r| matches!(r, Role::Admin | Role::ProgrammeManager | Role::Clerk))
         })
+}
+
+/// The pipeline page. Live, it reads the store itself (`super::pipeline`): each proposal's saved
+/// list line, and the state of only the proposals on the page shown (for their next steps), so it
+/// never copies the log; replayed, it lays out the overview at that cut.
+async fn pipeline(app: &App, target: &Target, nav: &Nav) -> Result<Reply, Failure> {
+    use pages::pipeline::{page, Filters, Source};
+    let given = |k: &str| {
+        target
+            .param(k)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let filters = Filters {
+        stage: given("stage"),
+        council: given("council"),
+        category: given("category"),
+        search: given("q"),
+        page: given("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+    };
+    if nav.as_of.is_some() {
+        let ov = read_overview(app, nav).await?;
+        return Ok(http::html(page(nav, &Source::of(&ov), &filters, false)));
+    }
+    let (source, partnership) = app
+        .cache
+        .with_store(async |s| app.pipelines.get(s, &filters).await)
+        .await?;
+    let new = may_change(&partnership, nav.user.as_ref());
+    Ok(http::html(page(nav, &source, &filters, new)))
 }
 
 async fn page_route(
@@ -169,25 +206,7 @@ async fn page_route(
 ) -> Result<Reply, Failure> {
     let segs: Vec<&str> = target.segments.iter().map(String::as_str).collect();
     match segs.as_slice() {
-        [] | ["proposals"] => {
-            let ov = read_overview(app, nav).await?;
-            let given = |k: &str| {
-                target
-                    .param(k)
-                    .map(str::trim)
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            };
-            let filters = pages::pipeline::Filters {
-                stage: given("stage"),
-                council: given("council"),
-                category: given("category"),
-                search: given("q"),
-                page: given("page").and_then(|p| p.parse().ok()).unwrap_or(1),
-            };
-            let new = can_change(&ov, nav.user.as_ref()) && nav.as_of.is_none();
-            Ok(http::html(pages::pipeline::page(nav, &ov, &filters, new)))
-        }
+        [] | ["proposals"] => pipeline(app, target, nav).await,
         ["proposals", id] => proposal_page(app, nav, id).await,
         ["savings"] => Ok(http::html(pages::savings::page(
             nav,

@@ -136,7 +136,7 @@ pub async fn live_state(
 }
 
 /// [`live_state`] of a stream at version `current`, consulting snapshots only if `snapshots`.
-async fn fold_live(
+pub(super) async fn fold_live(
     session: &mut Session,
     stream: &str,
     events: Option<&[Event]>,

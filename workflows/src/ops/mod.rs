@@ -19,9 +19,11 @@ pub mod finance;
 pub mod funding;
 pub mod init;
 pub mod input;
+pub mod list_lines;
 pub mod milestone;
 pub mod monitor;
 pub mod overview;
+pub mod pipeline;
 #[cfg(test)]
 mod projection_testing;
 pub mod proposal;

@@ -6,7 +6,7 @@ use super::session::Session;
 use crate::definition::{Category, Registry, Stage};
 use crate::permissions::Act;
 use crate::proposal::events::WorkflowRef;
-use crate::proposal::view::{history_item, list_item, HistoryItem, ListItem};
+use crate::proposal::view::{history_item, HistoryItem, ListItem};
 use crate::proposal::{
     decide_create, show_view_at, stream_of, Ctx, NewProposal, ProposalCommand, ProposalView,
 };
@@ -133,6 +133,19 @@ pub async fn list(
     stage: Option<Stage>,
     council: Option<&str>,
 ) -> Result<Vec<ListItem>, Failure> {
+    let mut items = Vec::new();
+    list_each(session, stage, council, |i| items.push(i)).await?;
+    Ok(items)
+}
+
+/// [`list`], each line handed to `sink` as it is made (in id order), so a caller that prints
+/// holds none of them; an unknown council is refused before any line.
+pub async fn list_each(
+    session: &mut Session,
+    stage: Option<Stage>,
+    council: Option<&str>,
+    mut sink: impl FnMut(ListItem),
+) -> Result<(), Failure> {
     session.check_reader().await?;
     if let Some(c) = council {
         let history = session.partnership().await?;
@@ -150,16 +163,14 @@ pub async fn list(
             );
         }
     }
-    // One proposal's state at a time: the list holds its lines, never every state.
-    let mut items = Vec::new();
-    change::for_each_live(session, |s| {
-        let at_stage = stage.as_ref().is_none_or(|st| &s.stage == st);
-        if at_stage && council.is_none_or(|c| s.councils.iter().any(|x| x == c)) {
-            items.push(list_item(&s));
+    // Each line from its saved projection, or folded when the proposal changed since.
+    super::list_lines::for_each_line(session, |line| {
+        let at_stage = stage.as_ref().is_none_or(|st| &line.stage == st);
+        if at_stage && council.is_none_or(|c| line.councils.iter().any(|x| x == c)) {
+            sink(line);
         }
     })
-    .await?;
-    Ok(items)
+    .await
 }
 
 /// `proposal history`: every event of the proposal, with both of its times.

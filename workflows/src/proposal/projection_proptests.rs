@@ -1,7 +1,7 @@
 //! Random histories of two proposals interleaved in one log (back-dated events, date corrections
 //! and savings corrections among them): the reminder and report projections, saved part-way and
 //! brought forward, equal a fresh fold of the whole log, at the head and at random `known_at`
-//! positions, for every quarter the histories span.
+//! positions, for every quarter the histories span; and `proposal list`'s lines at the head.
 
 use super::proptests::{command, op, Op};
 use super::testing::{Log, BROMSGROVE_REDDITCH};
@@ -9,8 +9,9 @@ use super::Cut;
 use crate::definition::Category;
 use crate::ops::init::registration_event;
 use crate::ops::reminders::{facts, head_at, snapshot};
-use crate::ops::{reminder_projection, report_projection, Session};
+use crate::ops::{list_lines, reminder_projection, report_projection, Session};
 use crate::partnership::Partnership;
+use crate::proposal::view::list_item;
 use crate::quarter::Quarter;
 use crate::report::contribution::{contribute, Contribution, Period};
 use engine::store::{EmbeddedStore, OpenMode};
@@ -157,6 +158,9 @@ async fn check(events: &[NewEvent], split: usize, known: usize) -> Result<(), Te
     reminder_projection::live_from(&mut session, 0)
         .await
         .unwrap();
+    list_lines::for_each_line_from(&mut session, 0, drop)
+        .await
+        .unwrap();
     for quarter in quarters() {
         projected(&mut session, &period(quarter), split as u64).await;
     }
@@ -178,6 +182,14 @@ async fn check(events: &[NewEvent], split: usize, known: usize) -> Result<(), Te
     prop_assert_eq!(&projected.milestones, &fresh.milestones);
     let until = "2011-01-01T00:00:00Z".parse().unwrap();
     prop_assert_eq!(projected.reminders(until), fresh.reminders(until));
+    // `proposal list`'s lines, saved at the split and brought forward.
+    let mut lines = Vec::new();
+    list_lines::for_each_line_from(&mut session, 0, |l| lines.push(l))
+        .await
+        .unwrap();
+    let fresh = snapshot(&mut session, &Cut::LIVE).await.unwrap();
+    let want: Vec<_> = fresh.proposals.iter().map(list_item).collect();
+    prop_assert_eq!(lines, want);
     Ok(())
 }
 

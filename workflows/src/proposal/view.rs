@@ -417,7 +417,7 @@ fn recused_view(state: &ProposalState) -> BTreeMap<String, RecusalView> {
 }
 
 /// One line of `proposal list`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ListItem {
     pub id: String,
     pub title: String,

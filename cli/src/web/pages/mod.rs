@@ -126,7 +126,36 @@ pub fn scroll(label: &str, table: Markup) -> Markup {
 /// The page around `body`: the header with the navigation and the as-of form, and the banner
 /// saying which cut the page shows.
 pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup) -> Markup {
-    let partnership = &ov.partnership.latest().name;
+    layout_in(nav, &Frame::of(ov), section, title, body)
+}
+
+/// What a page's frame shows: the partnership's name, the log's length, and the cut shown.
+pub struct Frame {
+    pub name: String,
+    pub head: u64,
+    pub at: jiff::Timestamp,
+    pub tz: jiff::tz::TimeZone,
+    pub as_of: Option<String>,
+    pub basis: Option<Basis>,
+}
+
+impl Frame {
+    /// The frame of a page built from `ov`.
+    pub fn of(ov: &Overview) -> Frame {
+        Frame {
+            name: ov.partnership.latest().name.clone(),
+            head: ov.head.seq,
+            at: ov.at,
+            tz: ov.tz.clone(),
+            as_of: ov.as_of.clone(),
+            basis: ov.basis,
+        }
+    }
+}
+
+/// [`layout`] in `frame`.
+pub fn layout_in(nav: &Nav, frame: &Frame, section: &str, title: &str, body: Markup) -> Markup {
+    let partnership = &frame.name;
     let tabs = [
         ("/", "Pipeline"),
         ("/savings", "Savings"),
@@ -169,15 +198,15 @@ pub fn layout(nav: &Nav, ov: &Overview, section: &str, title: &str, body: Markup
                     }
                     }
                 }
-                (banner(nav, ov))
+                (banner(nav, frame))
                 main #main { (body) }
             }
         }
     }
 }
 
-fn banner(nav: &Nav, ov: &Overview) -> Markup {
-    let head = format!("{} entries in the log.", ov.head.seq);
+fn banner(nav: &Nav, ov: &Frame) -> Markup {
+    let head = format!("{} entries in the log.", ov.head);
     let at = words::instant(ov.at, &ov.tz);
     match (&ov.as_of, ov.basis) {
         (Some(_), Some(Basis::Recorded)) => html! {
