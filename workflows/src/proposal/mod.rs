@@ -11,6 +11,7 @@ pub mod correction;
 pub mod costs;
 pub mod council;
 pub mod date_order;
+pub mod order_scan;
 pub mod decide;
 pub mod describe;
 pub mod event;
