@@ -257,8 +257,10 @@ impl OrderScan {
             return;
         }
         if event.kind == DATE_CORRECTED && !self.corrected.contains(event.stream) {
+            // What was found on the stream so far is judged again, with the corrected dates.
             self.corrected.insert(event.stream.to_string());
             self.streams.remove(event.stream);
+            self.found.retain(|(stream, _)| stream != event.stream);
         }
         if self.corrected.contains(event.stream) {
             return;
