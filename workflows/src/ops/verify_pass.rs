@@ -9,7 +9,8 @@ use super::input::HashHex;
 use super::session::Session;
 use crate::proposal::order_scan::{Data, OrderEvent, OrderScan, Scanned};
 use engine::chain::{LineVerifier, VerifyReport};
-use engine::line::LineView;
+use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
+use engine::line::{find_newline, LineView};
 use engine::{Event, Failure};
 use std::io::{BufRead, Write};
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -206,31 +207,25 @@ impl Drop for PassWriter {
 /// Scans each line of `chunk`. A line that is not an event is skipped: the chain fails on it, and
 /// the warnings of a chain that fails are not given.
 fn scan_chunk(scan: &mut OrderScan, chunk: &[u8]) {
-    for line in chunk.split(|b| *b == b'\n') {
+    let mut rest = chunk;
+    while !rest.is_empty() {
+        let end = find_newline(rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             continue;
         }
-        let Some(view) = LineView::parse(line) else {
-            if let Ok(event) = serde_json::from_slice::<Event>(line) {
-                scan.push(&OrderEvent::of(&event));
-            }
-            continue;
-        };
-        if !view.stream.starts_with(crate::proposal::state::PROPOSAL_STREAM_PREFIX) {
-            continue;
-        }
-        match (plain(view.kind), plain(view.effective_on)) {
-            (Some(kind), Some(effective_on)) => scan.push(&OrderEvent {
-                seq: view.seq,
-                stream: view.stream,
-                kind,
-                effective_on,
-                data: Data::Json(view.data),
-            }),
-            // An escaped type or date: read as the store reads it.
-            _ => {
-                if let Ok(event) = view.to_event() {
+        match fields(line) {
+            Some(event) if !event.stream.starts_with(PROPOSAL_STREAM_PREFIX) => {}
+            Some(event) => scan.push(&event),
+            // Escapes, or another layout: read as the store reads it.
+            None => {
+                let event = match LineView::parse(line) {
+                    Some(view) => view.to_event(),
+                    None => serde_json::from_slice::<Event>(line),
+                };
+                if let Ok(event) = event {
                     scan.push(&OrderEvent::of(&event));
                 }
             }
@@ -238,12 +233,51 @@ fn scan_chunk(scan: &mut OrderScan, chunk: &[u8]) {
     }
 }
 
-/// A JSON string's contents as text when it holds no escape (else it is read in full).
-fn plain(b: &[u8]) -> Option<&str> {
-    if b.contains(&b'\\') {
+/// `,"prev_hash":"…","hash":"…"}`: the end of every line in the engine's layout.
+const TAIL: usize = 14 + 64 + 10 + 64 + 2;
+
+/// The fields the scan reads, found by position in a line of the engine's layout (which
+/// `engine::line` documents) when none of them holds an escape; None: read the line in full. The
+/// chain check reads every line in full: a line whose chain fails gives no warnings.
+fn fields(line: &[u8]) -> Option<OrderEvent<'_>> {
+    let rest = line.strip_prefix(b"{\"seq\":")?;
+    let (seq, rest) = number(rest)?;
+    let (stream, rest) = string(rest.strip_prefix(b",\"stream\":")?)?;
+    let (_, rest) = number(rest.strip_prefix(b",\"version\":")?)?;
+    let (kind, rest) = string(rest.strip_prefix(b",\"type\":")?)?;
+    let (_, rest) = string(rest.strip_prefix(b",\"actor\":")?)?;
+    let (_, rest) = string(rest.strip_prefix(b",\"recorded_at\":")?)?;
+    let (effective_on, rest) = string(rest.strip_prefix(b",\"effective_on\":")?)?;
+    let rest = rest.strip_prefix(b",\"data\":")?;
+    let (data, tail) = rest.split_at(rest.len().checked_sub(TAIL)?);
+    let hash_at = 14 + 64;
+    let layout = tail.starts_with(b",\"prev_hash\":\"")
+        && tail[hash_at..].starts_with(b"\",\"hash\":\"")
+        && tail.ends_with(b"\"}");
+    layout.then_some(OrderEvent {
+        seq,
+        stream,
+        kind,
+        effective_on,
+        data: Data::Json(data),
+    })
+}
+
+/// A run of digits at the start of `b`, and what follows it.
+fn number(b: &[u8]) -> Option<(u64, &[u8])> {
+    let end = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+    let n = std::str::from_utf8(&b[..end]).ok()?.parse().ok()?;
+    Some((n, &b[end..]))
+}
+
+/// A string without escapes at the start of `b` (its contents), and what follows it.
+fn string(b: &[u8]) -> Option<(&str, &[u8])> {
+    let b = b.strip_prefix(b"\"")?;
+    let end = b.iter().position(|c| *c == b'"' || *c == b'\\')?;
+    if b[end] != b'"' {
         return None;
     }
-    std::str::from_utf8(b).ok()
+    Some((std::str::from_utf8(&b[..end]).ok()?, &b[end + 1..]))
 }
 
 #[cfg(test)]

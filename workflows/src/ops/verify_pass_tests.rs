@@ -91,3 +91,24 @@ fn a_damaged_log_gets_the_verdict_of_the_chain_check() {
     let (pass, report) = both(cut);
     assert_eq!(pass.report, report);
 }
+
+#[test]
+fn fields_by_position_are_those_the_full_reader_finds() {
+    let events = log_of(&[&started("alpha"), &started("beta")], None);
+    for e in &events {
+        let line = e.to_line();
+        let view = LineView::parse_str(&line).unwrap();
+        let got = fields(line.as_bytes()).expect("no escapes");
+        assert_eq!(got.seq, view.seq);
+        assert_eq!(got.stream, view.stream);
+        assert_eq!(got.kind.as_bytes(), view.kind);
+        assert_eq!(got.effective_on.as_bytes(), view.effective_on);
+        assert!(matches!(got.data, Data::Json(d) if d == view.data));
+    }
+    // An escape in a field the scan reads, or another layout: read in full.
+    let mut odd = events[0].clone();
+    odd.kind = "a\"b".into();
+    assert!(fields(odd.to_line().as_bytes()).is_none());
+    let spaced = serde_json::to_string_pretty(&events[0]).unwrap();
+    assert!(fields(spaced.as_bytes()).is_none());
+}
