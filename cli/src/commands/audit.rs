@@ -188,10 +188,13 @@ async fn verify(
     let (report, warnings, date_order_warnings, session) = match file {
         Some(path) => {
             let open = || {
-                std::fs::File::open(&path).map(std::io::BufReader::new).map_err(|e| {
-                    Failure::usage(format!("cannot read {}: {e}", path.display()))
-                        .with_detail("give the path of an export made by `concordat audit export`")
-                })
+                std::fs::File::open(&path)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| {
+                        Failure::usage(format!("cannot read {}: {e}", path.display())).with_detail(
+                            "give the path of an export made by `concordat audit export`",
+                        )
+                    })
             };
             // One pass: the chain and the date-order scan together, memory flat.
             let pass = workflows::ops::verify_pass::verify_reader(&mut open()?, head.as_ref())?;
@@ -206,12 +209,11 @@ async fn verify(
             let mut session = context::session_despite_loss(g).await?;
             let total = session.store.head().await?.seq;
             let bar = crate::progress::events(total, "verifying");
-            let pass = workflows::ops::verify_pass::verify_store(
-                &mut session,
-                head.as_ref(),
-                &|n| bar.inc(n),
-            )
-            .await;
+            let pass =
+                workflows::ops::verify_pass::verify_store(&mut session, head.as_ref(), &|n| {
+                    bar.inc(n)
+                })
+                .await;
             bar.finish_and_clear();
             let pass = pass?;
             let mut report = pass.report.clone();

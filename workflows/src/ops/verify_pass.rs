@@ -8,8 +8,8 @@ use super::date_order::{self, DateOrderWarning};
 use super::input::HashHex;
 use super::session::Session;
 use crate::proposal::order_scan::{Data, OrderEvent, OrderScan, Scanned};
-use engine::chain::{LineVerifier, VerifyReport};
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
+use engine::chain::{LineVerifier, VerifyReport};
 use engine::line::{find_newline, LineView};
 use engine::{Event, Failure};
 use std::io::{BufRead, Write};
@@ -41,7 +41,7 @@ pub async fn verify_store(
         .await;
     let pass = pass.finish();
     exported?;
-    Ok(pass?)
+    pass
 }
 
 /// Verifies an export read from `reader` (as `audit verify --file` reads it), scanning it too.
@@ -50,7 +50,7 @@ pub fn verify_reader(reader: &mut dyn BufRead, head: Option<&HashHex>) -> Result
     let copied = std::io::copy(reader, &mut pass);
     let pass = pass.finish();
     copied?;
-    Ok(pass?)
+    pass
 }
 
 impl Pass {
@@ -265,7 +265,10 @@ fn fields(line: &[u8]) -> Option<OrderEvent<'_>> {
 
 /// A run of digits at the start of `b`, and what follows it.
 fn number(b: &[u8]) -> Option<(u64, &[u8])> {
-    let end = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len());
     let n = std::str::from_utf8(&b[..end]).ok()?.parse().ok()?;
     Some((n, &b[end..]))
 }

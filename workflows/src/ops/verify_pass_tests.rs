@@ -61,7 +61,9 @@ fn a_log_out_of_order_warns_as_the_scan_of_the_whole_log() {
     assert_eq!(pass.report, report);
     let expected = date_order::warnings_of_log(events.clone()).unwrap();
     assert!(!expected.is_empty(), "the shifted move breaks the order");
-    let got = pass.warnings_of_export(&mut text(&events).as_bytes()).unwrap();
+    let got = pass
+        .warnings_of_export(&mut text(&events).as_bytes())
+        .unwrap();
     assert_eq!(got, expected);
 }
 
@@ -75,7 +77,9 @@ fn a_stream_with_a_correction_is_scanned_again_whole() {
     let (pass, _) = both(&text(&events));
     assert!(pass.report.ok);
     let expected = date_order::warnings_of_log(events.clone()).unwrap();
-    let got = pass.warnings_of_export(&mut text(&events).as_bytes()).unwrap();
+    let got = pass
+        .warnings_of_export(&mut text(&events).as_bytes())
+        .unwrap();
     assert_eq!(got, expected);
 }
 

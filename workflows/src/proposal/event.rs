@@ -67,10 +67,7 @@ impl ProposalEvent {
 
     /// Decodes `d` as the data of an event of type `kind` (a type this version does not know is
     /// [`ProposalEvent::Other`], its data unread).
-    fn decode_with<'de, D: Deserializer<'de>>(
-        kind: &str,
-        d: D,
-    ) -> Result<ProposalEvent, D::Error> {
+    fn decode_with<'de, D: Deserializer<'de>>(kind: &str, d: D) -> Result<ProposalEvent, D::Error> {
         use ProposalEvent::*;
         Ok(match kind {
             PROPOSAL_CREATED => ProposalCreated(de(d)?),

@@ -145,7 +145,11 @@ impl OrderFold {
     }
 
     /// The rules `event` breaks against the proposal so far, then the event folded in.
-    pub fn push(&mut self, event: &OrderEvent, registry: &Registry) -> Result<Vec<Breach>, Failure> {
+    pub fn push(
+        &mut self,
+        event: &OrderEvent,
+        registry: &Registry,
+    ) -> Result<Vec<Breach>, Failure> {
         let on = event.date(event.effective_on)?;
         let decoded = event.decode()?;
         let found = match registry.get(&self.workflow.name, self.workflow.version) {
@@ -159,7 +163,12 @@ impl OrderFold {
 
     /// What the full fold (`apply.rs`) does with `decoded` that the rules read, and the checks
     /// by which it fails.
-    fn apply(&mut self, event: &OrderEvent, decoded: ProposalEvent, on: Date) -> Result<(), Failure> {
+    fn apply(
+        &mut self,
+        event: &OrderEvent,
+        decoded: ProposalEvent,
+        on: Date,
+    ) -> Result<(), Failure> {
         use ProposalEvent as E;
         match decoded {
             E::StageChanged(d) if d.new_round => {
@@ -269,7 +278,8 @@ impl OrderScan {
             if event.kind != PROPOSAL_CREATED {
                 return;
             }
-            self.streams.insert(event.stream.to_string(), Stream::Before);
+            self.streams
+                .insert(event.stream.to_string(), Stream::Before);
         }
         let Some(stream) = self.streams.get_mut(event.stream) else {
             return;

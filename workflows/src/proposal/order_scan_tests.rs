@@ -155,7 +155,10 @@ fn a_stream_with_a_correction_is_left_to_the_caller() {
         log.run(actor, &day.to_string(), cmd).unwrap();
     }
     // The business case (the second op) a day later than recorded.
-    let case = log.events.iter().find(|e| e.kind == "business-case-recorded");
+    let case = log
+        .events
+        .iter()
+        .find(|e| e.kind == "business-case-recorded");
     let case = case.expect("a business case").clone();
     let on: Date = case.effective_on.parse().unwrap();
     let to = on.checked_add(1.days()).unwrap().to_string();
