@@ -5,7 +5,7 @@ use crate::{context, output};
 use clap::Subcommand;
 use engine::store::OpenMode;
 use engine::{Event, Failure};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use workflows::ops::input::HashHex;
@@ -187,14 +187,20 @@ async fn verify(
 ) -> Result<ExitCode, Failure> {
     let (report, warnings, date_order_warnings, session) = match file {
         Some(path) => {
-            let f = std::fs::File::open(&path).map_err(|e| {
-                Failure::usage(format!("cannot read {}: {e}", path.display()))
-                    .with_detail("give the path of an export made by `concordat audit export`")
-            })?;
-            let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(f));
-            let report = engine::chain::verify_lines(reader, head.as_ref().map(|h| h.0.as_str()))?;
+            let open = || {
+                std::fs::File::open(&path)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| {
+                        Failure::usage(format!("cannot read {}: {e}", path.display())).with_detail(
+                            "give the path of an export made by `concordat audit export`",
+                        )
+                    })
+            };
+            // One pass: the chain and the date-order scan together, memory flat.
+            let pass = workflows::ops::verify_pass::verify_reader(&mut open()?, head.as_ref())?;
+            let report = pass.report.clone();
             let date_order = match report.ok {
-                true => workflows::ops::date_order::warnings_of_log(read_export(&path)?)?,
+                true => pass.warnings_of_export(&mut open()?)?,
                 false => Vec::new(),
             };
             (report, Vec::new(), date_order, None)
@@ -203,15 +209,14 @@ async fn verify(
             let mut session = context::session_despite_loss(g).await?;
             let total = session.store.head().await?.seq;
             let bar = crate::progress::events(total, "verifying");
-            let report = workflows::ops::audit::verify_with_progress(
-                &mut session,
-                None,
-                head.as_ref(),
-                &|n| bar.inc(n),
-            )
-            .await;
+            let pass =
+                workflows::ops::verify_pass::verify_store(&mut session, head.as_ref(), &|n| {
+                    bar.inc(n)
+                })
+                .await;
             bar.finish_and_clear();
-            let mut report = report?;
+            let pass = pass?;
+            let mut report = pass.report.clone();
             if let Some(shortfall) = session.store.shortfall() {
                 // The chain of what is there may verify; the log still lacks what was acknowledged.
                 report.ok = false;
@@ -224,7 +229,7 @@ async fn verify(
             let (warnings, date_order) = match report.ok {
                 true => (
                     workflows::ops::audit::partnership_warnings(&mut session).await?,
-                    workflows::ops::date_order::warnings(&mut session).await?,
+                    pass.warnings(&mut session).await?,
                 ),
                 false => (Vec::new(), Vec::new()),
             };
@@ -271,20 +276,6 @@ async fn verify(
         }
         Ok(ExitCode::from(6))
     }
-}
-
-/// The events of an export whose chain verified (so every line reads as an event).
-fn read_export(path: &std::path::Path) -> Result<Vec<Event>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str(l).map_err(|e| {
-                Failure::integrity(format!("a line of {} is not an event: {e}", path.display()))
-            })
-        })
-        .collect()
 }
 
 /// `audit verify`'s document: the contract's keys, and `warnings` (issue 18): values recorded

@@ -94,13 +94,13 @@ pub async fn follow_round(
 }
 
 /// A writer that passes bytes on and tells `progress` how many whole lines went by.
-struct LineCounter<'a, W: Write + ?Sized> {
+pub(super) struct LineCounter<'a, W: Write + ?Sized> {
     inner: &'a mut W,
     progress: Progress<'a>,
 }
 
 impl<'a, W: Write + ?Sized> LineCounter<'a, W> {
-    fn new(inner: &'a mut W, progress: Progress<'a>) -> Self {
+    pub(super) fn new(inner: &'a mut W, progress: Progress<'a>) -> Self {
         LineCounter { inner, progress }
     }
 }

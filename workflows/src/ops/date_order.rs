@@ -5,6 +5,7 @@ use super::change::{self, Recorded};
 use super::input::Text;
 use super::session::Session;
 use crate::definition::Registry;
+use crate::proposal::date_order::Breach;
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
 use crate::proposal::{correction, date_order};
 use engine::{Event, Failure};
@@ -80,27 +81,32 @@ pub fn warnings_of_log(events: Vec<Event>) -> Result<Vec<DateOrderWarning>, Fail
 }
 
 /// The warnings of each proposal stream (its name and its events in seq order).
-fn warnings_in(
+pub(crate) fn warnings_in(
     streams: impl IntoIterator<Item = (String, Vec<Event>)>,
 ) -> Result<Vec<DateOrderWarning>, Failure> {
     let registry = Registry::standard();
     let mut out = Vec::new();
     for (stream, events) in streams {
         let events = correction::corrected(&events)?;
-        let proposal = stream[PROPOSAL_STREAM_PREFIX.len()..].to_string();
         for b in date_order::scan(&events, &registry)? {
-            out.push(DateOrderWarning {
-                proposal: proposal.clone(),
-                seq: b.seq.unwrap_or_default(),
-                event: b.what.clone(),
-                on: b.on,
-                depends_on_seq: b.after.seq,
-                depends_on: b.after.what.clone(),
-                depends_on_date: b.after.on,
-                message: format!("{proposal}: {}", b.describe()),
-            });
+            out.push(warning(&stream, b));
         }
     }
     out.sort_by_key(|w| w.seq);
     Ok(out)
+}
+
+/// The warning of breach `b` of the proposal whose stream is `stream`.
+pub(crate) fn warning(stream: &str, b: Breach) -> DateOrderWarning {
+    let proposal = stream[PROPOSAL_STREAM_PREFIX.len()..].to_string();
+    DateOrderWarning {
+        message: format!("{proposal}: {}", b.describe()),
+        proposal,
+        seq: b.seq.unwrap_or_default(),
+        event: b.what,
+        on: b.on,
+        depends_on_seq: b.after.seq,
+        depends_on: b.after.what,
+        depends_on_date: b.after.on,
+    }
 }

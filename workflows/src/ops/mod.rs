@@ -44,5 +44,6 @@ pub mod session;
 pub mod store_copy;
 pub mod store_loss;
 pub mod tick_index;
+pub mod verify_pass;
 
 pub use session::{Session, PARTNERSHIP_STREAM};

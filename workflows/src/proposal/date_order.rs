@@ -234,9 +234,36 @@ pub fn anchors(definition: &WorkflowDefinition, event: &ProposalEvent) -> Vec<An
     out
 }
 
+/// What the rules read of a proposal as recorded so far: the full state, or the slim fold
+/// `order_scan` keeps while `audit verify` streams the log.
+pub trait OrderFacts {
+    /// The marks the fold keeps.
+    fn marks(&self) -> &Marks;
+    /// The standing Board vote of this round: its meeting and seq.
+    fn standing_vote(&self) -> Option<(Date, u64)>;
+    /// The councils whose approval is in force, in the proposal's order of councils.
+    fn approving(&self) -> Vec<String>;
+}
+
+impl OrderFacts for ProposalState {
+    fn marks(&self) -> &Marks {
+        &self.marks
+    }
+    fn standing_vote(&self) -> Option<(Date, u64)> {
+        self.board.standing().map(|v| (v.meeting, v.seq))
+    }
+    fn approving(&self) -> Vec<String> {
+        self.approvals()
+            .into_iter()
+            .filter(|(_, d)| *d == Some(Decision::Approve))
+            .map(|(c, _)| c)
+            .collect()
+    }
+}
+
 /// The recorded events `anchor` names for `event` on the proposal as recorded so far.
-fn resolve(anchor: Anchor, state: &ProposalState, event: &ProposalEvent) -> Vec<Mark> {
-    let marks = &state.marks;
+fn resolve<S: OrderFacts + ?Sized>(anchor: Anchor, state: &S, event: &ProposalEvent) -> Vec<Mark> {
+    let marks = state.marks();
     let own = |map: &BTreeMap<String, Mark>| -> Vec<Mark> {
         council_of(event)
             .and_then(|c| map.get(c))
@@ -252,19 +279,17 @@ fn resolve(anchor: Anchor, state: &ProposalState, event: &ProposalEvent) -> Vec<
         LastResponse => one(&marks.last_response),
         ConsultationClose => one(&marks.closed),
         StandingBoardVote => state
-            .board
-            .standing()
-            .map(|v| mark(v.seq, v.meeting, "the Board vote it relies on"))
+            .standing_vote()
+            .map(|(meeting, seq)| mark(seq, meeting, "the Board vote it relies on"))
             .into_iter()
             .collect(),
         PreviousBoardVote => one(&marks.board),
         OwnPreviousDecision | OwnApproval => own(&marks.decisions),
         OwnCallIn => own(&marks.call_ins),
         EveryApproval => state
-            .approvals()
+            .approving()
             .into_iter()
-            .filter(|(_, d)| *d == Some(Decision::Approve))
-            .filter_map(|(c, _)| marks.decisions.get(&c).cloned())
+            .filter_map(|c| marks.decisions.get(&c).cloned())
             .collect(),
         CallIns => marks.call_ins.values().cloned().collect(),
         GoLive => one(&marks.went_live),
@@ -303,8 +328,8 @@ impl Breach {
 
 /// Every rule `event` (seq `seq` once recorded) dated `on` breaks against `state`, the proposal as
 /// recorded before it.
-pub fn breaches(
-    state: &ProposalState,
+pub fn breaches<S: OrderFacts + ?Sized>(
+    state: &S,
     definition: &WorkflowDefinition,
     event: &ProposalEvent,
     seq: Option<u64>,

@@ -10,7 +10,7 @@
 use super::costs::{CostRecorded, COST_RECORDED};
 use super::events::*;
 use engine::{Event, Failure};
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// One event of a proposal's stream, or of a programme milestone's.
@@ -44,39 +44,56 @@ pub enum ProposalEvent {
     Other(String),
 }
 
-fn data<T: DeserializeOwned>(data: &Value) -> Result<T, serde_json::Error> {
-    T::deserialize(data)
+fn de<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    T::deserialize(d)
 }
 
 impl ProposalEvent {
     /// Decodes an event's `data` by its `type`.
     pub fn decode(kind: &str, d: &Value) -> Result<ProposalEvent, serde_json::Error> {
+        ProposalEvent::decode_with(kind, d)
+    }
+
+    /// [`decode`](Self::decode) of `data` as its JSON text, without building a JSON value first
+    /// (what `audit verify` reads from the log's lines); the same events decode either way.
+    pub fn decode_json(kind: &str, text: &[u8]) -> Result<ProposalEvent, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let event = ProposalEvent::decode_with(kind, &mut de)?;
+        if !matches!(event, ProposalEvent::Other(_)) {
+            de.end()?;
+        }
+        Ok(event)
+    }
+
+    /// Decodes `d` as the data of an event of type `kind` (a type this version does not know is
+    /// [`ProposalEvent::Other`], its data unread).
+    fn decode_with<'de, D: Deserializer<'de>>(kind: &str, d: D) -> Result<ProposalEvent, D::Error> {
         use ProposalEvent::*;
         Ok(match kind {
-            PROPOSAL_CREATED => ProposalCreated(data(d)?),
-            STAGE_CHANGED => StageChanged(data(d)?),
-            BUSINESS_CASE_RECORDED => BusinessCaseRecorded(data(d)?),
-            CONSULTATION_OPENED => ConsultationOpened(data(d)?),
-            CONSULTATION_RESPONSE_RECORDED => ConsultationResponseRecorded(data(d)?),
-            CONSULTATION_CLOSED => ConsultationClosed(data(d)?),
-            BOARD_VOTE_RECORDED => BoardVoteRecorded(data(d)?),
-            COUNCIL_DECISION_RECORDED => CouncilDecisionRecorded(data(d)?),
-            CALL_IN_REQUESTED => CallInRequested(data(d)?),
-            CALL_IN_RESOLVED => CallInResolved(data(d)?),
-            INTEREST_DECLARED => InterestDeclared(data(d)?),
-            KPI_DEFINED => KpiDefined(data(d)?),
-            KPI_VALUE_RECORDED => KpiValueRecorded(data(d)?),
-            SAVING_RECORDED => SavingRecorded(data(d)?),
-            REVIEW_RECORDED => ReviewRecorded(data(d)?),
-            MILESTONE_ADDED => MilestoneAdded(data(d)?),
-            MILESTONE_AMENDED => MilestoneAmended(data(d)?),
-            MILESTONE_COMPLETED => MilestoneCompleted(data(d)?),
-            IN_PRINCIPLE_APPROVED => InPrincipleApproved(data(d)?),
-            DATE_CORRECTED => DateCorrected(data(d)?),
-            COUNCIL_LEFT => CouncilLeft(data(d)?),
-            SHARE_VARIATION_PROPOSED => ShareVariationProposed(data(d)?),
-            SHARE_VARIATION_CONSENTED => ShareVariationConsented(data(d)?),
-            COST_RECORDED => CostRecorded(data(d)?),
+            PROPOSAL_CREATED => ProposalCreated(de(d)?),
+            STAGE_CHANGED => StageChanged(de(d)?),
+            BUSINESS_CASE_RECORDED => BusinessCaseRecorded(de(d)?),
+            CONSULTATION_OPENED => ConsultationOpened(de(d)?),
+            CONSULTATION_RESPONSE_RECORDED => ConsultationResponseRecorded(de(d)?),
+            CONSULTATION_CLOSED => ConsultationClosed(de(d)?),
+            BOARD_VOTE_RECORDED => BoardVoteRecorded(de(d)?),
+            COUNCIL_DECISION_RECORDED => CouncilDecisionRecorded(de(d)?),
+            CALL_IN_REQUESTED => CallInRequested(de(d)?),
+            CALL_IN_RESOLVED => CallInResolved(de(d)?),
+            INTEREST_DECLARED => InterestDeclared(de(d)?),
+            KPI_DEFINED => KpiDefined(de(d)?),
+            KPI_VALUE_RECORDED => KpiValueRecorded(de(d)?),
+            SAVING_RECORDED => SavingRecorded(de(d)?),
+            REVIEW_RECORDED => ReviewRecorded(de(d)?),
+            MILESTONE_ADDED => MilestoneAdded(de(d)?),
+            MILESTONE_AMENDED => MilestoneAmended(de(d)?),
+            MILESTONE_COMPLETED => MilestoneCompleted(de(d)?),
+            IN_PRINCIPLE_APPROVED => InPrincipleApproved(de(d)?),
+            DATE_CORRECTED => DateCorrected(de(d)?),
+            COUNCIL_LEFT => CouncilLeft(de(d)?),
+            SHARE_VARIATION_PROPOSED => ShareVariationProposed(de(d)?),
+            SHARE_VARIATION_CONSENTED => ShareVariationConsented(de(d)?),
+            COST_RECORDED => CostRecorded(de(d)?),
             other => Other(other.to_string()),
         })
     }

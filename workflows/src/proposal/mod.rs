@@ -17,6 +17,7 @@ pub mod event;
 pub mod events;
 pub mod guards;
 pub mod monitoring;
+pub mod order_scan;
 pub mod rag;
 pub mod refusal;
 pub mod reminders;
