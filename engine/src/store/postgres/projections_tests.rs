@@ -100,7 +100,7 @@ async fn a_schema_3_store_gains_the_projections_on_open() {
         .await
         .unwrap();
     drop(conn);
-    assert_eq!(version, Some(SCHEMA_VERSION));
+    assert_eq!(version, Some(super::super::SCHEMA_VERSION));
     assert_eq!(store.read_from(1).await.unwrap().len(), 2);
     store.save_snapshot("projection:x", 2, b"state").await.unwrap();
     assert_eq!(
