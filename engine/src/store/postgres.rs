@@ -123,6 +123,8 @@ struct Shared {
     queue: std::sync::Mutex<Vec<append::Job>>,
     /// Held by the caller writing a group; the others wait to find their answer or lead the next.
     appending: Mutex<()>,
+    /// The role may not use `concordat_projections`: said once, then not asked again.
+    projections_denied: std::sync::atomic::AtomicBool,
 }
 
 impl PostgresStore {
@@ -180,6 +182,7 @@ impl PostgresStore {
                 seen: std::sync::Mutex::new(Seen::new(head)),
                 queue: std::sync::Mutex::new(Vec::new()),
                 appending: Mutex::new(()),
+                projections_denied: Default::default(),
             }),
         }
     }

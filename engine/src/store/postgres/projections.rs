@@ -11,6 +11,8 @@
 use super::errors::plain;
 use super::{to_i64, to_u64, PostgresStore};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::Ordering;
+use tokio_postgres::error::SqlState;
 
 /// Migration 4: the table, its policy, and row-level security on it.
 pub(super) const MIGRATION: &str = "
@@ -29,8 +31,12 @@ pub(super) const MIGRATION: &str = "
 const LOAD: &str = "SELECT version, digest, bytes FROM concordat_projections
      WHERE db_role = session_user AND key = $1";
 
+/// The upsert, its commit not waiting for the WAL flush (`synchronous_commit` off for its own
+/// transaction only): a projection lost in a crash is folded again, and a command that folds
+/// many proposals would otherwise wait for a flush per proposal.
 const SAVE: &str = "INSERT INTO concordat_projections (db_role, key, version, digest, bytes)
-     VALUES (session_user, $1, $2, $3, $4)
+     SELECT session_user, $1::text, $2::bigint, $3::bytea, $4::bytea
+     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
      ON CONFLICT (db_role, key) DO UPDATE
      SET version = EXCLUDED.version, digest = EXCLUDED.digest, bytes = EXCLUDED.bytes";
 
@@ -47,6 +53,9 @@ pub(super) fn digest(key: &str, version: u64, bytes: &[u8]) -> Vec<u8> {
 impl PostgresStore {
     /// This role's snapshot of `key`, if it is there and whole; any failure is a miss.
     pub(super) async fn load_projection(&self, key: &str) -> Option<(u64, Vec<u8>)> {
+        if self.shared.projections_denied.load(Ordering::Relaxed) {
+            return None;
+        }
         let conn = match self.conn().await {
             Ok(conn) => conn,
             Err(e) => {
@@ -57,7 +66,7 @@ impl PostgresStore {
         let row = match conn.client.query_opt(LOAD, &[&key]).await {
             Ok(row) => row?,
             Err(e) => {
-                tracing::warn!("reading projection {key}: {}; folding from the log", plain(&e));
+                self.projection_failed(key, &e);
                 return None;
             }
         };
@@ -72,18 +81,36 @@ impl PostgresStore {
 
     /// Saves this role's snapshot of `key`; a failure (e.g. a role without the grant) is logged.
     pub(super) async fn save_projection(&self, key: &str, version: u64, bytes: &[u8]) {
-        let saved = async {
-            let conn = self.conn().await.map_err(|e| e.message)?;
-            let at = to_i64(version).map_err(|e| e.message)?;
-            let sum = digest(key, version, bytes);
-            conn.client
-                .execute(SAVE, &[&key, &at, &sum, &bytes])
-                .await
-                .map_err(|e| plain(&e))
-        };
-        if let Err(why) = saved.await {
-            tracing::warn!("saving projection {key}: {why}; the next command folds it again");
+        if self.shared.projections_denied.load(Ordering::Relaxed) {
+            return;
         }
+        let (conn, at) = match (self.conn().await, to_i64(version)) {
+            (Ok(conn), Ok(at)) => (conn, at),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!("saving projection {key}: {}", e.message);
+                return;
+            }
+        };
+        let sum = digest(key, version, bytes);
+        if let Err(e) = conn.client.execute(SAVE, &[&key, &at, &sum, &bytes]).await {
+            self.projection_failed(key, &e);
+        }
+    }
+
+    /// Logs a failed load or save: a role without the grant once (then projections are off for
+    /// this handle, rather than a line per proposal), anything else each time.
+    fn projection_failed(&self, key: &str, e: &tokio_postgres::Error) {
+        if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+            if !self.shared.projections_denied.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "the role {} may not use concordat_projections ({}); folding from the log",
+                    self.shared.session_role,
+                    plain(e)
+                );
+            }
+            return;
+        }
+        tracing::warn!("projection {key}: {}; folding from the log", plain(e));
     }
 }
 
