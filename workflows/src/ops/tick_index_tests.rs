@@ -185,6 +185,9 @@ fn a_damaged_index_file_is_a_miss_and_the_next_save_rebuilds_it() {
         save(&mut session, &head, &facts, &all_fired, now)
             .await
             .unwrap();
-        assert!(nothing_due(&mut session, now, hour).await.unwrap(), "rebuilt");
+        assert!(
+            nothing_due(&mut session, now, hour).await.unwrap(),
+            "rebuilt"
+        );
     });
 }

@@ -32,7 +32,10 @@ async fn a_small_snapshot_round_trips_across_a_reopen_without_opening_sled() {
         Some((4, b"later".to_vec()))
     );
     // Another key that maps to the same file name is not this one.
-    assert_eq!(store.load_small_snapshot("projection_due").await.unwrap(), None);
+    assert_eq!(
+        store.load_small_snapshot("projection_due").await.unwrap(),
+        None
+    );
     assert!(!store.snapshots.is_open());
     assert!(!dir.join(SNAPSHOT_DIR).exists());
     let names: Vec<String> = std::fs::read_dir(&dir)
@@ -56,17 +59,29 @@ async fn a_damaged_truncated_or_linked_file_is_a_miss() {
         let mut bad = good.clone();
         bad[at] ^= 0x20;
         std::fs::write(&path, &bad).unwrap();
-        assert_eq!(store.load_small_snapshot(KEY).await.unwrap(), None, "byte {at}");
+        assert_eq!(
+            store.load_small_snapshot(KEY).await.unwrap(),
+            None,
+            "byte {at}"
+        );
     }
     for len in 0..good.len() {
         std::fs::write(&path, &good[..len]).unwrap();
-        assert_eq!(store.load_small_snapshot(KEY).await.unwrap(), None, "{len} bytes");
+        assert_eq!(
+            store.load_small_snapshot(KEY).await.unwrap(),
+            None,
+            "{len} bytes"
+        );
     }
     let elsewhere = tmp.path().join("elsewhere");
     std::fs::write(&elsewhere, &good).unwrap();
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
-    assert_eq!(store.load_small_snapshot(KEY).await.unwrap(), None, "a link");
+    assert_eq!(
+        store.load_small_snapshot(KEY).await.unwrap(),
+        None,
+        "a link"
+    );
     // A save replaces the link, never writes through it.
     store.save_small_snapshot(KEY, 3, b"again").await.unwrap();
     assert_eq!(std::fs::read(&elsewhere).unwrap(), good);

@@ -22,7 +22,13 @@ const MAX_BYTES: u64 = 1 << 20;
 fn path_of(store_dir: &Path, key: &str) -> Option<PathBuf> {
     let name: String = key
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     // The name only finds the file; the key inside it is what is checked.
     (!key.is_empty() && key.len() <= 128)
@@ -83,7 +89,10 @@ pub(super) fn load(
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {
-            tracing::warn!("reading {}: {e}; rebuilding it from the log", path.display());
+            tracing::warn!(
+                "reading {}: {e}; rebuilding it from the log",
+                path.display()
+            );
             return None;
         }
     };

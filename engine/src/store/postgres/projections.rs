@@ -28,13 +28,14 @@ pub(super) const MIGRATION: &str = "
     CREATE POLICY concordat_projections_own ON concordat_projections
         USING (db_role = session_user) WITH CHECK (db_role = session_user);";
 
-const LOAD: &str = "SELECT version, digest, bytes FROM concordat_projections
+pub(super) const LOAD: &str = "SELECT version, digest, bytes FROM concordat_projections
      WHERE db_role = session_user AND key = $1";
 
 /// The upsert, its commit not waiting for the WAL flush (`synchronous_commit` off for its own
 /// transaction only): a projection lost in a crash is folded again, and a command that folds
 /// many proposals would otherwise wait for a flush per proposal.
-const SAVE: &str = "INSERT INTO concordat_projections (db_role, key, version, digest, bytes)
+pub(super) const SAVE: &str =
+    "INSERT INTO concordat_projections (db_role, key, version, digest, bytes)
      SELECT session_user, $1::text, $2::bigint, $3::bytea, $4::bytea
      FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
      ON CONFLICT (db_role, key) DO UPDATE
@@ -63,7 +64,11 @@ impl PostgresStore {
                 return None;
             }
         };
-        let row = match conn.client.query_opt(LOAD, &[&key]).await {
+        let row = match conn
+            .client
+            .query_opt(&conn.statements.load_projection, &[&key])
+            .await
+        {
             Ok(row) => row?,
             Err(e) => {
                 self.projection_failed(key, &e);
@@ -92,7 +97,11 @@ impl PostgresStore {
             }
         };
         let sum = digest(key, version, bytes);
-        if let Err(e) = conn.client.execute(SAVE, &[&key, &at, &sum, &bytes]).await {
+        let saved = conn
+            .client
+            .execute(&conn.statements.save_projection, &[&key, &at, &sum, &bytes])
+            .await;
+        if let Err(e) = saved {
             self.projection_failed(key, &e);
         }
     }

@@ -27,9 +27,15 @@ async fn a_projection_round_trips_and_survives_a_new_connection() {
     let db = TestDb::new(&base).await;
     let store = created(&db).await;
     assert_eq!(store.load_snapshot("projection:x").await.unwrap(), None);
-    store.save_snapshot("projection:x", 2, b"state").await.unwrap();
+    store
+        .save_snapshot("projection:x", 2, b"state")
+        .await
+        .unwrap();
     store.save_snapshot("projection:y", 0, b"").await.unwrap();
-    store.save_snapshot("projection:x", 3, b"later").await.unwrap();
+    store
+        .save_snapshot("projection:x", 3, b"later")
+        .await
+        .unwrap();
     drop(store);
     let store = open(&db.url).await;
     assert_eq!(
@@ -41,7 +47,10 @@ async fn a_projection_round_trips_and_survives_a_new_connection() {
         Some((0, Vec::new()))
     );
     // The small ones share the table.
-    store.save_small_snapshot("projection:z", 2, b"due").await.unwrap();
+    store
+        .save_small_snapshot("projection:z", 2, b"due")
+        .await
+        .unwrap();
     assert_eq!(
         store.load_small_snapshot("projection:z").await.unwrap(),
         Some((2, b"due".to_vec()))
@@ -64,8 +73,14 @@ async fn damaged_bytes_a_moved_version_or_another_keys_row_are_a_miss() {
          UPDATE concordat_projections SET key = 'projection:x'",
     ];
     for damage in damages {
-        store.save_snapshot("projection:x", 2, b"state").await.unwrap();
-        store.save_snapshot("projection:w", 2, b"other").await.unwrap();
+        store
+            .save_snapshot("projection:x", 2, b"state")
+            .await
+            .unwrap();
+        store
+            .save_snapshot("projection:w", 2, b"other")
+            .await
+            .unwrap();
         admin_on(&db.url, damage).await;
         assert_eq!(
             store.load_snapshot("projection:x").await.unwrap(),
@@ -73,7 +88,10 @@ async fn damaged_bytes_a_moved_version_or_another_keys_row_are_a_miss() {
             "{damage}"
         );
     }
-    store.save_snapshot("projection:x", 2, b"state").await.unwrap();
+    store
+        .save_snapshot("projection:x", 2, b"state")
+        .await
+        .unwrap();
     assert_eq!(
         store.load_snapshot("projection:x").await.unwrap(),
         Some((2, b"state".to_vec())),
@@ -102,7 +120,10 @@ async fn a_schema_3_store_gains_the_projections_on_open() {
     drop(conn);
     assert_eq!(version, Some(super::super::SCHEMA_VERSION));
     assert_eq!(store.read_from(1).await.unwrap().len(), 2);
-    store.save_snapshot("projection:x", 2, b"state").await.unwrap();
+    store
+        .save_snapshot("projection:x", 2, b"state")
+        .await
+        .unwrap();
     assert_eq!(
         store.load_snapshot("projection:x").await.unwrap(),
         Some((2, b"state".to_vec()))
@@ -128,7 +149,10 @@ async fn each_role_answers_only_from_its_own_projections_and_a_reader_still_read
     let db = TestDb::new(&base).await;
     let (clerk, reader) = clerk_roles(&base).await;
     let owner = created(&db).await;
-    owner.save_snapshot("projection:x", 2, b"owner's").await.unwrap();
+    owner
+        .save_snapshot("projection:x", 2, b"owner's")
+        .await
+        .unwrap();
     grant_as_documented(&db, &clerk).await;
     // A reader: may read the log, nothing else.
     admin_on(
@@ -143,7 +167,10 @@ async fn each_role_answers_only_from_its_own_projections_and_a_reader_still_read
 
     let as_clerk = open(&as_role(&db.url, &clerk)).await;
     assert_eq!(as_clerk.load_snapshot("projection:x").await.unwrap(), None);
-    as_clerk.save_snapshot("projection:x", 2, b"forged").await.unwrap();
+    as_clerk
+        .save_snapshot("projection:x", 2, b"forged")
+        .await
+        .unwrap();
     assert_eq!(
         as_clerk.load_snapshot("projection:x").await.unwrap(),
         Some((2, b"forged".to_vec()))
@@ -168,9 +195,16 @@ async fn each_role_answers_only_from_its_own_projections_and_a_reader_still_read
     let as_reader = open(&as_role(&db.url, &reader)).await;
     assert_eq!(as_reader.read_from(1).await.unwrap().len(), 2);
     assert_eq!(as_reader.load_snapshot("projection:x").await.unwrap(), None);
-    as_reader.save_snapshot("projection:x", 2, b"r").await.unwrap();
+    as_reader
+        .save_snapshot("projection:x", 2, b"r")
+        .await
+        .unwrap();
     assert_eq!(as_reader.load_snapshot("projection:x").await.unwrap(), None);
-    assert_eq!(as_reader.head().await.unwrap().seq, 2, "the connection still works");
+    assert_eq!(
+        as_reader.head().await.unwrap().seq,
+        2,
+        "the connection still works"
+    );
 
     drop((owner, as_clerk, as_reader));
     db.drop_it().await;
