@@ -10,7 +10,9 @@ mod postgres;
 mod shared;
 
 pub use access::StoreAccess;
-pub use embedded::{EmbeddedStore, Shortfall, LOG_FILE, SNAPSHOT_DIR, WITNESS_FILE};
+pub use embedded::{
+    EmbeddedStore, Shortfall, LOG_FILE, SMALL_SNAPSHOT_PREFIX, SNAPSHOT_DIR, WITNESS_FILE,
+};
 pub use lock::StoreLock;
 pub use paths::{refuse_inside_store, OUTBOX_DIR};
 #[cfg(feature = "postgres")]
@@ -110,6 +112,16 @@ pub trait EventStore: Send + Sync {
     /// the authority), and a backend may keep none.
     async fn save_snapshot(&self, _key: &str, _version: u64, _bytes: &[u8]) -> Result<()> {
         Ok(())
+    }
+    /// A small projection snapshot (a few hundred bytes) saved under `key`, as `load_snapshot`
+    /// but kept where reading it costs next to nothing (the embedded store: a file of its own,
+    /// so a command that needs only it never opens the snapshot database).
+    async fn load_small_snapshot(&self, key: &str) -> Result<Option<(u64, Vec<u8>)>> {
+        self.load_snapshot(key).await
+    }
+    /// Saves a small projection snapshot (see [`EventStore::load_small_snapshot`]).
+    async fn save_small_snapshot(&self, key: &str, version: u64, bytes: &[u8]) -> Result<()> {
+        self.save_snapshot(key, version, bytes).await
     }
     /// Appends like `append` and, in the same transaction, makes `roles` the bindings the database
     /// itself enforces on every later append (PostgreSQL); a backend without roles ignores them.

@@ -10,12 +10,14 @@
 //! ("store busy").
 //!
 //! The schema is created and migrated by concordat itself; `concordat_schema_version` records how far.
+//! Projection snapshots (rebuildable) live in `concordat_projections` (`projections.rs`).
 
 mod append;
 mod conn;
 mod connect;
 mod errors;
 mod pool;
+mod projections;
 mod tls;
 use append::Seen;
 use conn::{Conn, Statements};
@@ -34,7 +36,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, GenericClient, NoTls};
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The advisory lock key that serialises appends and migrations ("concorda" in ASCII).
 const LOCK_KEY: i64 = 0x636f_6e63_6f72_6461;
@@ -98,6 +100,8 @@ const MIGRATIONS: &[&str] = &[
 ",
     // 3: one round trip per append (`append.rs`).
     append::APPEND_FUNCTION,
+    // 4: rebuildable projection snapshots, each role's own (`projections.rs`).
+    projections::MIGRATION,
 ];
 
 /// A concordat store in a PostgreSQL database: one connection of its own, or a pool
@@ -119,6 +123,8 @@ struct Shared {
     queue: std::sync::Mutex<Vec<append::Job>>,
     /// Held by the caller writing a group; the others wait to find their answer or lead the next.
     appending: Mutex<()>,
+    /// The role may not use `concordat_projections`: said once, then not asked again.
+    projections_denied: std::sync::atomic::AtomicBool,
 }
 
 impl PostgresStore {
@@ -176,6 +182,7 @@ impl PostgresStore {
                 seen: std::sync::Mutex::new(Seen::new(head)),
                 queue: std::sync::Mutex::new(Vec::new()),
                 appending: Mutex::new(()),
+                projections_denied: Default::default(),
             }),
         }
     }
@@ -450,6 +457,15 @@ impl EventStore for PostgresStore {
             .expect("seen")
             .saw_head(head.clone());
         Ok(head)
+    }
+
+    async fn load_snapshot(&self, key: &str) -> Result<Option<(u64, Vec<u8>)>> {
+        Ok(self.load_projection(key).await)
+    }
+
+    async fn save_snapshot(&self, key: &str, version: u64, bytes: &[u8]) -> Result<()> {
+        self.save_projection(key, version, bytes).await;
+        Ok(())
     }
 
     async fn close(&self) -> Result<()> {

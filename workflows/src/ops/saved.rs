@@ -25,9 +25,27 @@ pub async fn save<T: Serialize>(
     format: u8,
     value: &T,
 ) -> Result<(), Failure> {
+    store.save_snapshot(key, seq, &encode(format, value)).await
+}
+
+/// [`save`] for a value of a few hundred bytes, kept where reading it costs next to nothing
+/// (`EventStore::save_small_snapshot`).
+pub async fn save_small<T: Serialize>(
+    store: &dyn EventStore,
+    key: &str,
+    seq: u64,
+    format: u8,
+    value: &T,
+) -> Result<(), Failure> {
+    store
+        .save_small_snapshot(key, seq, &encode(format, value))
+        .await
+}
+
+fn encode<T: Serialize>(format: u8, value: &T) -> Vec<u8> {
     let mut bytes = vec![format];
     serde_json::to_writer(&mut bytes, value).expect("saved state serialises");
-    store.save_snapshot(key, seq, &bytes).await
+    bytes
 }
 
 /// The value saved under `key` if it reads back in `format`; `what` names it in the trace.
@@ -37,7 +55,25 @@ pub async fn load<T: DeserializeOwned>(
     format: u8,
     what: &str,
 ) -> Option<T> {
-    let (_, bytes) = match store.load_snapshot(key).await {
+    decode(store.load_snapshot(key).await, format, what)
+}
+
+/// [`load`] of a value saved with [`save_small`].
+pub async fn load_small<T: DeserializeOwned>(
+    store: &dyn EventStore,
+    key: &str,
+    format: u8,
+    what: &str,
+) -> Option<T> {
+    decode(store.load_small_snapshot(key).await, format, what)
+}
+
+fn decode<T: DeserializeOwned>(
+    found: Result<Option<(u64, Vec<u8>)>, Failure>,
+    format: u8,
+    what: &str,
+) -> Option<T> {
+    let (_, bytes) = match found {
         Ok(found) => found?,
         Err(e) => {
             tracing::warn!("reading the {what}: {e}");

@@ -1,5 +1,6 @@
 //! The scheduler's due index: after a tick, the instant before which nothing can fall due that
-//! has not fired, saved beside the log (a projection snapshot under [`KEY`], checked against the
+//! has not fired, saved beside the log (a small projection snapshot under [`KEY`] — on the embedded store a file
+//! of its own, so a tick with nothing due never opens the snapshot database — checked against the
 //! log position and event hash it was worked out at). A later tick whose log has since gained
 //! only firings (which can only fire more) and whose clock is before that instant has nothing to
 //! do, and answers so from this record without reading any proposal's facts.
@@ -72,12 +73,12 @@ pub async fn save(
         computed_at: now,
         clear_until,
     };
-    saved::save(session.store.as_ref(), KEY, head.seq, FORMAT, &index).await
+    saved::save_small(session.store.as_ref(), KEY, head.seq, FORMAT, &index).await
 }
 
 /// The saved index, if it decodes and was made by this release (damage reads as absent).
 async fn load(store: &dyn EventStore) -> Option<DueIndex> {
-    saved::load::<DueIndex>(store, KEY, FORMAT, "tick's due index")
+    saved::load_small::<DueIndex>(store, KEY, FORMAT, "tick's due index")
         .await
         .filter(|i| i.made_by == env!("CARGO_PKG_VERSION") && i.seq > 0)
 }

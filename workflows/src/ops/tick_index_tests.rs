@@ -131,12 +131,63 @@ fn answers_only_what_a_fresh_read_answers_and_only_while_the_log_moved_by_firing
 
         session
             .store
-            .save_snapshot(KEY, head.seq, b"\x01{damaged")
+            .save_small_snapshot(KEY, head.seq, b"\x01{damaged")
             .await
             .unwrap();
         assert!(
             !nothing_due(&mut session, now, hour).await.unwrap(),
             "damaged"
+        );
+    });
+}
+
+#[test]
+fn a_damaged_index_file_is_a_miss_and_the_next_save_rebuilds_it() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = EmbeddedStore::open(dir.path(), OpenMode::Create, Duration::ZERO).unwrap();
+        let now = at("2010-01-15T12:00:00Z");
+        let mut session = Session::new(Box::new(store), now, None);
+        append(&mut session, events.iter().map(again).collect(), now).await;
+        let (facts, head) = live_from(&mut session, 0).await.unwrap();
+        let mut all_fired = fired(&mut session).await.unwrap();
+        all_fired.extend(facts.reminders(now).into_iter().map(|r| r.id));
+        save(&mut session, &head, &facts, &all_fired, now)
+            .await
+            .unwrap();
+        let hour = SignedDuration::from_hours(1);
+        let answer = nothing_due(&mut session, now, hour).await.unwrap();
+        assert_eq!(answer, fresh_nothing_due(&facts, &all_fired, now));
+        assert!(answer, "the demo has nothing due right after a tick");
+        // The index is a file of its own beside the log: damage any byte of it.
+        let file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with(engine::store::SMALL_SNAPSHOT_PREFIX)
+            })
+            .expect("the index's file");
+        let good = std::fs::read(&file).unwrap();
+        for at in [0, good.len() / 2, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x01;
+            std::fs::write(&file, &bad).unwrap();
+            assert!(
+                !nothing_due(&mut session, now, hour).await.unwrap(),
+                "byte {at} damaged: rebuilt, never answered from"
+            );
+        }
+        save(&mut session, &head, &facts, &all_fired, now)
+            .await
+            .unwrap();
+        assert!(
+            nothing_due(&mut session, now, hour).await.unwrap(),
+            "rebuilt"
         );
     });
 }

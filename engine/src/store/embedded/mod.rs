@@ -16,12 +16,14 @@
 //! line per event, exactly what `audit export` prints), `idx/` (the index). A store written by the
 //! sled-indexed version also has `index/` (sled); it is removed on first open. `snapshots/` (sled,
 //! see `snapshots.rs`) holds rebuildable projection snapshots; it is opened only by a command that
-//! asks for one, so the costs above fall only on those, and it can be deleted at any time.
+//! asks for one, so the costs above fall only on those, and it can be deleted at any time. So can
+//! the `snapshot.*` files (`small_snapshots.rs`): small snapshots a command reads without sled.
 
 mod boot;
 mod index;
 mod reader;
 mod repair;
+mod small_snapshots;
 mod snapshots;
 mod witness;
 
@@ -32,6 +34,7 @@ use crate::event::{Event, ZERO_HASH};
 use crate::time::format_instant;
 use async_trait::async_trait;
 use index::{Entry, Index};
+pub use small_snapshots::SMALL_SNAPSHOT_PREFIX;
 use snapshots::Snapshots;
 pub use snapshots::SNAPSHOT_DIR;
 use std::fs::{File, OpenOptions};
@@ -516,6 +519,18 @@ impl EventStore for EmbeddedStore {
         Ok(())
     }
 
+    async fn load_small_snapshot(&self, key: &str) -> Result<Option<(u64, Vec<u8>)>> {
+        Ok(small_snapshots::load(&self.dir, key, || {
+            snapshots::log_identity(&self.log)
+        }))
+    }
+
+    async fn save_small_snapshot(&self, key: &str, version: u64, bytes: &[u8]) -> Result<()> {
+        let identity = snapshots::log_identity(&self.log);
+        small_snapshots::save(&self.dir, key, version, bytes, &identity);
+        Ok(())
+    }
+
     async fn close(&self) -> Result<()> {
         // Acknowledged events are durable and the index is written through as it changes;
         // snapshots are flushed only if this handle wrote any.
@@ -538,6 +553,8 @@ impl EventStore for EmbeddedStore {
 
 #[cfg(test)]
 mod defence_tests;
+#[cfg(test)]
+mod small_snapshot_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]

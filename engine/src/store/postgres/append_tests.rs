@@ -72,7 +72,8 @@ async fn a_schema_2_store_is_migrated_on_open_and_carries_on() {
     // What a store written by the previous concordat looks like: schema 2, no append function.
     super::tests::admin_on(
         &db.url,
-        "DROP FUNCTION concordat_append; UPDATE concordat_schema_version SET version = 2",
+        "DROP TABLE concordat_projections; DROP FUNCTION concordat_append;
+         UPDATE concordat_schema_version SET version = 2",
     )
     .await;
     let store = PostgresStore::open(&db.url, OpenMode::Existing, WAIT)

@@ -4,6 +4,7 @@
 use super::append;
 use super::connect::{configure_session, Link};
 use super::errors::{connect_failure, db_failure};
+use super::projections;
 use crate::error::Result;
 use std::time::Duration;
 use tokio_postgres::{Client, Statement};
@@ -31,6 +32,9 @@ pub(super) struct Statements {
     pub(super) read_from: Statement,
     pub(super) streams: Statement,
     pub(super) stream_version: Statement,
+    /// A projection snapshot's load and save (`projections.rs`), one round trip each.
+    pub(super) load_projection: Statement,
+    pub(super) save_projection: Statement,
 }
 
 impl Statements {
@@ -45,7 +49,12 @@ impl Statements {
             p("SELECT stream FROM concordat_streams WHERE starts_with(stream, $1)"),
             p("SELECT version FROM concordat_streams WHERE stream = $1"),
         )?;
+        // Prepared even for a role without the grant: privileges are checked when one runs.
+        let (load_projection, save_projection) =
+            tokio::try_join!(p(projections::LOAD), p(projections::SAVE))?;
         Ok(Statements {
+            load_projection,
+            save_projection,
             append,
             head,
             read_stream,
