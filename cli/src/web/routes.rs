@@ -294,7 +294,7 @@ fn not_found() -> Failure {
 }
 
 /// Verifies the chain by reading the store itself (not the copy), streamed as `audit verify`
-/// streams it; a broken chain drops the copy. (`ops::audit::verify` also takes a reader that
+/// streams it; a broken chain drops the copy. (`ops::verify_pass` also takes a reader that
 /// may not cross threads, which a server's future must.)
 async fn verify(app: &App, head: Option<&str>) -> Result<VerifyReport, Failure> {
     if let Some(h) = head {

@@ -1,47 +1,11 @@
 //! The auditor's plumbing: verify a chain, export it, and list who did what when.
 
-use super::input::HashHex;
 use super::session::{parse_date, Session};
-use engine::chain::{verify_lines, VerifyReport};
 use engine::{Event, Failure};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Told how many more lines (events) have gone by, for a progress bar.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
-
-/// Verifies the store's own log (or an export read from `reader`) against an optional expected head.
-pub async fn verify(
-    session: &mut Session,
-    reader: Option<Box<dyn BufRead>>,
-    head: Option<&HashHex>,
-) -> Result<VerifyReport, Failure> {
-    verify_with_progress(session, reader, head, &|_| {}).await
-}
-
-/// [`verify`], telling `progress` as the store's lines are verified.
-pub async fn verify_with_progress(
-    session: &mut Session,
-    reader: Option<Box<dyn BufRead>>,
-    head: Option<&HashHex>,
-    progress: Progress<'_>,
-) -> Result<VerifyReport, Failure> {
-    let head = head.map(|h| h.0.as_str());
-    let report = match reader {
-        Some(reader) => verify_lines(reader, head)?,
-        None => {
-            session.check_reader().await?;
-            // Streamed: the store hands over its lines and the verifier links them as they come,
-            // so memory stays flat however long the log.
-            let mut verifier = engine::chain::LineVerifier::new(head);
-            session
-                .store
-                .export_lines(1, &mut LineCounter::new(&mut verifier, progress))
-                .await?;
-            verifier.finish()?
-        }
-    };
-    Ok(report)
-}
 
 /// The partnership values recorded in the log that break today's limits (`crate::bounds`), one
 /// line each naming the version: a log recorded before the limits keeps working, and this is how

@@ -11,7 +11,6 @@ use crate::proposal::{correction, date_order};
 use engine::{Event, Failure};
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// `proposal correct-date ID --seq N --on DATE --reason TEXT`: records that event `seq` of the
 /// proposal was taken on `on`, by whoever may record an event of its kind.
@@ -55,22 +54,11 @@ pub struct DateOrderWarning {
     pub message: String,
 }
 
-/// Every event of every proposal dated before what it depends on (its dates as corrected), in seq
-/// order. A log recorded before the date-order rules may hold some; the chain is intact all the same.
-pub async fn warnings(session: &mut Session) -> Result<Vec<DateOrderWarning>, Failure> {
-    // One stream in memory at a time: `audit verify` stays flat however long the log.
-    let mut out = Vec::new();
-    for stream in session.store.streams(PROPOSAL_STREAM_PREFIX).await? {
-        let events = session.store.read_stream(&stream).await?;
-        out.extend(warnings_in([(stream, events)])?);
-    }
-    // As `warnings_in` orders them across streams (a stable sort of the same concatenation).
-    out.sort_by_key(|w| w.seq);
-    Ok(out)
-}
-
-/// [`warnings`] of a log read some other way (an export): all its events, oldest first.
-pub fn warnings_of_log(events: Vec<Event>) -> Result<Vec<DateOrderWarning>, Failure> {
+/// The warnings of a whole log, all its events oldest first, stream by stream: what the one-pass
+/// scan (`verify_pass`) must equal, kept as its tests' reference.
+#[cfg(test)]
+pub(crate) fn warnings_of_log(events: Vec<Event>) -> Result<Vec<DateOrderWarning>, Failure> {
+    use std::collections::BTreeMap;
     let mut streams: BTreeMap<String, Vec<Event>> = BTreeMap::new();
     for event in events {
         if event.stream.starts_with(PROPOSAL_STREAM_PREFIX) {
