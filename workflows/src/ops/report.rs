@@ -13,6 +13,7 @@ use crate::reminders::{Kind, Reminder};
 use crate::report::contribution::Period;
 use crate::report::layout::Layout;
 use crate::report::templates::{self, Kind as Template};
+use crate::report::builder::Builder;
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
 use engine::{Failure, Head};
@@ -91,25 +92,28 @@ pub async fn quarterly(
     council: Option<&str>,
     known_at: Option<&str>,
 ) -> Result<Vec<QuarterlyReport>, Failure> {
+    let known = KnownAt::Seq(known_seq(session, known_at).await?);
+    generate(session, quarter, council, known).await
+}
+
+/// The log position `--known-at` names (`seq:N`, or the last event recorded by an instant or by
+/// now), checked against the log, so one cut is one document whichever form it took.
+pub async fn known_seq(session: &mut Session, known_at: Option<&str>) -> Result<u64, Failure> {
     let tz = session.partnership().await?.latest().tz();
     let known = known_at.map(|k| KnownAt::parse(k, &tz)).transpose()?;
     session.check_reader().await?;
     let head = session.store.head().await?;
-    let known = match known {
-        Some(KnownAt::Seq(n)) if n > head.seq => {
-            return Err(Failure::refused(format!(
-                "seq:{n} is beyond the end of the log (it has {} events)",
-                head.seq
-            ))
-            .with_detail(format!("give a position from 1 to {}", head.seq)))
-        }
-        Some(KnownAt::Seq(n)) => KnownAt::Seq(n),
-        // An instant (or now) is named by the log position it admits, so one cut is one document
-        // whichever form `--known-at` took (the contract's "Reports").
-        Some(KnownAt::Instant(at)) => KnownAt::Seq(position_at(session, at).await?),
-        None => KnownAt::Seq(position_at(session, session.now).await?),
-    };
-    generate(session, quarter, council, known).await
+    match known {
+        Some(KnownAt::Seq(n)) if n > head.seq => Err(Failure::refused(format!(
+            "seq:{n} is beyond the end of the log (it has {} events)",
+            head.seq
+        ))
+        .with_detail(format!("give a position from 1 to {}", head.seq))),
+        Some(KnownAt::Seq(n)) => Ok(n),
+        // An instant (or now) is named by the log position it admits (the contract's "Reports").
+        Some(KnownAt::Instant(at)) => position_at(session, at).await,
+        None => position_at(session, session.now).await,
+    }
 }
 
 /// The log position of the last event recorded at or before `at`.
@@ -164,7 +168,6 @@ pub async fn generate(
     // memory.
     let upcoming = upcoming(session, &head, &recorded_cut, quarter).await?;
     let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
-    let contributions = report_projection::contributions(session, &period, &head).await?;
     // The partnership's own sections (layout 3): risks, arrangements' reviews and money, each read
     // as it stood at the quarter's end.
     let end_cut = known.cut(Some(last_day));
@@ -184,41 +187,46 @@ pub async fn generate(
         hash: head.hash.clone(),
         checkpoint: super::checkpoint::body_at(session, head.seq).await?,
     };
-    let mut built: Vec<QuarterlyReport> = councils
+    let inputs: Vec<Inputs> = councils
         .iter()
-        .map(|c| {
-            report::build(&Inputs {
-                partnership_name: &at_end.name,
-                council: c,
-                council_name: &names[c],
-                council_names: &names,
-                quarter,
-                first_day,
-                last_day,
-                known_at: known.label(&tz),
-                contributions: &contributions,
-                programme_milestones: &programme,
-                upcoming: &upcoming,
-                tz: &tz,
-                log: log.clone(),
-                year_start: start,
-                registered_on: local_date(registered_at, &tz),
-                last_recorded_on,
-                risks: &risks,
-            })
+        .map(|c| Inputs {
+            partnership_name: &at_end.name,
+            council: c,
+            council_name: &names[c],
+            council_names: &names,
+            quarter,
+            first_day,
+            last_day,
+            known_at: known.label(&tz),
+            contributions: &[],
+            programme_milestones: &programme,
+            upcoming: &upcoming,
+            tz: &tz,
+            log: log.clone(),
+            year_start: start,
+            registered_on: local_date(registered_at, &tz),
+            last_recorded_on,
+            risks: &risks,
         })
         .collect();
-    let listed = built
+    // Each proposal's contribution is read once, handed to every council's report and dropped.
+    let mut builders: Vec<Builder> = inputs
         .iter()
-        .flat_map(|r| r.proposals.iter().map(|p| p.id.clone()))
+        .map(|i| Builder::new(i, Some(&funding)))
         .collect();
-    let states = report_facts::proposals_at(session, &listed, &history, &end_cut).await?;
-    for r in &mut built {
-        r.arrangement_reviews =
-            report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
-        r.finance = Some(finance_of(r, &states, &funding, start));
-    }
-    Ok(built)
+    report_projection::for_each(session, &period, &head, &mut |c| {
+        builders.iter_mut().for_each(|b| b.add(&c))
+    })
+    .await?;
+    Ok(builders
+        .into_iter()
+        .map(|b| {
+            let mut r = b.finish();
+            r.arrangement_reviews =
+                report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
+            r
+        })
+        .collect())
 }
 
 /// The reminders due in the quarter after `quarter`, as known at `head` (the reminder projection
@@ -248,20 +256,6 @@ async fn upcoming(
             r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
         })
         .collect())
-}
-
-/// The report's money beyond savings: of the proposals it lists, with the funding of the cut.
-fn finance_of(
-    r: &report::QuarterlyReport,
-    proposals: &[crate::proposal::ProposalState],
-    funding: &[crate::finance::funding::Funding],
-    start: crate::quarter::YearStart,
-) -> report::finance::FinanceSection {
-    let mine: Vec<&crate::proposal::ProposalState> = proposals
-        .iter()
-        .filter(|p| r.proposals.iter().any(|l| l.id == p.id))
-        .collect();
-    report::finance::section(&r.council, &mine, funding, r.quarter, start)
 }
 
 /// Whether `council` was a council of the partnership at some time up to `date`.
