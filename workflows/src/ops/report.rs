@@ -13,6 +13,7 @@ use crate::reminders::{Kind, Reminder};
 use crate::report::contribution::Period;
 use crate::report::layout::Layout;
 use crate::report::templates::{self, Kind as Template};
+use crate::finance::funding::Funding;
 use crate::report::builder::Builder;
 use crate::report::{self, Inputs, LogAnchor, QuarterlyReport};
 use engine::time::{end_of_day, format_instant, local_date, parse_instant_or_date, start_of_day};
@@ -178,15 +179,7 @@ pub async fn generate(
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
     }
-    let last_recorded_on = match &head.recorded_at {
-        Some(at) => Some(local_date(parse_instant_or_date(at, &tz, true)?, &tz)),
-        None => None,
-    };
-    let log = LogAnchor {
-        seq: head.seq,
-        hash: head.hash.clone(),
-        checkpoint: super::checkpoint::body_at(session, head.seq).await?,
-    };
+    let (log, last_recorded_on) = anchor(session, &head, &tz).await?;
     let inputs: Vec<Inputs> = councils
         .iter()
         .map(|c| Inputs {
@@ -209,24 +202,50 @@ pub async fn generate(
             risks: &risks,
         })
         .collect();
-    // Each proposal's contribution is read once, handed to every council's report and dropped.
+    let mut built = assemble(session, &period, &head, &inputs, &funding).await?;
+    for r in &mut built {
+        r.arrangement_reviews =
+            report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
+    }
+    Ok(built)
+}
+
+/// The log anchored at `head`, and the local date its event was recorded (none: an empty log).
+async fn anchor(
+    session: &mut Session,
+    head: &Head,
+    tz: &TimeZone,
+) -> Result<(LogAnchor, Option<Date>), Failure> {
+    let last_recorded_on = match &head.recorded_at {
+        Some(at) => Some(local_date(parse_instant_or_date(at, tz, true)?, tz)),
+        None => None,
+    };
+    let log = LogAnchor {
+        seq: head.seq,
+        hash: head.hash.clone(),
+        checkpoint: super::checkpoint::body_at(session, head.seq).await?,
+    };
+    Ok((log, last_recorded_on))
+}
+
+/// The reports of `inputs` (one per council): each proposal's contribution is read once (the
+/// report projection), handed to every council's report and dropped.
+async fn assemble(
+    session: &mut Session,
+    period: &Period,
+    head: &Head,
+    inputs: &[Inputs<'_>],
+    funding: &[Funding],
+) -> Result<Vec<QuarterlyReport>, Failure> {
     let mut builders: Vec<Builder> = inputs
         .iter()
-        .map(|i| Builder::new(i, Some(&funding)))
+        .map(|i| Builder::new(i, Some(funding)))
         .collect();
-    report_projection::for_each(session, &period, &head, &mut |c| {
+    report_projection::for_each(session, period, head, &mut |c| {
         builders.iter_mut().for_each(|b| b.add(&c))
     })
     .await?;
-    Ok(builders
-        .into_iter()
-        .map(|b| {
-            let mut r = b.finish();
-            r.arrangement_reviews =
-                report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
-            r
-        })
-        .collect())
+    Ok(builders.into_iter().map(Builder::finish).collect())
 }
 
 /// The reminders due in the quarter after `quarter`, as known at `head` (the reminder projection
@@ -302,6 +321,27 @@ pub async fn issued_layout(
     Ok(found)
 }
 
+/// `value` as pretty JSON and a newline, in a string of exactly its size (a report of 20,000
+/// proposals is tens of megabytes: a growing string would hold twice that).
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(1);
+    serde_json::to_writer_pretty(&mut count, value).expect("a report always serialises");
+    let mut bytes = Vec::with_capacity(count.0);
+    serde_json::to_writer_pretty(&mut bytes, value).expect("a report always serialises");
+    bytes.push(b'\n');
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
 /// The reports rendered in `format` with `layout` (Markdown: one section each; CSV: one table;
 /// JSON: one document, a list unless exactly one council was asked for). `templates`: a
 /// council's own copy of the template set (layout 2).
@@ -325,14 +365,8 @@ pub fn render(
         Format::Text => Template::Text,
         Format::Csv => return report::table::render_all(reports),
         Format::CsvLong => return Ok(report::csv::render_all(reports)),
-        Format::Json => {
-            let text = if one_council && reports.len() == 1 {
-                serde_json::to_string_pretty(&reports[0])
-            } else {
-                serde_json::to_string_pretty(reports)
-            };
-            return Ok(text.expect("a report always serialises") + "\n");
-        }
+        Format::Json if one_council && reports.len() == 1 => return Ok(json(&reports[0])),
+        Format::Json => return Ok(json(reports)),
     };
     templates::render(reports, kind, layout, templates)
 }

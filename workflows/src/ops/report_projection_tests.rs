@@ -225,3 +225,68 @@ fn only_the_proposals_recorded_since_are_folded_again() {
         assert_eq!(payroll.concerned == ["as saved"], !changed);
     });
 }
+
+/// Funding of `proposal` in `quarter`: a part for each of `councils`.
+fn funding(proposal: &str, quarter: Quarter, councils: &[&str]) -> crate::finance::funding::Funding {
+    use crate::finance::funding::{Funding, FundingRecorded};
+    use crate::money::Money;
+    Funding {
+        recorded: FundingRecorded {
+            source: "grant".into(),
+            amount: Money::from_pence(1_000_00),
+            quarter,
+            proposal: Some(proposal.into()),
+            shares: Default::default(),
+            equal_shares: true,
+            by_council: councils
+                .iter()
+                .map(|c| (c.to_string(), Money::from_pence(1_000_00 / councils.len() as i64)))
+                .collect(),
+        },
+        on: quarter.first_day(Default::default()),
+        seq: 1,
+        by: "finance".into(),
+    }
+}
+
+/// A contribution's money with the funding added equals the proposal's ledgers from its state
+/// (what the finance section and `report programme` read), funding of a council outside the
+/// proposal and of a later quarter among it.
+#[test]
+fn the_money_kept_equals_the_ledgers_of_the_state() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events).await;
+        for quarter in quarters() {
+            let period = period_of(&mut session, quarter).await;
+            let cut = seq_cut(events.len() as u64, Some(period.last_day));
+            let snap = snapshot(&mut session, &cut).await.unwrap();
+            assert!(!snap.proposals.is_empty() || quarter.year == 2008);
+            for p in &snap.proposals {
+                let mut councils: Vec<&str> = p.councils.iter().map(String::as_str).collect();
+                let all = [
+                    funding(&p.id, quarter, &councils),
+                    funding(&p.id, quarter.next(), &councils),
+                    funding(&p.id, Quarter { year: 2008, q: 2 }, &{
+                        councils.push("elsewhere");
+                        councils
+                    }),
+                    funding("another", quarter, &["elsewhere"]),
+                ];
+                let c = contribute(p, &period);
+                let want = crate::finance::position::proposal_ledgers(
+                    p,
+                    &all,
+                    quarter,
+                    period.year_start,
+                );
+                assert_eq!(c.money.ledgers(&p.id, &all, quarter), want, "{} {quarter}", p.id);
+                assert_eq!(
+                    c.money.standing,
+                    p.business_case.is_some() && p.went_live.is_some()
+                );
+            }
+        }
+    });
+}
