@@ -342,6 +342,20 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(bytes).expect("JSON is UTF-8")
 }
 
+/// The reports as [`render`] gives them in JSON, written to `out` as they serialise.
+pub fn write_json(
+    reports: &[QuarterlyReport],
+    one_council: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if one_council && reports.len() == 1 {
+        serde_json::to_writer_pretty(&mut *out, &reports[0])?;
+    } else {
+        serde_json::to_writer_pretty(&mut *out, reports)?;
+    }
+    out.write_all(b"\n")
+}
+
 /// The reports rendered in `format` with `layout` (Markdown: one section each; CSV: one table;
 /// JSON: one document, a list unless exactly one council was asked for). `templates`: a
 /// council's own copy of the template set (layout 2).
