@@ -131,7 +131,14 @@ pub fn ledgers_before_funding(
             CostKind::OneOff => |f| &mut f.one_off,
             CostKind::Recurring => |f| &mut f.recurring,
         };
-        put(&mut total, &mut by, c.quarter, c.amount, &c.by_council, field);
+        put(
+            &mut total,
+            &mut by,
+            c.quarter,
+            c.amount,
+            &c.by_council,
+            field,
+        );
     }
     if let (Some(first), Some(case)) = (live_from, state.business_case.as_ref()) {
         let one_off = costs::in_force(state, first).map(|t| t.split(case.one_off_cost));

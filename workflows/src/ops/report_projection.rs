@@ -164,7 +164,14 @@ pub async fn for_each_from(
             hash: known.hash.clone(),
             ..header
         };
-        saved::save(session.store.as_ref(), &key(period.last_day), known.seq, FORMAT, &header).await?;
+        saved::save(
+            session.store.as_ref(),
+            &key(period.last_day),
+            known.seq,
+            FORMAT,
+            &header,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -191,7 +198,11 @@ struct Fold<'a> {
 
 impl Fold<'_> {
     /// `stream` folded at the cut, kept only as its contribution.
-    async fn one(&self, session: &mut Session, stream: &str) -> Result<Option<Contribution>, Failure> {
+    async fn one(
+        &self,
+        session: &mut Session,
+        stream: &str,
+    ) -> Result<Option<Contribution>, Failure> {
         let events = session.store.read_stream(stream).await?;
         let state = project(&events, self.partnership, &self.cut)?;
         Ok(state.map(|s| contribute(&s, self.period)))

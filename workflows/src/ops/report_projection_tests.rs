@@ -105,7 +105,9 @@ fn damaged_or_foreign_headers_are_rebuilt_never_answered_from() {
         let good = saved_bytes(&session, &key).await;
         let payroll = entry_key(period.last_day, "proposal-payroll");
         let good_entry = saved_bytes(&session, &payroll).await;
-        let mark = encode(&marked(entry_of(&session, &period, "proposal-payroll").await));
+        let mark = encode(&marked(
+            entry_of(&session, &period, "proposal-payroll").await,
+        ));
         let mut cut_short = good.clone();
         cut_short.truncate(good.len() / 2);
         let header: Header = serde_json::from_slice(&good[1..]).unwrap();
@@ -125,7 +127,10 @@ fn damaged_or_foreign_headers_are_rebuilt_never_answered_from() {
         ] {
             // A marked entry under a damaged header: a rebuild folds it again.
             let store = session.store.as_ref();
-            store.save_snapshot(&payroll, head.seq, &mark).await.unwrap();
+            store
+                .save_snapshot(&payroll, head.seq, &mark)
+                .await
+                .unwrap();
             store.save_snapshot(&key, head.seq, &bytes).await.unwrap();
             let projected = contributions_from(&mut session, &period, &head, 0)
                 .await
@@ -135,7 +140,11 @@ fn damaged_or_foreign_headers_are_rebuilt_never_answered_from() {
                 fresh(&mut session, &period, head.seq).await,
                 "{what}"
             );
-            assert_eq!(saved_bytes(&session, &key).await, good, "{what}: saved again");
+            assert_eq!(
+                saved_bytes(&session, &key).await,
+                good,
+                "{what}: saved again"
+            );
             let entry = saved_bytes(&session, &payroll).await;
             assert_eq!(entry, good_entry, "{what}: the entry saved again");
         }
@@ -168,7 +177,10 @@ fn damaged_or_foreign_entries_are_folded_again_never_answered_from() {
             ("beyond its header", encode(&beyond)),
         ] {
             let store = session.store.as_ref();
-            store.save_snapshot(&payroll, head.seq, &bytes).await.unwrap();
+            store
+                .save_snapshot(&payroll, head.seq, &bytes)
+                .await
+                .unwrap();
             let projected = contributions_from(&mut session, &period, &head, 0)
                 .await
                 .unwrap();
@@ -227,20 +239,29 @@ fn only_the_proposals_recorded_since_are_folded_again() {
 }
 
 /// Funding of `proposal` in `quarter`: a part for each of `councils`.
-fn funding(proposal: &str, quarter: Quarter, councils: &[&str]) -> crate::finance::funding::Funding {
+fn funding(
+    proposal: &str,
+    quarter: Quarter,
+    councils: &[&str],
+) -> crate::finance::funding::Funding {
     use crate::finance::funding::{Funding, FundingRecorded};
     use crate::money::Money;
     Funding {
         recorded: FundingRecorded {
             source: "grant".into(),
-            amount: Money::from_pence(1_000_00),
+            amount: Money::from_pence(100_000),
             quarter,
             proposal: Some(proposal.into()),
             shares: Default::default(),
             equal_shares: true,
             by_council: councils
                 .iter()
-                .map(|c| (c.to_string(), Money::from_pence(1_000_00 / councils.len() as i64)))
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        Money::from_pence(100_000 / councils.len() as i64),
+                    )
+                })
                 .collect(),
         },
         on: quarter.first_day(Default::default()),
@@ -275,13 +296,14 @@ fn the_money_kept_equals_the_ledgers_of_the_state() {
                     funding("another", quarter, &["elsewhere"]),
                 ];
                 let c = contribute(p, &period);
-                let want = crate::finance::position::proposal_ledgers(
-                    p,
-                    &all,
-                    quarter,
-                    period.year_start,
+                let want =
+                    crate::finance::position::proposal_ledgers(p, &all, quarter, period.year_start);
+                assert_eq!(
+                    c.money.ledgers(&p.id, &all, quarter),
+                    want,
+                    "{} {quarter}",
+                    p.id
                 );
-                assert_eq!(c.money.ledgers(&p.id, &all, quarter), want, "{} {quarter}", p.id);
                 assert_eq!(
                     c.money.standing,
                     p.business_case.is_some() && p.went_live.is_some()

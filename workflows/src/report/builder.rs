@@ -36,9 +36,8 @@ impl<'a> Builder<'a> {
     /// The report of `inputs` (whose `contributions` it ignores: they come through [`Builder::add`]);
     /// with `funding`, it has the money section.
     pub fn new(inputs: &'a Inputs<'a>, funding: Option<&'a [Funding]>) -> Builder<'a> {
-        let finance = funding.map(|f| {
-            SectionBuilder::new(inputs.council, f, inputs.quarter, inputs.year_start)
-        });
+        let finance = funding
+            .map(|f| SectionBuilder::new(inputs.council, f, inputs.quarter, inputs.year_start));
         Builder {
             inputs,
             named: inputs

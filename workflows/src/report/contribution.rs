@@ -15,8 +15,8 @@ use super::{
 use crate::definition::Stage;
 use crate::finance::funding::Funding;
 use crate::finance::position::{self, Flows, Ledger};
-use crate::money::Money;
 use crate::milestone::Milestone;
+use crate::money::Money;
 use crate::proposal::shares::{in_force, remaining, takes_part};
 use crate::proposal::state::{ProposalState, Saving};
 use crate::quarter::{Quarter, YearStart};
@@ -184,7 +184,10 @@ fn money_facts(p: &ProposalState, period: &Period) -> MoneyFacts {
     let (total, by) = position::ledgers_before_funding(p, period.quarter, period.year_start);
     MoneyFacts {
         total: LedgerFacts::of(&total),
-        by_council: by.iter().map(|(c, l)| (c.clone(), LedgerFacts::of(l))).collect(),
+        by_council: by
+            .iter()
+            .map(|(c, l)| (c.clone(), LedgerFacts::of(l)))
+            .collect(),
         standing: p.business_case.is_some() && p.went_live.is_some(),
     }
 }

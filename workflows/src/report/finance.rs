@@ -3,9 +3,9 @@
 //! council, of each proposal it takes part in and of the programme's funding. Figures come from
 //! `finance::position`, cut as the rest of the report is; this module only selects and words them.
 
+use super::contribution::{Contribution, Part};
 use super::markdown::long_date;
 use crate::finance::funding::Funding;
-use super::contribution::{Contribution, Part};
 use crate::finance::position::{self, Finance, Ledger, Measure, Standing};
 use crate::money::{pounds, Money};
 use crate::quarter::{Quarter, YearStart};

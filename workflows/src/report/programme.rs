@@ -3,10 +3,10 @@
 
 use super::finance::{standing, ProgrammeFinance};
 use super::markdown::long_date;
+use super::view::{item, with_lists};
 use crate::money::pounds;
 use engine::Failure;
 use minijinja::Environment;
-use super::view::{item, with_lists};
 use serde_json::json;
 
 /// The bundled template.
@@ -30,9 +30,15 @@ pub fn markdown(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> Result<Str
 
 /// The template's values (each row converted as it is made).
 fn context(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> minijinja::Value {
-    let mut rows = vec![item(standing("The programme, all councils", &p.programme.total))];
+    let mut rows = vec![item(standing(
+        "The programme, all councils",
+        &p.programme.total,
+    ))];
     for (c, s) in &p.programme.by_council {
-        rows.push(item(standing(&format!("{c}, with the programme's funding"), s)));
+        rows.push(item(standing(
+            &format!("{c}, with the programme's funding"),
+            s,
+        )));
     }
     for f in &p.proposals {
         let id = f.proposal.clone().unwrap_or_default();

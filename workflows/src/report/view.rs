@@ -82,17 +82,23 @@ pub fn of(r: &QuarterlyReport) -> minijinja::Value {
             "outcome": a.outcome, "summary": a.summary, "by": a.by,
         })).collect::<Vec<_>>()),
     });
-    let adjustments = r.adjustments.iter().map(|a| item(json!({
-            "proposal": a.proposal, "quarter": a.quarter.to_string(),
-            "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
-                (true, true) => "correction, a shortfall",
-                (true, false) => "correction",
-                (false, _) => "shortfall",
-            },
-            "amount": pounds(a.amount), "amount_council": pounds(a.amount_council),
-            "corrects": a.corrects.map(pounds).unwrap_or_else(|| "—".into()),
-            "reason": a.reason.clone().unwrap_or_else(|| "—".into()), "on": long_date(a.on),
-        }))).collect();
+    let adjustments = r
+        .adjustments
+        .iter()
+        .map(|a| {
+            item(json!({
+                "proposal": a.proposal, "quarter": a.quarter.to_string(),
+                "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
+                    (true, true) => "correction, a shortfall",
+                    (true, false) => "correction",
+                    (false, _) => "shortfall",
+                },
+                "amount": pounds(a.amount), "amount_council": pounds(a.amount_council),
+                "corrects": a.corrects.map(pounds).unwrap_or_else(|| "—".into()),
+                "reason": a.reason.clone().unwrap_or_else(|| "—".into()), "on": long_date(a.on),
+            }))
+        })
+        .collect();
     let rest = json!({
         "in_principle": r.in_principle.iter().map(|a| json!({
             "proposal": a.proposal, "council": name(&a.council), "on": long_date(a.on),
@@ -113,14 +119,28 @@ pub fn of(r: &QuarterlyReport) -> minijinja::Value {
             ),
         },
     });
-    let reviews_due = r.reviews.due.iter().map(|d| item(json!({
-        "proposal": d.proposal, "kind": ReviewKind::label(d.kind),
-        "due": long_date(d.due), "held": if d.held { "yes" } else { "no" },
-    }))).collect();
-    let reviews_held = r.reviews.held.iter().map(|h| item(json!({
-        "proposal": h.proposal, "kind": ReviewKind::label(h.kind), "on": long_date(h.on),
-        "outcome": h.outcome, "summary": h.summary, "by": h.by,
-    }))).collect();
+    let reviews_due = r
+        .reviews
+        .due
+        .iter()
+        .map(|d| {
+            item(json!({
+                "proposal": d.proposal, "kind": ReviewKind::label(d.kind),
+                "due": long_date(d.due), "held": if d.held { "yes" } else { "no" },
+            }))
+        })
+        .collect();
+    let reviews_held = r
+        .reviews
+        .held
+        .iter()
+        .map(|h| {
+            item(json!({
+                "proposal": h.proposal, "kind": ReviewKind::label(h.kind), "on": long_date(h.on),
+                "outcome": h.outcome, "summary": h.summary, "by": h.by,
+            }))
+        })
+        .collect();
     with_lists(
         [fields, rest],
         vec![

@@ -2,8 +2,8 @@
 //! (so more may yet be recorded for it), or that lies outside the partnership's life; a service
 //! the council left in the quarter.
 
-use super::markdown::long_date;
 use super::contribution::Contribution;
+use super::markdown::long_date;
 use super::Inputs;
 
 /// The warnings for the report `inputs` describe, in plain words (none: the report stands).
