@@ -113,6 +113,13 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
             .unwrap_or(Layout::CURRENT),
         (None, None) => Layout::CURRENT,
     };
+    if format == DocFormat::Json && args.out.is_none() && !std::io::stdout().is_terminal() {
+        // Straight into the pipe: a report of 20,000 proposals is tens of megabytes of JSON.
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let _ = report::write_json(&reports, args.council.is_some(), &mut stdout)
+            .and_then(|_| stdout.flush());
+        return super::finish(session).await;
+    }
     let (bytes, _) = report_doc::document(
         &reports,
         format,

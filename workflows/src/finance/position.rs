@@ -81,6 +81,36 @@ pub fn proposal_ledgers(
     as_of: Quarter,
     start: YearStart,
 ) -> (Ledger, BTreeMap<String, Ledger>) {
+    let (mut total, mut by) = ledgers_before_funding(state, as_of, start);
+    add_funding(&mut total, &mut by, &state.id, funding, as_of);
+    (total, by)
+}
+
+/// Adds `whole` and each council's part to the flows of `q` that `f` picks.
+fn put(
+    total: &mut Ledger,
+    by: &mut BTreeMap<String, Ledger>,
+    q: Quarter,
+    whole: Money,
+    parts: &BTreeMap<String, Money>,
+    f: fn(&mut Flows) -> &mut Money,
+) {
+    let slot = f(total.flows.entry(q).or_default());
+    *slot = *slot + whole;
+    for (c, part) in parts {
+        let ledger = by.entry(c.clone()).or_default();
+        let slot = f(ledger.flows.entry(q).or_default());
+        *slot = *slot + *part;
+    }
+}
+
+/// A proposal's ledgers up to `as_of` from its own state alone (the funding, a stream of its own,
+/// is added by [`add_funding`]): what the report projection keeps of a proposal's money.
+pub fn ledgers_before_funding(
+    state: &ProposalState,
+    as_of: Quarter,
+    start: YearStart,
+) -> (Ledger, BTreeMap<String, Ledger>) {
     let live_from = state.went_live.map(|d| Quarter::containing(d, start));
     let mut total = Ledger {
         live_from,
@@ -91,44 +121,30 @@ pub fn proposal_ledgers(
         .iter()
         .map(|c| (c.clone(), total.clone()))
         .collect();
-    let mut put = |q: Quarter,
-                   whole: Money,
-                   parts: &BTreeMap<String, Money>,
-                   f: fn(&mut Flows) -> &mut Money| {
-        let slot = f(total.flows.entry(q).or_default());
-        *slot = *slot + whole;
-        for (c, part) in parts {
-            let ledger = by.entry(c.clone()).or_default();
-            let slot = f(ledger.flows.entry(q).or_default());
-            *slot = *slot + *part;
-        }
-    };
     for (q, s) in state.savings.iter().filter(|(q, _)| **q <= as_of) {
-        put(*q, s.amount, &s.by_council, |f| &mut f.saving);
+        put(&mut total, &mut by, *q, s.amount, &s.by_council, |f| {
+            &mut f.saving
+        });
     }
     for c in state.costs.iter().filter(|c| c.quarter <= as_of) {
         let field: fn(&mut Flows) -> &mut Money = match c.kind {
             CostKind::OneOff => |f| &mut f.one_off,
             CostKind::Recurring => |f| &mut f.recurring,
         };
-        put(c.quarter, c.amount, &c.by_council, field);
-    }
-    for g in funding
-        .iter()
-        .filter(|g| g.recorded.proposal.as_deref() == Some(&state.id))
-    {
-        if g.recorded.quarter <= as_of {
-            put(
-                g.recorded.quarter,
-                g.recorded.amount,
-                &g.recorded.by_council,
-                |f| &mut f.funding,
-            );
-        }
+        put(
+            &mut total,
+            &mut by,
+            c.quarter,
+            c.amount,
+            &c.by_council,
+            field,
+        );
     }
     if let (Some(first), Some(case)) = (live_from, state.business_case.as_ref()) {
         let one_off = costs::in_force(state, first).map(|t| t.split(case.one_off_cost));
         put(
+            &mut total,
+            &mut by,
             first,
             case.one_off_cost,
             &one_off.unwrap_or_default(),
@@ -142,12 +158,33 @@ pub fn proposal_ledgers(
             let annual = case.annual_saving.pence;
             let due = Money::from_pence(annual * k / 4 - annual * (k - 1) / 4);
             let parts = shares::split(state, q, due).unwrap_or_default();
-            put(q, due, &parts, |f| &mut f.expected_saving);
+            put(&mut total, &mut by, q, due, &parts, |f| {
+                &mut f.expected_saving
+            });
             q = q.next();
             k += 1;
         }
     }
     (total, by)
+}
+
+/// Adds the funding of proposal `id` received up to `as_of` to its ledgers.
+pub fn add_funding(
+    total: &mut Ledger,
+    by: &mut BTreeMap<String, Ledger>,
+    id: &str,
+    funding: &[Funding],
+    as_of: Quarter,
+) {
+    for g in funding
+        .iter()
+        .filter(|g| g.recorded.proposal.as_deref() == Some(id) && g.recorded.quarter <= as_of)
+    {
+        let r = &g.recorded;
+        put(total, by, r.quarter, r.amount, &r.by_council, |f| {
+            &mut f.funding
+        });
+    }
 }
 
 /// The last quarter a saving is expected in: `as_of`, or the quarter a closed service closed in.
@@ -271,15 +308,54 @@ pub fn of_proposal(
     start: YearStart,
 ) -> Finance {
     let (total, by) = proposal_ledgers(state, funding, as_of, start);
+    finance_of(Some(state.id.clone()), &total, &by, as_of, start)
+}
+
+/// The finances of ledgers (a proposal's, or the programme's) as of `as_of`.
+pub fn finance_of(
+    proposal: Option<String>,
+    total: &Ledger,
+    by: &BTreeMap<String, Ledger>,
+    as_of: Quarter,
+    start: YearStart,
+) -> Finance {
     Finance {
-        proposal: Some(state.id.clone()),
+        proposal,
         quarter: as_of,
         financial_year: year_label(as_of.year),
-        total: standing(&total, as_of, start),
+        total: standing(total, as_of, start),
         by_council: by
             .iter()
             .map(|(c, l)| (c.clone(), standing(l, as_of, start)))
             .collect(),
+    }
+}
+
+/// The programme's ledgers being summed: its funding, then each proposal's ledgers as they come.
+#[derive(Debug, Clone, Default)]
+pub struct ProgrammeLedgers {
+    pub total: Ledger,
+    pub by: BTreeMap<String, Ledger>,
+}
+
+impl ProgrammeLedgers {
+    /// The programme's funding up to `as_of`, in total and for each of `councils`.
+    pub fn new(funding: &[Funding], councils: &[String], as_of: Quarter) -> ProgrammeLedgers {
+        ProgrammeLedgers {
+            total: programme_funding(funding, None, as_of),
+            by: councils
+                .iter()
+                .map(|c| (c.clone(), programme_funding(funding, Some(c), as_of)))
+                .collect(),
+        }
+    }
+
+    /// Adds one proposal's ledgers (with its funding).
+    pub fn absorb(&mut self, whole: &Ledger, parts: &BTreeMap<String, Ledger>) {
+        self.total.absorb(whole);
+        for (c, l) in parts {
+            self.by.entry(c.clone()).or_default().absorb(l);
+        }
     }
 }
 
@@ -292,26 +368,10 @@ pub fn of_programme(
     as_of: Quarter,
     start: YearStart,
 ) -> Finance {
-    let mut total = programme_funding(funding, None, as_of);
-    let mut by: BTreeMap<String, Ledger> = councils
-        .iter()
-        .map(|c| (c.clone(), programme_funding(funding, Some(c), as_of)))
-        .collect();
+    let mut sum = ProgrammeLedgers::new(funding, councils, as_of);
     for state in states {
         let (whole, parts) = proposal_ledgers(state, funding, as_of, start);
-        total.absorb(&whole);
-        for (c, l) in parts {
-            by.entry(c).or_default().absorb(&l);
-        }
+        sum.absorb(&whole, &parts);
     }
-    Finance {
-        proposal: None,
-        quarter: as_of,
-        financial_year: year_label(as_of.year),
-        total: standing(&total, as_of, start),
-        by_council: by
-            .iter()
-            .map(|(c, l)| (c.clone(), standing(l, as_of, start)))
-            .collect(),
-    }
+    finance_of(None, &sum.total, &sum.by, as_of, start)
 }

@@ -5,11 +5,13 @@ use super::reminders::{council_names, head_at, partnership_at};
 use super::report_facts::{self, facts_at, programme_milestones};
 use super::session::{PartnershipHistory, Session};
 use super::{reminder_projection, report_projection};
+use crate::finance::funding::Funding;
 use crate::proposal::Cut;
 use crate::quarter::Quarter;
 use crate::reminders::firing::REPORT_ISSUED;
 use crate::reminders::rules::reported_quarter;
 use crate::reminders::{Kind, Reminder};
+use crate::report::builder::Builder;
 use crate::report::contribution::Period;
 use crate::report::layout::Layout;
 use crate::report::templates::{self, Kind as Template};
@@ -91,25 +93,28 @@ pub async fn quarterly(
     council: Option<&str>,
     known_at: Option<&str>,
 ) -> Result<Vec<QuarterlyReport>, Failure> {
+    let known = KnownAt::Seq(known_seq(session, known_at).await?);
+    generate(session, quarter, council, known).await
+}
+
+/// The log position `--known-at` names (`seq:N`, or the last event recorded by an instant or by
+/// now), checked against the log, so one cut is one document whichever form it took.
+pub async fn known_seq(session: &mut Session, known_at: Option<&str>) -> Result<u64, Failure> {
     let tz = session.partnership().await?.latest().tz();
     let known = known_at.map(|k| KnownAt::parse(k, &tz)).transpose()?;
     session.check_reader().await?;
     let head = session.store.head().await?;
-    let known = match known {
-        Some(KnownAt::Seq(n)) if n > head.seq => {
-            return Err(Failure::refused(format!(
-                "seq:{n} is beyond the end of the log (it has {} events)",
-                head.seq
-            ))
-            .with_detail(format!("give a position from 1 to {}", head.seq)))
-        }
-        Some(KnownAt::Seq(n)) => KnownAt::Seq(n),
-        // An instant (or now) is named by the log position it admits, so one cut is one document
-        // whichever form `--known-at` took (the contract's "Reports").
-        Some(KnownAt::Instant(at)) => KnownAt::Seq(position_at(session, at).await?),
-        None => KnownAt::Seq(position_at(session, session.now).await?),
-    };
-    generate(session, quarter, council, known).await
+    match known {
+        Some(KnownAt::Seq(n)) if n > head.seq => Err(Failure::refused(format!(
+            "seq:{n} is beyond the end of the log (it has {} events)",
+            head.seq
+        ))
+        .with_detail(format!("give a position from 1 to {}", head.seq))),
+        Some(KnownAt::Seq(n)) => Ok(n),
+        // An instant (or now) is named by the log position it admits (the contract's "Reports").
+        Some(KnownAt::Instant(at)) => position_at(session, at).await,
+        None => position_at(session, session.now).await,
+    }
 }
 
 /// The log position of the last event recorded at or before `at`.
@@ -164,7 +169,6 @@ pub async fn generate(
     // memory.
     let upcoming = upcoming(session, &head, &recorded_cut, quarter).await?;
     let programme = programme_milestones(session, &known.cut(Some(last_day))).await?;
-    let contributions = report_projection::contributions(session, &period, &head).await?;
     // The partnership's own sections (layout 3): risks, arrangements' reviews and money, each read
     // as it stood at the quarter's end.
     let end_cut = known.cut(Some(last_day));
@@ -175,8 +179,45 @@ pub async fn generate(
     for c in &at_end.councils {
         names.insert(c.id.clone(), c.name.clone());
     }
+    let (log, last_recorded_on) = anchor(session, &head, &tz).await?;
+    let inputs: Vec<Inputs> = councils
+        .iter()
+        .map(|c| Inputs {
+            partnership_name: &at_end.name,
+            council: c,
+            council_name: &names[c],
+            council_names: &names,
+            quarter,
+            first_day,
+            last_day,
+            known_at: known.label(&tz),
+            contributions: &[],
+            programme_milestones: &programme,
+            upcoming: &upcoming,
+            tz: &tz,
+            log: log.clone(),
+            year_start: start,
+            registered_on: local_date(registered_at, &tz),
+            last_recorded_on,
+            risks: &risks,
+        })
+        .collect();
+    let mut built = assemble(session, &period, &head, &inputs, &funding).await?;
+    for r in &mut built {
+        r.arrangement_reviews =
+            report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
+    }
+    Ok(built)
+}
+
+/// The log anchored at `head`, and the local date its event was recorded (none: an empty log).
+async fn anchor(
+    session: &mut Session,
+    head: &Head,
+    tz: &TimeZone,
+) -> Result<(LogAnchor, Option<Date>), Failure> {
     let last_recorded_on = match &head.recorded_at {
-        Some(at) => Some(local_date(parse_instant_or_date(at, &tz, true)?, &tz)),
+        Some(at) => Some(local_date(parse_instant_or_date(at, tz, true)?, tz)),
         None => None,
     };
     let log = LogAnchor {
@@ -184,41 +225,27 @@ pub async fn generate(
         hash: head.hash.clone(),
         checkpoint: super::checkpoint::body_at(session, head.seq).await?,
     };
-    let mut built: Vec<QuarterlyReport> = councils
+    Ok((log, last_recorded_on))
+}
+
+/// The reports of `inputs` (one per council): each proposal's contribution is read once (the
+/// report projection), handed to every council's report and dropped.
+async fn assemble(
+    session: &mut Session,
+    period: &Period,
+    head: &Head,
+    inputs: &[Inputs<'_>],
+    funding: &[Funding],
+) -> Result<Vec<QuarterlyReport>, Failure> {
+    let mut builders: Vec<Builder> = inputs
         .iter()
-        .map(|c| {
-            report::build(&Inputs {
-                partnership_name: &at_end.name,
-                council: c,
-                council_name: &names[c],
-                council_names: &names,
-                quarter,
-                first_day,
-                last_day,
-                known_at: known.label(&tz),
-                contributions: &contributions,
-                programme_milestones: &programme,
-                upcoming: &upcoming,
-                tz: &tz,
-                log: log.clone(),
-                year_start: start,
-                registered_on: local_date(registered_at, &tz),
-                last_recorded_on,
-                risks: &risks,
-            })
-        })
+        .map(|i| Builder::new(i, Some(funding)))
         .collect();
-    let listed = built
-        .iter()
-        .flat_map(|r| r.proposals.iter().map(|p| p.id.clone()))
-        .collect();
-    let states = report_facts::proposals_at(session, &listed, &history, &end_cut).await?;
-    for r in &mut built {
-        r.arrangement_reviews =
-            report::arrangements::lines(&at_end, &reviews, &r.council, first_day, last_day);
-        r.finance = Some(finance_of(r, &states, &funding, start));
-    }
-    Ok(built)
+    report_projection::for_each(session, period, head, &mut |c| {
+        builders.iter_mut().for_each(|b| b.add(&c))
+    })
+    .await?;
+    Ok(builders.into_iter().map(Builder::finish).collect())
 }
 
 /// The reminders due in the quarter after `quarter`, as known at `head` (the reminder projection
@@ -248,20 +275,6 @@ async fn upcoming(
             r.kind != Kind::QuarterlyReport || reported_quarter(r.due, &tz, start) > quarter
         })
         .collect())
-}
-
-/// The report's money beyond savings: of the proposals it lists, with the funding of the cut.
-fn finance_of(
-    r: &report::QuarterlyReport,
-    proposals: &[crate::proposal::ProposalState],
-    funding: &[crate::finance::funding::Funding],
-    start: crate::quarter::YearStart,
-) -> report::finance::FinanceSection {
-    let mine: Vec<&crate::proposal::ProposalState> = proposals
-        .iter()
-        .filter(|p| r.proposals.iter().any(|l| l.id == p.id))
-        .collect();
-    report::finance::section(&r.council, &mine, funding, r.quarter, start)
 }
 
 /// Whether `council` was a council of the partnership at some time up to `date`.
@@ -308,6 +321,41 @@ pub async fn issued_layout(
     Ok(found)
 }
 
+/// `value` as pretty JSON and a newline, in a string of exactly its size (a report of 20,000
+/// proposals is tens of megabytes: a growing string would hold twice that).
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(1);
+    serde_json::to_writer_pretty(&mut count, value).expect("a report always serialises");
+    let mut bytes = Vec::with_capacity(count.0);
+    serde_json::to_writer_pretty(&mut bytes, value).expect("a report always serialises");
+    bytes.push(b'\n');
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+/// The reports as [`render`] gives them in JSON, written to `out` as they serialise.
+pub fn write_json(
+    reports: &[QuarterlyReport],
+    one_council: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if one_council && reports.len() == 1 {
+        serde_json::to_writer_pretty(&mut *out, &reports[0])?;
+    } else {
+        serde_json::to_writer_pretty(&mut *out, reports)?;
+    }
+    out.write_all(b"\n")
+}
+
 /// The reports rendered in `format` with `layout` (Markdown: one section each; CSV: one table;
 /// JSON: one document, a list unless exactly one council was asked for). `templates`: a
 /// council's own copy of the template set (layout 2).
@@ -331,14 +379,8 @@ pub fn render(
         Format::Text => Template::Text,
         Format::Csv => return report::table::render_all(reports),
         Format::CsvLong => return Ok(report::csv::render_all(reports)),
-        Format::Json => {
-            let text = if one_council && reports.len() == 1 {
-                serde_json::to_string_pretty(&reports[0])
-            } else {
-                serde_json::to_string_pretty(reports)
-            };
-            return Ok(text.expect("a report always serialises") + "\n");
-        }
+        Format::Json if one_council && reports.len() == 1 => return Ok(json(&reports[0])),
+        Format::Json => return Ok(json(reports)),
     };
     templates::render(reports, kind, layout, templates)
 }

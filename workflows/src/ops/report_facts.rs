@@ -1,17 +1,16 @@
 //! The reads a report makes besides its proposals' contributions, each one stream at a time: the
 //! reminder facts as known at an earlier cut than the log's head, the programme milestones, the
-//! risk register, the arrangements' reviews, the Board's meetings and, for the money section, the
-//! states of the proposals a report lists.
+//! risk register, the arrangements' reviews and the Board's meetings.
 
 use super::reminders::{
     assemble, fold_milestone, meeting_at, partnership_at, programme_milestone_facts, risk_at,
 };
-use super::session::{PartnershipHistory, Session};
+use super::session::Session;
 use crate::arrangement::review::ReviewHeld;
 use crate::board::{Meeting, MEETING_STREAM_PREFIX};
 use crate::milestone::{Milestone, MILESTONE_STREAM_PREFIX};
 use crate::proposal::reminders::{milestone_facts, proposal_facts};
-use crate::proposal::{project, Cut, ProposalState, PROPOSAL_STREAM_PREFIX};
+use crate::proposal::{project, Cut, PROPOSAL_STREAM_PREFIX};
 use crate::reminders::{Facts, MeetingFacts, RiskFacts};
 use crate::risk::{Risk, RISK_STREAM_PREFIX};
 use engine::Failure;
@@ -83,23 +82,6 @@ pub async fn meetings_at(session: &mut Session, cut: &Cut) -> Result<Vec<Meeting
     for stream in session.store.streams(MEETING_STREAM_PREFIX).await? {
         let events = session.store.read_stream(&stream).await?;
         all.extend(meeting_at(&events, cut)?);
-    }
-    Ok(all)
-}
-
-/// The states under `cut` of the proposals `ids` (those a report lists: its money section needs
-/// their costs and business cases), folded one stream at a time.
-pub async fn proposals_at(
-    session: &mut Session,
-    ids: &std::collections::BTreeSet<String>,
-    history: &PartnershipHistory,
-    cut: &Cut,
-) -> Result<Vec<ProposalState>, Failure> {
-    let mut all = Vec::new();
-    for id in ids {
-        let stream = format!("{PROPOSAL_STREAM_PREFIX}{id}");
-        let events = session.store.read_stream(&stream).await?;
-        all.extend(project(&events, history, cut)?);
     }
     Ok(all)
 }

@@ -1,9 +1,10 @@
 //! The reports' projection: what every proposal contributes to one quarter's reports
-//! ([`Contribution`]) as known at a log position, saved beside the log (a projection snapshot
-//! under [`key`], checked against the log position and event hash it covers, the fold that made
-//! it and the quarter's days), so a later report of that quarter re-folds only the proposals
-//! recorded since — one stream at a time, through the fold itself ([`project`]), never the whole
-//! log in memory. A report known at an earlier position than the one saved folds every proposal
+//! ([`Contribution`]) as known at a log position, saved beside the log one key per proposal
+//! ([`entry_key`]) under a small header ([`key`]: the log position and event hash it covers, the
+//! fold that made it, the quarter's days), so a later report of that quarter re-folds only the
+//! proposals recorded since — one stream at a time, through the fold itself ([`project`]) — and
+//! reads the others one saved contribution at a time, never the whole log or every contribution
+//! in memory. A report known at an earlier position than the one saved folds every proposal
 //! afresh (one at a time) and leaves the saved projection as it was.
 
 use super::reminders::partnership_at;
@@ -14,21 +15,26 @@ use crate::report::contribution::{contribute, Contribution, Period};
 use engine::{EventStore, Failure, Head};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Below this many events the contributions are folded afresh and nothing is saved.
 pub const MIN_EVENTS: u64 = 1_000;
 /// The saved bytes' layout: this byte, then JSON. Bump it with any change to [`Contribution`].
-pub const FORMAT: u8 = 2;
+pub const FORMAT: u8 = 3;
 
-/// The key the projection of the quarter ending on `last_day` is saved under.
+/// The key of the header of the projection of the quarter ending on `last_day`.
 pub fn key(last_day: Date) -> String {
     format!("projection:report:{last_day}")
 }
 
-/// Every proposal's contribution to one quarter's reports as known at log position `seq`.
+/// The key of `stream`'s contribution in the projection of the quarter ending on `last_day`.
+pub fn entry_key(last_day: Date, stream: &str) -> String {
+    format!("projection:report:{last_day}:{stream}")
+}
+
+/// What the saved contributions of one quarter are known at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Projection {
+struct Header {
     /// The release and proposal-snapshot format that folded it: another fold means rebuild.
     made_by: String,
     /// The log position it is known at, and that event's hash.
@@ -37,13 +43,34 @@ struct Projection {
     quarter: String,
     first_day: Date,
     last_day: Date,
-    /// Proposal stream → its contribution (None: not created by the quarter's end).
-    streams: BTreeMap<String, Option<Contribution>>,
+    /// Names the build the entries belong to (the fold, position and hash it was built at from
+    /// nothing): an entry of another build, or of another store, is folded again.
+    lineage: String,
 }
 
-/// Every proposal's contribution to `period`'s reports as known at `known` (the event at the
-/// position the report counts to), in id order: from the saved projection plus the proposals
-/// recorded since, or folded afresh.
+/// One proposal's saved contribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Entry {
+    lineage: String,
+    /// The log position it was folded at (never beyond its header's).
+    seq: u64,
+    /// None: the proposal was not created by the quarter's end.
+    contribution: Option<Contribution>,
+}
+
+/// Hands `each` every proposal's contribution to `period`'s reports as known at `known` (the
+/// event at the position the report counts to), one at a time in id order: from the saved
+/// projection, the proposals recorded since folded again, or every proposal folded afresh.
+pub async fn for_each(
+    session: &mut Session,
+    period: &Period,
+    known: &Head,
+    each: &mut dyn FnMut(Contribution),
+) -> Result<(), Failure> {
+    for_each_from(session, period, known, MIN_EVENTS, each).await
+}
+
+/// Every proposal's contribution to `period`'s reports as known at `known`, in id order.
 pub async fn contributions(
     session: &mut Session,
     period: &Period,
@@ -59,50 +86,142 @@ pub async fn contributions_from(
     known: &Head,
     min_events: u64,
 ) -> Result<Vec<Contribution>, Failure> {
+    let mut all = Vec::new();
+    for_each_from(session, period, known, min_events, &mut |c| all.push(c)).await?;
+    Ok(all)
+}
+
+/// [`for_each`], using the projection only from `min_events` events on.
+pub async fn for_each_from(
+    session: &mut Session,
+    period: &Period,
+    known: &Head,
+    min_events: u64,
+    each: &mut dyn FnMut(Contribution),
+) -> Result<(), Failure> {
     let (partnership, _) = partnership_at(session, &seq_cut(known.seq, None)).await?;
-    let cut = seq_cut(known.seq, Some(period.last_day));
-    if known.seq < min_events {
-        let streams = every_proposal(session.store.as_ref()).await?;
-        let fresh = fold(session, &streams, &partnership, &cut, period).await?;
-        return Ok(in_order(fresh.into_values()));
-    }
-    let key = key(period.last_day);
-    let saved = load(session.store.as_ref(), &key, period).await;
-    if saved.as_ref().is_some_and(|p| p.seq > known.seq) {
-        // An earlier position than the one saved: fold afresh, keep the saved projection.
-        let streams = every_proposal(session.store.as_ref()).await?;
-        let fresh = fold(session, &streams, &partnership, &cut, period).await?;
-        return Ok(in_order(fresh.into_values()));
+    let fold = Fold {
+        partnership: &partnership,
+        cut: seq_cut(known.seq, Some(period.last_day)),
+        period,
+    };
+    let streams = every_proposal(session.store.as_ref()).await?;
+    let saved = if known.seq < min_events {
+        None
+    } else {
+        load(session.store.as_ref(), &key(period.last_day), period).await
+    };
+    if known.seq < min_events || saved.as_ref().is_some_and(|h| h.seq > known.seq) {
+        // Too small to keep, or an earlier position than the one saved (kept as it is).
+        for stream in &streams {
+            if let Some(c) = fold.one(session, stream).await? {
+                each(c);
+            }
+        }
+        return Ok(());
     }
     let changed = match &saved {
-        Some(p) => changed_between(session.store.as_ref(), p, known.seq).await?,
+        Some(h) => changed_between(session.store.as_ref(), h, known.seq).await?,
         None => None,
     };
-    let (mut projection, changed) = match (saved, changed) {
-        (Some(p), Some(changed)) => (p, changed),
+    let (header, changed) = match (saved, changed) {
+        (Some(h), Some(changed)) => (h, Some(changed)),
         _ => {
             tracing::info!(quarter = %period.quarter, "building the report projection from the log");
-            let empty = Projection {
-                made_by: saved::made_by(),
-                seq: 0,
-                hash: String::new(),
-                quarter: period.quarter.to_string(),
-                first_day: period.first_day,
-                last_day: period.last_day,
-                streams: BTreeMap::new(),
-            };
-            (empty, every_proposal(session.store.as_ref()).await?)
+            (fresh_header(period, known), None)
         }
     };
-    let refolded = fold(session, &changed, &partnership, &cut, period).await?;
-    let moved = projection.seq != known.seq || !refolded.is_empty();
-    projection.streams.extend(refolded);
-    if moved {
-        projection.seq = known.seq;
-        projection.hash = known.hash.clone();
-        saved::save(session.store.as_ref(), &key, known.seq, FORMAT, &projection).await?;
+    let mut moved = header.seq != known.seq;
+    for stream in &streams {
+        let kept = match &changed {
+            Some(changed) if !changed.contains(stream) => {
+                load_entry(session.store.as_ref(), period, stream, &header).await
+            }
+            _ => None,
+        };
+        let contribution = match kept {
+            Some(c) => c,
+            None => {
+                moved = true;
+                let c = fold.one(session, stream).await?;
+                let entry = Entry {
+                    lineage: header.lineage.clone(),
+                    seq: known.seq,
+                    contribution: c,
+                };
+                let key = entry_key(period.last_day, stream);
+                saved::save(session.store.as_ref(), &key, known.seq, FORMAT, &entry).await?;
+                entry.contribution
+            }
+        };
+        if let Some(c) = contribution {
+            each(c);
+        }
     }
-    Ok(in_order(projection.streams.into_values()))
+    if moved {
+        let header = Header {
+            seq: known.seq,
+            hash: known.hash.clone(),
+            ..header
+        };
+        saved::save(
+            session.store.as_ref(),
+            &key(period.last_day),
+            known.seq,
+            FORMAT,
+            &header,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The header of a projection built from nothing at `known`.
+fn fresh_header(period: &Period, known: &Head) -> Header {
+    Header {
+        made_by: saved::made_by(),
+        seq: 0,
+        hash: String::new(),
+        quarter: period.quarter.to_string(),
+        first_day: period.first_day,
+        last_day: period.last_day,
+        lineage: format!("{}/{FORMAT}/{}:{}", saved::made_by(), known.seq, known.hash),
+    }
+}
+
+/// The fold of one proposal to its contribution.
+struct Fold<'a> {
+    partnership: &'a PartnershipHistory,
+    cut: Cut,
+    period: &'a Period,
+}
+
+impl Fold<'_> {
+    /// `stream` folded at the cut, kept only as its contribution.
+    async fn one(
+        &self,
+        session: &mut Session,
+        stream: &str,
+    ) -> Result<Option<Contribution>, Failure> {
+        let events = session.store.read_stream(stream).await?;
+        let state = project(&events, self.partnership, &self.cut)?;
+        Ok(state.map(|s| contribute(&s, self.period)))
+    }
+}
+
+/// The saved contribution of `stream` if it reads back, belongs to `header`'s build and is not
+/// beyond it (damage, another build or another store's reads as absent: fold again).
+async fn load_entry(
+    store: &dyn EventStore,
+    period: &Period,
+    stream: &str,
+    header: &Header,
+) -> Option<Option<Contribution>> {
+    let key = entry_key(period.last_day, stream);
+    saved::load::<Entry>(store, &key, FORMAT, "report projection's entry")
+        .await
+        .filter(|e| e.lineage == header.lineage && e.seq <= header.seq)
+        .map(|e| e.contribution)
 }
 
 /// The cut of what was recorded up to log position `seq`, effective up to `effective_until`.
@@ -114,42 +233,17 @@ fn seq_cut(seq: u64, effective_until: Option<Date>) -> Cut {
     }
 }
 
-/// The contributions that exist, by proposal id.
-fn in_order(all: impl Iterator<Item = Option<Contribution>>) -> Vec<Contribution> {
-    let mut all: Vec<Contribution> = all.flatten().collect();
-    all.sort_by(|a, b| a.id.cmp(&b.id));
-    all
-}
-
-/// `streams` folded one at a time at `cut`, each kept only as its contribution.
-async fn fold(
-    session: &mut Session,
-    streams: &BTreeSet<String>,
-    partnership: &PartnershipHistory,
-    cut: &Cut,
-    period: &Period,
-) -> Result<BTreeMap<String, Option<Contribution>>, Failure> {
-    let mut out = BTreeMap::new();
-    for stream in streams {
-        let events = session.store.read_stream(stream).await?;
-        let state = project(&events, partnership, cut)?;
-        out.insert(stream.clone(), state.map(|s| contribute(&s, period)));
-    }
-    Ok(out)
-}
-
-async fn every_proposal(store: &dyn EventStore) -> Result<BTreeSet<String>, Failure> {
-    Ok(store
-        .streams(PROPOSAL_STREAM_PREFIX)
-        .await?
-        .into_iter()
-        .collect())
+/// Every proposal stream, in name (so proposal id) order.
+async fn every_proposal(store: &dyn EventStore) -> Result<Vec<String>, Failure> {
+    let mut all = store.streams(PROPOSAL_STREAM_PREFIX).await?;
+    all.sort();
+    Ok(all)
 }
 
 /// The saved projection of `period`, if it decodes, was made by this fold and covers these days
 /// (damage reads as absent).
-async fn load(store: &dyn EventStore, key: &str, period: &Period) -> Option<Projection> {
-    saved::load::<Projection>(store, key, FORMAT, "report projection")
+async fn load(store: &dyn EventStore, key: &str, period: &Period) -> Option<Header> {
+    saved::load::<Header>(store, key, FORMAT, "report projection")
         .await
         .filter(|p| {
             p.made_by == saved::made_by()
@@ -164,7 +258,7 @@ async fn load(store: &dyn EventStore, key: &str, period: &Period) -> Option<Proj
 /// partnership was recorded since (the fold is given the partnership: rebuild).
 async fn changed_between(
     store: &dyn EventStore,
-    projection: &Projection,
+    projection: &Header,
     until: u64,
 ) -> Result<Option<BTreeSet<String>>, Failure> {
     if projection.seq == 0 {

@@ -54,7 +54,7 @@ async fn same_as_fresh(session: &mut Session) {
         }
         assert!(load(session.store.as_ref(), &key(period.last_day), &period)
             .await
-            .is_some_and(|p| p.seq == head.seq));
+            .is_some_and(|h| h.seq == head.seq));
     }
 }
 
@@ -74,8 +74,26 @@ fn brought_forward_from_any_split_equals_a_fresh_fold_at_every_prefix() {
     }
 }
 
+/// The saved entry of `stream` in `period`'s projection, decoded.
+async fn entry_of(session: &Session, period: &Period, stream: &str) -> Entry {
+    let bytes = saved_bytes(session, &entry_key(period.last_day, stream)).await;
+    serde_json::from_slice(&bytes[1..]).unwrap()
+}
+
+async fn saved_bytes(session: &Session, key: &str) -> Vec<u8> {
+    session.store.load_snapshot(key).await.unwrap().unwrap().1
+}
+
+/// `entry` with payroll's contribution marked: what a report would show if it answered from it.
+fn marked(mut entry: Entry) -> Entry {
+    if let Some(c) = entry.contribution.as_mut() {
+        c.concerned = vec!["as saved".into()];
+    }
+    entry
+}
+
 #[test]
-fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
+fn damaged_or_foreign_headers_are_rebuilt_never_answered_from() {
     let events = demo();
     let dir = tempfile::tempdir().unwrap();
     runtime().block_on(async {
@@ -84,29 +102,83 @@ fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
         let head = session.store.head().await.unwrap();
         let period = period_of(&mut session, Quarter { year: 2008, q: 4 }).await;
         let key = key(period.last_day);
-        let good = session.store.load_snapshot(&key).await.unwrap().unwrap().1;
+        let good = saved_bytes(&session, &key).await;
+        let payroll = entry_key(period.last_day, "proposal-payroll");
+        let good_entry = saved_bytes(&session, &payroll).await;
+        let mark = encode(&marked(
+            entry_of(&session, &period, "proposal-payroll").await,
+        ));
         let mut cut_short = good.clone();
         cut_short.truncate(good.len() / 2);
-        let mut foreign: Projection = serde_json::from_slice(&good[1..]).unwrap();
+        let header: Header = serde_json::from_slice(&good[1..]).unwrap();
+        let mut foreign = header.clone();
         foreign.hash = "0".repeat(64);
-        // What a damaged projection would answer: no proposals at all.
-        foreign.streams.clear();
-        let mut older = foreign.clone();
+        let mut older = header.clone();
         older.made_by = "0.0.0/0".into();
-        let mut other_days = foreign.clone();
-        other_days.hash = head.hash.clone();
+        let mut other_days = header.clone();
         other_days.first_day = other_days.first_day.yesterday().unwrap();
         for (what, bytes) in [
-            ("not JSON", b"\x01{not json".to_vec()),
+            ("not JSON", b"\x03{not json".to_vec()),
             ("cut short", cut_short),
             ("another format", [&[FORMAT + 1][..], &good[1..]].concat()),
             ("another log", encode(&foreign)),
             ("another fold", encode(&older)),
             ("another quarter's days", encode(&other_days)),
         ] {
-            session
-                .store
-                .save_snapshot(&key, head.seq, &bytes)
+            // A marked entry under a damaged header: a rebuild folds it again.
+            let store = session.store.as_ref();
+            store
+                .save_snapshot(&payroll, head.seq, &mark)
+                .await
+                .unwrap();
+            store.save_snapshot(&key, head.seq, &bytes).await.unwrap();
+            let projected = contributions_from(&mut session, &period, &head, 0)
+                .await
+                .unwrap();
+            assert_eq!(
+                projected,
+                fresh(&mut session, &period, head.seq).await,
+                "{what}"
+            );
+            assert_eq!(
+                saved_bytes(&session, &key).await,
+                good,
+                "{what}: saved again"
+            );
+            let entry = saved_bytes(&session, &payroll).await;
+            assert_eq!(entry, good_entry, "{what}: the entry saved again");
+        }
+    });
+}
+
+#[test]
+fn damaged_or_foreign_entries_are_folded_again_never_answered_from() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events).await;
+        same_as_fresh(&mut session).await;
+        let head = session.store.head().await.unwrap();
+        let period = period_of(&mut session, Quarter { year: 2009, q: 1 }).await;
+        let payroll = entry_key(period.last_day, "proposal-payroll");
+        let good = saved_bytes(&session, &payroll).await;
+        let entry = marked(entry_of(&session, &period, "proposal-payroll").await);
+        let mut cut_short = good.clone();
+        cut_short.truncate(good.len() / 2);
+        let mut other_build = entry.clone();
+        other_build.lineage = "another store's".into();
+        let mut beyond = entry.clone();
+        beyond.seq = head.seq + 1;
+        for (what, bytes) in [
+            ("not JSON", b"\x03{not json".to_vec()),
+            ("cut short", cut_short),
+            ("another format", [&[FORMAT + 1][..], &good[1..]].concat()),
+            ("another build or store", encode(&other_build)),
+            ("beyond its header", encode(&beyond)),
+        ] {
+            let store = session.store.as_ref();
+            store
+                .save_snapshot(&payroll, head.seq, &bytes)
                 .await
                 .unwrap();
             let projected = contributions_from(&mut session, &period, &head, 0)
@@ -117,15 +189,15 @@ fn damaged_or_foreign_projections_are_rebuilt_never_answered_from() {
                 fresh(&mut session, &period, head.seq).await,
                 "{what}"
             );
-            let saved = session.store.load_snapshot(&key).await.unwrap().unwrap().1;
-            assert_eq!(saved, good, "{what}: rebuilt and saved again");
+            let saved = saved_bytes(&session, &payroll).await;
+            assert_eq!(saved, good, "{what}: folded and saved again");
         }
     });
 }
 
-fn encode(p: &Projection) -> Vec<u8> {
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = vec![FORMAT];
-    serde_json::to_writer(&mut bytes, p).unwrap();
+    serde_json::to_writer(&mut bytes, value).unwrap();
     bytes
 }
 
@@ -141,12 +213,9 @@ fn only_the_proposals_recorded_since_are_folded_again() {
             .await
             .unwrap();
         // Mark one proposal's saved contribution; a later event of another stream leaves it alone.
-        let key = key(period.last_day);
-        let mut saved = load(session.store.as_ref(), &key, &period).await.unwrap();
-        let Some(Some(payroll)) = saved.streams.get_mut("proposal-payroll") else {
-            panic!("payroll is in the projection");
-        };
-        payroll.concerned = vec!["as saved".into()];
+        let key = entry_key(period.last_day, "proposal-payroll");
+        let saved = marked(entry_of(&session, &period, "proposal-payroll").await);
+        assert!(saved.contribution.is_some(), "payroll is in the projection");
         session
             .store
             .save_snapshot(&key, head.seq, &encode(&saved))
@@ -166,5 +235,80 @@ fn only_the_proposals_recorded_since_are_folded_again() {
             .unwrap();
         let payroll = projected.iter().find(|c| c.id == "payroll").unwrap();
         assert_eq!(payroll.concerned == ["as saved"], !changed);
+    });
+}
+
+/// Funding of `proposal` in `quarter`: a part for each of `councils`.
+fn funding(
+    proposal: &str,
+    quarter: Quarter,
+    councils: &[&str],
+) -> crate::finance::funding::Funding {
+    use crate::finance::funding::{Funding, FundingRecorded};
+    use crate::money::Money;
+    Funding {
+        recorded: FundingRecorded {
+            source: "grant".into(),
+            amount: Money::from_pence(100_000),
+            quarter,
+            proposal: Some(proposal.into()),
+            shares: Default::default(),
+            equal_shares: true,
+            by_council: councils
+                .iter()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        Money::from_pence(100_000 / councils.len() as i64),
+                    )
+                })
+                .collect(),
+        },
+        on: quarter.first_day(Default::default()),
+        seq: 1,
+        by: "finance".into(),
+    }
+}
+
+/// A contribution's money with the funding added equals the proposal's ledgers from its state
+/// (what the finance section and `report programme` read), funding of a council outside the
+/// proposal and of a later quarter among it.
+#[test]
+fn the_money_kept_equals_the_ledgers_of_the_state() {
+    let events = demo();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let mut session = session_with(dir.path(), &events).await;
+        for quarter in quarters() {
+            let period = period_of(&mut session, quarter).await;
+            let cut = seq_cut(events.len() as u64, Some(period.last_day));
+            let snap = snapshot(&mut session, &cut).await.unwrap();
+            assert!(!snap.proposals.is_empty() || quarter.year == 2008);
+            for p in &snap.proposals {
+                let mut councils: Vec<&str> = p.councils.iter().map(String::as_str).collect();
+                let all = [
+                    funding(&p.id, quarter, &councils),
+                    funding(&p.id, quarter.next(), &councils),
+                    funding(&p.id, Quarter { year: 2008, q: 2 }, &{
+                        councils.push("elsewhere");
+                        councils
+                    }),
+                    funding("another", quarter, &["elsewhere"]),
+                ];
+                let c = contribute(p, &period);
+                let want =
+                    crate::finance::position::proposal_ledgers(p, &all, quarter, period.year_start);
+                assert_eq!(
+                    c.money.ledgers(&p.id, &all, quarter),
+                    want,
+                    "{} {quarter}",
+                    p.id
+                );
+                assert_eq!(
+                    c.money.standing,
+                    p.business_case.is_some() && p.went_live.is_some()
+                );
+            }
+        }
     });
 }

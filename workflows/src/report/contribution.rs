@@ -6,13 +6,17 @@
 //! or of [`Contribution`] (every council's), filled in [`contribute`] from the state and read
 //! where [`super::build`] assembles the report. Bump `ops::report_projection::FORMAT` with it.
 
+use super::finance::CostLine;
 use super::money::{self, ProposalMoney};
 use super::notes::{AdjustmentLine, InPrincipleLine};
 use super::{
     AmendmentLine, KpiLine, MilestoneLine, ProposalLine, ReviewDue, ReviewHeldLine, SavingLine,
 };
 use crate::definition::Stage;
+use crate::finance::funding::Funding;
+use crate::finance::position::{self, Flows, Ledger};
 use crate::milestone::Milestone;
+use crate::money::Money;
 use crate::proposal::shares::{in_force, remaining, takes_part};
 use crate::proposal::state::{ProposalState, Saving};
 use crate::quarter::{Quarter, YearStart};
@@ -20,6 +24,7 @@ use crate::reminders::rules::{answered_annual_years, review_occurrences};
 use crate::reminders::ReviewKind;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The quarter a report covers, as the partnership's year counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +50,8 @@ pub struct Contribution {
     /// Council id and its lines, for each council taking part in the quarter, in the proposal's
     /// order (a list, not a map: a map's node holds room for eleven parts).
     pub parts: Vec<(String, Part)>,
+    /// Its money up to the quarter (the finance section's and `report programme`'s figures).
+    pub money: MoneyFacts,
 }
 
 impl Contribution {
@@ -82,6 +89,126 @@ pub struct Part {
     pub reviews_held: Vec<ReviewHeldLine>,
     pub money: ProposalMoney,
     pub adjustments: Vec<AdjustmentLine>,
+    /// Costs recorded with effect in the quarter, with the council's part (the finance section).
+    pub costs: Vec<CostLine>,
+}
+
+/// A proposal's money up to the quarter from its own state: its ledgers in total and for each
+/// council, before funding (a stream of its own, added when the report is assembled).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoneyFacts {
+    pub total: LedgerFacts,
+    pub by_council: Vec<(String, LedgerFacts)>,
+    /// Whether it has a standing of its own: a business case, and a service gone live.
+    pub standing: bool,
+}
+
+impl MoneyFacts {
+    /// Its ledgers with the funding `funding` gives it up to `as_of`.
+    pub fn ledgers(
+        &self,
+        id: &str,
+        funding: &[Funding],
+        as_of: Quarter,
+    ) -> (Ledger, BTreeMap<String, Ledger>) {
+        let mut total = self.total.ledger();
+        let mut by = self
+            .by_council
+            .iter()
+            .map(|(c, l)| (c.clone(), l.ledger()))
+            .collect();
+        position::add_funding(&mut total, &mut by, id, funding, as_of);
+        (total, by)
+    }
+}
+
+/// A ledger as the projection keeps it: each quarter's flows in pence (saving, one-off,
+/// recurring, funding, expected saving, expected one-off).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerFacts {
+    pub live_from: Option<Quarter>,
+    pub flows: Vec<(Quarter, [i64; 6])>,
+}
+
+impl LedgerFacts {
+    fn of(l: &Ledger) -> LedgerFacts {
+        let flows = l
+            .flows
+            .iter()
+            .map(|(q, f)| {
+                let pence = [
+                    f.saving,
+                    f.one_off,
+                    f.recurring,
+                    f.funding,
+                    f.expected_saving,
+                    f.expected_one_off,
+                ]
+                .map(|m| m.pence);
+                (*q, pence)
+            })
+            .collect();
+        LedgerFacts {
+            live_from: l.live_from,
+            flows,
+        }
+    }
+
+    /// The ledger these facts keep.
+    pub fn ledger(&self) -> Ledger {
+        let flows = self
+            .flows
+            .iter()
+            .map(|(q, p)| {
+                let m = |i: usize| Money::from_pence(p[i]);
+                let f = Flows {
+                    saving: m(0),
+                    one_off: m(1),
+                    recurring: m(2),
+                    funding: m(3),
+                    expected_saving: m(4),
+                    expected_one_off: m(5),
+                };
+                (*q, f)
+            })
+            .collect();
+        Ledger {
+            flows,
+            live_from: self.live_from,
+        }
+    }
+}
+
+/// The money facts of `p` up to the end of `period`.
+fn money_facts(p: &ProposalState, period: &Period) -> MoneyFacts {
+    let (total, by) = position::ledgers_before_funding(p, period.quarter, period.year_start);
+    MoneyFacts {
+        total: LedgerFacts::of(&total),
+        by_council: by
+            .iter()
+            .map(|(c, l)| (c.clone(), LedgerFacts::of(l)))
+            .collect(),
+        standing: p.business_case.is_some() && p.went_live.is_some(),
+    }
+}
+
+/// The costs of `p` recorded with effect in the quarter, with `council`'s part.
+fn costs(p: &ProposalState, council: &str, period: &Period) -> Vec<CostLine> {
+    p.costs
+        .iter()
+        .filter(|c| Quarter::containing(c.on, period.year_start) == period.quarter)
+        .map(|c| CostLine {
+            proposal: p.id.clone(),
+            quarter: c.quarter,
+            kind: c.kind.to_string(),
+            code: c.code.clone(),
+            amount: c.amount,
+            amount_council: c.by_council.get(council).copied().unwrap_or_default(),
+            paid_by: c.paid_by.clone(),
+            corrects: c.corrects,
+            reason: c.reason.clone(),
+        })
+        .collect()
 }
 
 /// What `p` (as it stood at the end of `period`) contributes to that quarter's reports.
@@ -113,6 +240,7 @@ pub fn contribute(p: &ProposalState, period: &Period) -> Contribution {
         milestones: open_milestones(p.milestones.values(), period.first_day),
         in_principle: in_principle(p, period),
         parts,
+        money: money_facts(p, period),
     }
 }
 
@@ -135,6 +263,7 @@ fn part(p: &ProposalState, council: &str, period: &Period) -> Part {
         reviews_held,
         money: money::of(p, council, period.quarter, period.year_start),
         adjustments: adjustments(p, council, period),
+        costs: costs(p, council, period),
     }
 }
 

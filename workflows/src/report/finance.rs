@@ -3,19 +3,18 @@
 //! council, of each proposal it takes part in and of the programme's funding. Figures come from
 //! `finance::position`, cut as the rest of the report is; this module only selects and words them.
 
+use super::contribution::{Contribution, Part};
 use super::markdown::long_date;
 use crate::finance::funding::Funding;
-use crate::finance::position::{self, Finance, Measure, Standing};
+use crate::finance::position::{self, Finance, Ledger, Measure, Standing};
 use crate::money::{pounds, Money};
-use crate::proposal::costs::Cost;
-use crate::proposal::ProposalState;
 use crate::quarter::{Quarter, YearStart};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// A cost recorded with effect in the quarter (of that quarter or an earlier one: a quarter's
 /// cost is recorded once it has ended), with the council's part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostLine {
     pub proposal: String,
     /// The quarter the cost fell in.
@@ -59,67 +58,77 @@ pub struct FinanceSection {
     pub council: Standing,
 }
 
-/// The section for `council`, from the proposals it takes part in (as they stood at the quarter's
-/// end) and the funding the same cut admits.
-pub fn section(
-    council: &str,
-    mine: &[&ProposalState],
-    funding: &[Funding],
+/// The section for `council`, assembled from the proposals it takes part in (their
+/// contributions: as they stood at the quarter's end) as they come, and the funding the same cut
+/// admits.
+pub struct SectionBuilder<'a> {
+    council: &'a str,
+    funding: &'a [Funding],
     quarter: Quarter,
     start: YearStart,
-) -> FinanceSection {
-    let part = |parts: &std::collections::BTreeMap<String, Money>| {
-        parts.get(council).copied().unwrap_or_default()
-    };
-    let costs = mine
-        .iter()
-        .flat_map(|p| p.costs.iter().map(move |c| (p, c)))
-        .filter(|(_, c)| Quarter::containing(c.on, start) == quarter)
-        .map(|(p, c): (&&ProposalState, &Cost)| CostLine {
-            proposal: p.id.clone(),
-            quarter: c.quarter,
-            kind: c.kind.to_string(),
-            code: c.code.clone(),
-            amount: c.amount,
-            amount_council: part(&c.by_council),
-            paid_by: c.paid_by.clone(),
-            corrects: c.corrects,
-            reason: c.reason.clone(),
-        })
-        .collect();
-    let funded = funding
-        .iter()
-        .filter(|g| g.recorded.quarter == quarter && g.recorded.by_council.contains_key(council))
-        .map(|g| FundingLine {
-            source: g.recorded.source.clone(),
-            proposal: g.recorded.proposal.clone(),
-            amount: g.recorded.amount,
-            amount_council: part(&g.recorded.by_council),
-            on: g.on,
-        })
-        .collect();
-    let by_proposal = mine
-        .iter()
-        .filter(|p| p.business_case.is_some() && p.went_live.is_some())
-        .filter_map(|p| {
-            let f = position::of_proposal(p, funding, quarter, start);
-            f.by_council
-                .get(council)
-                .cloned()
-                .map(|standing| ProposalStanding {
-                    proposal: p.id.clone(),
-                    standing,
-                })
-        })
-        .collect();
-    let states: Vec<ProposalState> = mine.iter().map(|p| (*p).clone()).collect();
-    let programme =
-        position::of_programme(&states, funding, &[council.to_string()], quarter, start);
-    FinanceSection {
-        costs,
-        funding: funded,
-        by_proposal,
-        council: programme.by_council[council].clone(),
+    costs: Vec<CostLine>,
+    by_proposal: Vec<ProposalStanding>,
+    /// The council's part of the programme's funding and of each proposal so far.
+    ledger: Ledger,
+}
+
+impl<'a> SectionBuilder<'a> {
+    /// The section before any proposal: the programme's funding only.
+    pub fn new(
+        council: &'a str,
+        funding: &'a [Funding],
+        quarter: Quarter,
+        start: YearStart,
+    ) -> SectionBuilder<'a> {
+        SectionBuilder {
+            council,
+            funding,
+            quarter,
+            start,
+            costs: Vec::new(),
+            by_proposal: Vec::new(),
+            ledger: position::programme_funding(funding, Some(council), quarter),
+        }
+    }
+
+    /// Adds a proposal the council takes part in (`part`: its lines of `c`).
+    pub fn add(&mut self, c: &Contribution, part: &Part) {
+        self.costs.extend(part.costs.iter().cloned());
+        let (_, by) = c.money.ledgers(&c.id, self.funding, self.quarter);
+        if let Some(mine) = by.get(self.council) {
+            if c.money.standing {
+                self.by_proposal.push(ProposalStanding {
+                    proposal: c.id.clone(),
+                    standing: position::standing(mine, self.quarter, self.start),
+                });
+            }
+            self.ledger.absorb(mine);
+        }
+    }
+
+    /// The section.
+    pub fn finish(self) -> FinanceSection {
+        let council = self.council;
+        let funded = self
+            .funding
+            .iter()
+            .filter(|g| {
+                g.recorded.quarter == self.quarter && g.recorded.by_council.contains_key(council)
+            })
+            .map(|g| FundingLine {
+                source: g.recorded.source.clone(),
+                proposal: g.recorded.proposal.clone(),
+                amount: g.recorded.amount,
+                amount_council: g.recorded.by_council[council],
+                on: g.on,
+            })
+            .collect();
+        FinanceSection {
+            costs: self.costs,
+            funding: funded,
+            by_proposal: self.by_proposal,
+            council: position::standing(&self.ledger, self.quarter, self.start),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`table`]: the spreadsheet CSV, one row per proposal (JSON is the model serialised).
 
 pub mod arrangements;
+pub mod builder;
 pub mod contribution;
 pub mod csv;
 pub mod finance;
@@ -27,7 +28,7 @@ use crate::milestone::Milestone;
 use crate::money::{Money, Percent};
 use crate::quarter::Quarter;
 use crate::reminders::{Reminder, ReminderView, ReviewKind};
-use contribution::{Contribution, Part};
+use contribution::Contribution;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -226,105 +227,11 @@ pub struct Inputs<'a> {
     pub risks: &'a [crate::risk::Risk],
 }
 
-/// Builds one council's report. Deterministic: everything is ordered by id or date.
+/// Builds one council's report (without the money section) from `inputs.contributions`.
 pub fn build(inputs: &Inputs<'_>) -> QuarterlyReport {
-    let council = inputs.council;
-    // Contributions come in proposal id order; each council's part is there when it takes part.
-    let mine: Vec<(&Contribution, &Part)> = inputs
-        .contributions
-        .iter()
-        .filter_map(|c| c.part(council).map(|part| (c, part)))
-        .collect();
-    let by_proposal: Vec<SavingLine> = mine.iter().filter_map(|(_, p)| p.saving.clone()).collect();
-    let savings = Savings {
-        quarter: by_proposal.iter().map(|s| s.quarter).sum(),
-        quarter_council: by_proposal.iter().map(|s| s.quarter_council).sum(),
-        to_date: by_proposal.iter().map(|s| s.to_date).sum(),
-        to_date_council: by_proposal.iter().map(|s| s.to_date_council).sum(),
-        by_proposal,
-    };
-    QuarterlyReport {
-        quarter: inputs.quarter,
-        council: council.to_string(),
-        council_name: inputs.council_name.to_string(),
-        partnership: inputs.partnership_name.to_string(),
-        council_names: inputs.council_names.clone(),
-        first_day: inputs.first_day,
-        last_day: inputs.last_day,
-        known_at: inputs.known_at.clone(),
-        proposals: mine.iter().map(|(_, p)| p.line.clone()).collect(),
-        savings,
-        kpis: mine
-            .iter()
-            .flat_map(|(_, p)| p.kpis.iter().cloned())
-            .collect(),
-        reviews: reviews(&mine),
-        milestones: milestones(inputs, &mine),
-        upcoming_quarter: inputs.quarter.next(),
-        upcoming: inputs
-            .upcoming
-            .iter()
-            .filter(|r| concerns(r, council, inputs.contributions))
-            .map(|r| r.view(inputs.tz))
-            .collect(),
-        log: inputs.log.clone(),
-        financial_year: format!(
-            "{}/{:02}",
-            inputs.quarter.year,
-            (inputs.quarter.year + 1) % 100
-        ),
-        money: mine.iter().map(|(_, p)| p.money.clone()).collect(),
-        money_totals: money::MoneyTotals::default(),
-        warnings: warnings::of(inputs),
-        adjustments: mine
-            .iter()
-            .flat_map(|(_, p)| p.adjustments.iter().cloned())
-            .collect(),
-        in_principle: notes::in_principle(&mine),
-        top_risks: risks::of(inputs),
-        arrangement_reviews: None,
-        finance: None,
+    let mut report = builder::Builder::new(inputs, None);
+    for c in inputs.contributions {
+        report.add(c);
     }
-    .with_totals()
-}
-
-impl QuarterlyReport {
-    fn with_totals(mut self) -> QuarterlyReport {
-        self.money_totals = money::totals(&self.money);
-        self
-    }
-}
-
-/// Whether a reminder concerns `council`: its own, the programme's, or a proposal it is part of.
-fn concerns(r: &Reminder, council: &str, contributions: &[Contribution]) -> bool {
-    match (&r.council, &r.proposal) {
-        (Some(c), _) => c == council,
-        (None, None) => true,
-        (None, Some(p)) => contributions
-            .iter()
-            .any(|s| &s.id == p && s.concerned.iter().any(|c| c == council)),
-    }
-}
-
-fn reviews(mine: &[(&Contribution, &Part)]) -> Reviews {
-    let mut due: Vec<ReviewDue> = mine
-        .iter()
-        .flat_map(|(_, p)| p.reviews_due.iter().cloned())
-        .collect();
-    let mut held: Vec<ReviewHeldLine> = mine
-        .iter()
-        .flat_map(|(_, p)| p.reviews_held.iter().cloned())
-        .collect();
-    due.sort_by(|a, b| (a.due, &a.proposal).cmp(&(b.due, &b.proposal)));
-    held.sort_by(|a, b| (a.on, &a.proposal).cmp(&(b.on, &b.proposal)));
-    Reviews { due, held }
-}
-
-/// The programme's open milestones, then each of the council's proposals', by due date.
-fn milestones(inputs: &Inputs<'_>, mine: &[(&Contribution, &Part)]) -> Vec<MilestoneLine> {
-    let mut lines =
-        contribution::open_milestones(inputs.programme_milestones.iter(), inputs.first_day);
-    lines.extend(mine.iter().flat_map(|(c, _)| c.milestones.iter().cloned()));
-    lines.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
-    lines
+    report.finish()
 }

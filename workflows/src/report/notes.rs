@@ -2,7 +2,6 @@
 //! without them comes out as before): savings corrected or short in the quarter, and the councils'
 //! approvals in principle given in it.
 
-use super::contribution::{Contribution, Part};
 use crate::money::Money;
 use crate::quarter::Quarter;
 use jiff::civil::Date;
@@ -32,11 +31,7 @@ pub struct InPrincipleLine {
 }
 
 /// Approvals in principle given in the quarter, by date.
-pub fn in_principle(mine: &[(&Contribution, &Part)]) -> Vec<InPrincipleLine> {
-    let mut lines: Vec<InPrincipleLine> = mine
-        .iter()
-        .flat_map(|(c, _)| c.in_principle.iter().cloned())
-        .collect();
+pub fn in_principle(mut lines: Vec<InPrincipleLine>) -> Vec<InPrincipleLine> {
     lines.sort_by(|a, b| (a.on, &a.proposal, &a.council).cmp(&(b.on, &b.proposal, &b.council)));
     lines
 }

@@ -3,10 +3,11 @@
 
 use super::finance::{standing, ProgrammeFinance};
 use super::markdown::long_date;
+use super::view::{item, with_lists};
 use crate::money::pounds;
 use engine::Failure;
 use minijinja::Environment;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The bundled template.
 const TEMPLATE: &str = include_str!("../../templates/report/v3/programme.md");
@@ -27,27 +28,32 @@ pub fn markdown(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> Result<Str
         .map_err(|e| Failure::internal(format!("the programme report could not be rendered: {e}")))
 }
 
-/// The template's values.
-fn context(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> Value {
-    let mut rows = vec![standing("The programme, all councils", &p.programme.total)];
+/// The template's values (each row converted as it is made).
+fn context(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> minijinja::Value {
+    let mut rows = vec![item(standing(
+        "The programme, all councils",
+        &p.programme.total,
+    ))];
     for (c, s) in &p.programme.by_council {
-        rows.push(standing(&format!("{c}, with the programme's funding"), s));
+        rows.push(item(standing(
+            &format!("{c}, with the programme's funding"),
+            s,
+        )));
     }
     for f in &p.proposals {
         let id = f.proposal.clone().unwrap_or_default();
-        rows.push(standing(&format!("{id}, all councils"), &f.total));
+        rows.push(item(standing(&format!("{id}, all councils"), &f.total)));
         for (c, s) in &f.by_council {
-            rows.push(standing(&format!("{id}, {c}"), s));
+            rows.push(item(standing(&format!("{id}, {c}"), s)));
         }
     }
-    json!({
+    let fields = json!({
         "quarter": p.quarter.to_string(),
         "partnership": p.partnership,
         "last_day": long_date(last_day),
         "known_at": p.known_at,
         "reproduce": format!("concordat report programme --quarter {} --known-at {}", p.quarter, p.known_at),
         "financial_year": p.programme.financial_year,
-        "rows": rows,
         "funding": p.funding.iter().map(|g| json!({
             "source": g.recorded.source,
             "towards": g.recorded.proposal.clone().unwrap_or_else(|| "the programme".into()),
@@ -55,5 +61,6 @@ fn context(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> Value {
             "amount": pounds(g.recorded.amount),
             "parts": g.recorded.by_council.iter().map(|(c, m)| format!("{c} {}", pounds(*m))).collect::<Vec<_>>().join(", "),
         })).collect::<Vec<_>>(),
-    })
+    });
+    with_lists([fields], vec![("rows", rows)])
 }

@@ -24,15 +24,12 @@ pub struct RiskLine {
     pub review: Date,
 }
 
-/// The council's top risks at the quarter's end, highest score first.
-pub fn of(inputs: &Inputs<'_>) -> Vec<RiskLine> {
+/// The council's top risks at the quarter's end, highest score first; `takes_part`: whether the
+/// council takes part in a proposal (its report lists it).
+pub fn of(inputs: &Inputs<'_>, takes_part: impl Fn(&str) -> bool) -> Vec<RiskLine> {
     let concerns = |r: &Risk| match &r.proposal {
         None => true,
-        // A proposal's contribution has the council's part exactly when the council takes part.
-        Some(id) => inputs
-            .contributions
-            .iter()
-            .any(|c| &c.id == id && c.part(inputs.council).is_some()),
+        Some(id) => takes_part(id),
     };
     let mine: Vec<Risk> = inputs
         .risks

@@ -81,7 +81,7 @@ pub fn render(
     let template = env
         .get_template(&kind.template_for(layout))
         .map_err(|e| failed(e, dir))?;
-    let views: Vec<_> = reports.iter().map(view::of).collect();
+    let views: Vec<minijinja::Value> = reports.iter().map(view::of).collect();
     template
         .render(minijinja::context! { reports => views })
         .map_err(|e| failed(e, dir))

@@ -13,8 +13,9 @@ use serde_json::{json, Value};
 /// Written where nothing was recorded: never £0.00.
 pub const NOT_RECORDED: &str = "not recorded";
 
-/// The template context for one report.
-pub fn of(r: &QuarterlyReport) -> Value {
+/// The template context for one report: its long lists converted to the template's values one
+/// line at a time (never the whole report as JSON beside its template values).
+pub fn of(r: &QuarterlyReport) -> minijinja::Value {
     let name = |c: &str| {
         r.council_names
             .get(c)
@@ -22,26 +23,26 @@ pub fn of(r: &QuarterlyReport) -> Value {
             .unwrap_or_else(|| c.to_string())
     };
     let money = |m: Option<Money>| m.map(pounds).unwrap_or_else(|| NOT_RECORDED.to_string());
-    let proposals: Vec<Value> = r
+    let proposals: Vec<minijinja::Value> = r
         .proposals
         .iter()
         .map(|p| {
-            json!({
+            item(json!({
                 "id": p.id, "title": p.title, "stage": stage_label(&p.stage),
                 "held_from": p.held_from.as_ref().map(|s| stage_label(s).to_lowercase()),
                 "lead": name(&p.lead),
                 "councils": p.councils.iter().map(|c| name(c)).collect::<Vec<_>>().join(", "),
                 "live_since": p.went_live.map(long_date),
                 "share": p.share.map(|s| format!("{s}%")),
-            })
+            }))
         })
         .collect();
-    let lines: Vec<Value> = r
+    let lines: Vec<minijinja::Value> = r
         .money
         .iter()
         .zip(&r.proposals)
         .map(|(m, p)| {
-            json!({
+            item(json!({
                 "proposal": m.proposal, "title": p.title,
                 "quarter": money(m.quarter), "quarter_council": money(m.quarter_council),
                 "year_to_date": money(m.year_to_date),
@@ -55,11 +56,11 @@ pub fn of(r: &QuarterlyReport) -> Value {
                     (Some(_), None) => "not live".to_string(),
                     (Some(_), Some(e)) => pounds(e),
                 },
-            })
+            }))
         })
         .collect();
     let t = &r.money_totals;
-    json!({
+    let fields = json!({
         "quarter": r.quarter.to_string(),
         "council": r.council,
         "council_name": r.council_name,
@@ -69,40 +70,36 @@ pub fn of(r: &QuarterlyReport) -> Value {
         "financial_year": r.financial_year,
         "known_at": r.known_at,
         "warnings": r.warnings,
-        "proposals": proposals,
-        "money": lines,
         "totals": {
             "quarter_council": money(t.quarter_council),
             "year_to_date_council": money(t.year_to_date_council),
             "since_go_live_council": money(t.since_go_live_council),
             "expected_year_to_date_council": money(t.expected_year_to_date_council),
         },
-        "kpis": kpis(r),
-        "reviews_due": r.reviews.due.iter().map(|d| json!({
-            "proposal": d.proposal, "kind": ReviewKind::label(d.kind),
-            "due": long_date(d.due), "held": if d.held { "yes" } else { "no" },
-        })).collect::<Vec<_>>(),
-        "reviews_held": r.reviews.held.iter().map(|h| json!({
-            "proposal": h.proposal, "kind": ReviewKind::label(h.kind), "on": long_date(h.on),
-            "outcome": h.outcome, "summary": h.summary, "by": h.by,
-        })).collect::<Vec<_>>(),
-        "milestones": milestones(r),
         "arrangement_reviews": r.arrangement_reviews.as_ref().map(|lines| lines.iter().map(|a| json!({
             "title": a.title, "arrangement": a.arrangement, "review": a.review,
             "due": long_date(a.due), "held_on": a.held_on.map(long_date),
             "outcome": a.outcome, "summary": a.summary, "by": a.by,
         })).collect::<Vec<_>>()),
-        "adjustments": r.adjustments.iter().map(|a| json!({
-            "proposal": a.proposal, "quarter": a.quarter.to_string(),
-            "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
-                (true, true) => "correction, a shortfall",
-                (true, false) => "correction",
-                (false, _) => "shortfall",
-            },
-            "amount": pounds(a.amount), "amount_council": pounds(a.amount_council),
-            "corrects": a.corrects.map(pounds).unwrap_or_else(|| "—".into()),
-            "reason": a.reason.clone().unwrap_or_else(|| "—".into()), "on": long_date(a.on),
-        })).collect::<Vec<_>>(),
+    });
+    let adjustments = r
+        .adjustments
+        .iter()
+        .map(|a| {
+            item(json!({
+                "proposal": a.proposal, "quarter": a.quarter.to_string(),
+                "kind": match (a.corrects.is_some(), a.amount.pence < 0) {
+                    (true, true) => "correction, a shortfall",
+                    (true, false) => "correction",
+                    (false, _) => "shortfall",
+                },
+                "amount": pounds(a.amount), "amount_council": pounds(a.amount_council),
+                "corrects": a.corrects.map(pounds).unwrap_or_else(|| "—".into()),
+                "reason": a.reason.clone().unwrap_or_else(|| "—".into()), "on": long_date(a.on),
+            }))
+        })
+        .collect();
+    let rest = json!({
         "in_principle": r.in_principle.iter().map(|a| json!({
             "proposal": a.proposal, "council": name(&a.council), "on": long_date(a.on),
             "minute": a.minute,
@@ -121,7 +118,64 @@ pub fn of(r: &QuarterlyReport) -> Value {
                 r.quarter, r.council, r.known_at
             ),
         },
-    })
+    });
+    let reviews_due = r
+        .reviews
+        .due
+        .iter()
+        .map(|d| {
+            item(json!({
+                "proposal": d.proposal, "kind": ReviewKind::label(d.kind),
+                "due": long_date(d.due), "held": if d.held { "yes" } else { "no" },
+            }))
+        })
+        .collect();
+    let reviews_held = r
+        .reviews
+        .held
+        .iter()
+        .map(|h| {
+            item(json!({
+                "proposal": h.proposal, "kind": ReviewKind::label(h.kind), "on": long_date(h.on),
+                "outcome": h.outcome, "summary": h.summary, "by": h.by,
+            }))
+        })
+        .collect();
+    with_lists(
+        [fields, rest],
+        vec![
+            ("proposals", proposals),
+            ("money", lines),
+            ("kpis", kpis(r).into_iter().map(item).collect()),
+            ("reviews_due", reviews_due),
+            ("reviews_held", reviews_held),
+            ("milestones", milestones(r).into_iter().map(item).collect()),
+            ("adjustments", adjustments),
+        ],
+    )
+}
+
+/// A line as the templates get it.
+pub fn item(v: Value) -> minijinja::Value {
+    minijinja::Value::from_serialize(&v)
+}
+
+/// The fields of `objects` (JSON objects) and `lists`, as one template value with its keys in
+/// order, as a JSON object would give them.
+pub fn with_lists<const N: usize>(
+    objects: [Value; N],
+    lists: Vec<(&str, Vec<minijinja::Value>)>,
+) -> minijinja::Value {
+    let mut map = std::collections::BTreeMap::new();
+    for object in objects {
+        if let Value::Object(fields) = object {
+            map.extend(fields.into_iter().map(|(k, v)| (k, item(v))));
+        }
+    }
+    for (k, v) in lists {
+        map.insert(k.to_string(), minijinja::Value::from(v));
+    }
+    minijinja::Value::from_iter(map)
 }
 
 fn kpis(r: &QuarterlyReport) -> Vec<Value> {

@@ -2,11 +2,13 @@
 //! (so more may yet be recorded for it), or that lies outside the partnership's life; a service
 //! the council left in the quarter.
 
+use super::contribution::Contribution;
 use super::markdown::long_date;
 use super::Inputs;
 
 /// The warnings for the report `inputs` describe, in plain words (none: the report stands).
-pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
+/// `left`: the lines of [`left_line`] of every proposal, in id order.
+pub fn of(inputs: &Inputs<'_>, left: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     if inputs.last_day < inputs.registered_on {
         out.push(format!(
@@ -28,28 +30,22 @@ pub fn of(inputs: &Inputs<'_>) -> Vec<String> {
         )),
         None => out.push("Nothing had been recorded in the partnership's log by then.".to_string()),
     }
-    out.extend(left_in_quarter(inputs));
+    out.extend(left);
     out
 }
 
-/// A line for each service the council left in the quarter: from it on, the service is no longer
-/// in its reports (its share goes to the councils that remain).
-fn left_in_quarter(inputs: &Inputs<'_>) -> Vec<String> {
-    inputs
-        .contributions
-        .iter()
-        .filter_map(|p| {
-            let left = p.left_note(inputs.council)?;
-            Some(format!(
-                "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
-                inputs.council_name,
-                left.title,
-                p.id,
-                long_date(left.on),
-                left.minute,
-                inputs.quarter,
-                left.remaining.join(", ")
-            ))
-        })
-        .collect()
+/// The line for a service the council left in the quarter, if it did: from it on, the service is
+/// no longer in its reports (its share goes to the councils that remain).
+pub fn left_line(inputs: &Inputs<'_>, p: &Contribution) -> Option<String> {
+    let left = p.left_note(inputs.council)?;
+    Some(format!(
+        "{} left \"{}\" ({}) on {} (minute: {}): from {} its share of the savings goes to {}, and the service is no longer in its reports.",
+        inputs.council_name,
+        left.title,
+        p.id,
+        long_date(left.on),
+        left.minute,
+        inputs.quarter,
+        left.remaining.join(", ")
+    ))
 }

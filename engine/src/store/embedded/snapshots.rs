@@ -14,7 +14,7 @@
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// The snapshot database's directory inside a store.
@@ -29,7 +29,13 @@ pub(super) struct Snapshots {
     dir: PathBuf,
     db: Mutex<State>,
     written: AtomicBool,
+    /// Bytes saved since the last flush (see [`FLUSH_EVERY_BYTES`]).
+    unflushed: AtomicU64,
 }
+
+/// A handle that has saved this many bytes since it last flushed flushes: sled holds what was
+/// written in memory until then (a projection saved as 20,000 values would otherwise stay whole).
+pub const FLUSH_EVERY_BYTES: u64 = 4 * 1024 * 1024;
 
 enum State {
     /// Not asked for yet.
@@ -46,6 +52,7 @@ impl Snapshots {
             dir: store_dir.join(SNAPSHOT_DIR),
             db: Mutex::new(State::Closed),
             written: AtomicBool::new(false),
+            unflushed: AtomicU64::new(0),
         }
     }
 
@@ -115,9 +122,16 @@ impl Snapshots {
         value.extend_from_slice(&version.to_be_bytes());
         value.extend_from_slice(&digest(version, bytes));
         value.extend_from_slice(bytes);
+        let size = value.len() as u64;
         match db.insert(key.as_bytes(), value) {
             Ok(_) => self.written.store(true, Ordering::Release),
             Err(e) => tracing::warn!("saving snapshot {key}: {e}"),
+        }
+        if self.unflushed.fetch_add(size, Ordering::AcqRel) + size >= FLUSH_EVERY_BYTES {
+            self.unflushed.store(0, Ordering::Release);
+            if let Err(e) = db.flush() {
+                tracing::warn!("flushing projection snapshots: {e}");
+            }
         }
     }
 
