@@ -287,6 +287,23 @@ impl LineVerifier {
         }
     }
 
+    /// Links `lines`, whole lines as [`write`](std::io::Write::write) takes them, with `facts`
+    /// made of the same bytes by [`LineFacts::of`] (on another thread, so the hashing is off
+    /// this one); without facts it hashes them here. The verdict is the one writing them gives.
+    pub fn write_lines(&mut self, lines: &[u8], facts: Option<&LineFacts>) -> std::io::Result<()> {
+        if self.stopped {
+            return Ok(());
+        }
+        if !self.pending.is_empty() || !lines.ends_with(b"\n") {
+            // Facts count the lines of `lines` alone: a line begun before would shift them.
+            return std::io::Write::write_all(self, lines);
+        }
+        if !self.walk.chunk(lines, facts.map(|f| f.0.as_slice()))? {
+            self.stopped = true;
+        }
+        Ok(())
+    }
+
     /// The report, once everything has been written.
     pub fn finish(mut self) -> std::io::Result<VerifyReport> {
         if !self.stopped && !self.pending.is_empty() {
@@ -388,6 +405,18 @@ struct Facts {
     recorded_at: (u32, u32),
     prev_hash: (u32, u32),
     hash: (u32, u32),
+}
+
+/// What one thread learned of a run of whole lines, for [`LineVerifier::write_lines`] on
+/// another: each line's linking fields where its hash matched (the SHA-256, the costly part).
+#[derive(Debug)]
+pub struct LineFacts(Vec<Option<Facts>>);
+
+impl LineFacts {
+    /// Parses and hashes each line of `lines`; a line it cannot vouch for is checked in full later.
+    pub fn of(lines: &[u8]) -> LineFacts {
+        LineFacts(facts(lines))
+    }
 }
 
 /// The facts of each line of `chunk`; `None` for a line the main thread must check in full.

@@ -90,8 +90,9 @@ pub async fn live_from(session: &mut Session, min_events: u64) -> Result<(Facts,
         projection.hash = head.hash.clone();
         saved::save(session.store.as_ref(), KEY, head.seq, FORMAT, &projection).await?;
     }
+    // Moved out, not cloned: at 1M events a second copy of every stream's facts is tens of MB.
+    let c = collect(projection);
     let (history, registered_at) = partnership_at(session, &Cut::LIVE).await?;
-    let c = collect(&projection);
     Ok((
         assemble(
             &history,
@@ -218,23 +219,23 @@ struct Collected {
 
 /// Proposals in id order; programme milestones first, then each proposal's, as a fresh fold has
 /// them; the arrangements' reviews, the risks and the Board's meetings stream by stream.
-fn collect(projection: &Projection) -> Collected {
+fn collect(projection: Projection) -> Collected {
     let mut proposals = Vec::new();
     let mut arrangements = Vec::new();
     let mut programme = Vec::new();
     let mut of_proposals = Vec::new();
     let mut risks = Vec::new();
     let mut meetings = Vec::new();
-    for entry in projection.streams.values() {
+    for entry in projection.streams.into_values() {
         match entry {
             Entry::Proposal(Some((p, ms))) => {
-                proposals.push(p.clone());
-                of_proposals.extend(ms.iter().cloned());
+                proposals.push(p);
+                of_proposals.extend(ms);
             }
-            Entry::Milestone(Some(m)) => programme.push(m.clone()),
-            Entry::Risk(Some(r)) => risks.push(r.clone()),
-            Entry::Arrangement(held) => arrangements.extend(held.iter().cloned()),
-            Entry::Meeting(Some(m)) => meetings.push(m.clone()),
+            Entry::Milestone(Some(m)) => programme.push(m),
+            Entry::Risk(Some(r)) => risks.push(r),
+            Entry::Arrangement(held) => arrangements.extend(held),
+            Entry::Meeting(Some(m)) => meetings.push(m),
             _ => {}
         }
     }

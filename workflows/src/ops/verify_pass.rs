@@ -9,11 +9,14 @@ use super::input::HashHex;
 use super::session::Session;
 use crate::proposal::order_scan::{Data, OrderEvent, OrderScan, Scanned};
 use crate::proposal::state::PROPOSAL_STREAM_PREFIX;
-use engine::chain::{LineVerifier, VerifyReport};
+use engine::chain::{LineFacts, LineVerifier, VerifyReport};
 use engine::line::{find_newline, LineView};
 use engine::{Event, Failure};
 use std::io::{BufRead, Write};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 /// Chunks of lines waiting for the scanning thread (each up to the store's 1 MiB reads).
@@ -121,28 +124,56 @@ fn combine(
     Ok(out)
 }
 
-/// A writer that verifies the chain of what is written, handing whole lines to the scan.
+/// A writer that verifies the chain of what is written, handing whole lines to the scan. The
+/// SHA-256 of each line (most of the chain check's cost) is shared between the two threads: a
+/// chunk's hashing goes to whichever claims it first — the scanning thread as it reaches the
+/// chunk, or this one when it comes to link a chunk the other has not reached — so neither core
+/// waits on the other. Linking stays on this thread, in order.
 struct PassWriter {
     chain: LineVerifier,
     pending: Vec<u8>,
-    to_scan: Option<SyncSender<Vec<u8>>>,
+    /// Chunks handed over and not yet linked, oldest first.
+    in_flight: VecDeque<Arc<Chunk>>,
+    to_scan: Option<SyncSender<Arc<Chunk>>>,
+    /// The facts of the chunks the scanning thread claimed, in order.
+    hashed: Receiver<LineFacts>,
     scanner: Option<JoinHandle<Scanned>>,
+}
+
+/// Whole lines, and whether a thread has taken on hashing them.
+struct Chunk {
+    lines: Vec<u8>,
+    claimed: AtomicBool,
+}
+
+impl Chunk {
+    /// True for the one caller that gets to hash this chunk.
+    fn claim(&self) -> bool {
+        !self.claimed.swap(true, Ordering::AcqRel)
+    }
 }
 
 impl PassWriter {
     fn new(head: Option<&str>) -> PassWriter {
-        let (to_scan, chunks) = sync_channel::<Vec<u8>>(QUEUE);
+        let (to_scan, chunks) = sync_channel::<Arc<Chunk>>(QUEUE);
+        let (to_link, hashed) = channel::<LineFacts>();
         let scanner = std::thread::spawn(move || {
             let mut scan = OrderScan::new();
             for chunk in chunks {
-                scan_chunk(&mut scan, &chunk);
+                if chunk.claim() {
+                    // The linking thread is gone only if it stopped; `finish` says so.
+                    let _ = to_link.send(LineFacts::of(&chunk.lines));
+                }
+                scan_chunk(&mut scan, &chunk.lines);
             }
             scan.finish()
         });
         PassWriter {
             chain: LineVerifier::new(head),
             pending: Vec::new(),
+            in_flight: VecDeque::new(),
             to_scan: Some(to_scan),
+            hashed,
             scanner: Some(scanner),
         }
     }
@@ -151,9 +182,9 @@ impl PassWriter {
     fn finish(mut self) -> Result<Pass, Failure> {
         let rest = std::mem::take(&mut self.pending);
         if !rest.is_empty() {
-            self.chain.write_all(&rest)?;
             self.send(rest);
         }
+        self.link_while(0)?;
         self.to_scan = None;
         let scanned = self
             .scanner
@@ -167,11 +198,33 @@ impl PassWriter {
         })
     }
 
-    fn send(&mut self, chunk: Vec<u8>) {
+    /// Hands `lines` to the scan, then links the oldest chunks while more than `QUEUE` wait.
+    fn send(&mut self, lines: Vec<u8>) {
+        let chunk = Arc::new(Chunk {
+            lines,
+            claimed: AtomicBool::new(false),
+        });
         // The scan only stops listening if it panicked; `finish` says so.
         if let Some(to_scan) = &self.to_scan {
-            let _ = to_scan.send(chunk);
+            let _ = to_scan.send(Arc::clone(&chunk));
         }
+        self.in_flight.push_back(chunk);
+    }
+
+    /// Links the oldest chunks until no more than `keep` are waiting.
+    fn link_while(&mut self, keep: usize) -> std::io::Result<()> {
+        while self.in_flight.len() > keep {
+            let chunk = self.in_flight.pop_front().expect("more than none");
+            if chunk.claim() {
+                self.chain.write_lines(&chunk.lines, None)?;
+                continue;
+            }
+            // The scanning thread claimed it: its facts are the next it sends (None if it died,
+            // and then the lines are hashed here).
+            let facts = self.hashed.recv().ok();
+            self.chain.write_lines(&chunk.lines, facts.as_ref())?;
+        }
+        Ok(())
     }
 }
 
@@ -184,8 +237,8 @@ impl Write for PassWriter {
         let mut whole = std::mem::take(&mut self.pending);
         whole.extend_from_slice(&buf[..=last]);
         self.pending.extend_from_slice(&buf[last + 1..]);
-        self.chain.write_all(&whole)?;
         self.send(whole);
+        self.link_while(QUEUE)?;
         Ok(buf.len())
     }
 

@@ -116,3 +116,28 @@ fn fields_by_position_are_those_the_full_reader_finds() {
     let spaced = serde_json::to_string_pretty(&events[0]).unwrap();
     assert!(fields(spaced.as_bytes()).is_none());
 }
+
+/// The pass over `text` written `piece` bytes at a time: many chunks, whose hashing either
+/// thread may claim.
+fn in_pieces(text: &str, piece: usize) -> VerifyReport {
+    let mut pass = PassWriter::new(None);
+    for bytes in text.as_bytes().chunks(piece) {
+        pass.write_all(bytes).unwrap();
+    }
+    pass.finish().unwrap().report
+}
+
+#[test]
+fn chunks_hashed_on_either_thread_give_the_verdict_of_the_chain_check() {
+    let logs: Vec<Log> = (0..12).map(|i| started(&format!("p{i}"))).collect();
+    let events = log_of(&logs.iter().collect::<Vec<_>>(), None);
+    let whole = text(&events);
+    let damaged = whole.replacen("2008-09-03", "2008-09-04", 3);
+    let relinked = whole.replacen("\"seq\":9,", "\"seq\":10,", 1);
+    for lines in [&whole, &damaged, &relinked, &whole[..whole.len() - 5]] {
+        let expected = engine::chain::verify_lines(lines.as_bytes(), None).unwrap();
+        for piece in [1, 7, 64, 333, 1000, lines.len()] {
+            assert_eq!(in_pieces(lines, piece), expected, "pieces of {piece}");
+        }
+    }
+}
