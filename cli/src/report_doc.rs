@@ -76,7 +76,7 @@ pub fn write_document(
 }
 
 /// "Quarterly report 2008/09-Q3: Bromsgrove District Council" (or the partnership's name).
-fn title(reports: &[Arc<QuarterlyReport>]) -> String {
+pub fn title(reports: &[Arc<QuarterlyReport>]) -> String {
     match reports {
         [one] => format!("Quarterly report {}: {}", one.quarter, one.council_name),
         [first, ..] => format!("Quarterly report {}: {}", first.quarter, first.partnership),

@@ -125,7 +125,7 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         // Written into the file as it is rendered (a report of 20,000 proposals is tens of
         // megabytes), put in place only when whole.
         Some(path) if format != DocFormat::Pdf => stream_out(path, write)?,
-        Some(path) => write_out(path, &document(&reports, format, one_council, layout, templates)?)?,
+        Some(path) => write_out(path, &pdf(reports, layout, templates)?)?,
         // Straight into a pipe or a file, unchanged; a council's own templates are rendered
         // whole first, so that one that fails part way prints nothing.
         None if format != DocFormat::Pdf
@@ -135,7 +135,10 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
             stream_stdout(write)?
         }
         None => {
-            let bytes = document(&reports, format, one_council, layout, templates)?;
+            let bytes = match format {
+                DocFormat::Pdf => pdf(reports, layout, templates)?,
+                _ => document(&reports, format, one_council, layout, templates)?,
+            };
             // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
             let bytes = match String::from_utf8(bytes) {
                 Ok(text) if std::io::stdout().is_terminal() => {
@@ -160,6 +163,19 @@ fn document(
     templates: Option<&std::path::Path>,
 ) -> Result<Vec<u8>, Failure> {
     report_doc::document(reports, format, one_council, layout, templates).map(|(bytes, _)| bytes)
+}
+
+/// The PDF, laid out from the text with the reports dropped first (a report of 20,000
+/// proposals: its text, its pages and the PDF are each tens of megabytes).
+fn pdf(
+    reports: Vec<Arc<QuarterlyReport>>,
+    layout: Layout,
+    templates: Option<&std::path::Path>,
+) -> Result<Vec<u8>, Failure> {
+    let text = report::render(&reports, report::Format::Text, false, layout, templates)?;
+    let title = report_doc::title(&reports);
+    drop(reports);
+    Ok(report_pdf::render(&text, &title))
 }
 
 /// Renders into stdout as `write` produces; a closed pipe ends the output quietly, as a failed
