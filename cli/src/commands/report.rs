@@ -180,9 +180,7 @@ fn pdf(
 
 /// Renders into stdout as `write` produces; a closed pipe ends the output quietly, as a failed
 /// write to stdout always has.
-fn stream_stdout(
-    write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
-) -> Result<(), Failure> {
+fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>) -> Result<(), Failure> {
     let mut stdout = Quiet {
         inner: std::io::BufWriter::new(std::io::stdout().lock()),
         failed: false,

@@ -31,7 +31,11 @@ pub struct Lines {
 
 impl std::fmt::Debug for Lines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<{} lines of {}'s report>", self.len, self.report.council)
+        write!(
+            f,
+            "<{} lines of {}'s report>",
+            self.len, self.report.council
+        )
     }
 }
 
@@ -99,7 +103,10 @@ pub fn of(r: &Arc<QuarterlyReport>) -> minijinja::Value {
         [fields],
         vec![
             ("proposals", lines(r, r.proposals.len(), proposal)),
-            ("money", lines(r, r.money.len().min(r.proposals.len()), money_line)),
+            (
+                "money",
+                lines(r, r.money.len().min(r.proposals.len()), money_line),
+            ),
             ("kpis", lines(r, r.kpis.len(), kpi)),
             ("reviews_due", lines(r, r.reviews.due.len(), review_due)),
             ("reviews_held", lines(r, r.reviews.held.len(), review_held)),
