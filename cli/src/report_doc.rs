@@ -4,6 +4,7 @@
 
 use engine::Failure;
 use std::path::Path;
+use std::sync::Arc;
 use workflows::ops::report::{self, Format};
 use workflows::report::layout::Layout;
 use workflows::report::QuarterlyReport;
@@ -35,7 +36,7 @@ impl DocFormat {
 /// `reports` as a document in `format` with `layout`: its bytes and content type. `templates`: a
 /// council's own copy of the template set; `one_council`: JSON gives one object, not a list.
 pub fn document(
-    reports: &[QuarterlyReport],
+    reports: &[Arc<QuarterlyReport>],
     format: DocFormat,
     one_council: bool,
     layout: Layout,
@@ -53,8 +54,29 @@ pub fn document(
     Ok((bytes, format.content_type()))
 }
 
+/// `reports` as a document in `format` (not the PDF, which is laid out whole), written to `out`
+/// as it is produced: the same bytes as [`document`]'s.
+pub fn write_document(
+    reports: &[Arc<QuarterlyReport>],
+    format: DocFormat,
+    one_council: bool,
+    layout: Layout,
+    templates: Option<&Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failure> {
+    let format = match format {
+        DocFormat::Markdown => Format::Markdown,
+        DocFormat::Html => Format::Html,
+        DocFormat::Csv => Format::Csv,
+        DocFormat::CsvLong => Format::CsvLong,
+        DocFormat::Json => Format::Json,
+        DocFormat::Pdf => return Err(Failure::internal("a PDF is laid out whole, not streamed")),
+    };
+    report::render_to(reports, format, one_council, layout, templates, out)
+}
+
 /// "Quarterly report 2008/09-Q3: Bromsgrove District Council" (or the partnership's name).
-fn title(reports: &[QuarterlyReport]) -> String {
+pub fn title(reports: &[Arc<QuarterlyReport>]) -> String {
     match reports {
         [one] => format!("Quarterly report {}: {}", one.quarter, one.council_name),
         [first, ..] => format!("Quarterly report {}: {}", first.quarter, first.partnership),

@@ -172,5 +172,6 @@ fn render_reports(p: &Partnership, facts: &Facts, registered: Date, due: Date) {
         // No generation timestamp: the same inputs give the same bytes (the recorded SHA-256).
         assert_eq!(markdown::render(r), markdown::render(r), "a report is not deterministic");
     }
-    let _ = report::csv::render_all(&reports);
+    let shared: Vec<std::sync::Arc<_>> = reports.into_iter().map(std::sync::Arc::new).collect();
+    let _ = report::csv::write_all(&shared, &mut Vec::new());
 }

@@ -21,7 +21,9 @@ const MARGIN: (f32, f32) = (42.0, 48.0);
 /// The PDF of `text`; `title` goes in the document's properties and each page's footer.
 pub fn render(text: &str, title: &str) -> Vec<u8> {
     let pages = lay_out(text, PAGE.1 - 2.0 * MARGIN.1);
-    let mut pdf = Pdf::new();
+    // Room for the whole document from the start (about twice the text): a growing buffer
+    // would hold its old and new copies at once, and room not yet written costs no memory.
+    let mut pdf = Pdf::with_capacity(text.len() * 3 + 64 * 1024);
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let regular = Ref::new(3);

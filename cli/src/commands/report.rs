@@ -9,9 +9,11 @@ use engine::Failure;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use workflows::ops::report;
 use workflows::quarter::Quarter;
 use workflows::report::layout::Layout;
+use workflows::report::QuarterlyReport;
 
 /// The `report` command words.
 #[derive(Debug, Subcommand)]
@@ -113,24 +115,30 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
             .unwrap_or(Layout::CURRENT),
         (None, None) => Layout::CURRENT,
     };
-    if format == DocFormat::Json && args.out.is_none() && !std::io::stdout().is_terminal() {
-        // Straight into the pipe: a report of 20,000 proposals is tens of megabytes of JSON.
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        let _ = report::write_json(&reports, args.council.is_some(), &mut stdout)
-            .and_then(|_| stdout.flush());
-        return super::finish(session).await;
-    }
-    let (bytes, _) = report_doc::document(
-        &reports,
-        format,
-        args.council.is_some(),
-        layout,
-        args.templates.as_deref(),
-    )?;
-    // The bytes as rendered, nothing added: an issued report's SHA-256 must come out again.
+    let reports: Vec<Arc<QuarterlyReport>> = reports.into_iter().map(Arc::new).collect();
+    let one_council = args.council.is_some();
+    let templates = args.templates.as_deref();
+    let write = |out: &mut dyn Write| {
+        report_doc::write_document(&reports, format, one_council, layout, templates, out)
+    };
     match &args.out {
-        Some(path) => write_out(path, &bytes)?,
+        // Written into the file as it is rendered (a report of 20,000 proposals is tens of
+        // megabytes), put in place only when whole.
+        Some(path) if format != DocFormat::Pdf => stream_out(path, write)?,
+        Some(path) => write_out(path, &pdf(reports, layout, templates)?)?,
+        // Straight into a pipe or a file, unchanged; a council's own templates are rendered
+        // whole first, so that one that fails part way prints nothing.
+        None if format != DocFormat::Pdf
+            && !std::io::stdout().is_terminal()
+            && (templates.is_none() || format == DocFormat::Json) =>
+        {
+            stream_stdout(write)?
+        }
         None => {
+            let bytes = match format {
+                DocFormat::Pdf => pdf(reports, layout, templates)?,
+                _ => document(&reports, format, one_council, layout, templates)?,
+            };
             // To a terminal, stored text is shown escaped (see `output`); to a file or a pipe, unchanged.
             let bytes = match String::from_utf8(bytes) {
                 Ok(text) if std::io::stdout().is_terminal() => {
@@ -144,6 +152,81 @@ pub async fn exec(g: &GlobalArgs, cmd: ReportCommand) -> Result<ExitCode, Failur
         }
     }
     super::finish(session).await
+}
+
+/// The report's bytes as rendered, nothing added (an issued report's SHA-256 must come out again).
+fn document(
+    reports: &[Arc<QuarterlyReport>],
+    format: DocFormat,
+    one_council: bool,
+    layout: Layout,
+    templates: Option<&std::path::Path>,
+) -> Result<Vec<u8>, Failure> {
+    report_doc::document(reports, format, one_council, layout, templates).map(|(bytes, _)| bytes)
+}
+
+/// The PDF, laid out from the text with the reports dropped first (a report of 20,000
+/// proposals: its text, its pages and the PDF are each tens of megabytes).
+fn pdf(
+    reports: Vec<Arc<QuarterlyReport>>,
+    layout: Layout,
+    templates: Option<&std::path::Path>,
+) -> Result<Vec<u8>, Failure> {
+    let text = report::render(&reports, report::Format::Text, false, layout, templates)?;
+    let title = report_doc::title(&reports);
+    drop(reports);
+    Ok(report_pdf::render(&text, &title))
+}
+
+/// Renders into stdout as `write` produces; a closed pipe ends the output quietly, as a failed
+/// write to stdout always has.
+fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>) -> Result<(), Failure> {
+    let mut stdout = Quiet {
+        inner: std::io::BufWriter::new(std::io::stdout().lock()),
+        failed: false,
+    };
+    let rendered = write(&mut stdout).and_then(|_| Ok(stdout.flush()?));
+    match rendered {
+        Err(_) if stdout.failed => Ok(()),
+        other => other,
+    }
+}
+
+/// A writer that remembers whether a write to it failed.
+struct Quiet<W: Write> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Quiet<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
+/// Renders into `path` as `write` produces, put in place whole or not at all.
+fn stream_out(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| {
+        Failure::usage(format!("cannot write {}: {e}", path.display()))
+            .with_detail("choose a file in a directory you can write to")
+    };
+    let mut partial = crate::files::Partial::create(path).map_err(cannot)?;
+    let mut out = std::io::BufWriter::new(&mut partial.file);
+    write(&mut out)?;
+    out.flush().map_err(cannot)?;
+    drop(out);
+    partial.commit()
 }
 
 /// Writes the report to `path` whole or not at all (synced, renamed into place).

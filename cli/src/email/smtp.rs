@@ -78,7 +78,7 @@ impl Postman for SmtpPostman {
 
     fn attachments(
         &self,
-        report: &QuarterlyReport,
+        report: &std::sync::Arc<QuarterlyReport>,
         layout: Layout,
     ) -> Result<Vec<Attachment>, Failure> {
         let one = std::slice::from_ref(report);

@@ -63,7 +63,7 @@ pub trait Postman {
     /// One council's report as attachments (the PDF and the CSV), in `layout`.
     fn attachments(
         &self,
-        report: &QuarterlyReport,
+        report: &std::sync::Arc<QuarterlyReport>,
         layout: Layout,
     ) -> Result<Vec<Attachment>, Failure>;
 }

@@ -311,7 +311,8 @@ async fn outgoing(
                 .and_then(|n| Layout::try_from(n).ok())
                 .ok_or_else(|| Failure::internal(format!("unknown report layout {layout}")))?;
             let reports = generate(session, quarter, Some(council), known).await?;
-            let report = reports.first().ok_or_else(|| {
+            let report = reports.into_iter().next().map(std::sync::Arc::new);
+            let report = report.ok_or_else(|| {
                 Failure::internal(format!("no report of {council} for {quarter}"))
             })?;
             let body = compose::report_body(
@@ -322,7 +323,7 @@ async fn outgoing(
                 base,
                 &contact.name,
             );
-            (body, postman.attachments(report, layout)?)
+            (body, postman.attachments(&report, layout)?)
         }
     };
     Ok(Outgoing {

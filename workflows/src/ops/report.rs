@@ -22,6 +22,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The output formats of `report quarterly` made here (the PDF is laid out from [`Format::Text`]
 /// by the `concordat-report-pdf` crate, outside the library).
@@ -344,12 +345,12 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// The reports as [`render`] gives them in JSON, written to `out` as they serialise.
 pub fn write_json(
-    reports: &[QuarterlyReport],
+    reports: &[&QuarterlyReport],
     one_council: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     if one_council && reports.len() == 1 {
-        serde_json::to_writer_pretty(&mut *out, &reports[0])?;
+        serde_json::to_writer_pretty(&mut *out, reports[0])?;
     } else {
         serde_json::to_writer_pretty(&mut *out, reports)?;
     }
@@ -360,15 +361,40 @@ pub fn write_json(
 /// JSON: one document, a list unless exactly one council was asked for). `templates`: a
 /// council's own copy of the template set (layout 2).
 pub fn render(
-    reports: &[QuarterlyReport],
+    reports: &[Arc<QuarterlyReport>],
     format: Format,
     one_council: bool,
     layout: Layout,
     templates: Option<&Path>,
 ) -> Result<String, Failure> {
+    if format == Format::Json {
+        let plain: Vec<&QuarterlyReport> = reports.iter().map(|r| &**r).collect();
+        return Ok(match plain.as_slice() {
+            [one] if one_council => json(one),
+            all => json(all),
+        });
+    }
+    let mut bytes = Vec::new();
+    render_to(reports, format, one_council, layout, templates, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| Failure::internal(format!("the report is not UTF-8: {e}")))
+}
+
+/// The reports as [`render`] gives them, written to `out` as they are produced (a report of
+/// 20,000 proposals is tens of megabytes: it is never held whole).
+pub fn render_to(
+    reports: &[Arc<QuarterlyReport>],
+    format: Format,
+    one_council: bool,
+    layout: Layout,
+    templates: Option<&Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failure> {
+    let wrote = |r: std::io::Result<()>| {
+        r.map_err(|e| Failure::internal(format!("cannot write the report: {e}")))
+    };
     let kind = match format {
         Format::Markdown if layout == Layout::V1 => {
-            return Ok(report::markdown::render_all(reports))
+            return wrote(report::markdown::write_all(reports, out))
         }
         Format::Html | Format::Text if layout == Layout::V1 => {
             return Err(Failure::usage("layout 1 had Markdown and CSV only")
@@ -377,10 +403,12 @@ pub fn render(
         Format::Markdown => Template::Markdown,
         Format::Html => Template::Html,
         Format::Text => Template::Text,
-        Format::Csv => return report::table::render_all(reports),
-        Format::CsvLong => return Ok(report::csv::render_all(reports)),
-        Format::Json if one_council && reports.len() == 1 => return Ok(json(&reports[0])),
-        Format::Json => return Ok(json(reports)),
+        Format::Csv => return report::table::write_all(reports, out),
+        Format::CsvLong => return wrote(report::csv::write_all(reports, out)),
+        Format::Json => {
+            let plain: Vec<&QuarterlyReport> = reports.iter().map(|r| &**r).collect();
+            return wrote(write_json(&plain, one_council, out));
+        }
     };
-    templates::render(reports, kind, layout, templates)
+    templates::render_to(reports, kind, layout, templates, out)
 }

@@ -11,7 +11,7 @@
 use super::email::Addressing;
 use super::reminder_projection::live;
 use super::reminders::fired;
-use super::report::{generate, render, Format, KnownAt};
+use super::report::{generate, render_to, Format, KnownAt};
 use super::session::Session;
 use super::tick_index;
 use crate::email::config::OperatorConfig;
@@ -27,9 +27,9 @@ use engine::time::local_date;
 use engine::{Failure, FailureKind, NewEvent};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What one tick did (the contract's `{"fired": [...], "reports": [...]}`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -110,7 +110,7 @@ pub async fn tick_with(
     // First every report file of the tick is written (atomically, synced); only then is anything
     // recorded, so an unwritable outbox fails the tick naming the path, with nothing recorded.
     let mut firings = Vec::new();
-    let mut reports: BTreeMap<Quarter, Vec<QuarterlyReport>> = BTreeMap::new();
+    let mut reports: BTreeMap<Quarter, Vec<Arc<QuarterlyReport>>> = BTreeMap::new();
     for reminder in due {
         let quarter = reported_quarter(reminder.due, &tz, facts.year_start);
         let written =
@@ -175,23 +175,27 @@ async fn write_reports(
     outbox_dir: &Path,
     reminder: &Reminder,
     quarter: Quarter,
-    reports: &mut BTreeMap<Quarter, Vec<QuarterlyReport>>,
+    reports: &mut BTreeMap<Quarter, Vec<Arc<QuarterlyReport>>>,
     known: KnownAt,
 ) -> Result<Vec<(outbox::Written, IssuedReport)>, Failure> {
     if reminder.kind != Kind::QuarterlyReport {
         return Ok(Vec::new());
     }
     if let std::collections::btree_map::Entry::Vacant(slot) = reports.entry(quarter) {
-        slot.insert(generate(session, quarter, None, known).await?);
+        let generated = generate(session, quarter, None, known).await?;
+        slot.insert(generated.into_iter().map(Arc::new).collect());
     }
     let mut written = Vec::new();
     for r in &reports[&quarter] {
         // The current layout, from the bundled templates, recorded with the hash.
         let one = std::slice::from_ref(r);
-        let bytes = render(one, Format::Markdown, true, Layout::CURRENT, None)?.into_bytes();
         let stem = format!("{}-{}", slug(&r.quarter.to_string()), r.council);
-        let file = match outbox::write(outbox_dir, &stem, &bytes) {
-            Ok(file) => file,
+        // Rendered straight into the outbox's file, hashed on the way: never held whole.
+        let mut markdown = |out: &mut dyn std::io::Write| {
+            render_to(one, Format::Markdown, true, Layout::CURRENT, None, out)
+        };
+        let (file, sha256) = match outbox::write_streamed(outbox_dir, &stem, &mut markdown) {
+            Ok(written) => written,
             Err(e) => {
                 withdraw_all(written);
                 return Err(e);
@@ -201,7 +205,7 @@ async fn write_reports(
             council: r.council.clone(),
             quarter: r.quarter.to_string(),
             path: file.path.display().to_string(),
-            sha256: hex::encode(Sha256::digest(&bytes)),
+            sha256,
             known_at: r.known_at.clone(),
             layout: Layout::CURRENT.number(),
         };

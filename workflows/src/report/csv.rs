@@ -7,18 +7,19 @@ use std::fmt::Display;
 /// The header row.
 pub const HEADER: &str = "quarter,council,section,proposal,item,value";
 
-/// Several councils' reports under one header, CRLF line endings.
-pub fn render_all(reports: &[QuarterlyReport]) -> String {
-    let mut out = format!("{HEADER}\r\n");
+/// Several councils' reports under one header, CRLF line endings, written to `out` one report
+/// at a time.
+pub fn write_all(
+    reports: &[std::sync::Arc<QuarterlyReport>],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(format!("{HEADER}\r\n").as_bytes())?;
     for r in reports {
-        rows(r, &mut out);
+        let mut text = String::new();
+        rows(r, &mut text);
+        out.write_all(text.as_bytes())?;
     }
-    out
-}
-
-/// One council's report, with its header.
-pub fn render(report: &QuarterlyReport) -> String {
-    render_all(std::slice::from_ref(report))
+    Ok(())
 }
 
 fn rows(r: &QuarterlyReport, out: &mut String) {

@@ -5,12 +5,15 @@
 
 use super::contribution::{Contribution, Part};
 use super::markdown::long_date;
+use super::view::{lines, with_lists};
+use super::QuarterlyReport;
 use crate::finance::funding::Funding;
 use crate::finance::position::{self, Finance, Ledger, Measure, Standing};
 use crate::money::{pounds, Money};
 use crate::quarter::{Quarter, YearStart};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// A cost recorded with effect in the quarter (of that quarter or an earlier one: a quarter's
 /// cost is recorded once it has ended), with the council's part.
@@ -132,23 +135,13 @@ impl<'a> SectionBuilder<'a> {
     }
 }
 
-/// The section as the templates get it: every figure written as the report prints it.
-pub fn view(f: &FinanceSection) -> Value {
-    json!({
-        "costs": f.costs.iter().map(|c| json!({
-            "proposal": c.proposal,
-            "quarter": c.quarter.to_string(),
-            "kind": c.kind,
-            "code": c.code.clone().unwrap_or_else(|| "—".into()),
-            "amount": pounds(c.amount),
-            "amount_council": pounds(c.amount_council),
-            "paid_by": c.paid_by.clone().unwrap_or_else(|| "—".into()),
-            "note": match (c.corrects, &c.reason) {
-                (Some(was), Some(why)) => format!("corrects {}: {why}", pounds(was)),
-                (Some(was), None) => format!("corrects {}", pounds(was)),
-                _ => "—".into(),
-            },
-        })).collect::<Vec<_>>(),
+/// The section as the templates get it: every figure written as the report prints it (none when
+/// the report has no finance section). Its costs and proposals are lazy, like the report's lines.
+pub fn view(r: &Arc<QuarterlyReport>) -> minijinja::Value {
+    let Some(f) = &r.finance else {
+        return minijinja::Value::from(());
+    };
+    let fields = json!({
         "funding": f.funding.iter().map(|g| json!({
             "source": g.source,
             "towards": g.proposal.clone().unwrap_or_else(|| "the programme".into()),
@@ -156,9 +149,44 @@ pub fn view(f: &FinanceSection) -> Value {
             "amount_council": pounds(g.amount_council),
             "on": long_date(g.on),
         })).collect::<Vec<_>>(),
-        "by_proposal": f.by_proposal.iter().map(|p| standing(&p.proposal, &p.standing)).collect::<Vec<_>>(),
         "council": standing("all", &f.council),
+    });
+    with_lists(
+        [fields],
+        vec![
+            ("costs", lines(r, f.costs.len(), cost)),
+            ("by_proposal", lines(r, f.by_proposal.len(), by_proposal)),
+        ],
+    )
+}
+
+/// Cost line `i` of the report's section.
+fn cost(r: &QuarterlyReport, i: usize) -> Value {
+    let Some(c) = r.finance.as_ref().and_then(|f| f.costs.get(i)) else {
+        return Value::Null;
+    };
+    json!({
+        "proposal": c.proposal,
+        "quarter": c.quarter.to_string(),
+        "kind": c.kind,
+        "code": c.code.clone().unwrap_or_else(|| "—".into()),
+        "amount": pounds(c.amount),
+        "amount_council": pounds(c.amount_council),
+        "paid_by": c.paid_by.clone().unwrap_or_else(|| "—".into()),
+        "note": match (c.corrects, &c.reason) {
+            (Some(was), Some(why)) => format!("corrects {}: {why}", pounds(was)),
+            (Some(was), None) => format!("corrects {}", pounds(was)),
+            _ => "—".into(),
+        },
     })
+}
+
+/// Proposal `i`'s standing in the report's section.
+fn by_proposal(r: &QuarterlyReport, i: usize) -> Value {
+    r.finance
+        .as_ref()
+        .and_then(|f| f.by_proposal.get(i))
+        .map_or(Value::Null, |p| standing(&p.proposal, &p.standing))
 }
 
 /// A standing as the templates get it.

@@ -26,13 +26,19 @@ pub fn render(r: &QuarterlyReport) -> String {
     out
 }
 
-/// Several councils' reports in one document, separated by rules.
-pub fn render_all(reports: &[QuarterlyReport]) -> String {
-    reports
-        .iter()
-        .map(render)
-        .collect::<Vec<_>>()
-        .join("\n---\n\n")
+/// Several councils' reports in one document, separated by rules, written to `out` one report
+/// at a time.
+pub fn write_all(
+    reports: &[std::sync::Arc<QuarterlyReport>],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n---\n\n")?;
+        }
+        out.write_all(render(r).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// "Log anchor": the log's head as known when the report was generated, and how to check it and

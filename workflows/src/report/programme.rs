@@ -62,5 +62,5 @@ fn context(p: &ProgrammeFinance, last_day: jiff::civil::Date) -> minijinja::Valu
             "parts": g.recorded.by_council.iter().map(|(c, m)| format!("{c} {}", pounds(*m))).collect::<Vec<_>>().join(", "),
         })).collect::<Vec<_>>(),
     });
-    with_lists([fields], vec![("rows", rows)])
+    with_lists([fields], vec![("rows", minijinja::Value::from(rows))])
 }

@@ -27,11 +27,14 @@ pub const COLUMNS: [&str; 15] = [
     "known_at",
 ];
 
-/// Every council's rows under one header.
-pub fn render_all(reports: &[QuarterlyReport]) -> Result<String, Failure> {
+/// Every council's rows under one header, written to `out` as they are made.
+pub fn write_all(
+    reports: &[std::sync::Arc<QuarterlyReport>],
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failure> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(out);
     let failed = |e: csv::Error| Failure::internal(format!("the CSV could not be written: {e}"));
     out.write_record(COLUMNS).map_err(failed)?;
     for r in reports {
@@ -57,10 +60,8 @@ pub fn render_all(reports: &[QuarterlyReport]) -> Result<String, Failure> {
             .map_err(failed)?;
         }
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Failure::internal(format!("the CSV could not be written: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::internal(format!("the CSV is not UTF-8: {e}")))
+    out.flush()
+        .map_err(|e| Failure::internal(format!("the CSV could not be written: {e}")))
 }
 
 /// Text as a spreadsheet shows it: a leading `=`, `+`, `-`, `@`, tab or carriage return would make

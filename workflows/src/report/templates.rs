@@ -11,7 +11,9 @@ use super::view;
 use super::QuarterlyReport;
 use engine::Failure;
 use minijinja::Environment;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The formats the template set renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,19 +74,38 @@ pub const BUNDLED: [(&str, &str); 6] = [
 /// Renders `reports` (one council's, or several) as `kind` in `layout`, from `dir`'s templates
 /// if given.
 pub fn render(
-    reports: &[QuarterlyReport],
+    reports: &[Arc<QuarterlyReport>],
     kind: Kind,
     layout: Layout,
     dir: Option<&Path>,
 ) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    render_to(reports, kind, layout, dir, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| Failure::internal(format!("the report is not UTF-8: {e}")))
+}
+
+/// Renders `reports` as [`render`] does, writing the text to `out` as the template produces it
+/// (a report of 20,000 proposals is never held whole). A write to `out` that fails is an
+/// internal failure naming the error.
+pub fn render_to(
+    reports: &[Arc<QuarterlyReport>],
+    kind: Kind,
+    layout: Layout,
+    dir: Option<&Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failure> {
     let env = environment(dir.map(Path::to_path_buf));
     let template = env
         .get_template(&kind.template_for(layout))
         .map_err(|e| failed(e, dir))?;
     let views: Vec<minijinja::Value> = reports.iter().map(view::of).collect();
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
     template
-        .render(minijinja::context! { reports => views })
-        .map_err(|e| failed(e, dir))
+        .render_captured_to(minijinja::context! { reports => views }, &mut buffered)
+        .map_err(|e| failed(e, dir))?;
+    buffered
+        .flush()
+        .map_err(|e| Failure::internal(format!("cannot write the report: {e}")))
 }
 
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
@@ -123,6 +144,9 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
 }
 
 fn failed(e: minijinja::Error, dir: Option<&Path>) -> Failure {
+    if e.kind() == minijinja::ErrorKind::WriteFailure {
+        return Failure::internal(format!("cannot write the report: {e}"));
+    }
     let text = format!("the report template could not be rendered: {e}");
     match dir {
         Some(dir) => Failure::usage(text).with_detail(format!(
